@@ -1,0 +1,612 @@
+"""Reading and checking the corpus in ``translations/``: documents, versions, archival references, corrections.
+
+Everything wrong is collected as a ``Problem`` (``path:line: message``); ``load_corpus`` raises them all at once as a
+``CorpusError`` so that nothing is built from a corpus with a known fault.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .archival import ArchivalRef, archive_slug
+from .errors import CorpusError, Problem, problem
+from .ids import slug_problem
+from .segment import Paragraph, split_body
+from .text import read_text
+
+KINDS = ("original", "archival-copy", "translation", "edition")
+RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
+DEFAULT_RELATION = {
+    "translation": "translation-of",
+    "archival-copy": "copy-of",
+    "edition": "edition-of",
+    "original": "revision-of",
+}
+DOCUMENT_FILE = "document.yaml"
+CORRECTIONS_FILE = "alignment.yaml"
+# Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
+FORMAT_VERSION = "1"
+
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
+_PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>\d+)\Z")
+
+# field name -> (accepted types, required)
+_DOCUMENT_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "title": ((str,), True),
+    "date": ((str,), True),
+    "from": ((str,), False),
+    "to": ((str,), False),
+    "summary": ((str,), False),
+    "original_language": ((str,), True),
+    "base": ((str,), False),
+    "citation": ((str,), False),
+    "source": ((dict,), False),
+    "rights": ((str,), False),
+    "illustrative": ((bool,), False),
+    "archival_refs": ((list,), False),
+}
+_REF_FIELDS = {
+    "archive": ((str,), True),
+    **{part: ((str,), False) for part in ("fond", "opis", "delo", "papka", "listy", "citation")},
+}
+_SOURCE_FIELDS = {"name": ((str,), False), "url": ((str,), False)}
+_VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "kind": ((str,), True),
+    "language": ((str,), True),
+    "label": ((str,), False),
+    "archive": ((str,), False),
+    "transcribed": ((bool,), False),
+    "translator": ((str,), False),
+    "publisher": ((str,), False),
+    "source": ((str,), False),
+    "date": ((str,), False),
+    "illustrative": ((bool,), False),
+    "note": ((str,), False),
+    "derived_from": ((str, list, dict), False),
+}
+_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    source: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    action: str  # "pin" or "forbid"
+    a: tuple[str, int]  # (version id, paragraph n)
+    b: tuple[str, int]
+    line: int
+
+
+@dataclass
+class Version:
+    document_id: str
+    id: str
+    path: str
+    kind: str
+    language: str
+    label: str
+    transcribed: bool
+    illustrative: bool
+    archive: str | None
+    translator: str | None
+    publisher: str | None
+    source: str | None
+    date: str | None
+    note: str | None
+    derived_from: list[Derivation]
+    leading: str
+    paragraphs: list[Paragraph]
+    body_line: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.document_id}/{self.id}"
+
+    @property
+    def body(self) -> str:
+        return self.leading + "".join(p.text + p.separator for p in self.paragraphs)
+
+
+@dataclass
+class Document:
+    id: str
+    path: str
+    title: str
+    date: str
+    sender: str | None
+    recipient: str | None
+    summary: str | None
+    original_language: str
+    base: str | None
+    citation: str | None
+    source_name: str | None
+    source_url: str | None
+    rights: str | None
+    illustrative: bool
+    archival_refs: list[ArchivalRef]
+    versions: list[Version]
+    corrections: list[Correction]
+    content_hash: str = ""
+
+    def version(self, version_id: str) -> Version:
+        return next(v for v in self.versions if v.id == version_id)
+
+    @property
+    def transcribed_versions(self) -> list[Version]:
+        return [v for v in self.versions if v.transcribed]
+
+
+@dataclass
+class Corpus:
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: an alias bomb (billion laughs) is refused instead of expanded downstream."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in the corpus", problem_mark=mark)
+        return super().compose_node(parent, index)
+
+
+def load_corpus(root: Path, encoding: str | None = None) -> Corpus:
+    """Read every document under ``root``; raise ``CorpusError`` listing every problem if there is any."""
+    corpus, problems = _read_corpus(Path(root), encoding)
+    if problems:
+        raise CorpusError(problems)
+    return corpus
+
+
+def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
+    return sorted(_read_corpus(Path(root), encoding)[1])
+
+
+def _read_corpus(root: Path, encoding: str | None) -> tuple[Corpus, list[Problem]]:
+    corpus = Corpus(root)
+    if not root.is_dir():
+        return corpus, [problem(root, 1, "corpus folder not found")]
+    problems: list[Problem] = []
+    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        if not folder.is_dir():
+            problems.append(problem(_shown(root, folder), 1, "unexpected file; each document is a folder"))
+            continue
+        document = _read_document(root, folder, encoding, problems)
+        if document:
+            corpus.documents.append(document)
+    return corpus, problems
+
+
+def _shown(root: Path, path: Path) -> str:
+    return str(root / path.relative_to(root))
+
+
+def _read_document(root: Path, folder: Path, encoding: str | None, problems: list[Problem]) -> Document | None:
+    shown = _shown(root, folder)
+    found = len(problems)
+    if reason := _outside_problem(root, folder):
+        problems.append(problem(shown, 1, reason))
+        return None
+    if reason := slug_problem(folder.name):
+        problems.append(problem(shown, 1, f"document {reason}"))
+    meta_path = folder / DOCUMENT_FILE
+    if not meta_path.is_file():
+        problems.append(problem(shown + "/" + DOCUMENT_FILE, 1, "missing document.yaml"))
+        return None
+    meta = _read_yaml_file(root, meta_path, encoding, problems)
+    if meta is None:
+        return None
+    data, lines = meta
+    _check_fields(data, lines, _DOCUMENT_FIELDS, _shown(root, meta_path), problems)
+    if isinstance(data.get("source"), dict):
+        _check_fields(data["source"], {}, _SOURCE_FIELDS, _shown(root, meta_path), problems, at=lines["source"])
+    refs = _archival_refs(data, lines, _shown(root, meta_path), problems)
+    versions = _read_versions(root, folder, encoding, problems)
+    document = _document(folder.name, shown, data, refs, versions)
+    _check_document(document, lines, _shown(root, meta_path), problems)
+    document.corrections = _read_corrections(root, folder, document, encoding, problems)
+    if len(problems) > found:
+        return None
+    document.content_hash = _folder_hash(folder)
+    return document
+
+
+def _outside_problem(root: Path, path: Path) -> str | None:
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return f"symbolic link leads outside {root}; refusing to read {path.resolve()}"
+    return None
+
+
+def _document(doc_id: str, shown: str, data: dict, refs: list[ArchivalRef], versions: list[Version]) -> Document:
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    document = Document(
+        id=doc_id,
+        path=shown,
+        title=_text(data.get("title")),
+        date=_text(data.get("date")),
+        sender=data.get("from"),
+        recipient=data.get("to"),
+        summary=data.get("summary"),
+        original_language=_text(data.get("original_language")),
+        base=None,
+        citation=data.get("citation"),
+        source_name=source.get("name"),
+        source_url=source.get("url"),
+        rights=data.get("rights"),
+        illustrative=bool(data.get("illustrative", False)),
+        archival_refs=refs,
+        versions=versions,
+        corrections=[],
+    )
+    declared = data.get("base")
+    document.base = declared if isinstance(declared, str) else default_base(document)
+    return document
+
+
+def default_base(document: Document) -> str | None:
+    """The first transcribed version in the original language, else the first transcribed version."""
+    transcribed = document.transcribed_versions
+    in_original = [v for v in transcribed if v.language == document.original_language]
+    chosen = (in_original or transcribed or [None])[0]
+    return chosen.id if chosen else None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _read_versions(root: Path, folder: Path, encoding: str | None, problems: list[Problem]) -> list[Version]:
+    versions: list[Version] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
+            continue
+        shown = _shown(root, path)
+        if path.suffix != ".md" or not path.is_file():
+            problems.append(problem(shown, 1, "unexpected file; versions are <version-id>.md files"))
+            continue
+        if _duplicate(path.stem, shown, seen, problems):
+            continue
+        version = _read_version(root, path, encoding, problems)
+        if version:
+            versions.append(version)
+    return versions
+
+
+def _duplicate(version_id: str, shown: str, seen: dict[str, str], problems: list[Problem]) -> bool:
+    """Ids that differ only in case, width or underscores name the same version on many systems."""
+    folded = unicodedata.normalize("NFKC", version_id).casefold().replace("_", "-")
+    if folded in seen:
+        problems.append(problem(shown, 1, f"duplicate version id {version_id!r} (also {seen[folded]})"))
+        return True
+    seen[folded] = shown
+    return False
+
+
+def _read_version(root: Path, path: Path, encoding: str | None, problems: list[Problem]) -> Version | None:
+    shown = _shown(root, path)
+    if reason := _outside_problem(root, path):
+        problems.append(problem(shown, 1, reason))
+        return None
+    if reason := slug_problem(path.stem):
+        problems.append(problem(shown, 1, f"version {reason}"))
+        return None
+    text = _read_file(path, encoding, shown, problems)
+    if text is None:
+        return None
+    split = _split_front_matter(text, shown, problems)
+    if split is None:
+        return None
+    front, body, body_line = split
+    parsed = _parse_yaml(front, shown, 2, problems)
+    if parsed is None:
+        return None
+    data, lines = parsed
+    before = len(problems)
+    _check_fields(data, lines, _VERSION_FIELDS, shown, problems)
+    _check_version_values(data, lines, body, shown, problems)
+    derived = _derivations(data, lines, shown, problems)
+    if len(problems) > before:
+        return None
+    leading, paragraphs = split_body(body, body_line)
+    return Version(
+        document_id=path.parent.name,
+        id=path.stem,
+        path=shown,
+        kind=data["kind"],
+        language=data["language"],
+        label=data.get("label") or path.stem,
+        transcribed=data.get("transcribed", True),
+        illustrative=data.get("illustrative", False),
+        archive=data.get("archive"),
+        translator=data.get("translator"),
+        publisher=data.get("publisher"),
+        source=data.get("source"),
+        date=data.get("date"),
+        note=data.get("note"),
+        derived_from=derived,
+        leading=leading,
+        paragraphs=paragraphs,
+        body_line=body_line,
+    )
+
+
+def _read_file(path: Path, encoding: str | None, shown: str, problems: list[Problem]) -> str | None:
+    try:
+        return read_text(path, encoding, shown)
+    except CorpusError as error:
+        problems.extend(error.problems)
+    except OSError as error:
+        problems.append(problem(shown, 1, f"cannot read: {error.strerror}"))
+    return None
+
+
+def _split_front_matter(text: str, shown: str, problems: list[Problem]) -> tuple[str, str, int] | None:
+    """(front matter, body, line where the body starts) of a version file."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.append(problem(shown, 1, "missing front matter: the file must start with a '---' line"))
+        return None
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    problems.append(problem(shown, 1, "front matter is not closed: no second '---' line"))
+    return None
+
+
+def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list[Problem]):
+    shown = _shown(root, path)
+    if reason := _outside_problem(root, path):
+        problems.append(problem(shown, 1, reason))
+        return None
+    text = _read_file(path, encoding, shown, problems)
+    return None if text is None else _parse_yaml(text, shown, 1, problems)
+
+
+def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem]):
+    """(mapping, line of each top-level key) or None after recording the problem."""
+    try:
+        node = yaml.compose(text, Loader=_NoAliasLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.append(problem(shown, line, f"broken YAML: {error.problem or error.context}"))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(problem(shown, first_line, f"broken YAML: {error}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(problem(shown, first_line, "expected a YAML mapping of field: value"))
+        return None
+    lines = {key.value: first_line + key.start_mark.line for key, _ in node.value}
+    if isinstance(data.get("date"), int) and not isinstance(data["date"], bool):
+        data["date"] = str(data["date"])  # a bare year
+    return _dates_as_text(data), lines
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads 1951-08-27 as a date; the corpus keeps dates as ISO strings."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
+
+
+def _check_fields(data: dict, lines: dict, spec: dict, shown: str, problems: list[Problem], at: int = 1) -> None:
+    for key in data:
+        if key not in spec:
+            known = ", ".join(spec)
+            problems.append(problem(shown, lines.get(key, at), f"unknown field {key!r}; known fields: {known}"))
+    for key, (types, required) in spec.items():
+        if key not in data or data[key] is None:
+            if required:
+                problems.append(problem(shown, at, f"missing required field {key!r}"))
+            continue
+        if not isinstance(data[key], types):
+            wanted = " or ".join(_TYPE_NAMES[t] for t in types)
+            got = _TYPE_NAMES.get(type(data[key]), type(data[key]).__name__)
+            problems.append(problem(shown, lines.get(key, at), f"field {key!r} must be {wanted}, not {got}"))
+
+
+_TYPE_NAMES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number"}
+
+
+def _check_version_values(data: dict, lines: dict, body: str, shown: str, problems: list[Problem]) -> None:
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind not in KINDS:
+        problems.append(problem(shown, lines["kind"], f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}"))
+    _check_language(data, "language", lines, shown, problems)
+    _check_date(data, "date", lines, shown, problems)
+    if kind == "archival-copy" and not data.get("archive"):
+        problems.append(problem(shown, lines.get("kind", 1), "an archival-copy needs 'archive' naming its archive"))
+    transcribed = data.get("transcribed", True)
+    if transcribed is True and not body.strip():
+        problems.append(problem(shown, 1, "empty body; mark a copy without text as 'transcribed: false'"))
+    if transcribed is False and body.strip():
+        problems.append(problem(shown, lines["transcribed"], "'transcribed: false' but the body has text"))
+
+
+def _check_language(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
+    value = data.get(key)
+    if isinstance(value, str) and value and not _LANGUAGE.match(value):
+        problems.append(problem(shown, lines.get(key, 1), f"{key} {value!r} is not a language code such as 'ru' or 'en'"))
+
+
+def _check_date(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
+    value = data.get(key)
+    if isinstance(value, str) and value and not _ISO_DATE.match(value):
+        problems.append(problem(shown, lines.get(key, 1), f"{key} {value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)"))
+
+
+def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[Derivation]:
+    raw = data.get("derived_from")
+    if raw is None:
+        return []
+    line = lines.get("derived_from", 1)
+    entries = raw if isinstance(raw, list) else [raw]
+    default = DEFAULT_RELATION.get(data.get("kind"), "revision-of")
+    derivations = []
+    for entry in entries:
+        derivation = _derivation(entry, default, shown, line, problems)
+        if derivation:
+            derivations.append(derivation)
+    return derivations
+
+
+def _derivation(entry: Any, default: str, shown: str, line: int, problems: list[Problem]) -> Derivation | None:
+    if isinstance(entry, str):
+        entry = {"version": entry}
+    if not isinstance(entry, dict) or not isinstance(entry.get("version"), str):
+        problems.append(problem(shown, line, "derived_from entries are a version id or {version: id, relation: ...}"))
+        return None
+    relation = entry.get("relation", default)
+    if relation not in RELATIONS:
+        problems.append(problem(shown, line, f"unknown relation {relation!r}; expected one of {', '.join(RELATIONS)}"))
+        return None
+    if reason := slug_problem(entry["version"]):
+        problems.append(problem(shown, line, f"derived_from {reason}"))
+        return None
+    return Derivation(entry["version"], relation)
+
+
+def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[ArchivalRef]:
+    raw = data.get("archival_refs")
+    if not isinstance(raw, list):
+        return []
+    line = lines.get("archival_refs", 1)
+    refs: list[ArchivalRef] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            problems.append(problem(shown, line, "each archival reference is a mapping with at least 'archive'"))
+            continue
+        before = len(problems)
+        _check_fields(entry, {}, _REF_FIELDS, shown, problems, at=line)
+        if len(problems) == before:
+            refs.append(ArchivalRef(**{key: entry.get(key) for key in _REF_FIELDS}))
+    slugs = [archive_slug(ref.archive) for ref in refs]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        problems.append(problem(shown, line, f"two archival references for the same archive ({slug})"))
+    return refs
+
+
+def _check_document(document: Document, lines: dict, shown: str, problems: list[Problem]) -> None:
+    _check_language({"original_language": document.original_language}, "original_language", lines, shown, problems)
+    _check_date({"date": document.date}, "date", lines, shown, problems)
+    ids = {v.id for v in document.versions}
+    archives = {ref.archive for ref in document.archival_refs}
+    if document.base and document.base not in ids:
+        problems.append(problem(shown, lines.get("base", 1), f"base names unknown version {document.base!r}"))
+    for version in document.versions:
+        if version.archive and version.archive not in archives:
+            problems.append(
+                problem(version.path, 1, f"archive {version.archive!r} is not among the document's archival_refs")
+            )
+        for derivation in version.derived_from:
+            if derivation.source not in ids:
+                problems.append(problem(version.path, 1, f"derived_from names unknown version {derivation.source!r}"))
+    if cycle := _derivation_cycle(document):
+        problems.append(problem(cycle[0].path, 1, "derived_from forms a cycle: " + " -> ".join(v.id for v in cycle)))
+
+
+def _derivation_cycle(document: Document) -> list[Version]:
+    by_id = {v.id: v for v in document.versions}
+    state: dict[str, str] = {}
+
+    def visit(version: Version, trail: list[Version]) -> list[Version]:
+        state[version.id] = "open"
+        for derivation in version.derived_from:
+            source = by_id.get(derivation.source)
+            if source is None:
+                continue
+            if state.get(source.id) == "open":
+                return trail[trail.index(source) :] + [source] if source in trail else [version, source]
+            if source.id not in state and (cycle := visit(source, trail + [source])):
+                return cycle
+        state[version.id] = "done"
+        return []
+
+    for version in document.versions:
+        if version.id not in state and (cycle := visit(version, [version])):
+            return cycle
+    return []
+
+
+def _read_corrections(
+    root: Path, folder: Path, document: Document, encoding: str | None, problems: list[Problem]
+) -> list[Correction]:
+    path = folder / CORRECTIONS_FILE
+    if not path.exists():
+        return []
+    parsed = _read_yaml_file(root, path, encoding, problems)
+    if parsed is None:
+        return []
+    data, lines = parsed
+    shown = _shown(root, path)
+    corrections = []
+    for action in data:
+        if action not in ("pin", "forbid"):
+            problems.append(problem(shown, lines[action], f"unknown correction {action!r}; expected pin or forbid"))
+            continue
+        corrections.extend(_corrections(action, data[action], document, shown, lines[action], problems))
+    return corrections
+
+
+def _corrections(action: str, entries: Any, document: Document, shown: str, line: int, problems: list[Problem]):
+    if not isinstance(entries, list):
+        problems.append(problem(shown, line, f"{action} must be a list of [version/n, version/n] pairs"))
+        return []
+    corrections = []
+    for offset, entry in enumerate(entries, start=1):
+        at = line + offset
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+            problems.append(problem(shown, at, f"{action} entries are pairs like [wilson-en/7, en-revised/8]"))
+            continue
+        ends = [_paragraph_ref(text, document, shown, at, problems) for text in entry]
+        if all(ends):
+            corrections.append(Correction(action, ends[0], ends[1], at))
+    return corrections
+
+
+def _paragraph_ref(text: str, document: Document, shown: str, line: int, problems: list[Problem]):
+    match = _PARAGRAPH_REF.match(text)
+    if not match:
+        problems.append(problem(shown, line, f"{text!r} is not a paragraph reference such as 'wilson-en/7'"))
+        return None
+    version_id, n = match["version"], int(match["n"])
+    version = next((v for v in document.versions if v.id == version_id), None)
+    if version is None:
+        problems.append(problem(shown, line, f"{text!r} names unknown version {version_id!r}"))
+        return None
+    if not 1 <= n <= len(version.paragraphs):
+        problems.append(
+            problem(shown, line, f"{text!r}: paragraph {n} no longer exists ({version_id} has {len(version.paragraphs)})")
+        )
+        return None
+    return version_id, n
+
+
+def _folder_hash(folder: Path) -> str:
+    """Changes when any file of the document or the tool's own version changes."""
+    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

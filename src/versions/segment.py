@@ -1,0 +1,122 @@
+"""Splitting a version's body into paragraphs, each with a kind, its first line and a content hash.
+
+The split is lossless: ``join_body(leading, paragraphs)`` gives the body back byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+KINDS = ("heading", "body", "editorial", "note", "signature")
+
+_NOTE_START = re.compile(
+    r"(note:|translator['’]s note|editor['’]s note|\[note|\[\^|примечание|прим\. пер)", re.IGNORECASE
+)
+_EDITORIAL = re.compile(r"\[[^\[\]]*\]\Z")
+_SHORT_LINE = 80
+_SIGNATURE_LINE = 60
+_MAX_SIGNATURE_PARAGRAPHS = 3
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    n: int
+    text: str
+    separator: str
+    line: int
+    kind: str
+    hash: str
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_body(body: str, first_line: int = 1) -> tuple[str, list[Paragraph]]:
+    """Return the blank lines before the first paragraph, and the paragraphs with the blank lines after each."""
+    blocks, leading = _blocks(body)
+    kinds = classify([text for text, _, _ in blocks])
+    paragraphs = [
+        Paragraph(n, text, separator, first_line + offset, kind, content_hash(text))
+        for n, ((text, separator, offset), kind) in enumerate(zip(blocks, kinds), start=1)
+    ]
+    return leading, paragraphs
+
+
+def join_body(leading: str, paragraphs: list[Paragraph]) -> str:
+    return leading + "".join(p.text + p.separator for p in paragraphs)
+
+
+def _blocks(body: str) -> tuple[list[tuple[str, str, int]], str]:
+    """(text, separator, line offset) per run of non-blank lines, plus the leading blank lines."""
+    lines = body.splitlines(keepends=True)
+    leading: list[str] = []
+    blocks: list[tuple[list[str], list[str], int]] = []
+    for offset, line in enumerate(lines):
+        if not line.strip():
+            (blocks[-1][1] if blocks else leading).append(line)
+        elif blocks and not blocks[-1][1]:
+            blocks[-1][0].append(line)
+        else:
+            blocks.append(([line], [], offset))
+    return [_block(text_lines, blank_lines, offset) for text_lines, blank_lines, offset in blocks], "".join(leading)
+
+
+def _block(text_lines: list[str], blank_lines: list[str], offset: int) -> tuple[str, str, int]:
+    text = "".join(text_lines)
+    trailing_newline = "\n" if text.endswith("\n") else ""
+    return text.removesuffix("\n"), trailing_newline + "".join(blank_lines), offset
+
+
+def classify(texts: list[str]) -> list[str]:
+    """Kinds for a version's paragraphs, in order; the heading block and the signature need the context."""
+    kinds = [_kind_by_form(text) for text in texts]
+    _mark_heading_block(texts, kinds)
+    _mark_signature(texts, kinds)
+    return kinds
+
+
+def _kind_by_form(text: str) -> str:
+    stripped = text.strip()
+    if stripped.startswith("#") or _is_capitals_line(stripped):
+        return "heading"
+    if _NOTE_START.match(stripped):
+        return "note"
+    if _EDITORIAL.match(stripped):
+        return "editorial"
+    return "body"
+
+
+def _is_capitals_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if "\n" in text or len(text) > _SHORT_LINE or len(letters) < 4:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
+def _is_short_line(text: str, limit: int) -> bool:
+    return "\n" not in text.strip() and len(text.strip()) <= limit
+
+
+def _mark_heading_block(texts: list[str], kinds: list[str]) -> None:
+    """Short lines before the first real paragraph (addressees, copies, series) belong to the heading."""
+    first_long = next((i for i, text in enumerate(texts) if not _is_short_line(text, _SHORT_LINE)), 0)
+    for i in range(first_long):
+        if kinds[i] == "body":
+            kinds[i] = "heading"
+
+
+def _mark_signature(texts: list[str], kinds: list[str]) -> None:
+    """The last few short body lines (greeting, signatory), ignoring editorial marks after them."""
+    marked = 0
+    for i in range(len(texts) - 1, -1, -1):
+        if kinds[i] == "editorial":
+            continue
+        if kinds[i] != "body" or not _is_short_line(texts[i], _SIGNATURE_LINE):
+            return
+        if marked == _MAX_SIGNATURE_PARAGRAPHS:
+            return
+        kinds[i] = "signature"
+        marked += 1

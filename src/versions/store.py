@@ -1,0 +1,323 @@
+"""Writing the corpus to SQLite with sqlite-utils: schema, rows, full-text search and browsing views.
+
+A build writes a new file beside the database and atomically replaces the old one, so a reader never sees half a
+database and a failed build leaves the previous one byte for byte as it was. Documents whose content hash is
+unchanged are copied from the previous database instead of being recomputed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from .archival import archive_slug
+from .corpus import Corpus, Document, Version, load_corpus
+
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+# table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
+# that an unchanged document's rows can be copied from the previous build table by table.
+SCHEMA: dict[str, dict] = {
+    "documents": {
+        "columns": {
+            "id": str, "title": str, "date": str, "sender": str, "recipient": str, "summary": str,
+            "original_language": str, "base_version_id": str, "citation": str, "source_name": str,
+            "source_url": str, "rights": str, "illustrative": bool, "version_count": int, "path": str,
+            "content_hash": str,
+        },
+        "pk": "id",
+        "foreign_keys": [],
+        "indexes": [["date"]],
+    },
+    "archival_refs": {
+        "columns": {
+            "id": str, "document_id": str, "archive": str, "fond": str, "opis": str, "delo": str, "papka": str,
+            "listy": str, "citation": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id")],
+        "indexes": [["document_id"], ["archive"]],
+    },
+    "versions": {
+        "columns": {
+            "id": str, "document_id": str, "version": str, "kind": str, "language": str, "label": str,
+            "transcribed": bool, "illustrative": bool, "archival_ref_id": str, "translator": str, "publisher": str,
+            "source": str, "date": str, "note": str, "path": str, "leading": str, "paragraph_count": int,
+            "word_count": int, "body_line": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id"), ("archival_ref_id", "archival_refs", "id")],
+        "indexes": [["document_id"], ["kind"], ["language"], ["translator"]],
+    },
+    "derivations": {
+        "columns": {"version_id": str, "source_version_id": str, "relation": str, "document_id": str},
+        "pk": ("version_id", "source_version_id"),
+        "foreign_keys": [
+            ("version_id", "versions", "id"),
+            ("source_version_id", "versions", "id"),
+            ("document_id", "documents", "id"),
+        ],
+        "indexes": [["document_id"]],
+    },
+    "paragraphs": {
+        "columns": {
+            "id": str, "document_id": str, "version_id": str, "n": int, "kind": str, "text": str,
+            "separator": str, "line": int, "words": int, "hash": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
+        "indexes": [["document_id"], ["version_id", "n"], ["kind"], ["hash"]],
+    },
+}
+
+VIEWS = {
+    "paragraph_details": """
+        select paragraphs.id, documents.title as document, documents.date, versions.label as version,
+               versions.kind as version_kind, versions.language, versions.translator, archival_refs.archive,
+               paragraphs.n, paragraphs.kind, paragraphs.text, paragraphs.line, versions.path,
+               paragraphs.document_id, paragraphs.version_id
+        from paragraphs
+        join versions on versions.id = paragraphs.version_id
+        join documents on documents.id = paragraphs.document_id
+        left join archival_refs on archival_refs.id = versions.archival_ref_id
+    """,
+}
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    changed: bool
+    rebuilt: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    paragraphs: int = 0
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.db_path}: nothing changed ({len(self.carried)} documents up to date)"
+        parts = [f"{len(self.rebuilt)} built", f"{len(self.carried)} unchanged", f"{len(self.removed)} removed"]
+        return f"{self.db_path}: {', '.join(parts)}; {self.paragraphs} paragraphs"
+
+
+Progress = Callable[[Iterable[Document]], Iterator[Document]]
+
+
+def build(
+    corpus_root: Path, db_path: Path, encoding: str | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems."""
+    corpus = load_corpus(Path(corpus_root), encoding)
+    return write_corpus(corpus, Path(db_path), progress)
+
+
+def write_corpus(corpus: Corpus, db_path: Path, progress: Progress | None = None) -> BuildReport:
+    previous = previous_hashes(db_path)
+    current = {document.id: document.content_hash for document in corpus.documents}
+    report = BuildReport(db_path, changed=previous != current)
+    report.removed = sorted(set(previous) - set(current))
+    if not report.changed:
+        report.carried = sorted(current)
+        return report
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _replacing(db_path) as tmp_path:
+        db = sqlite_utils.Database(tmp_path)
+        create_schema(db)
+        carry_over = _attach_previous(db, db_path, previous)
+        for document in (progress or iter)(corpus.documents):
+            if carry_over and previous.get(document.id) == document.content_hash:
+                _copy_document(db, document.id)
+                report.carried.append(document.id)
+            else:
+                write_document(db, document)
+                report.rebuilt.append(document.id)
+        _finish(db)
+        report.paragraphs = db["paragraphs"].count
+        db.close()
+    return report
+
+
+def previous_hashes(db_path: Path) -> dict[str, str]:
+    """Content hash per document of an existing database; empty if there is none or it cannot be read."""
+    if not db_path.exists():
+        return {}
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            return dict(conn.execute("select id, content_hash from documents"))
+    except sqlite3.Error:
+        return {}
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    for name, spec in SCHEMA.items():
+        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["foreign_keys"])
+        for columns in spec["indexes"]:
+            db[name].create_index(columns)
+
+
+def write_document(db: sqlite_utils.Database, document: Document) -> None:
+    db["documents"].insert(_document_row(document))
+    db["archival_refs"].insert_all(_archival_ref_rows(document))
+    db["versions"].insert_all(_version_row(document, version) for version in document.versions)
+    db["derivations"].insert_all(_derivation_rows(document))
+    db["paragraphs"].insert_all(_paragraph_rows(document))
+
+
+def archival_ref_id(document_id: str, archive: str) -> str:
+    return f"{document_id}/{archive_slug(archive)}"
+
+
+def _document_row(document: Document) -> dict:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date,
+        "sender": document.sender,
+        "recipient": document.recipient,
+        "summary": document.summary,
+        "original_language": document.original_language,
+        "base_version_id": f"{document.id}/{document.base}" if document.base else None,
+        "citation": document.citation,
+        "source_name": document.source_name,
+        "source_url": document.source_url,
+        "rights": document.rights,
+        "illustrative": document.illustrative,
+        "version_count": len(document.versions),
+        "path": document.path,
+        "content_hash": document.content_hash,
+    }
+
+
+def _archival_ref_rows(document: Document) -> Iterator[dict]:
+    for ref in document.archival_refs:
+        yield {
+            "id": archival_ref_id(document.id, ref.archive),
+            "document_id": document.id,
+            "archive": ref.archive,
+            "fond": ref.fond,
+            "opis": ref.opis,
+            "delo": ref.delo,
+            "papka": ref.papka,
+            "listy": ref.listy,
+            "citation": ref.citation,
+        }
+
+
+def _version_row(document: Document, version: Version) -> dict:
+    return {
+        "id": version.key,
+        "document_id": document.id,
+        "version": version.id,
+        "kind": version.kind,
+        "language": version.language,
+        "label": version.label,
+        "transcribed": version.transcribed,
+        "illustrative": version.illustrative or document.illustrative,
+        "archival_ref_id": archival_ref_id(document.id, version.archive) if version.archive else None,
+        "translator": version.translator,
+        "publisher": version.publisher,
+        "source": version.source,
+        "date": version.date,
+        "note": version.note,
+        "path": version.path,
+        "leading": version.leading,
+        "paragraph_count": len(version.paragraphs),
+        "word_count": sum(len(p.text.split()) for p in version.paragraphs),
+        "body_line": version.body_line,
+    }
+
+
+def _derivation_rows(document: Document) -> Iterator[dict]:
+    for version in document.versions:
+        for derivation in version.derived_from:
+            yield {
+                "version_id": version.key,
+                "source_version_id": f"{document.id}/{derivation.source}",
+                "relation": derivation.relation,
+                "document_id": document.id,
+            }
+
+
+def _paragraph_rows(document: Document) -> Iterator[dict]:
+    for version in document.versions:
+        for p in version.paragraphs:
+            yield {
+                "id": f"{version.key}/{p.n}",
+                "document_id": document.id,
+                "version_id": version.key,
+                "n": p.n,
+                "kind": p.kind,
+                "text": p.text,
+                "separator": p.separator,
+                "line": p.line,
+                "words": len(p.text.split()),
+                "hash": p.hash,
+            }
+
+
+def version_text(db: sqlite_utils.Database, version_id: str) -> str:
+    """A version's body rebuilt from the database, byte for byte as in its file."""
+    leading = db["versions"].get(version_id)["leading"]
+    rows = db.query("select text, separator from paragraphs where version_id = ? order by n", [version_id])
+    return leading + "".join(row["text"] + row["separator"] for row in rows)
+
+
+def _attach_previous(db: sqlite_utils.Database, db_path: Path, previous: dict[str, str]) -> bool:
+    if not previous:
+        return False
+    db.attach("previous", db_path)
+    return True
+
+
+def _copy_document(db: sqlite_utils.Database, document_id: str) -> None:
+    for table in SCHEMA:
+        columns = ", ".join(f"[{c}]" for c in SCHEMA[table]["columns"])
+        key = "id" if table == "documents" else "document_id"
+        db.execute(
+            f"insert into main.[{table}] ({columns}) select {columns} from previous.[{table}] where [{key}] = ?",
+            [document_id],
+        )
+
+
+def _finish(db: sqlite_utils.Database) -> None:
+    db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    db.conn.commit()
+    db.execute("vacuum")
+
+
+@contextmanager
+def _replacing(db_path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``db_path``; on success fsync it and atomically move it into place."""
+    fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp_path = Path(name)
+    tmp_path.chmod(0o644)  # mkstemp makes it private; the database is published
+    try:
+        yield tmp_path
+        _fsync(tmp_path)
+        os.replace(tmp_path, db_path)
+        _fsync_directory(db_path.parent)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,65 @@
+"""Turning the bytes of a corpus file into text: UTF-8 (or an explicit encoding), LF line ends, Unicode NFC."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from .errors import CorpusError, problem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_text(path: Path, encoding: str | None = None, display: str | None = None) -> str:
+    """Read a corpus file, refusing anything that is not clean text; errors name the file and line."""
+    shown = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _error(shown, 1, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+    return decode(path.read_bytes(), shown, encoding)
+
+
+def decode(data: bytes, shown: str, encoding: str | None = None) -> str:
+    if not data.strip():
+        raise _error(shown, 1, "empty file")
+    if encoding is None and data.startswith(_UTF16_BOMS):
+        raise _error(shown, 1, "file is UTF-16 (byte-order mark); convert it to UTF-8 or pass --encoding utf-16")
+    return normalize_text(_decode_bytes(data, shown, encoding), shown)
+
+
+def normalize_text(text: str, shown: str) -> str:
+    """The corpus text rules for decoded text: no NUL, no byte-order mark, LF line ends, NFC."""
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise _error(shown, _line_of(text, offset), f"NUL byte at character {offset}; text files must not contain NUL")
+    text = text.removeprefix("\ufeff")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _decode_bytes(data: bytes, shown: str, encoding: str | None) -> str:
+    try:
+        return data.decode(encoding or "utf-8")
+    except LookupError:
+        raise _error(shown, 1, f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        if encoding:
+            raise _error(shown, line, f"byte 0x{byte:02x} at offset {exc.start} is not valid {encoding}") from None
+        raise _error(
+            shown,
+            line,
+            f"byte 0x{byte:02x} at offset {exc.start} is not UTF-8; "
+            "convert the file or pass --encoding (e.g. cp1251, koi8-r)",
+        ) from None
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _error(shown: str, line: int, message: str) -> CorpusError:
+    return CorpusError([problem(shown, line, message)])

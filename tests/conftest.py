@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_CORPUS = ROOT / "translations"
+DATA = Path(__file__).resolve().parent / "data"
+
+DOCUMENT_YAML = """\
+title: A test telegram
+date: 1951-08-27
+original_language: ru
+base: en
+archival_refs:
+  - archive: APRF
+    fond: "45"
+    opis: "1"
+    delo: "340"
+    listy: 86-88
+"""
+
+VERSION_EN = """\
+---
+kind: translation
+language: en
+label: English
+---
+TELEGRAM No. 1
+
+On August 19 enemy troops, dressed in civilian clothes, made a raid on our security forces in the
+neutral zone in Kaesong.
+
+Mao Zedong.
+"""
+
+VERSION_COPY = """\
+---
+kind: archival-copy
+language: ru
+archive: APRF
+transcribed: false
+---
+"""
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """A valid one-document corpus: an English translation and an untranscribed archival copy."""
+    return write_files(
+        tmp_path / "translations",
+        {"doc-1/document.yaml": DOCUMENT_YAML, "doc-1/en.md": VERSION_EN, "doc-1/aprf-copy.md": VERSION_COPY},
+    )
+
+
+@pytest.fixture
+def shipped_corpus(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus, safe to modify."""
+    return Path(shutil.copytree(SHIPPED_CORPUS, tmp_path / "translations"))

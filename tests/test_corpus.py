@@ -1,0 +1,216 @@
+from pathlib import Path
+
+import pytest
+
+from conftest import DOCUMENT_YAML, VERSION_COPY, VERSION_EN, write_files
+from versions.corpus import check_corpus, default_base, load_corpus
+from versions.ids import slug_problem
+from versions.errors import CorpusError
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(p) for p in check_corpus(root)]
+
+
+def only_problem(root: Path) -> str:
+    [found] = problems_of(root)
+    return found
+
+
+def test_small_corpus_reads(small_corpus):
+    [document] = load_corpus(small_corpus).documents
+    assert document.id == "doc-1"
+    assert document.date == "1951-08-27"
+    assert document.base == "en"
+    assert [v.id for v in document.versions] == ["aprf-copy", "en"]
+    copy, english = document.versions
+    assert copy.transcribed is False and copy.paragraphs == [] and copy.archive == "APRF"
+    assert [p.kind for p in english.paragraphs] == ["heading", "body", "signature"]
+    assert english.paragraphs[1].line == 8
+    assert english.body == VERSION_EN.split("---\n", 2)[2]
+    assert document.archival_refs[0].fond == "45"
+    assert len(document.content_hash) == 64
+
+
+def test_default_base_prefers_the_original_language(small_corpus):
+    write_files(small_corpus, {"doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n"})
+    document = load_corpus(small_corpus).documents[0]
+    assert default_base(document) == "ru"
+
+
+def test_content_hash_changes_with_any_file(small_corpus):
+    before = load_corpus(small_corpus).documents[0].content_hash
+    write_files(small_corpus, {"doc-1/en.md": VERSION_EN + "\nOne more.\n"})
+    assert load_corpus(small_corpus).documents[0].content_hash != before
+
+
+def test_load_raises_every_problem_at_once(small_corpus):
+    write_files(small_corpus, {"doc-1/bad.md": "no front matter\n", "doc-1/other.md": b"\x00"})
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(small_corpus)
+    assert len(caught.value.problems) == 2
+
+
+BAD_VERSIONS = {
+    "no front matter": ("Just text.\n", 1, "missing front matter"),
+    "unclosed front matter": ("---\nkind: translation\n", 1, "front matter is not closed"),
+    "broken yaml": ("---\nkind: translation\nlanguage: [en\n---\nText.\n", 3, "broken YAML"),
+    "not a mapping": ("---\n- a list\n---\nText.\n", 2, "expected a YAML mapping"),
+    "unknown kind": ("---\nkind: fanfic\nlanguage: en\n---\nText.\n", 2, "unknown kind 'fanfic'"),
+    "missing kind": ("---\nlanguage: en\n---\nText.\n", 1, "missing required field 'kind'"),
+    "wrong type": ("---\nkind: translation\nlanguage: en\nillustrative: maybe\n---\nText.\n", 4, "must be true or false"),
+    "unknown field": ("---\nkind: translation\nlanguage: en\ntranslater: X\n---\nText.\n", 4, "unknown field 'translater'"),
+    "bad language": ("---\nkind: translation\nlanguage: English\n---\nText.\n", 3, "not a language code"),
+    "bad date": ("---\nkind: translation\nlanguage: en\ndate: 27 Aug\n---\nText.\n", 4, "not an ISO date"),
+    "empty body": ("---\nkind: translation\nlanguage: en\n---\n\n", 1, "empty body"),
+    "untranscribed with text": (
+        "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\ntranscribed: false\n---\nТекст.\n",
+        5,
+        "'transcribed: false' but the body has text",
+    ),
+    "copy without archive": ("---\nkind: archival-copy\nlanguage: ru\n---\nТекст.\n", 2, "needs 'archive'"),
+    "copy of unknown archive": (
+        "---\nkind: archival-copy\nlanguage: ru\narchive: GARF\n---\nТекст.\n",
+        1,
+        "archive 'GARF' is not among the document's archival_refs",
+    ),
+    "alias bomb": (
+        "---\nkind: translation\nlanguage: en\nnote: &a [x, x]\nlabel: *a\n---\nText.\n",
+        5,
+        "aliases (*name) are not allowed",
+    ),
+    "derived from unknown": (
+        "---\nkind: translation\nlanguage: en\nderived_from: nowhere\n---\nText.\n",
+        1,
+        "derived_from names unknown version 'nowhere'",
+    ),
+    "derived from a path": (
+        "---\nkind: translation\nlanguage: en\nderived_from: ../doc-2/en\n---\nText.\n",
+        4,
+        "contains a path separator",
+    ),
+    "unknown relation": (
+        "---\nkind: translation\nlanguage: en\nderived_from: {version: en, relation: cousin-of}\n---\nText.\n",
+        4,
+        "unknown relation 'cousin-of'",
+    ),
+    "cp1251": ("---\nkind: translation\nlanguage: ru\n---\nТекст.\n".encode("cp1251"), 5, "is not UTF-8"),
+    "utf-16": ("---\nkind: translation\nlanguage: ru\n---\nТекст.\n".encode("utf-16"), 1, "UTF-16"),
+    "nul byte": (b"---\nkind: translation\nlanguage: en\n---\nTe\x00xt.\n", 5, "NUL byte"),
+    "empty file": (b"", 1, "empty file"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_VERSIONS)
+def test_bad_version_file_gives_one_line_naming_file_and_line(small_corpus, name):
+    content, line, message = BAD_VERSIONS[name]
+    write_files(small_corpus, {"doc-1/bad.md": content})
+    found = only_problem(small_corpus)
+    assert found.startswith(f"{small_corpus}/doc-1/bad.md:{line}: "), found
+    assert message in found
+    assert "\n" not in found
+
+
+def test_crlf_and_bom_are_accepted(small_corpus):
+    write_files(small_corpus, {"doc-1/en.md": b"\xef\xbb\xbf" + VERSION_EN.replace("\n", "\r\n").encode()})
+    english = load_corpus(small_corpus).documents[0].version("en")
+    assert english.paragraphs[0].text == "TELEGRAM No. 1"
+
+
+def test_missing_document_yaml(small_corpus):
+    (small_corpus / "doc-1" / "document.yaml").unlink()
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:1: missing document.yaml"
+
+
+def test_document_yaml_missing_fields_and_wrong_types(small_corpus):
+    (small_corpus / "doc-1" / "aprf-copy.md").unlink()
+    write_files(small_corpus, {"doc-1/document.yaml": "title: 5\ndate: 1951-08-27\n"})
+    assert problems_of(small_corpus) == [
+        f"{small_corpus}/doc-1/document.yaml:1: field 'title' must be text, not a number",
+        f"{small_corpus}/doc-1/document.yaml:1: missing required field 'original_language'",
+    ]
+
+
+def test_unknown_base(small_corpus):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML.replace("base: en", "base: fr")})
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:4: base names unknown version 'fr'"
+
+
+@pytest.mark.parametrize(
+    "folder, message",
+    [
+        ("Doc 2", "contains a space"),
+        ("doc..2", "contains '..'"),
+        ("dоc-2", "non-ASCII letter 'о' (CYRILLIC SMALL LETTER O)"),
+        ("Doc-2", "is not a slug"),
+    ],
+)
+def test_bad_document_ids(small_corpus, folder, message):
+    write_files(small_corpus, {f"{folder}/document.yaml": DOCUMENT_YAML.replace("base: en\n", "")})
+    found = only_problem(small_corpus)
+    assert found.startswith(f"{small_corpus}/{folder}:1: document id")
+    assert message in found
+
+
+@pytest.mark.parametrize("name", ["en copy.md", "en..copy.md", "еn.md"])
+def test_bad_version_ids(small_corpus, name):
+    write_files(small_corpus, {f"doc-1/{name}": VERSION_EN})
+    assert only_problem(small_corpus).startswith(f"{small_corpus}/doc-1/{name}:1: version id")
+
+
+def test_duplicate_version_ids(small_corpus):
+    write_files(small_corpus, {"doc-1/EN.md": VERSION_EN})
+    assert any("duplicate version id 'en'" in found for found in problems_of(small_corpus))
+
+
+def test_derivation_cycle(small_corpus):
+    write_files(
+        small_corpus,
+        {
+            "doc-1/a.md": "---\nkind: edition\nlanguage: en\nderived_from: b\n---\nText.\n",
+            "doc-1/b.md": "---\nkind: edition\nlanguage: en\nderived_from: a\n---\nText.\n",
+        },
+    )
+    assert "derived_from forms a cycle: a -> b -> a" in only_problem(small_corpus)
+
+
+def test_symlink_out_of_the_corpus_is_refused(small_corpus, tmp_path):
+    outside = write_files(tmp_path / "outside", {"secret.md": VERSION_EN})
+    (small_corpus / "doc-1" / "leak.md").symlink_to(outside / "secret.md")
+    assert "symbolic link leads outside" in only_problem(small_corpus)
+
+
+def test_unexpected_files(small_corpus):
+    write_files(small_corpus, {"stray.txt": "x", "doc-1/notes.txt": "x"})
+    assert len(problems_of(small_corpus)) == 2
+
+
+def test_corrections_are_read_and_checked(small_corpus):
+    write_files(small_corpus, {"doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n\nЕщё.\n"})
+    write_files(small_corpus, {"doc-1/alignment.yaml": "pin:\n  - [en/2, ru/1]\nforbid:\n  - [en/1, ru/2]\n"})
+    [document] = load_corpus(small_corpus).documents
+    assert [(c.action, c.a, c.b, c.line) for c in document.corrections] == [
+        ("pin", ("en", 2), ("ru", 1), 2),
+        ("forbid", ("en", 1), ("ru", 2), 4),
+    ]
+
+
+def test_correction_naming_a_vanished_paragraph(small_corpus):
+    write_files(small_corpus, {"doc-1/alignment.yaml": "pin:\n  - [en/9, en/1]\n"})
+    assert only_problem(small_corpus) == (
+        f"{small_corpus}/doc-1/alignment.yaml:2: 'en/9': paragraph 9 no longer exists (en has 3)"
+    )
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [("wilson-en", True), ("a", True), ("-a", False), ("a--b", False), ("a" * 65, False), ("a/b", False)],
+)
+def test_slug_rule(value, ok):
+    assert (slug_problem(value) is None) is ok
+
+
+def test_shipped_corpus_has_no_problems():
+    from conftest import SHIPPED_CORPUS
+
+    assert problems_of(SHIPPED_CORPUS) == []

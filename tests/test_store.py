@@ -1,0 +1,117 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from conftest import VERSION_EN, write_files
+from versions.corpus import load_corpus
+from versions.errors import CorpusError
+from versions.store import build, version_text
+
+
+def dump(db_path: Path) -> list[str]:
+    with sqlite3.connect(db_path) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.fixture
+def built(shipped_corpus, tmp_path):
+    db_path = tmp_path / "db" / "versions.db"
+    report = build(shipped_corpus, db_path)
+    return shipped_corpus, db_path, report
+
+
+def test_build_writes_every_table_with_foreign_keys(built):
+    _, db_path, report = built
+    assert report.changed and report.rebuilt == ["telegram-23256"]
+    db = sqlite_utils.Database(db_path)
+    assert {"documents", "archival_refs", "versions", "derivations", "paragraphs", "paragraphs_fts"} <= set(
+        db.table_names()
+    )
+    assert "paragraph_details" in db.view_names()
+    assert db["versions"].foreign_keys
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert db["paragraphs"].detect_fts() == "paragraphs_fts"
+
+
+def test_archival_references_are_rows_with_their_parts(built):
+    _, db_path, _ = built
+    db = sqlite_utils.Database(db_path)
+    rows = {row["archive"]: row for row in db["archival_refs"].rows}
+    assert set(rows) == {"APRF", "AVP RF", "RGASPI"}
+    assert (rows["RGASPI"]["fond"], rows["RGASPI"]["opis"], rows["RGASPI"]["delo"], rows["RGASPI"]["listy"]) == (
+        "558", "11", "341", "86-88",
+    )
+    assert rows["AVP RF"]["papka"] == "11" and rows["AVP RF"]["fond"] == "059a"
+    copy = db["versions"].get("telegram-23256/avp-rf-copy")
+    assert copy["archival_ref_id"] == "telegram-23256/avp-rf" and copy["transcribed"] == 0
+
+
+def test_every_version_is_rebuilt_exactly_from_the_database(built):
+    corpus, db_path, _ = built
+    db = sqlite_utils.Database(db_path)
+    for document in load_corpus(corpus).documents:
+        for version in document.versions:
+            assert version_text(db, version.key) == version.body
+
+
+def test_seed_paragraphs_are_searchable(built):
+    _, db_path, _ = built
+    db = sqlite_utils.Database(db_path)
+    hits = list(db["paragraphs"].search("Kaesong", columns=["id"]))
+    assert "telegram-23256/wilson-en/10" in {hit["id"] for hit in hits}
+
+
+def test_second_build_changes_nothing(built):
+    corpus, db_path, _ = built
+    before = db_path.read_bytes()
+    report = build(corpus, db_path)
+    assert not report.changed
+    assert "nothing changed" in report.summary()
+    assert db_path.read_bytes() == before
+
+
+def test_changed_document_is_rebuilt_and_others_carried_over(built):
+    corpus, db_path, _ = built
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    report = build(corpus, db_path)
+    assert report.rebuilt == ["doc-2"] and report.carried == ["telegram-23256"]
+    fresh = build(corpus, db_path.with_name("fresh.db"))
+    assert fresh.rebuilt == ["doc-2", "telegram-23256"]
+    assert dump(db_path) == dump(db_path.with_name("fresh.db"))
+
+
+def test_removed_document_is_dropped(built):
+    corpus, db_path, _ = built
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    build(corpus, db_path)
+    for path in (corpus / "doc-2").iterdir():
+        path.unlink()
+    (corpus / "doc-2").rmdir()
+    report = build(corpus, db_path)
+    assert report.removed == ["doc-2"]
+    assert sqlite_utils.Database(db_path)["documents"].count == 1
+
+
+def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
+    corpus, db_path, _ = built
+    before = db_path.read_bytes()
+    write_files(corpus, {"telegram-23256/wilson-en.md": b"---\nkind: translation\n---\n\xff\n"})
+    with pytest.raises(CorpusError):
+        build(corpus, db_path)
+    assert db_path.read_bytes() == before
+    assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]
+
+
+def test_a_failing_write_leaves_no_temporary_file(small_corpus, tmp_path, monkeypatch):
+    import versions.store
+
+    def explode(db, document):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(versions.store, "write_document", explode)
+    db_path = tmp_path / "db" / "versions.db"
+    with pytest.raises(RuntimeError):
+        build(small_corpus, db_path)
+    assert list(db_path.parent.iterdir()) == []

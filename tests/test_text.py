@@ -1,0 +1,59 @@
+import codecs
+
+import pytest
+
+from versions.errors import CorpusError
+from versions.text import MAX_FILE_BYTES, decode, read_text
+
+
+def problem_of(data: bytes, encoding=None) -> str:
+    with pytest.raises(CorpusError) as caught:
+        decode(data, "x.md", encoding)
+    [found] = caught.value.problems
+    return str(found)
+
+
+def test_utf8_is_read_as_nfc_with_lf_line_ends():
+    decomposed = "Кэсон e\u0301\r\nline two\rthree".encode()
+    assert decode(decomposed, "x.md") == "Кэсон \u00e9\nline two\nthree"
+
+
+def test_byte_order_mark_is_dropped():
+    assert decode(codecs.BOM_UTF8 + b"text", "x.md") == "text"
+
+
+def test_cp1251_names_line_and_offset_and_suggests_encoding():
+    data = "first line\nвторая".encode("cp1251")
+    assert problem_of(data) == (
+        "x.md:2: byte 0xe2 at offset 11 is not UTF-8; convert the file or pass --encoding (e.g. cp1251, koi8-r)"
+    )
+
+
+def test_explicit_encoding_decodes_cp1251_and_koi8r():
+    assert decode("Кэсон".encode("cp1251"), "x.md", "cp1251") == "Кэсон"
+    assert decode("Кэсон".encode("koi8-r"), "x.md", "koi8-r") == "Кэсон"
+
+
+def test_utf16_is_recognised_by_its_byte_order_mark():
+    assert "UTF-16" in problem_of("text".encode("utf-16"))
+    assert decode("Кэсон".encode("utf-16"), "x.md", "utf-16") == "Кэсон"
+
+
+def test_unknown_encoding_is_a_problem_not_a_crash():
+    assert problem_of(b"abc", "no-such-codec") == "x.md:1: unknown encoding 'no-such-codec'"
+
+
+def test_nul_byte_names_its_line():
+    assert problem_of(b"one\ntwo\x00\n").startswith("x.md:2: NUL byte")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n"])
+def test_empty_file(data):
+    assert problem_of(data) == "x.md:1: empty file"
+
+
+def test_huge_file_is_refused_with_the_limit_named(tmp_path):
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(CorpusError, match="limit is 10 MiB"):
+        read_text(path)
