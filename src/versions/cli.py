@@ -122,3 +122,5 @@ def _fail(problems: list[Problem]) -> NoReturn:
     for found in problems:
         click.echo(str(found), err=True)
     sys.exit(1)
+if __name__ == "__main__":
+    cli()

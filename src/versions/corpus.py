@@ -218,7 +218,8 @@ def _read_document(root: Path, folder: Path, encoding: str | None, problems: lis
     refs = _archival_refs(data, lines, _shown(root, meta_path), problems)
     versions = _read_versions(root, folder, encoding, problems)
     document = _document(folder.name, shown, data, refs, versions)
-    _check_document(document, lines, _shown(root, meta_path), problems)
+    on_disk = {path.stem for path in folder.glob("*.md")}
+    _check_document(document, on_disk, lines, _shown(root, meta_path), problems)
     document.corrections = _read_corrections(root, folder, document, encoding, problems)
     if len(problems) > found:
         return None
@@ -508,12 +509,12 @@ def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem])
     return refs
 
 
-def _check_document(document: Document, lines: dict, shown: str, problems: list[Problem]) -> None:
+def _check_document(document: Document, on_disk: set[str], lines: dict, shown: str, problems: list[Problem]) -> None:
+    """Cross-checks between files; a version whose own file is broken still counts as existing (``on_disk``)."""
     _check_language({"original_language": document.original_language}, "original_language", lines, shown, problems)
     _check_date({"date": document.date}, "date", lines, shown, problems)
-    ids = {v.id for v in document.versions}
     archives = {ref.archive for ref in document.archival_refs}
-    if document.base and document.base not in ids:
+    if document.base and document.base not in on_disk:
         problems.append(problem(shown, lines.get("base", 1), f"base names unknown version {document.base!r}"))
     for version in document.versions:
         if version.archive and version.archive not in archives:
@@ -521,7 +522,7 @@ def _check_document(document: Document, lines: dict, shown: str, problems: list[
                 problem(version.path, 1, f"archive {version.archive!r} is not among the document's archival_refs")
             )
         for derivation in version.derived_from:
-            if derivation.source not in ids:
+            if derivation.source not in on_disk:
                 problems.append(problem(version.path, 1, f"derived_from names unknown version {derivation.source!r}"))
     if cycle := _derivation_cycle(document):
         problems.append(problem(cycle[0].path, 1, "derived_from forms a cycle: " + " -> ".join(v.id for v in cycle)))
