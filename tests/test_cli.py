@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 import subprocess
@@ -122,3 +123,96 @@ def wait_for(url: str, seconds: float = 30) -> bytes:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+WILSON = Path(__file__).resolve().parents[1] / "translations" / "telegram-23256" / "wilson-en.md"
+
+
+def test_align_two_files_prints_beads_covering_every_segment(tmp_path):
+    one = "On August 19 enemy troops made a raid on our security forces in the neutral zone."
+    two = "After this, on the night of August 22, one enemy plane dropped nine bombs on Kaesong."
+    three = "The enemy dared to make these impudent provocations to put pressure on us."
+    a = write_files(tmp_path, {"a.txt": f"{one}\n\n{two}\n\n{three}\n"}) / "a.txt"
+    b = write_files(tmp_path, {"b.txt": f"{one}\n\n{two} {three}\n"}) / "b.txt"
+    result = run("align", a, b, "--format", "beads")
+    assert result.exit_code == 0
+    assert result.output == "[0]:[0]\n[1,2]:[1]\n"
+
+
+def test_align_line_unit_and_json(tmp_path):
+    a = write_files(tmp_path, {"a.txt": "Line one here.\nLine two here.\n"}) / "a.txt"
+    b = write_files(tmp_path, {"b.txt": "Строка один.\nСтрока два.\n"}) / "b.txt"
+    result = run("align", a, b, "--unit", "line", "--format", "json")
+    data = json.loads(result.output)
+    assert (data["lang_a"], data["lang_b"]) == ("en", "ru")
+    assert [(bead["a"], bead["b"]) for bead in data["beads"]] == [([0], [0]), ([1], [1])]
+
+
+def test_align_document_prints_its_table(shipped_corpus):
+    result = run("align", "telegram-23256", "--corpus", shipped_corpus)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].split("│")[1].strip() == "wilson-en"
+
+
+def test_align_unknown_inputs_fail_cleanly(shipped_corpus):
+    result = run("align", "no-such-doc", "--corpus", shipped_corpus)
+    assert result.exit_code == 1 and "no document 'no-such-doc'" in result.stderr
+    result = run("align", "missing.txt", "other.txt")
+    assert result.exit_code == 1 and result.stderr.startswith("missing.txt:1: no such file")
+
+
+def syngman_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "copy.md"
+    copy.write_text(WILSON.read_text().replace("Syngmann Rhee", "Syngman Rhee"))
+    return copy
+
+
+def test_diff_json_contract_on_the_seed(tmp_path):
+    result = run("diff", WILSON, syngman_copy(tmp_path), "--format", "json")
+    groups = json.loads(result.output)["groups"]
+    changed = [g for g in groups if any(op != 0 for op, _ in g["ops"])]
+    assert len(changed) == 1
+    assert changed[0]["replaced"] == 1 and changed[0]["inserted"] == changed[0]["deleted"] == 0
+    assert [op for op in changed[0]["ops"] if op[0] != 0] == [[-1, "Syngmann"], [1, "Syngman"]]
+    body = WILSON.read_text().split("---\n", 2)[2]
+    from versions.segment import join_segments, split_body
+
+    _, paragraphs = split_body(body)
+    for group in groups:
+        a_text = "".join(text for op, text in group["ops"] if op <= 0)
+        assert a_text == join_segments([paragraphs[i] for i in group["a"]])
+
+
+def test_diff_text_is_plain_when_piped_and_shows_only_changes(tmp_path):
+    result = run("diff", WILSON, syngman_copy(tmp_path))
+    assert "[-Syngmann-]{+Syngman+} Rhee" in result.output
+    assert "\x1b[" not in result.output
+    assert result.output.endswith("1 of 27 aligned groups differ\n")
+
+
+def test_diff_with_romanization_normalization_mutes_the_change(tmp_path):
+    result = run("diff", WILSON, syngman_copy(tmp_path), "--normalize", "romanization", "--format", "json")
+    [changed] = [g for g in json.loads(result.output)["groups"] if any(op != 0 for op, _ in g["ops"])]
+    assert changed["replaced"] == 0 and len(changed["muted"]) == 2
+
+
+def test_diff_html_is_a_standalone_escaped_page(tmp_path):
+    a = write_files(tmp_path, {"a.txt": "Plain text.\n"}) / "a.txt"
+    b = write_files(tmp_path, {"b.txt": "Plain <script>alert(1)</script> text.\n"}) / "b.txt"
+    result = run("diff", a, b, "--format", "html")
+    assert result.output.startswith("<!DOCTYPE html>")
+    assert "<script>" not in result.output and "&lt;script&gt;" in result.output
+
+
+def test_diff_by_version_ids_and_across_languages(shipped_corpus):
+    result = run("diff", "telegram-23256/wilson-en", "telegram-23256/ru-rendering", "--corpus", shipped_corpus,
+                 "--format", "json")
+    groups = json.loads(result.output)["groups"]
+    assert all("anchors" in group for group in groups)
+    assert any(a["value"] == "23256" and a["side"] == "both" for g in groups for a in g["anchors"])
+
+
+def test_diff_rejects_an_unknown_normalization(tmp_path):
+    a = write_files(tmp_path, {"a.txt": "x\n"}) / "a.txt"
+    result = CliRunner().invoke(cli, ["diff", str(a), str(a), "--normalize", "spelling"])
+    assert result.exit_code == 2 and "--normalize" in result.output

@@ -20,7 +20,7 @@ from . import __version__
 from .archival import ArchivalRef, archive_slug
 from .errors import CorpusError, Problem, problem
 from .ids import slug_problem
-from .segment import Paragraph, split_body
+from .segment import Paragraph, split_body, split_lines
 from .text import read_text
 
 KINDS = ("original", "archival-copy", "translation", "edition")
@@ -175,6 +175,45 @@ def load_corpus(root: Path, encoding: str | None = None) -> Corpus:
 
 def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
     return sorted(_read_corpus(Path(root), encoding)[1])
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A version file or a plain text file read on its own, e.g. for ``versions align A B``."""
+
+    path: Path
+    language: str | None  # as declared in front matter, if any
+    segments: list[Paragraph]
+
+
+def read_text_file(path: Path, unit: str = "paragraph", encoding: str | None = None) -> TextFile:
+    """Segments of a version file (front matter + body) or of plain UTF-8 text; ``CorpusError`` if unreadable."""
+    path = Path(path)
+    problems: list[Problem] = []
+    text = _read_file(path, encoding, str(path), problems)
+    language, body, body_line = None, text, 1
+    if text is not None and text.startswith("---\n"):
+        split = _split_front_matter(text, str(path), problems)
+        parsed = _parse_yaml(split[0], str(path), 2, problems) if split else None
+        if parsed:
+            _, body, body_line = split
+            language = parsed[0].get("language") if isinstance(parsed[0].get("language"), str) else None
+    if problems:
+        raise CorpusError(problems)
+    segments = split_lines(body, body_line) if unit == "line" else split_body(body, body_line)[1]
+    return TextFile(path, language, segments)
+
+
+def read_version_ref(root: Path, ref: str, encoding: str | None = None) -> TextFile:
+    """The segments of version ``<document>/<version>`` of the corpus at ``root``."""
+    document_id, _, version_id = ref.partition("/")
+    for value in (document_id, version_id):
+        if reason := slug_problem(value):
+            raise CorpusError([problem(ref, 1, reason)])
+    path = Path(root) / document_id / f"{version_id}.md"
+    if not path.is_file():
+        raise CorpusError([problem(path, 1, f"no version {ref!r} in {root}")])
+    return read_text_file(path, "paragraph", encoding)
 
 
 def _read_corpus(root: Path, encoding: str | None) -> tuple[Corpus, list[Problem]]:

@@ -45,6 +45,22 @@ def split_body(body: str, first_line: int = 1) -> tuple[str, list[Paragraph]]:
     return leading, paragraphs
 
 
+def split_lines(text: str, first_line: int = 1) -> list[Paragraph]:
+    """One segment per line (sentence-level bitext): every line counts, so indices match the file's lines."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [
+        Paragraph(n, line, "\n", first_line + n - 1, "body", content_hash(line))
+        for n, line in enumerate(lines, start=1)
+    ]
+
+
+def join_segments(segments: list[Paragraph]) -> str:
+    """The text a run of segments covers, as it stands in the file (without the separator after the last)."""
+    return "".join(p.text + p.separator for p in segments[:-1]) + (segments[-1].text if segments else "")
+
+
 def join_body(leading: str, paragraphs: list[Paragraph]) -> str:
     return leading + "".join(p.text + p.separator for p in paragraphs)
 

@@ -7,6 +7,7 @@ unchanged are copied from the previous database instead of being recomputed.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -18,9 +19,12 @@ from pathlib import Path
 import sqlite_utils
 
 from .archival import archive_slug
+from .collate import Collation, collate, group_text
 from .corpus import Corpus, Document, Version, load_corpus
+from .history import history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+EXCERPT_LENGTH = 120
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
 # that an unchanged document's rows can be copied from the previous build table by table.
@@ -75,6 +79,90 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
         "indexes": [["document_id"], ["version_id", "n"], ["kind"], ["hash"]],
     },
+    "alignment_groups": {
+        "columns": {
+            "id": str, "document_id": str, "n": int, "base_paragraph_id": str, "versions_present": int,
+            "variance": float, "moved": bool, "excerpt": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id"), ("base_paragraph_id", "paragraphs", "id")],
+        "indexes": [["document_id", "n"], ["variance"]],
+    },
+    "alignment_members": {
+        "columns": {
+            "group_id": str, "paragraph_id": str, "document_id": str, "version_id": str, "bead": str,
+            "score": float, "method": str, "moved": bool,
+        },
+        "pk": ("group_id", "paragraph_id"),
+        "foreign_keys": [
+            ("group_id", "alignment_groups", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+        ],
+        "indexes": [["document_id"], ["version_id"], ["paragraph_id"]],
+    },
+    "diffs": {
+        "columns": {
+            "id": str, "group_id": str, "document_id": str, "base_version_id": str, "version_id": str, "ops": str, "muted": str,
+            "similarity": float, "inserted": int, "deleted": int, "replaced": int, "normalization": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("group_id", "alignment_groups", "id"),
+            ("document_id", "documents", "id"),
+            ("base_version_id", "versions", "id"),
+            ("version_id", "versions", "id"),
+        ],
+        "indexes": [["document_id"], ["group_id"], ["similarity"]],
+    },
+    "anchors": {
+        "columns": {
+            "id": str, "group_id": str, "document_id": str, "base_version_id": str, "version_id": str, "kind": str,
+            "value": str, "side": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("group_id", "alignment_groups", "id"),
+            ("document_id", "documents", "id"),
+            ("base_version_id", "versions", "id"),
+            ("version_id", "versions", "id"),
+        ],
+        "indexes": [["document_id"], ["group_id"], ["side"], ["kind"]],
+    },
+    # Version history (versions.history): one row per revision of a version file, and one per paragraph change of a
+    # revision against the revision before it.
+    "revisions": {
+        "columns": {
+            "id": str, "document_id": str, "version_id": str, "n": int, "status": str, "commit_hash": str, "date": str,
+            "author": str, "subject": str, "message": str, "path": str, "note": str, "readable": bool,
+            "front_matter": str, "leading": str, "body": str, "paragraph_count": int, "word_count": int,
+            "previous_revision_id": str, "latest": bool, "compared": bool, "changed_paragraphs": int,
+            "modified_paragraphs": int, "inserted_paragraphs": int, "deleted_paragraphs": int, "moved_paragraphs": int,
+            "words_inserted": int, "words_deleted": int, "words_replaced": int, "summary": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+            ("previous_revision_id", "revisions", "id"),
+        ],
+        "indexes": [["document_id"], ["version_id", "n"], ["commit_hash"], ["date"]],
+    },
+    "revision_diffs": {
+        "columns": {
+            "id": str, "revision_id": str, "document_id": str, "version_id": str, "k": int, "kind": str,
+            "old_paragraphs": str, "new_paragraphs": str, "ops": str, "muted": str, "similarity": float,
+            "inserted": int, "deleted": int, "replaced": int,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("revision_id", "revisions", "id"),
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+        ],
+        "indexes": [["document_id"], ["revision_id", "k"], ["kind"]],
+    },
 }
 
 VIEWS = {
@@ -87,6 +175,15 @@ VIEWS = {
         join versions on versions.id = paragraphs.version_id
         join documents on documents.id = paragraphs.document_id
         left join archival_refs on archival_refs.id = versions.archival_ref_id
+    """,
+    "revision_details": """
+        select revisions.id, documents.title as document, versions.label as version, revisions.n, revisions.status,
+               revisions.commit_hash, revisions.date, revisions.author, revisions.subject, revisions.summary,
+               revisions.changed_paragraphs, revisions.note, revisions.path, revisions.document_id,
+               revisions.version_id
+        from revisions
+        join versions on versions.id = revisions.version_id
+        join documents on documents.id = revisions.document_id
     """,
 }
 
@@ -168,6 +265,28 @@ def write_document(db: sqlite_utils.Database, document: Document) -> None:
     db["versions"].insert_all(_version_row(document, version) for version in document.versions)
     db["derivations"].insert_all(_derivation_rows(document))
     db["paragraphs"].insert_all(_paragraph_rows(document))
+    revision_rows, revision_diff_rows = history_rows(version_histories(document))
+    db["revisions"].insert_all(revision_rows)
+    db["revision_diffs"].insert_all(revision_diff_rows)
+    collation = collate(document)
+    if collation:
+        write_collation(db, collation)
+
+
+def write_collation(db: sqlite_utils.Database, collation: Collation) -> None:
+    db["alignment_groups"].insert_all(_group_rows(collation))
+    db["alignment_members"].insert_all(_member_rows(collation))
+    db["diffs"].insert_all(_diff_rows(collation))
+    db["anchors"].insert_all(_anchor_rows(collation))
+
+
+def group_id(document_id: str, index: int) -> str:
+    """Groups are numbered from 1 along the base version; the id is ``<document>/<n>``."""
+    return f"{document_id}/{index + 1}"
+
+
+def paragraph_id(document_id: str, version_id: str, index: int) -> str:
+    return f"{document_id}/{version_id}/{index + 1}"
 
 
 def archival_ref_id(document_id: str, archive: str) -> str:
@@ -259,6 +378,88 @@ def _paragraph_rows(document: Document) -> Iterator[dict]:
                 "line": p.line,
                 "words": len(p.text.split()),
                 "hash": p.hash,
+            }
+
+
+def _group_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    base = collation.table.base
+    for index, group in enumerate(collation.table.groups):
+        base_paragraphs = group.paragraphs(base)
+        members = [m for m in group.members.values() if m.paragraphs]
+        yield {
+            "id": group_id(doc, index),
+            "document_id": doc,
+            "n": index + 1,
+            "base_paragraph_id": paragraph_id(doc, base, base_paragraphs[0]) if base_paragraphs else None,
+            "versions_present": len(members),
+            "variance": collation.variances[index],
+            "moved": any(m.moved for m in members),
+            "excerpt": _excerpt(collation, group),
+        }
+
+
+def _excerpt(collation: Collation, group) -> str:
+    version_id = next(v for v in collation.table.versions if group.paragraphs(v))
+    text = group_text(collation.document.version(version_id), group.paragraphs(version_id))
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def _member_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for index, group in enumerate(collation.table.groups):
+        for version_id, member in group.members.items():
+            for paragraph in member.paragraphs:
+                yield {
+                    "group_id": group_id(doc, index),
+                    "paragraph_id": paragraph_id(doc, version_id, paragraph),
+                    "document_id": doc,
+                    "version_id": f"{doc}/{version_id}",
+                    "bead": member.bead,
+                    "score": round(member.score, 4),
+                    "method": member.method,
+                    "moved": member.moved,
+                }
+
+
+def _diff_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for (index, version_id), comparison in collation.comparisons.items():
+        if comparison.diff is None:
+            continue
+        data = comparison.diff.to_json()
+        yield {
+            "id": f"{group_id(doc, index)}/{version_id}",
+            "group_id": group_id(doc, index),
+            "document_id": doc,
+            "base_version_id": f"{doc}/{collation.table.base}",
+            "version_id": f"{doc}/{version_id}",
+            "ops": json.dumps(data["ops"], ensure_ascii=False),
+            "muted": json.dumps(data["muted"]),
+            "similarity": data["similarity"],
+            "inserted": data["inserted"],
+            "deleted": data["deleted"],
+            "replaced": data["replaced"],
+            "normalization": json.dumps(data["normalization"]),
+        }
+
+
+_ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
+
+
+def _anchor_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for (index, version_id), comparison in collation.comparisons.items():
+        for check in comparison.anchors:
+            yield {
+                "id": f"{group_id(doc, index)}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
+                "group_id": group_id(doc, index),
+                "document_id": doc,
+                "base_version_id": f"{doc}/{collation.table.base}",
+                "version_id": f"{doc}/{version_id}",
+                "kind": check.anchor.kind,
+                "value": check.anchor.value,
+                "side": _ANCHOR_SIDES[check.side],
             }
 
 

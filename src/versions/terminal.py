@@ -1,0 +1,94 @@
+"""Plain-text views for the terminal: two aligned texts, a document's alignment table, compared groups."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from .align import Bead
+from .collate import Collation, Comparison, group_text
+from .diff import render_side_by_side, render_text
+from .segment import Paragraph
+
+_GAP = " │ "
+_MIN_COLUMN = 12
+_ANCHOR_SIDES = {"both": "in both", "a-only": "only in A", "b-only": "only in B"}
+
+
+def bead_label(bead: Bead) -> str:
+    label = f"[{','.join(map(str, bead.a))}]:[{','.join(map(str, bead.b))}]"
+    return label + (" moved" if bead.moved else "")
+
+
+def bead_table(beads: Sequence[Bead], a: Sequence[Paragraph], b: Sequence[Paragraph], names, width: int) -> str:
+    """Two aligned texts side by side, one row per bead."""
+    label_width = max([len(bead_label(bead)) for bead in beads] + [4])
+    header = ["bead", *names]
+    rows = [[bead_label(bead), _cell(a, bead.a), _cell(b, bead.b)] for bead in beads]
+    return _table(header, rows, width, first_width=label_width)
+
+
+def alignment_table(collation: Collation, width: int) -> str:
+    """A document's alignment table: one row per group, one column per version (the base first)."""
+    document = collation.document
+    versions = [document.version(v) for v in collation.table.versions]
+    header = ["#", *[v.id for v in versions]]
+    rows = []
+    for index, group in enumerate(collation.table.groups):
+        cells = [_group_cell(v, group.paragraphs(v.id)) for v in versions]
+        rows.append([str(index + 1), *cells])
+    return _table(header, rows, width, first_width=max(2, len(str(len(rows)))))
+
+
+def differs(comparison: Comparison) -> bool:
+    """Worth showing: a diff with any change (muted ones included), or anchors not found on both sides."""
+    if comparison.diff is None:
+        return any(check.side != "both" for check in comparison.anchors)
+    return any(op != 0 for op, _ in comparison.diff.ops)
+
+
+def comparison_text(bead: Bead, comparison: Comparison, color: bool, side_by_side: bool, width: int) -> str:
+    heading = bead_label(bead)
+    if comparison.diff is None:
+        lines = [f"  {c.anchor.kind} {c.anchor.value}: {_ANCHOR_SIDES[c.side]}" for c in comparison.anchors]
+        return "\n".join([f"{heading} (languages differ: anchors)", *lines]) + "\n"
+    if side_by_side:
+        body = render_side_by_side(comparison.diff, width=width, color=color)
+    else:
+        body = render_text(comparison.diff, color)
+    return f"{heading} similarity {comparison.diff.similarity:.2f}\n{body}\n"
+
+
+def _cell(segments: Sequence[Paragraph], indices: tuple[int, ...]) -> str:
+    return " ¶ ".join(segments[i].text for i in indices) if indices else "—"
+
+
+def _group_cell(version, paragraphs: tuple[int, ...]) -> str:
+    if not paragraphs:
+        return "—"
+    numbers = ",".join(str(i + 1) for i in paragraphs)
+    return f"{numbers}: {group_text(version, paragraphs)}"
+
+
+def _table(header: list[str], rows: list[list[str]], width: int, first_width: int) -> str:
+    columns = len(header) - 1
+    column_width = max(_MIN_COLUMN, (width - first_width - len(_GAP) * columns) // max(columns, 1))
+    widths = [first_width] + [column_width] * columns
+    lines = [_row(header, widths), "─" * (sum(widths) + len(_GAP) * columns)]
+    for row in rows:
+        lines.extend(_row(row, widths, wrap_lines=3).splitlines())
+    return "\n".join(lines)
+
+
+def _row(cells: list[str], widths: list[int], wrap_lines: int = 1) -> str:
+    wrapped = [
+        textwrap.wrap(" ".join(cell.split()), width, max_lines=wrap_lines, placeholder=" …") or [""]
+        for cell, width in zip(cells, widths)
+    ]
+    height = max(len(lines) for lines in wrapped)
+    return "\n".join(
+        _GAP.join(
+            (lines[i] if i < len(lines) else "").ljust(width) for lines, width in zip(wrapped, widths)
+        ).rstrip()
+        for i in range(height)
+    )

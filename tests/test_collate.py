@@ -1,0 +1,75 @@
+from conftest import write_files
+from versions.collate import collate, compare, compare_segments, group_text
+from versions.corpus import load_corpus
+from versions.normalize import NONE, Normalization
+from versions.segment import split_body
+
+
+def shipped_collation(shipped_corpus):
+    return collate(load_corpus(shipped_corpus).documents[0])
+
+
+def test_every_transcribed_paragraph_is_in_exactly_one_group(shipped_corpus):
+    collation = shipped_collation(shipped_corpus)
+    document = collation.document
+    assert collation.table.versions[0] == "wilson-en"
+    assert set(collation.table.versions) == {v.id for v in document.transcribed_versions}
+    for version in document.transcribed_versions:
+        placed = [i for group in collation.table.groups for i in group.paragraphs(version.id)]
+        assert sorted(placed) == list(range(len(version.paragraphs)))
+
+
+def test_variance_per_group_between_zero_and_one(shipped_corpus):
+    collation = shipped_collation(shipped_corpus)
+    assert len(collation.variances) == len(collation.table.groups)
+    assert all(0.0 <= v <= 1.0 for v in collation.variances)
+
+
+def test_same_language_versions_get_diffs_and_others_anchor_checks(shipped_corpus):
+    collation = shipped_collation(shipped_corpus)
+    revised = [c for (_, version), c in collation.comparisons.items() if version == "en-revised"]
+    russian = [c for (_, version), c in collation.comparisons.items() if version == "ru-rendering"]
+    assert all(c.diff is not None for c in revised)
+    assert any(("Syngmann" in c.text_a and "Syngman Rhee" in c.text_b) for c in revised)
+    assert all(c.diff is None for c in russian)
+    assert any(check.anchor.value == "23256" and check.side == "both" for c in russian for check in c.anchors)
+
+
+def test_a_dropped_number_is_reported_across_languages():
+    comparison = compare("one enemy plane dropped nine bombs on 22 August", "вражеский самолёт сбросил бомбы",
+                         "en", "ru", NONE)
+    missing = {(check.anchor.kind, check.anchor.value) for check in comparison.anchors if check.side == "a-only"}
+    assert ("number", "9") in missing or ("date", "08-22") in missing
+    assert comparison.dissimilarity > 0
+    assert comparison.ops == [(-1, comparison.text_a), (1, comparison.text_b)]
+
+
+def test_group_text_keeps_the_separators_of_the_file(small_corpus):
+    write_files(small_corpus, {"doc-1/en.md": "---\nkind: translation\nlanguage: en\n---\nOne.\n\n\nTwo.\n"})
+    version = load_corpus(small_corpus).documents[0].version("en")
+    assert group_text(version, (0, 1)) == "One.\n\n\nTwo."
+
+
+def test_compare_segments_diffs_each_bead():
+    _, a = split_body("The enemy dropped nine bombs on Kaesong.\n\nWe suppose the enemy will not acknowledge it.")
+    _, b = split_body("The enemy dropped nine bombs on Kaesong.\n\nWe suppose the enemy will never acknowledge it.")
+    compared = compare_segments(a, b, "en", "en", Normalization.parse("case"))
+    assert [(bead.a, bead.b) for bead, _ in compared] == [((0,), (0,)), ((1,), (1,))]
+    assert compared[0][1].diff.similarity == 1.0
+    assert compared[1][1].diff.replaced == 1
+
+
+def test_corrections_are_applied(small_corpus):
+    write_files(small_corpus, {
+        "doc-1/en-2.md": "---\nkind: translation\nlanguage: en\n---\nCompletely different words.\n\nMao Zedong.\n",
+        "doc-1/alignment.yaml": "pin:\n  - [en/2, en-2/1]\n",
+    })
+    collation = collate(load_corpus(small_corpus).documents[0])
+    [group] = [g for g in collation.table.groups if 0 in g.paragraphs("en-2")]
+    assert group.paragraphs("en") == (1,)
+
+
+def test_nothing_transcribed_gives_no_collation(small_corpus):
+    (small_corpus / "doc-1" / "en.md").unlink()
+    write_files(small_corpus, {"doc-1/document.yaml": "title: T\ndate: 1951\noriginal_language: ru\narchival_refs:\n  - archive: APRF\n"})
+    assert collate(load_corpus(small_corpus).documents[0]) is None
