@@ -107,11 +107,27 @@ def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
 def test_a_failing_write_leaves_no_temporary_file(small_corpus, tmp_path, monkeypatch):
     import versions.store
 
-    def explode(db, document):
+    def explode(document):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(versions.store, "write_document", explode)
+    monkeypatch.setattr(versions.store, "document_rows", explode)
     db_path = tmp_path / "db" / "versions.db"
     with pytest.raises(RuntimeError):
         build(small_corpus, db_path)
     assert list(db_path.parent.iterdir()) == []
+
+
+def test_many_documents_are_collated_in_worker_processes_with_the_same_result(small_corpus, tmp_path, monkeypatch):
+    import versions.store
+
+    template = (small_corpus / "doc-1").iterdir()
+    files = {path.name: path.read_text() for path in template}
+    for n in range(2, versions.store.POOL_MIN_DOCUMENTS + 2):
+        write_files(small_corpus, {f"doc-{n}/{name}": text for name, text in files.items()})
+    pooled = tmp_path / "pooled.db"
+    build(small_corpus, pooled)
+    monkeypatch.setattr(versions.store, "MAX_WORKERS", 1)
+    serial = tmp_path / "serial.db"
+    build(small_corpus, serial)
+    assert dump(pooled) == dump(serial)
+    assert sqlite_utils.Database(pooled)["documents"].count == versions.store.POOL_MIN_DOCUMENTS + 1

@@ -7,11 +7,13 @@ unchanged are copied from the previous database instead of being recomputed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,11 @@ from .history import history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 EXCERPT_LENGTH = 120
+INSERT_BATCH = 200  # documents whose rows are inserted together
+COPY_CHUNK = 500  # unchanged documents copied per statement
+POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than it saves
+POOL_CHUNK = 8
+MAX_WORKERS = 4
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
 # that an unchanged document's rows can be copied from the previous build table by table.
@@ -223,22 +230,55 @@ def write_corpus(corpus: Corpus, db_path: Path, progress: Progress | None = None
     if not report.changed:
         report.carried = sorted(current)
         return report
+    unchanged = {doc_id for doc_id, content_hash in current.items() if previous.get(doc_id) == content_hash}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _replacing(db_path) as tmp_path:
         db = sqlite_utils.Database(tmp_path)
         create_schema(db)
-        carry_over = _attach_previous(db, db_path, previous)
-        for document in (progress or iter)(corpus.documents):
-            if carry_over and previous.get(document.id) == document.content_hash:
-                _copy_document(db, document.id)
-                report.carried.append(document.id)
+        if unchanged:
+            db.attach("previous", db_path)
+        # Runs keep the documents in corpus order, so an incremental build writes the rows a full one would.
+        for carried, run in itertools.groupby(corpus.documents, key=lambda d: d.id in unchanged):
+            run = list(run)
+            if carried:
+                _copy_documents(db, [document.id for document in run])
+                report.carried += [document.id for document in run]
             else:
-                write_document(db, document)
-                report.rebuilt.append(document.id)
+                _insert_documents(db, run, progress or iter)
+                report.rebuilt += [document.id for document in run]
         _finish(db)
         report.paragraphs = db["paragraphs"].count
         db.close()
     return report
+
+
+def _insert_documents(db: sqlite_utils.Database, documents: list[Document], progress: Progress) -> None:
+    """Collate the documents (in worker processes when there are enough to pay) and insert their rows in batches."""
+    pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
+    with _row_producer(len(documents)) as produce:
+        rows_per_document = produce(document_rows, documents)
+        for count, _ in enumerate(progress(documents), start=1):
+            for table, rows in next(rows_per_document).items():
+                pending[table].extend(rows)
+            if count % INSERT_BATCH == 0 or count == len(documents):
+                _insert_rows(db, pending)
+
+
+@contextmanager
+def _row_producer(documents: int) -> Iterator[Callable]:
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if documents < POOL_MIN_DOCUMENTS or workers < 2:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield lambda function, items: pool.map(function, items, chunksize=POOL_CHUNK)
+
+
+def _insert_rows(db: sqlite_utils.Database, pending: dict[str, list[dict]]) -> None:
+    for table, rows in pending.items():
+        if rows:
+            db[table].insert_all(rows, batch_size=1000)
+            rows.clear()
 
 
 def previous_hashes(db_path: Path) -> dict[str, str]:
@@ -260,24 +300,31 @@ def create_schema(db: sqlite_utils.Database) -> None:
 
 
 def write_document(db: sqlite_utils.Database, document: Document) -> None:
-    db["documents"].insert(_document_row(document))
-    db["archival_refs"].insert_all(_archival_ref_rows(document))
-    db["versions"].insert_all(_version_row(document, version) for version in document.versions)
-    db["derivations"].insert_all(_derivation_rows(document))
-    db["paragraphs"].insert_all(_paragraph_rows(document))
-    revision_rows, revision_diff_rows = history_rows(version_histories(document))
-    db["revisions"].insert_all(revision_rows)
-    db["revision_diffs"].insert_all(revision_diff_rows)
+    _insert_rows(db, document_rows(document))
+
+
+def document_rows(document: Document) -> dict[str, list[dict]]:
+    """Every row of one document, table by table; pure, so it can run in a worker process."""
+    rows = {
+        "documents": [_document_row(document)],
+        "archival_refs": list(_archival_ref_rows(document)),
+        "versions": [_version_row(document, version) for version in document.versions],
+        "derivations": list(_derivation_rows(document)),
+        "paragraphs": list(_paragraph_rows(document)),
+    }
     collation = collate(document)
     if collation:
-        write_collation(db, collation)
+        rows |= collation_rows(collation)
+    return rows
 
 
-def write_collation(db: sqlite_utils.Database, collation: Collation) -> None:
-    db["alignment_groups"].insert_all(_group_rows(collation))
-    db["alignment_members"].insert_all(_member_rows(collation))
-    db["diffs"].insert_all(_diff_rows(collation))
-    db["anchors"].insert_all(_anchor_rows(collation))
+def collation_rows(collation: Collation) -> dict[str, list[dict]]:
+    return {
+        "alignment_groups": list(_group_rows(collation)),
+        "alignment_members": list(_member_rows(collation)),
+        "diffs": list(_diff_rows(collation)),
+        "anchors": list(_anchor_rows(collation)),
+    }
 
 
 def group_id(document_id: str, index: int) -> str:
@@ -470,21 +517,19 @@ def version_text(db: sqlite_utils.Database, version_id: str) -> str:
     return leading + "".join(row["text"] + row["separator"] for row in rows)
 
 
-def _attach_previous(db: sqlite_utils.Database, db_path: Path, previous: dict[str, str]) -> bool:
-    if not previous:
-        return False
-    db.attach("previous", db_path)
-    return True
-
-
-def _copy_document(db: sqlite_utils.Database, document_id: str) -> None:
-    for table in SCHEMA:
-        columns = ", ".join(f"[{c}]" for c in SCHEMA[table]["columns"])
-        key = "id" if table == "documents" else "document_id"
-        db.execute(
-            f"insert into main.[{table}] ({columns}) select {columns} from previous.[{table}] where [{key}] = ?",
-            [document_id],
-        )
+def _copy_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
+    """Copy unchanged documents' rows from the previous database, in its (corpus) order."""
+    for start in range(0, len(document_ids), COPY_CHUNK):
+        chunk = document_ids[start : start + COPY_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for table in SCHEMA:
+            columns = ", ".join(f"[{c}]" for c in SCHEMA[table]["columns"])
+            key = "id" if table == "documents" else "document_id"
+            db.execute(
+                f"insert into main.[{table}] ({columns}) select {columns} from previous.[{table}] "
+                f"where [{key}] in ({marks}) order by rowid",
+                chunk,
+            )
 
 
 def _finish(db: sqlite_utils.Database) -> None:
