@@ -1,14 +1,42 @@
 """Reading the built database for people: the queries behind the web pages and the terminal views.
 
-Functions take a plain ``sqlite3.Connection`` so that Datasette (``execute_fn``) and the CLI share them.
+Functions take a plain ``sqlite3.Connection`` so that Datasette (``execute_fn``) and the CLI share them. Nothing here
+knows about HTTP or HTML: pages get dataclasses holding texts, stored or freshly computed ``WordDiff`` objects and
+anchor checks, and render them themselves.
+
+Each page is served by a handful of set-based queries (one per table involved, filtered by document or by group),
+never by one query per row.
+
+The alignment of a document is the one stored by ``versions build``: its rows (alignment groups) are numbered from 1
+along the stored base and never change with the view. What a view may change is the version the others are compared
+with (``base``) and the normalization: with the stored base and normalization the stored diffs, anchor checks and
+variances are read; otherwise they are computed here, the same way ``versions.collate`` computes them.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from urllib.parse import urlsplit
+
+import yaml
+
+from .anchors import Anchor, anchors_correspond, extract_anchors, gazetteer
+from .collate import STORED_NORMALIZATION
+from .diff import WordDiff, word_diff
+from .normalize import Normalization, romanization_table
 
 REQUIRED_TABLES = {"documents", "versions", "paragraphs"}
+ALIGNMENT_TABLES = {"alignment_groups", "alignment_members", "diffs", "anchors"}
+PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
+SEARCH_LIMIT = 100
+MAX_SEARCH_TERMS = 16
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -22,20 +50,34 @@ class DocumentSummary:
     kinds: dict[str, int]
     languages: list[str]
     paragraphs: int
+    groups: int = 0
+    transcribed: int = 0
+    archives: tuple[str, ...] = ()
+    summary: str | None = None
 
 
 def is_versions_database(conn: sqlite3.Connection) -> bool:
-    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-    return REQUIRED_TABLES <= tables
+    return REQUIRED_TABLES <= _tables(conn)
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
 
 
 def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
     documents = conn.execute(
-        "select id, title, date, sender, recipient, illustrative from documents order by date, id"
+        "select id, title, date, sender, recipient, illustrative, summary from documents order by date, id"
     ).fetchall()
     kinds = _counts(conn, "select document_id, kind, count(*) from versions group by document_id, kind")
     languages = _counts(conn, "select document_id, language, count(*) from versions group by document_id, language")
+    transcribed = dict(conn.execute("select document_id, sum(transcribed) from versions group by document_id"))
     paragraphs = dict(conn.execute("select document_id, count(*) from paragraphs group by document_id"))
+    archives: dict[str, list[str]] = {}
+    for doc_id, archive in conn.execute("select document_id, archive from archival_refs order by rowid"):
+        archives.setdefault(doc_id, []).append(archive)
+    groups: dict[str, int] = {}
+    if "alignment_groups" in _tables(conn):
+        groups = dict(conn.execute("select document_id, count(*) from alignment_groups group by document_id"))
     return [
         DocumentSummary(
             id=doc_id,
@@ -47,8 +89,12 @@ def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
             kinds=kinds.get(doc_id, {}),
             languages=sorted(languages.get(doc_id, {})),
             paragraphs=paragraphs.get(doc_id, 0),
+            groups=groups.get(doc_id, 0),
+            transcribed=int(transcribed.get(doc_id) or 0),
+            archives=tuple(archives.get(doc_id, ())),
+            summary=summary,
         )
-        for doc_id, title, date, sender, recipient, illustrative in documents
+        for doc_id, title, date, sender, recipient, illustrative, summary in documents
     ]
 
 
@@ -57,3 +103,680 @@ def _counts(conn: sqlite3.Connection, sql: str) -> dict[str, dict[str, int]]:
     for doc_id, key, count in conn.execute(sql):
         counts.setdefault(doc_id, {})[key] = count
     return counts
+
+
+def web_url(value: str | None) -> str | None:
+    """``value`` if it is an absolute http(s) address that may be shown as a link, else None (``javascript:``,
+    ``data:``, relative paths and anything with spaces or control characters stay plain text)."""
+    if not value or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# Documents and versions --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchivalRef:
+    id: str
+    archive: str
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    papka: str | None = None
+    listy: str | None = None
+    citation: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """The reference as cited, or composed from its parts."""
+        if self.citation:
+            return self.citation
+        parts = (("Fond", self.fond), ("Opis", self.opis), ("Delo", self.delo), ("Papka", self.papka),
+                 ("Listy", self.listy))
+        return ", ".join([self.archive, *(f"{label} {value}" for label, value in parts if value)])
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    key: str  # <document>/<version>, the id in the database
+    id: str  # the version's slug
+    kind: str
+    language: str
+    label: str
+    transcribed: bool
+    illustrative: bool
+    translator: str | None = None
+    publisher: str | None = None
+    source: str | None = None
+    date: str | None = None
+    note: str | None = None
+    paragraph_count: int = 0
+    word_count: int = 0
+    path: str | None = None
+    archival_ref: ArchivalRef | None = None
+    derived_from: tuple[tuple[str, str], ...] = ()  # (version slug, relation)
+
+    @property
+    def source_link(self) -> str | None:
+        return web_url(self.source)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: str
+    title: str
+    date: str
+    sender: str | None
+    recipient: str | None
+    summary: str | None
+    original_language: str | None
+    base: str | None  # slug of the stored base version
+    citation: str | None
+    source_name: str | None
+    source_url: str | None
+    rights: str | None
+    illustrative: bool
+    versions: tuple[VersionInfo, ...]
+    archival_refs: tuple[ArchivalRef, ...]
+    groups: int
+
+    def version(self, slug: str) -> VersionInfo | None:
+        return next((version for version in self.versions if version.id == slug), None)
+
+    @property
+    def transcribed(self) -> list[VersionInfo]:
+        """Transcribed versions, the stored base first, the others in the order of the corpus."""
+        versions = [version for version in self.versions if version.transcribed]
+        return sorted(versions, key=lambda version: version.id != self.base)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({version.language for version in self.versions})
+
+    @property
+    def source_link(self) -> str | None:
+        return web_url(self.source_url)
+
+
+def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | None:
+    """A document with its versions and archival references, or None if there is no such document."""
+    row = conn.execute(
+        "select id, title, date, sender, recipient, summary, original_language, base_version_id, citation, "
+        "source_name, source_url, rights, illustrative from documents where id = ?",
+        [document_id],
+    ).fetchone()
+    if row is None:
+        return None
+    refs = {
+        ref_id: ArchivalRef(ref_id, *rest)
+        for ref_id, *rest in conn.execute(
+            "select id, archive, fond, opis, delo, papka, listy, citation from archival_refs "
+            "where document_id = ? order by rowid",
+            [document_id],
+        )
+    }
+    derivations: dict[str, list[tuple[str, str]]] = {}
+    for version_key, source_key, relation in conn.execute(
+        "select version_id, source_version_id, relation from derivations where document_id = ? order by rowid",
+        [document_id],
+    ):
+        derivations.setdefault(version_key, []).append((_slug(source_key), relation))
+    versions = tuple(
+        VersionInfo(
+            key=key, id=slug, kind=kind, language=language, label=label or slug, transcribed=bool(transcribed),
+            illustrative=bool(illustrative), translator=translator, publisher=publisher, source=source, date=date,
+            note=note, paragraph_count=paragraph_count or 0, word_count=word_count or 0, path=path,
+            archival_ref=refs.get(ref_id) if ref_id else None, derived_from=tuple(derivations.get(key, ())),
+        )
+        for key, slug, kind, language, label, transcribed, illustrative, translator, publisher, source, date, note,
+        paragraph_count, word_count, path, ref_id in conn.execute(
+            "select id, version, kind, language, label, transcribed, illustrative, translator, publisher, source, "
+            "date, note, paragraph_count, word_count, path, archival_ref_id from versions "
+            "where document_id = ? order by rowid",
+            [document_id],
+        )
+    )
+    groups = 0
+    if "alignment_groups" in _tables(conn):
+        groups = conn.execute("select count(*) from alignment_groups where document_id = ?", [document_id]).fetchone()[0]
+    (doc_id, title, date, sender, recipient, summary, original_language, base_key, citation, source_name, source_url,
+     rights, illustrative) = row
+    return DocumentInfo(
+        id=doc_id, title=title, date=date, sender=sender, recipient=recipient, summary=summary,
+        original_language=original_language, base=_slug(base_key) if base_key else None, citation=citation,
+        source_name=source_name, source_url=source_url, rights=rights, illustrative=bool(illustrative),
+        versions=versions, archival_refs=tuple(refs.values()), groups=groups,
+    )
+
+
+def _slug(key: str) -> str:
+    """``<document>/<version>`` -> ``<version>``."""
+    return key.rpartition("/")[2]
+
+
+# The alignment table -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParagraphInfo:
+    id: str
+    n: int
+    line: int | None
+    kind: str
+    text: str
+
+
+@dataclass
+class Reading:
+    """What one version says in one row of the alignment table, compared with the base."""
+
+    version: str  # slug
+    language: str
+    paragraphs: tuple[ParagraphInfo, ...] = ()
+    bead: str = ""
+    score: float | None = None
+    method: str = ""
+    moved: bool = False
+    is_base: bool = False
+    diff: WordDiff | None = None  # against the base, for a version in the base's language
+    anchors_missing: tuple[Anchor, ...] = ()  # in the base, not in this version (another language)
+    anchors_added: tuple[Anchor, ...] = ()  # in this version, not in the base
+    anchors_shared: tuple[Anchor, ...] = ()
+    moved_after: int | None = None  # a moved reading: row of the paragraph before it in its own version
+    moved_before: int | None = None  # ... and of the paragraph after it
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(paragraph.text for paragraph in self.paragraphs)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.paragraphs)
+
+    @property
+    def numbers(self) -> str:
+        """Paragraph numbers in the version: ``7``, ``7–8`` or ``3, 7``."""
+        ns = [paragraph.n for paragraph in self.paragraphs]
+        if len(ns) > 1 and ns == list(range(ns[0], ns[-1] + 1)):
+            return f"{ns[0]}–{ns[-1]}"
+        return ", ".join(map(str, ns))
+
+    @property
+    def changed(self) -> bool:
+        """Whether this reading differs from the base (in words, or in anchors across languages)."""
+        if self.is_base:
+            return False
+        if self.diff is not None:
+            return bool(self.diff.inserted or self.diff.deleted or self.diff.replaced)
+        return bool(self.anchors_missing or self.anchors_added)
+
+
+@dataclass
+class Row:
+    """One alignment group."""
+
+    id: str
+    n: int
+    variance: float
+    moved: bool
+    versions_present: int
+    excerpt: str
+    readings: dict[str, Reading] = field(default_factory=dict)  # version slug -> reading, for every transcribed one
+
+    @property
+    def variance_bucket(self) -> int:
+        """0..10, for colouring."""
+        return max(0, min(10, round(self.variance * 10)))
+
+
+@dataclass
+class Alignment:
+    document: DocumentInfo
+    base: str  # slug of the version the readings are compared with
+    normalization: Normalization
+    stored: bool  # True when diffs, anchors and variances are the ones stored by the build
+    rows: list[Row]
+
+    def row(self, n: int) -> Row | None:
+        return next((row for row in self.rows if row.n == n), None)
+
+
+def load_alignment(
+    conn: sqlite3.Connection,
+    document: DocumentInfo,
+    base: str | None = None,
+    normalization: Normalization | None = None,
+    group: int | None = None,
+    compute: bool = False,
+) -> Alignment:
+    """The alignment table of ``document`` (or only its row ``group``) compared with ``base``.
+
+    ``base`` must be a transcribed version of the document (default: the stored base); ``normalization`` defaults
+    to the one the stored diffs were made with. Rows of another base or normalization (or all rows, with
+    ``compute``) are diffed and anchor-checked here instead of read from the stored diffs and anchors.
+    """
+    base = base or document.base
+    stored_normalization = _stored_normalization(conn, document.id)
+    normalization = stored_normalization if normalization is None else normalization
+    stored = base == document.base and normalization == stored_normalization and not compute
+    versions = document.transcribed
+    if base is None or not versions or not ALIGNMENT_TABLES <= _tables(conn):
+        return Alignment(document, base or "", normalization, stored, [])
+    where, params = ("document_id = ?", [document.id]) if group is None else ("id = ?", [f"{document.id}/{group}"])
+    rows = [
+        Row(group_id, n, variance or 0.0, bool(moved), versions_present or 0, excerpt or "")
+        for group_id, n, variance, moved, versions_present, excerpt in conn.execute(
+            f"select id, n, variance, moved, versions_present, excerpt from alignment_groups where {where} order by n",
+            params,
+        )
+    ]
+    by_id = {row.id: row for row in rows}
+    member_where = "m.document_id = ?" if group is None else "m.group_id = ?"
+    members: dict[tuple[str, str], dict] = {}
+    for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text in conn.execute(
+        "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text "
+        "from alignment_members m join paragraphs p on p.id = m.paragraph_id "
+        f"where {member_where} order by m.group_id, m.version_id, p.n",
+        params,
+    ):
+        member = members.setdefault(
+            (group_id, _slug(version_key)), {"bead": bead, "score": score, "method": method, "moved": False, "paragraphs": []}
+        )
+        member["moved"] = member["moved"] or bool(moved)
+        member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text))
+    for row in rows:
+        for version in versions:
+            member = members.get((row.id, version.id))
+            row.readings[version.id] = Reading(
+                version=version.id,
+                language=version.language,
+                paragraphs=tuple(member["paragraphs"]) if member else (),
+                bead=member["bead"] if member else "",
+                score=member["score"] if member else None,
+                method=member["method"] if member else "",
+                moved=member["moved"] if member else False,
+                is_base=version.id == base,
+            )
+    if stored:
+        _read_comparisons(conn, by_id, "document_id = ?" if group is None else "group_id = ?", params)
+    else:
+        base_language = document.version(base).language
+        for row in rows:
+            row.variance = _compare_row(row, base, base_language, normalization)
+    _locate_moves(conn, document, rows)
+    return Alignment(document, base, normalization, stored, rows)
+
+
+def _stored_normalization(conn: sqlite3.Connection, document_id: str) -> Normalization:
+    row = None
+    if "diffs" in _tables(conn):
+        row = conn.execute("select normalization from diffs where document_id = ? limit 1", [document_id]).fetchone()
+    if row is None:
+        return STORED_NORMALIZATION
+    try:
+        return Normalization.from_names(json.loads(row[0]))
+    except (ValueError, TypeError):
+        return STORED_NORMALIZATION
+
+
+def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str, params: list) -> None:
+    for group_id, version_key, ops, muted, similarity, inserted, deleted, replaced, normalization in conn.execute(
+        "select group_id, version_id, ops, muted, similarity, inserted, deleted, replaced, normalization "
+        f"from diffs where {where}",
+        params,
+    ):
+        reading = rows[group_id].readings.get(_slug(version_key)) if group_id in rows else None
+        if reading is not None:
+            reading.diff = WordDiff.from_json({
+                "ops": json.loads(ops), "muted": json.loads(muted), "similarity": similarity, "inserted": inserted,
+                "deleted": deleted, "replaced": replaced, "normalization": json.loads(normalization),
+            })
+    sides: dict[tuple[str, str], dict[str, list[Anchor]]] = {}
+    for group_id, version_key, kind, value, side in conn.execute(
+        f"select group_id, version_id, kind, value, side from anchors where {where} order by kind, value", params
+    ):
+        sides.setdefault((group_id, _slug(version_key)), {}).setdefault(side, []).append(Anchor(kind, value))
+    for (group_id, slug), found in sides.items():
+        reading = rows[group_id].readings.get(slug) if group_id in rows else None
+        if reading is not None:
+            reading.anchors_shared = tuple(found.get("both", ()))
+            reading.anchors_missing = tuple(found.get("base-only", ()))
+            reading.anchors_added = tuple(found.get("version-only", ()))
+
+
+def _compare_row(row: Row, base: str, base_language: str, normalization: Normalization) -> float:
+    """Diff or anchor-check every reading against the base reading; the row's variance (as versions.collate)."""
+    base_text = row.readings[base].text
+    scores = []
+    for slug, reading in row.readings.items():
+        if slug == base:
+            continue
+        text = reading.text
+        if not text and not base_text:
+            continue
+        if reading.language == base_language:
+            reading.diff = word_diff(base_text, text, normalization)
+            dissimilarity = 1.0 - reading.diff.similarity
+        else:
+            shared, missing, added = compare_anchors(base_text, base_language, text, reading.language)
+            reading.anchors_shared, reading.anchors_missing, reading.anchors_added = shared, missing, added
+            checks = len(shared) + len(missing) + len(added)
+            dissimilarity = (len(missing) + len(added)) / checks if checks else 0.0
+        scores.append(dissimilarity if text and base_text else 1.0)
+    return round(sum(scores) / len(scores), 4) if scores else 0.0
+
+
+def compare_anchors(
+    text_a: str, language_a: str, text_b: str, language_b: str
+) -> tuple[tuple[Anchor, ...], tuple[Anchor, ...], tuple[Anchor, ...]]:
+    """Anchors of A found in B, of A missing from B, and of B missing from A."""
+    ours, theirs = extract_anchors(text_a, language_a), extract_anchors(text_b, language_b)
+    shared, missing = [], []
+    for anchor in sorted(ours):
+        (shared if any(anchors_correspond(anchor, other) for other in theirs) else missing).append(anchor)
+    added = [anchor for anchor in sorted(theirs) if not any(anchors_correspond(anchor, other) for other in ours)]
+    return tuple(shared), tuple(missing), tuple(added)
+
+
+def _locate_moves(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:
+    """For each moved reading, the rows holding the paragraphs just before and after it in its own version."""
+    wanted: dict[str, tuple[Reading, str]] = {}
+    for row in rows:
+        for reading in row.readings.values():
+            if reading.moved and reading.paragraphs:
+                key = f"{document.id}/{reading.version}"
+                wanted[f"{key}/{reading.paragraphs[0].n - 1}"] = (reading, "moved_after")
+                wanted[f"{key}/{reading.paragraphs[-1].n + 1}"] = (reading, "moved_before")
+    if not wanted:
+        return
+    ids = list(wanted)
+    placeholders = ", ".join("?" * len(ids))
+    for paragraph_id, n in conn.execute(
+        "select m.paragraph_id, g.n from alignment_members m join alignment_groups g on g.id = m.group_id "
+        f"where m.paragraph_id in ({placeholders})",
+        ids,
+    ):
+        reading, attribute = wanted[paragraph_id]
+        setattr(reading, attribute, n)
+
+
+# A comparison of two versions ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    """One row of a two-version comparison."""
+
+    row: Row
+    a: Reading
+    b: Reading
+    diff: WordDiff | None  # A -> B, when both are in one language
+    anchors_shared: tuple[Anchor, ...] = ()
+    anchors_missing: tuple[Anchor, ...] = ()  # in A, not in B
+    anchors_added: tuple[Anchor, ...] = ()  # in B, not in A
+
+    @property
+    def same(self) -> bool:
+        if self.diff is not None:
+            return not (self.diff.inserted or self.diff.deleted or self.diff.replaced)
+        return not (self.anchors_missing or self.anchors_added) and self.a.present == self.b.present
+
+
+@dataclass
+class Comparison:
+    document: DocumentInfo
+    a: VersionInfo
+    b: VersionInfo
+    normalization: Normalization
+    pairs: list[Pair]
+
+    @property
+    def same_language(self) -> bool:
+        return self.a.language == self.b.language
+
+    @property
+    def totals(self) -> dict[str, float]:
+        diffed = [pair for pair in self.pairs if pair.diff is not None]
+        diffs = [pair.diff for pair in diffed]
+        # similarity of the whole texts: each row's similarity weighed by the length of its two texts
+        lengths = [len(pair.a.text) + len(pair.b.text) for pair in diffed]
+        similar = sum(diff.similarity * length for diff, length in zip(diffs, lengths))
+        length = sum(lengths)
+        return {
+            "rows": len(self.pairs),
+            "differing": sum(not pair.same for pair in self.pairs),
+            "inserted": sum(d.inserted for d in diffs),
+            "deleted": sum(d.deleted for d in diffs),
+            "replaced": sum(d.replaced for d in diffs),
+            "similarity": round(similar / length, 4) if length else 1.0,
+            "anchors_missing": sum(len(pair.anchors_missing) for pair in self.pairs),
+            "anchors_added": sum(len(pair.anchors_added) for pair in self.pairs),
+        }
+
+
+def load_comparison(
+    conn: sqlite3.Connection, document: DocumentInfo, a: str, b: str, normalization: Normalization
+) -> Comparison:
+    """Versions ``a`` and ``b`` (transcribed versions of ``document``) row by row of the stored alignment, diffed
+    word by word with ``normalization`` when they share a language, else compared by anchors."""
+    alignment = load_alignment(conn, document)
+    version_a, version_b = document.version(a), document.version(b)
+    pairs = []
+    for row in alignment.rows:
+        reading_a, reading_b = row.readings.get(a), row.readings.get(b)
+        if reading_a is None or reading_b is None or not (reading_a.present or reading_b.present):
+            continue
+        if version_a.language == version_b.language:
+            pairs.append(Pair(row, reading_a, reading_b, word_diff(reading_a.text, reading_b.text, normalization)))
+        else:
+            shared, missing, added = compare_anchors(
+                reading_a.text, version_a.language, reading_b.text, version_b.language
+            )
+            pairs.append(Pair(row, reading_a, reading_b, None, shared, missing, added))
+    return Comparison(document, version_a, version_b, normalization, pairs)
+
+
+# Search ------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    paragraph_id: str
+    document_id: str
+    document_title: str
+    version: str  # slug
+    version_label: str
+    language: str
+    n: int
+    kind: str
+    group: int | None  # row of the alignment table holding the paragraph
+    snippet: tuple[tuple[str, bool], ...]  # (text, matched) parts
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[SearchTerm]
+    hits: list[SearchHit]
+    total: int
+    languages: dict[str, int]  # matches per language (whatever language filter is applied)
+    language: str | None = None
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query (letters and digits; everything else separates words), at most MAX_SEARCH_TERMS."""
+    return re.findall(r"\w+", query)[:MAX_SEARCH_TERMS]
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word or name of a query and every spelling it is searched under."""
+
+    text: str
+    spellings: tuple[str, ...]  # the text itself first
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return self.spellings[1:]
+
+
+def expand_terms(terms: Sequence[str]) -> list[SearchTerm]:
+    """Group the words of a query into names and words, each with its other spellings.
+
+    A name of the gazetteer (``versions/data/gazetteer.yaml``: up to four words, in any spelling, case or Russian
+    case form) is searched under all its spellings in every script (``Kaesong`` and ``Кэсона`` also find ``Кэсоне``
+    and ``Gaeseong``); a word of the romanization table under its variants (``Syngman`` also finds ``Syngmann``).
+    """
+    romanized = _romanization_variants()
+    found, i = [], 0
+    while i < len(terms):
+        for j in range(min(len(terms), i + 4), i, -1):
+            phrase = " ".join(terms[i:j])
+            spellings = _name_spellings(phrase)
+            if spellings:
+                found.append(SearchTerm(phrase, (phrase, *(s for s in spellings if s.casefold() != phrase.casefold()))))
+                i = j
+                break
+        else:
+            term = terms[i]
+            variants = romanized.get(term.casefold(), ())
+            found.append(SearchTerm(term, (term, *(v for v in variants if v.casefold() != term.casefold()))))
+            i += 1
+    return found
+
+
+def _name_spellings(phrase: str) -> tuple[str, ...]:
+    """Every spelling of the gazetteer name ``phrase`` is (as a whole), or () if it is none."""
+    names = _gazetteer_names()
+    name = names["by_spelling"].get(phrase.casefold())
+    if name is None:
+        matches = list(gazetteer().find(phrase))
+        if len(matches) == 1 and matches[0][:2] == (0, len(phrase)):
+            name = matches[0][2]
+    return names["spellings"].get(name, ()) if name else ()
+
+
+@cache
+def _gazetteer_names() -> dict[str, dict]:
+    """The gazetteer's spellings as written (name -> spellings) and each spelling, case-folded, -> its name."""
+    text = (files("versions") / "data" / "gazetteer.yaml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text) or {}
+    spellings = {str(name).lower(): tuple(str(s) for s in variants or ()) for name, variants in entries.items()}
+    by_spelling = {
+        " ".join(re.findall(r"\w+", spelling)).casefold(): name
+        for name, variants in spellings.items()
+        for spelling in variants
+    }
+    return {"spellings": spellings, "by_spelling": by_spelling}
+
+
+@cache
+def _romanization_variants() -> dict[str, tuple[str, ...]]:
+    by_canonical: dict[str, list[str]] = {}
+    for variant, canonical in romanization_table().items():
+        by_canonical.setdefault(canonical, [canonical]).append(variant)
+    return {
+        spelling.casefold(): tuple(dict.fromkeys(spellings))
+        for spellings in by_canonical.values()
+        for spelling in spellings
+        if re.fullmatch(r"\w+", spelling)
+    }
+
+
+_CYRILLIC_ENDINGS = "аяоеёийыьюу"
+
+
+def _fts_phrase(spelling: str) -> str:
+    """One spelling as a quoted FTS5 phrase whose last word may be the start of a word; a Cyrillic last word loses
+    its ending, so that its case forms are found (Корея -> "Коре"* finds Кореи, Корею)."""
+    words = re.findall(r"\w+", spelling)
+    last = words[-1]
+    if re.search("[а-яё]", last, re.IGNORECASE) and last[-1].lower() in _CYRILLIC_ENDINGS and len(last) > 3:
+        words[-1] = last[:-1]
+    return '"' + " ".join(words).replace('"', '""') + '"*'
+
+
+def fts_query(terms: Sequence[SearchTerm]) -> str:
+    """An FTS5 query matching paragraphs that hold every term under one of its spellings, as words or the starts of
+    words (so that Russian case endings are found: ``Кэсон`` finds ``Кэсоном``). Every spelling is quoted: no FTS
+    syntax of the query gets through."""
+    groups = []
+    for term in terms:
+        phrases: dict[str, str] = {}  # case-folded -> as written; the first spelling of each wins
+        for spelling in term.spellings:
+            if re.search(r"\w", spelling):
+                phrases.setdefault(_fts_phrase(spelling).casefold(), _fts_phrase(spelling))
+        phrases = list(phrases.values())
+        groups.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+    return " AND ".join(groups)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    language: str | None = None,
+    document: str | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> SearchResults:
+    """Paragraphs of every version in every language matching ``query``, best first."""
+    terms = expand_terms(search_terms(query))
+    if not terms or "paragraphs_fts" not in _tables(conn):
+        return SearchResults(query, terms, [], 0, {}, language)
+    match = fts_query(terms)
+    filters, params = ["paragraphs_fts match ?"], [match]
+    if document:
+        filters.append("p.document_id = ?")
+        params.append(document)
+    joins = "from paragraphs_fts join paragraphs p on p.rowid = paragraphs_fts.rowid join versions v on v.id = p.version_id"
+    where = " and ".join(filters)
+    languages = dict(conn.execute(
+        f"select v.language, count(*) {joins} where {where} group by v.language order by v.language", params
+    ))
+    if language:
+        where += " and v.language = ?"
+        params.append(language)
+    has_groups = ALIGNMENT_TABLES <= _tables(conn)
+    group_select = "(select g.n from alignment_members m join alignment_groups g on g.id = m.group_id " \
+                   "where m.paragraph_id = p.id)" if has_groups else "null"
+    hits = [
+        SearchHit(p_id, doc_id, title, _slug(version_key), label or _slug(version_key), lang, n, kind, group,
+                  _snippet_parts(snippet))
+        for p_id, doc_id, title, version_key, label, lang, n, kind, group, snippet in conn.execute(
+            "select p.id, p.document_id, d.title, p.version_id, v.label, v.language, p.n, p.kind, "
+            f"{group_select}, snippet(paragraphs_fts, 0, char(2), char(3), '…', 32) "
+            f"{joins} join documents d on d.id = p.document_id where {where} order by rank limit ?",
+            [*params, limit],
+        )
+    ]
+    total = sum(count for lang, count in languages.items() if not language or lang == language)
+    return SearchResults(query, terms, hits, total, languages, language)
+
+
+def _snippet_parts(snippet: str) -> tuple[tuple[str, bool], ...]:
+    parts = []
+    for piece in re.split(f"({SNIPPET_START}[^{SNIPPET_END}]*{SNIPPET_END})", snippet or ""):
+        if piece.startswith(SNIPPET_START) and piece.endswith(SNIPPET_END):
+            parts.append((piece[1:-1], True))
+        elif piece:
+            parts.append((piece.replace(SNIPPET_START, "").replace(SNIPPET_END, ""), False))
+    return tuple(parts)
+
+
+def citation(document: DocumentInfo, row: Row, url: str) -> str:
+    """A ready-to-copy citation of one row: document, date, archival references, paragraph and address."""
+    parts = [f"“{document.title}”, {document.date}"]
+    refs = [ref.reference for ref in document.archival_refs]
+    if refs:
+        parts.append("; ".join(refs))
+    paragraph = f"Paragraph {row.n}"
+    base = row.readings.get(document.base or "")
+    if base is not None and base.present:
+        paragraph += f" ({document.version(base.version).label}, ¶ {base.numbers})"
+    parts.append(paragraph)
+    return ". ".join(parts) + f". {url}"
+

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +22,9 @@ from .normalize import Normalization
 from .report import diff_page
 from .errors import CorpusError, Problem, problem
 from .importer import ImportProblem, read_wilson_record, write_document
+from .export import FORMATS as EXPORT_FORMATS, ExportError, export_document
+from .history import HistoryError, VersionHistory, document_history
+from .tei import ImportFailure, import_tei, import_text
 from .store import build as build_database
 
 CORPUS = "translations"
@@ -80,7 +82,8 @@ def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int) -> 
     click.echo(_build(corpus, db_path, None).summary())
     args = datasette_args(db_path, metadata, host, port)
     click.echo(f"Serving on http://{host}:{port}/-/versions")
-    sys.exit(subprocess.call(args))
+    sys.stdout.flush()
+    os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
 
 
 def datasette_args(db_path: Path, metadata: Path, host: str, port: int) -> list[str]:
@@ -247,6 +250,163 @@ def _fail(problems: list[Problem]) -> NoReturn:
     for found in problems:
         click.echo(str(found), err=True)
     sys.exit(1)
+
+
+# --- history and exchange: versions log, versions export, and `versions import` of plain text and TEI -------------------
+
+
+@cli.command(name="log")
+@click.argument("target", metavar="DOC[/VERSION]")
+@corpus_option
+@encoding_option
+@click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON.")
+def log_command(target: str, corpus: Path, encoding: str | None, as_json: bool) -> None:
+    """List the revisions of a version (or of every version of a document), newest first, with the number of
+    paragraphs each changed. Revisions come from git; uncommitted changes are the newest revision."""
+    document_id, _, version_id = target.partition("/")
+    try:
+        histories = document_history(corpus, document_id, version_id or None, encoding)
+    except HistoryError as error:
+        _fail([problem(corpus / document_id, 1, str(error))])
+    if as_json:
+        click.echo(json.dumps([_history_json(history) for history in histories], ensure_ascii=False, indent=1))
+        return
+    for index, history in enumerate(histories):
+        if index:
+            click.echo()
+        click.echo(_history_text(history))
+
+
+def _history_text(history: VersionHistory) -> str:
+    count = len(history.revisions)
+    where = f" (shallow clone of {history.repository})" if history.shallow else ""
+    lines = [f"{history.key}: {count} revision{'' if count == 1 else 's'}{where}"]
+    for revision in reversed(history.revisions):
+        diff = history.diff_of(revision)
+        date = (revision.date or "")[:16].replace("T", " ")
+        changes = diff.summary() if diff else "changes not known"
+        subject = f"  {revision.subject}" if revision.subject else ""
+        lines.append(
+            f"  @{revision.n:<3} {revision.short:<12} {date:<16}  {(revision.author or '-'):<20}  {changes}{subject}"
+        )
+        if revision.note:
+            lines.append(f"        note: {revision.note}")
+    return "\n".join(lines)
+
+
+def _history_json(history: VersionHistory) -> dict:
+    revisions = []
+    for revision in reversed(history.revisions):
+        diff = history.diff_of(revision)
+        revisions.append({
+            "id": revision.key, "n": revision.n, "status": revision.status, "commit": revision.commit,
+            "date": revision.date, "author": revision.author, "subject": revision.subject, "note": revision.note,
+            "path": revision.path, "paragraphs": len(revision.paragraphs),
+            "changed_paragraphs": diff.changed if diff else None, "summary": diff.summary() if diff else None,
+        })
+    return {"version": history.key, "shallow": history.shallow, "revisions": revisions}
+
+
+@cli.command(name="export")
+@click.argument("document_id", metavar="DOC")
+@corpus_option
+@encoding_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="tei", show_default=True,
+              help="TEI P5 parallel segmentation, CollateX alignment-table JSON, or CSV of the alignment table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: str, output: Path | None) -> None:
+    """Export the alignment table of document DOC."""
+    try:
+        text = export_document(corpus, document_id, fmt, encoding)
+    except CorpusError as error:
+        _fail(error.problems)
+    except ExportError as error:
+        _fail([problem(corpus / document_id, 1, str(error))])
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(f".{output.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, output)
+    click.echo(f"{output}: {fmt} export of {document_id}", err=True)
+
+
+_TEXT_IMPORT_OPTIONS = [
+    click.Option(["--version", "version_id"], default=None,
+                 help="Import RECORD as plain text: the id of the new version (needs --document, --kind, --language)."),
+    click.Option(["--kind"], type=click.Choice(["original", "archival-copy", "translation", "edition"]), default=None,
+                 help="Plain text: what the version is."),
+    click.Option(["--language"], default=None, help="Plain text: language code of the version (ru, en, zh ...)."),
+    click.Option(["--label"], default=None, help="Plain text: column heading of the version."),
+    click.Option(["--archive"], default=None, help="Plain text: the archive of an archival copy."),
+    click.Option(["--translator"], default=None, help="Plain text: who translated it."),
+    click.Option(["--publisher"], default=None, help="Plain text: who published it."),
+    click.Option(["--source"], default=None, help="Plain text: URL the text was taken from."),
+    click.Option(["--date"], default=None, help="Plain text: when the version was made (ISO date)."),
+    click.Option(["--derived-from"], multiple=True, help="Plain text: version id this one was made from (repeatable)."),
+    click.Option(["--title"], default=None, help="Plain text into a new document: its title."),
+    click.Option(["--document-date"], default=None, help="Plain text into a new document: its date (ISO)."),
+    click.Option(["--original-language"], default=None,
+                 help="Plain text into a new document: its original language (default --language)."),
+]
+
+
+def _extend_import(command: click.Command) -> None:
+    """Teach `versions import` plain text (with --version) and TEI parallel segmentation (a .xml file)."""
+    wilson = command.callback
+    command.params.extend(_TEXT_IMPORT_OPTIONS)
+    command.help = (
+        "Import RECORD into the corpus: a Wilson Center Digital Archive record; a TEI parallel-segmentation file "
+        "(.xml: a whole document, with --document to rename it); or, with --version, a plain text file as one "
+        "version of document --document."
+    )
+    text_options = [option.name for option in _TEXT_IMPORT_OPTIONS]
+
+    def callback(record: Path, corpus: Path, encoding, document_id, overwrite, **options) -> None:
+        given = [name for name in text_options if options.get(name) not in (None, ())]
+        if options.get("version_id") is None and record.suffix.lower() != ".xml":
+            if given:
+                raise click.UsageError(f"--{given[0].replace('_', '-')} needs --version (plain text import)")
+            return wilson(record=record, corpus=corpus, encoding=encoding, document_id=document_id,
+                          overwrite=overwrite)
+        try:
+            if options.get("version_id") is not None:
+                result = _import_plain_text(record, corpus, encoding, document_id, overwrite, options)
+            else:
+                if given:
+                    raise click.UsageError(f"--{given[0].replace('_', '-')} is for plain text, not a TEI file")
+                result = import_tei(record, corpus, document_id, overwrite)
+        except ImportFailure as error:
+            _fail([problem(record, error.line, error.message)])
+        except CorpusError as error:
+            _fail(error.problems)
+        except (ValueError, FileExistsError) as error:
+            _fail([problem(record, 1, str(error))])
+        for warning in result.warnings:
+            click.echo(f"{record}: warning: {warning}", err=True)
+        click.echo(f"{result.folder}: {', '.join(result.files)}")
+
+    command.callback = callback
+
+
+def _import_plain_text(record: Path, corpus: Path, encoding, document_id, overwrite, options):
+    missing = [flag for flag, key in (("--document", None), ("--kind", "kind"), ("--language", "language"))
+               if (document_id if key is None else options.get(key)) is None]
+    if missing:
+        raise click.UsageError(f"a plain text import needs {', '.join(missing)}")
+    return import_text(
+        record, corpus, document_id, options["version_id"], options["kind"], options["language"],
+        label=options.get("label"), archive=options.get("archive"), translator=options.get("translator"),
+        publisher=options.get("publisher"), source=options.get("source"), date=options.get("date"),
+        derived_from=options.get("derived_from") or (), title=options.get("title"),
+        document_date=options.get("document_date"), original_language=options.get("original_language"),
+        encoding=encoding, overwrite=overwrite,
+    )
+
+
+_extend_import(import_record)
 
 
 if __name__ == "__main__":

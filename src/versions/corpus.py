@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ DEFAULT_RELATION = {
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 _ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 _PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>\d+)\Z")
@@ -74,6 +75,7 @@ _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "derived_from": ((str, list, dict), False),
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+MAX_YAML_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,13 @@ class _NoAliasLoader(yaml.SafeLoader):
             mark = self.peek_event().start_mark
             raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in the corpus", problem_mark=mark)
         return super().compose_node(parent, index)
+
+
+# Dates stay text, as the corpus format says: no implicit timestamps (which fail on 1951-02-30 without a line).
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_corpus(root: Path, encoding: str | None = None) -> Corpus:
@@ -267,8 +276,17 @@ def _read_document(root: Path, folder: Path, encoding: str | None, problems: lis
 
 
 def _outside_problem(root: Path, path: Path) -> str | None:
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        return f"symbolic link leads outside {root}; refusing to read {path.resolve()}"
+    """Why a symbolic link may not be followed: broken, a loop, or leading outside the corpus."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"broken symbolic link to {os.readlink(path)}"
+    except (RuntimeError, OSError):
+        return "symbolic link loop"
+    if not target.is_relative_to(root.resolve()):
+        return f"symbolic link leads outside {root}; refusing to read {target}"
     return None
 
 
@@ -317,6 +335,9 @@ def _read_versions(root: Path, folder: Path, encoding: str | None, problems: lis
         if path.name.startswith(".") or path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
             continue
         shown = _shown(root, path)
+        if path.suffix == ".md" and (reason := _outside_problem(root, path)):
+            problems.append(problem(shown, 1, reason))
+            continue
         if path.suffix != ".md" or not path.is_file():
             problems.append(problem(shown, 1, "unexpected file; versions are <version-id>.md files"))
             continue
@@ -387,6 +408,9 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
 
 
 def _read_file(path: Path, encoding: str | None, shown: str, problems: list[Problem]) -> str | None:
+    if not path.is_file():
+        problems.append(problem(shown, 1, "not a regular file (a folder, pipe or device cannot be read as text)"))
+        return None
     try:
         return read_text(path, encoding, shown)
     except CorpusError as error:
@@ -421,14 +445,16 @@ def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list
 def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem]):
     """(mapping, line of each top-level key) or None after recording the problem."""
     try:
+        _check_depth(text)
         node = yaml.compose(text, Loader=_NoAliasLoader)
+        _check_duplicate_keys(node)
         data = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problems.append(problem(shown, line, f"broken YAML: {error.problem or error.context}"))
         return None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
         problems.append(problem(shown, first_line, f"broken YAML: {error}"))
         return None
     if not isinstance(data, dict):
@@ -437,18 +463,35 @@ def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem])
     lines = {key.value: first_line + key.start_mark.line for key, _ in node.value}
     if isinstance(data.get("date"), int) and not isinstance(data["date"], bool):
         data["date"] = str(data["date"])  # a bare year
-    return _dates_as_text(data), lines
+    return data, lines
 
 
-def _dates_as_text(value: Any) -> Any:
-    """YAML reads 1951-08-27 as a date; the corpus keeps dates as ISO strings."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _dates_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(v) for v in value]
-    return value
+def _check_depth(text: str) -> None:
+    """Refuse deeply nested YAML before composing it: PyYAML's composer recurses once per level."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_NoAliasLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=event.start_mark
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _check_duplicate_keys(node) -> None:
+    """YAML keeps the last of two equal keys silently; a corpus file saying a field twice is refused."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                raise yaml.MarkedYAMLError(problem=f"field {key.value!r} is given twice", problem_mark=key.start_mark)
+            seen.add(getattr(key, "value", None))
+            _check_duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item)
 
 
 def _check_fields(data: dict, lines: dict, spec: dict, shown: str, problems: list[Problem], at: int = 1) -> None:
@@ -493,14 +536,25 @@ def _check_language(data: dict, key: str, lines: dict, shown: str, problems: lis
 
 def _check_date(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
     value = data.get(key)
-    if isinstance(value, str) and value and not _ISO_DATE.match(value):
+    if isinstance(value, str) and value and not _is_iso_date(value):
         problems.append(problem(shown, lines.get(key, 1), f"{key} {value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)"))
+
+
+def _is_iso_date(value: str) -> bool:
+    if not _ISO_DATE.match(value):
+        return False
+    padded = value + "-01-01"[len(value) - 4 :]  # YYYY and YYYY-MM stand for their first day
+    try:
+        datetime.date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
 
 
 def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[Derivation]:
     raw = data.get("derived_from")
-    if raw is None:
-        return []
+    if not isinstance(raw, (str, list, dict)):
+        return []  # missing, or a wrong type already reported
     line = lines.get("derived_from", 1)
     entries = raw if isinstance(raw, list) else [raw]
     default = DEFAULT_RELATION.get(data.get("kind"), "revision-of")

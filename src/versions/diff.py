@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby, zip_longest
 from typing import Any, NamedTuple
@@ -174,6 +174,13 @@ def diff_main(a: str, b: str, engine: str | None = None) -> list[tuple[int, str]
     if name not in _ENGINES:
         raise ValueError(f"diff engine {name!r} is not available; available: {', '.join(ENGINES)}")
     return _ENGINES[name](a, b)
+
+
+def diff_sequences(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """diff-match-patch over two sequences of keys (such as paragraph hashes): runs of (op, number of items)."""
+    codebook = _Codebook()
+    coded_a, coded_b = codebook.encode(list(a)), codebook.encode(list(b))
+    return [(op, len(codes)) for op, codes in diff_main(coded_a, coded_b)]
 
 
 def _keys(tokens: list[str], normalization: Normalization) -> list[str]:

@@ -7,6 +7,7 @@ unchanged are copied from the previous database instead of being recomputed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -23,7 +24,7 @@ import sqlite_utils
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
 from .corpus import Corpus, Document, Version, load_corpus
-from .history import history_rows, version_histories
+from .history import history_fingerprints, history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 EXCERPT_LENGTH = 120
@@ -219,7 +220,17 @@ def build(
 ) -> BuildReport:
     """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems."""
     corpus = load_corpus(Path(corpus_root), encoding)
+    _mix_in_history(corpus)
     return write_corpus(corpus, Path(db_path), progress)
+
+
+def _mix_in_history(corpus: Corpus) -> None:
+    """A new commit changes a document's revisions even when its files stay the same: make it count as changed."""
+    fingerprints = history_fingerprints(corpus.root, [document.id for document in corpus.documents])
+    for document in corpus.documents:
+        if fingerprints.get(document.id):
+            mixed = f"{document.content_hash}\0{fingerprints[document.id]}".encode()
+            document.content_hash = hashlib.sha256(mixed).hexdigest()
 
 
 def write_corpus(corpus: Corpus, db_path: Path, progress: Progress | None = None) -> BuildReport:
@@ -312,6 +323,7 @@ def document_rows(document: Document) -> dict[str, list[dict]]:
         "derivations": list(_derivation_rows(document)),
         "paragraphs": list(_paragraph_rows(document)),
     }
+    rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document))
     collation = collate(document)
     if collation:
         rows |= collation_rows(collation)

@@ -1,0 +1,582 @@
+"""Benchmarks of ``versions``: build vs bare ingest, incremental rebuild, peak memory, collation vs CollateX.
+
+    python benchmarks/run.py            # 1,000 documents x 4 versions x 20 paragraphs, CollateX 3 x 2,000 words
+    python benchmarks/run.py --quick    # 100 documents; CollateX's time reused from an earlier run if there is one
+
+Prints readable results and, as its last line, one JSON object (the fields are described in benchmarks/README.md).
+Everything runs locally on a generated corpus (benchmarks/generate.py) under benchmarks/out/; nothing is sent
+anywhere. CollateX (python ``collatex`` with python-Levenshtein) is installed from PyPI into benchmarks/.env on first
+use; where that is impossible its fields are null and the output says why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import inspect
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+OUT = HERE / "out"
+ENV = HERE / ".env"
+COLLATEX_PACKAGES = ["collatex", "python-Levenshtein"]
+COLLATEX_CACHE = OUT / "collatex-cache.json"
+
+TARGETS = {
+    "build_vs_ingest": 3.0,  # at most
+    "incremental_vs_full": 0.02,  # at most
+    "peak_rss_mb": 300.0,  # at most
+    "speedup_vs_collatex": 300.0,  # at least
+}
+
+
+def say(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
+# --- measuring a subprocess: wall time and peak memory of its whole process tree ------------------------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        if ppid == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB. PSS divides pages shared between processes (a forked worker shares most
+    of its parent's) among them, so PSS adds up across processes where RSS counts shared pages once per process."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def tree_memory_mb(pid: int) -> dict[str, float]:
+    """Memory of a process and all its descendants, now: summed RSS, summed PSS, the process's own RSS, the
+    largest RSS of one descendant."""
+    rss = pss = 0
+    own = largest_child = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        one_rss, one_pss = _memory_kb(current)
+        rss, pss = rss + one_rss, pss + one_pss
+        if current == pid:
+            own = one_rss
+        else:
+            largest_child = max(largest_child, one_rss)
+        todo += _children(current)
+    return {"rss_sum": rss / 1024, "pss_sum": pss / 1024, "main_rss": own / 1024, "largest_child_rss": largest_child / 1024}
+
+
+def run_measured(args: list[str], timeout: float | None = None, env: dict | None = None) -> dict:
+    """Run a command; return its wall time, exit code, output and peak memory (sampled tree sum, largest process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = {"rss_sum": 0.0, "pss_sum": 0.0, "main_rss": 0.0, "largest_child_rss": 0.0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for key, value in tree_memory_mb(process.pid).items():
+                peak[key] = max(peak[key], value)
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+        timed_out = True
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "seconds": seconds,
+        "returncode": process.returncode,
+        "stdout": stdout,
+        "stderr": stderr,
+        "timed_out": timed_out,
+        "peak_tree_mb": peak["pss_sum"],
+        "peak": peak,
+        # ru_maxrss of children is the largest single descendant so far; only meaningful if it grew
+        "peak_process_mb": after / 1024 if after > before else None,
+    }
+
+
+# --- the build -------------------------------------------------------------------------------------------------------
+
+def versions_build(corpus: Path, db: Path) -> dict:
+    env = {**os.environ, "CI": "1", "PYTHONPATH": str(ROOT / "src")}
+    result = run_measured([sys.executable, "-m", "versions.cli", "build", "--corpus", str(corpus), "--db", str(db)],
+                          env=env)
+    if result["returncode"] != 0:
+        raise SystemExit(f"versions build failed ({result['returncode']}):\n{result['stdout']}{result['stderr']}")
+    return result
+
+
+def bare_ingest(corpus: Path, db: Path) -> dict:
+    """The floor: the same paragraph rows inserted with sqlite-utils' insert_all into a fresh file, nothing else."""
+    import sqlite_utils
+
+    from versions.corpus import load_corpus
+
+    start = time.perf_counter()
+    loaded = load_corpus(corpus)
+    parse_s = time.perf_counter() - start
+    rows = [
+        {
+            "id": f"{version.key}/{p.n}", "document_id": document.id, "version_id": version.key, "n": p.n,
+            "kind": p.kind, "text": p.text, "separator": p.separator, "line": p.line, "words": len(p.text.split()),
+            "hash": p.hash,
+        }
+        for document in loaded.documents for version in document.versions for p in version.paragraphs
+    ]
+    db.unlink(missing_ok=True)
+    del loaded
+    gc.collect()
+    gc.freeze()  # the rows already made are not scanned by the collector during the insert: the floor, not noise
+    start = time.perf_counter()
+    database = sqlite_utils.Database(db)
+    database["paragraphs"].insert_all(rows, pk="id")
+    database.conn.commit()
+    database.close()
+    ingest_s = time.perf_counter() - start
+    start = time.perf_counter()
+    database = sqlite_utils.Database(db)
+    database["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2")
+    database.conn.commit()
+    database.close()
+    fts_s = time.perf_counter() - start
+    gc.unfreeze()
+    return {"parse_s": parse_s, "ingest_s": ingest_s, "fts_s": fts_s, "paragraphs": len(rows)}
+
+
+# --- where the time of a build goes ----------------------------------------------------------------------------------
+
+class PhaseTimer:
+    """Wraps named functions, adding up their wall time (outermost call only, so recursion is not counted twice)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self._undo: list = []
+        self._depth: dict[str, int] = {}
+
+    def wrap(self, owner, name: str, phase: str, when=None) -> None:
+        original = getattr(owner, name, None)
+        if original is None:
+            return
+        timer = self
+
+        def wrapper(*args, **kwargs):
+            if when is not None and not when(args, kwargs):
+                return original(*args, **kwargs)
+            depth = timer._depth.get(phase, 0)
+            timer._depth[phase] = depth + 1
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                timer._depth[phase] = depth
+                if depth == 0:
+                    timer.seconds[phase] = timer.seconds.get(phase, 0.0) + time.perf_counter() - start
+                    timer.calls[phase] = timer.calls.get(phase, 0) + 1
+
+        setattr(owner, name, wrapper)
+        self._undo.append((owner, name, original))
+
+    def undo(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+
+PHASES = [  # (function name, phase); the same name is wrapped in every versions module that holds it
+    ("load_corpus", "parse corpus"),
+    ("version_histories", "history (git)"),
+    ("align_versions", "align"),
+    ("word_diff", "word diffs"),
+    ("_compare_group", "compare groups"),  # word diffs and anchor checks; word diffs are taken out below
+    ("document_rows", "rows"),  # everything computed per document; the phases above are taken out below
+    ("write_document", "rows"),
+    ("_copy_documents", "copy unchanged"),
+    ("_copy_document", "copy unchanged"),
+    ("create_schema", "schema"),
+    ("_fsync", "fsync"),
+]
+
+
+def profile_build(corpus: Path, db: Path, fresh: bool = True) -> dict:
+    """Build in this process, one document after another, with the phases timed.
+
+    Worker processes are switched off (their time would be invisible here), so the total is the single-core time.
+    Nested phases are reported net: "rows" is what is left of building a document's rows after parsing, history,
+    alignment and comparison; "compare groups" is what is left after the word diffs (anchor checks, variance).
+    """
+    import sqlite_utils.db
+
+    from versions import store
+
+    timer = PhaseTimer()
+    for name, module in sorted(sys.modules.items()):
+        if name == "versions" or name.startswith("versions."):
+            for function, phase in PHASES:
+                if inspect.isfunction(getattr(module, function, None)):
+                    timer.wrap(module, function, phase)
+    timer.wrap(sqlite_utils.db.Table, "insert_all", "insert rows")
+    timer.wrap(sqlite_utils.db.Table, "insert", "insert rows")
+    timer.wrap(sqlite_utils.db.Table, "enable_fts", "FTS index")
+    timer.wrap(sqlite_utils.db.Table, "populate_fts", "FTS index")
+    timer.wrap(sqlite_utils.db.Database, "execute", "vacuum",
+               when=lambda args, kwargs: str(args[1] if len(args) > 1 else "").strip().lower() == "vacuum")
+    saved = {name: getattr(store, name) for name in ("POOL_MIN_DOCUMENTS", "MAX_WORKERS") if hasattr(store, name)}
+    if "POOL_MIN_DOCUMENTS" in saved:
+        store.POOL_MIN_DOCUMENTS = 10**12
+    if "MAX_WORKERS" in saved:
+        store.MAX_WORKERS = 1
+    if fresh:
+        db.unlink(missing_ok=True)
+    start = time.perf_counter()
+    try:
+        store.build(corpus, db)
+    finally:
+        timer.undo()
+        for name, value in saved.items():
+            setattr(store, name, value)
+    total = time.perf_counter() - start
+    phases = dict(timer.seconds)
+    nested = {"rows": ["history (git)", "align", "compare groups", "word diffs"], "compare groups": ["word diffs"]}
+    for outer, inner in nested.items():
+        if outer in phases:
+            phases[outer] = max(phases[outer] - sum(phases.get(name, 0.0) for name in inner), 0.0)
+    # row building without its parts: only the "rows" phase wraps history/align/compare, so subtract once
+    phases = {name: seconds for name, seconds in phases.items() if seconds >= 0.0005}
+    phases["other (sqlite-utils, copies, Python)"] = max(total - sum(phases.values()), 0.0)
+    return {"total_s": total, "phases": phases}
+
+
+# --- collation: ours and CollateX ------------------------------------------------------------------------------------
+
+def collate_ours(witness_texts: list[list[str]]) -> dict:
+    from versions.align import align_versions
+    from versions.diff import word_diff
+    from versions.normalize import DEFAULT
+
+    texts = {f"w{i}": paragraphs for i, paragraphs in enumerate(witness_texts)}
+    languages = {key: "en" for key in texts}
+    start = time.perf_counter()
+    table = align_versions("w0", texts, languages)
+    align_s = time.perf_counter() - start
+    diffs = 0
+    for group in table.groups:
+        base = "\n\n".join(texts["w0"][i] for i in group.paragraphs("w0"))
+        for version in table.versions[1:]:
+            word_diff(base, "\n\n".join(texts[version][i] for i in group.paragraphs(version)), DEFAULT)
+            diffs += 1
+    total = time.perf_counter() - start
+    return {"align_s": align_s, "diff_s": total - align_s, "total_s": total, "groups": len(table.groups),
+            "diffs": diffs}
+
+
+COLLATEX_SCRIPT = r"""
+import json, resource, sys, time
+from collatex import Collation, collate
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+collation = Collation()
+for i, text in enumerate(texts):
+    collation.add_plain_witness(chr(65 + i), text)
+start = time.perf_counter()
+out = collate(collation, output="json", segmentation=False)
+seconds = time.perf_counter() - start
+rows = len(json.loads(out)["table"][0])
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "columns": rows}))
+"""
+
+
+def collatex_python() -> tuple[Path | None, str]:
+    """The benchmark environment's python with collatex importable, installing it if needed; or (None, why)."""
+    python = ENV / "bin" / "python"
+    check = [str(python), "-c", "import collatex, Levenshtein"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python, "already installed"
+    try:
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(ENV)], check=True, capture_output=True, text=True)
+        say(f"  installing {' '.join(COLLATEX_PACKAGES)} into {ENV.relative_to(ROOT)} ...")
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", *COLLATEX_PACKAGES],
+                              capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"cannot create {ENV}: {error}"
+    if done.returncode != 0:
+        return None, f"pip install {' '.join(COLLATEX_PACKAGES)} failed: {done.stderr.strip()[-500:]}"
+    if subprocess.run(check, capture_output=True).returncode != 0:
+        return None, "collatex installed but cannot be imported"
+    return python, "installed from PyPI"
+
+
+def collatex_version(python: Path) -> str:
+    out = subprocess.run([str(python), "-m", "pip", "show", "collatex"], capture_output=True, text=True).stdout
+    return next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Version:")), "?")
+
+
+def collate_collatex(witness_texts: list[list[str]], timeout: float, use_cache: bool) -> dict:
+    """Time CollateX on the witnesses (plain text, one string each) in its own process; None fields and a reason
+    when it cannot run or does not finish."""
+    plain = [" ".join(paragraphs) for paragraphs in witness_texts]
+    key = hashlib.sha256(json.dumps(plain).encode()).hexdigest()
+    if use_cache and COLLATEX_CACHE.exists():
+        cached = json.loads(COLLATEX_CACHE.read_text())
+        if cached.get("key") == key and cached.get("seconds"):
+            return {**cached, "note": f"CollateX time reused from a run on {cached['when']} (--quick)"}
+    python, how = collatex_python()
+    if python is None:
+        return {"seconds": None, "peak_mb": None, "note": how}
+    version = collatex_version(python)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "witnesses.json"
+        source.write_text(json.dumps(plain), encoding="utf-8")
+        script = Path(tmp) / "collatex_bench.py"
+        script.write_text(COLLATEX_SCRIPT)
+        result = run_measured([str(python), str(script), str(source)], timeout=timeout)
+    if result["timed_out"]:
+        return {"seconds": None, "peak_mb": round(result["peak_tree_mb"]), "version": version,
+                "note": f"CollateX {version} did not finish in {timeout:.0f} s (killed)", "lower_bound_s": timeout}
+    if result["returncode"] != 0:
+        return {"seconds": None, "peak_mb": None, "version": version,
+                "note": f"CollateX failed: {result['stderr'].strip()[-500:]}"}
+    measured = json.loads(result["stdout"].strip().splitlines()[-1])
+    entry = {"key": key, "seconds": measured["seconds"], "peak_mb": measured["peak_mb"], "version": version,
+             "when": time.strftime("%Y-%m-%d %H:%M"), "note": f"CollateX {version} ({how})"}
+    OUT.mkdir(exist_ok=True)
+    COLLATEX_CACHE.write_text(json.dumps(entry))
+    return entry
+
+
+def scratch_git_commit(work: Path) -> None:
+    """A throwaway repository in the work folder (never the project's), holding the corpus in one commit."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
+    for command in (["init", "-q"], ["add", "translations"], ["commit", "-q", "-m", "generated corpus"]):
+        subprocess.run(["git", "-C", str(work), *command], check=True, env=env, capture_output=True)
+
+
+# --- the whole run ---------------------------------------------------------------------------------------------------
+
+@contextmanager
+def stage(label: str):
+    say(f"- {label} ...")
+    start = time.perf_counter()
+    yield
+    say(f"  done in {time.perf_counter() - start:.2f} s")
+
+
+def verdict(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    target = TARGETS[name]
+    ok = value >= target if name == "speedup_vs_collatex" else value <= target
+    return f"{'ok' if ok else 'MISSED'} (target {'>=' if name == 'speedup_vs_collatex' else '<='} {target:g})"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description="Benchmarks of versions (see benchmarks/README.md).")
+    parser.add_argument("--quick", action="store_true", help="100 documents; reuse CollateX's time if measured")
+    parser.add_argument("--documents", type=int, default=None)
+    parser.add_argument("--versions", type=int, default=4)
+    parser.add_argument("--paragraphs", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1951)
+    parser.add_argument("--no-collatex", action="store_true", help="skip CollateX (its fields are null)")
+    parser.add_argument("--collatex-timeout", type=float, default=300.0)
+    parser.add_argument("--no-profile", action="store_true", help="skip the in-process phase profile")
+    parser.add_argument("--profile-documents", type=int, default=100,
+                        help="documents in the phase profile (a separate, single-process build)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus and databases")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where to generate (default: a new temporary folder outside any git repository)")
+    parser.add_argument("--git", action="store_true",
+                        help="commit the generated corpus to a scratch git repository in the work folder first, "
+                             "so that the build reads each version's history as it does for a real corpus")
+    args = parser.parse_args(argv)
+    documents = args.documents or (100 if args.quick else 1000)
+
+    results: dict = {
+        "mode": "quick" if args.quick else "full",
+        "documents": documents, "versions": args.versions, "paragraphs": args.paragraphs,
+        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "load_average_at_start": round(os.getloadavg()[0], 2),
+    }
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="versions-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    corpus, db = work / "translations", work / "versions.db"
+    say(f"versions benchmarks: {documents} documents x {args.versions} versions x {args.paragraphs} paragraphs "
+        f"({results['cpus']} CPUs, Python {results['python']})")
+
+    with stage("generating the corpus"):
+        generate.generate(corpus, documents, args.versions, args.paragraphs, args.seed)
+        if args.git:
+            scratch_git_commit(work)
+    results["git_history"] = bool(args.git)
+    files = list(corpus.glob("*/*"))
+    results["corpus_mb"] = round(sum(f.stat().st_size for f in files) / 2**20, 1)
+
+    with stage("full build (versions build, fresh database)"):
+        full = versions_build(corpus, db)
+    results["build_s"] = round(full["seconds"], 3)
+    # peak_rss_mb: the memory the build took from the machine at its peak, all its processes together (summed
+    # PSS, so that pages a forked worker shares with the main process count once); the other figures for comparison
+    results["peak_rss_mb"] = round(full["peak"]["pss_sum"], 1)
+    results["peak_rss_sum_mb"] = round(full["peak"]["rss_sum"], 1)
+    results["peak_rss_main_process_mb"] = round(full["peak"]["main_rss"], 1)
+    results["peak_rss_largest_worker_mb"] = round(full["peak"]["largest_child_rss"], 1)
+    results["peak_rss_largest_process_mb"] = (
+        round(full["peak_process_mb"], 1) if full["peak_process_mb"] else None
+    )
+    results["db_mb"] = round(db.stat().st_size / 2**20, 1)
+    with sqlite3.connect(db) as conn:
+        results["paragraph_rows"] = conn.execute("select count(*) from paragraphs").fetchone()[0]
+    say(f"  {full['stdout'].strip()}")
+
+    with stage("rebuild with nothing changed"):
+        noop = versions_build(corpus, db)
+    results["noop_s"] = round(noop["seconds"], 3)
+
+    with stage("rebuild after one changed file"):
+        changed = generate.touch_one_file(corpus)
+        incremental = versions_build(corpus, db)
+    results["incremental_s"] = round(incremental["seconds"], 3)
+    results["incremental_vs_full"] = round(incremental["seconds"] / full["seconds"], 4)
+    say(f"  changed {changed.relative_to(work)}: {incremental['stdout'].strip()}")
+
+    with stage("bare sqlite-utils ingest of the same paragraphs"):
+        ingest = bare_ingest(corpus, work / "ingest.db")
+    results["ingest_s"] = round(ingest["ingest_s"], 3)
+    results["ingest_fts_s"] = round(ingest["fts_s"], 3)
+    results["parse_s"] = round(ingest["parse_s"], 3)
+    results["build_vs_ingest"] = round(full["seconds"] / ingest["ingest_s"], 1)
+    results["build_vs_ingest_with_fts"] = round(full["seconds"] / (ingest["ingest_s"] + ingest["fts_s"]), 1)
+
+    if not args.no_profile:
+        subset = min(documents, args.profile_documents)
+        sub = work / "profile" / "translations"
+        with stage(f"where the time goes: single-process build of {subset} documents, phases timed"):
+            generate.generate(sub, subset, args.versions, args.paragraphs, args.seed)
+            if args.git:
+                scratch_git_commit(sub.parent)
+            profile = profile_build(sub, work / "profile" / "versions.db")
+        with stage("where the time goes: the same after one changed file"):
+            generate.touch_one_file(sub)
+            again = profile_build(sub, work / "profile" / "versions.db", fresh=False)
+        results["profile_documents"] = subset
+        for key, measured in (("profile", profile), ("profile_incremental", again)):
+            results[f"{key}_s"] = round(measured["total_s"], 3)
+            results[f"{key}_phases_s"] = {
+                k: round(v, 3) for k, v in sorted(measured["phases"].items(), key=lambda kv: -kv[1])
+            }
+
+    with stage("alignment of 5 witnesses x 5,000 words (align_versions)"):
+        five = collate_ours(generate.witnesses(5, 5000))
+    results["align_5x5000_s"] = round(five["align_s"], 3)
+    results["align_5x5000_with_diffs_s"] = round(five["total_s"], 3)
+
+    with stage("collation of 3 witnesses x 2,000 words: versions (align + word diffs)"):
+        three = generate.witnesses(3, 2000)
+        ours = collate_ours(three)
+    results["versions_3x2000_s"] = round(ours["total_s"], 4)
+
+    if args.no_collatex:
+        theirs = {"seconds": None, "peak_mb": None, "note": "skipped (--no-collatex)"}
+    else:
+        with stage(f"collation of 3 witnesses x 2,000 words: CollateX (timeout {args.collatex_timeout:.0f} s)"):
+            theirs = collate_collatex(three, args.collatex_timeout, use_cache=args.quick)
+    results["collatex_3x2000_s"] = round(theirs["seconds"], 2) if theirs.get("seconds") else None
+    results["collatex_peak_mb"] = round(theirs["peak_mb"]) if theirs.get("peak_mb") else None
+    results["collatex_note"] = theirs.get("note")
+    if theirs.get("seconds"):
+        results["speedup_vs_collatex"] = round(theirs["seconds"] / ours["total_s"], 1)
+    else:
+        results["speedup_vs_collatex"] = None
+        if theirs.get("lower_bound_s"):
+            results["speedup_vs_collatex_at_least"] = round(theirs["lower_bound_s"] / ours["total_s"], 1)
+
+    say("")
+    say("Results")
+    say(f"  corpus                {documents} documents, {len(files)} files, {results['corpus_mb']} MB; "
+        f"{results['paragraph_rows']} paragraphs; database {results['db_mb']} MB")
+    say(f"  full build            {results['build_s']:.2f} s")
+    say(f"  bare ingest           {results['ingest_s']:.2f} s (+ FTS {results['ingest_fts_s']:.2f} s; "
+        f"parsing the corpus {results['parse_s']:.2f} s)")
+    say(f"  build / ingest        {results['build_vs_ingest']}x  {verdict('build_vs_ingest', results['build_vs_ingest'])}")
+    say(f"  no-op rebuild         {results['noop_s']:.2f} s")
+    say(f"  one file changed      {results['incremental_s']:.2f} s = {results['incremental_vs_full']:.2%} of full  "
+        f"{verdict('incremental_vs_full', results['incremental_vs_full'])}")
+    say(f"  peak memory           {results['peak_rss_mb']} MB (PSS of all build processes together)  "
+        f"{verdict('peak_rss_mb', results['peak_rss_mb'])}")
+    say(f"                        RSS summed over processes {results['peak_rss_sum_mb']} MB; main process "
+        f"{results['peak_rss_main_process_mb']} MB; largest worker {results['peak_rss_largest_worker_mb']} MB")
+    for key, label in (("profile", "full build"), ("profile_incremental", "rebuild after one changed file")):
+        if f"{key}_phases_s" in results:
+            say(f"  where the time goes, {label} ({results['profile_documents']} documents, one process, "
+                f"{results[f'{key}_s']:.2f} s):")
+            for phase, seconds in results[f"{key}_phases_s"].items():
+                say(f"    {phase:38} {seconds:7.2f} s  {seconds / results[f'{key}_s']:6.1%}")
+    say(f"  align 5 x 5,000 words {results['align_5x5000_s']:.3f} s (with word diffs "
+        f"{results['align_5x5000_with_diffs_s']:.3f} s)")
+    say(f"  3 x 2,000 words       versions {results['versions_3x2000_s']:.3f} s; CollateX "
+        f"{results['collatex_3x2000_s'] if results['collatex_3x2000_s'] is not None else 'n/a'} s "
+        f"({results['collatex_note']}; peak {results['collatex_peak_mb']} MB)")
+    say(f"  speedup vs CollateX   {results['speedup_vs_collatex']}x  "
+        f"{verdict('speedup_vs_collatex', results['speedup_vs_collatex'])}")
+    results["load_average_at_end"] = round(os.getloadavg()[0], 2)
+    say(f"  load average          {results['load_average_at_start']} at start, {results['load_average_at_end']} at end "
+        f"(other work on the machine slows every number above)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, ensure_ascii=False), flush=True)
+    return results
+
+
+if __name__ == "__main__":
+    main()

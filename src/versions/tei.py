@@ -1,0 +1,668 @@
+"""Import into the corpus: a TEI parallel-segmentation file (a whole document) or a plain text file (one version).
+
+TEI
+    ``read_tei`` reads the subset ``versions.export`` writes exactly: document and witness metadata from the header,
+    each witness's body from its ``seg``/blank-line readings, and the alignment groups from the ``app`` entries.
+    ``import_tei`` writes the document folder and, where the automatic alignment of the imported texts would group
+    paragraphs differently from the apparatus, an ``alignment.yaml`` with the pins and forbids that make it agree; so
+    export -> import -> export gives the same bytes.
+
+    Other parallel-segmentation files (CollateX's TEI output, hand-made apparatus) are read too: text outside ``app``
+    belongs to every witness, ``lem``/``rdg`` to the witnesses in ``wit`` (a ``lem`` without ``wit`` to those no
+    ``rdg`` names), each ``p``/``ab``/``l``/``head`` is a paragraph, whitespace is collapsed, and the texts are then
+    aligned automatically. Witness languages come from ``textLang/@mainLang`` or ``xml:lang``.
+
+    The file is parsed without DTDs, entities or network access. Nothing is written unless the whole document passes
+    the corpus checks (it is first written to a staging folder and loaded from there).
+
+Plain text
+    ``import_text`` makes one version file from a text file: the text (UTF-8, or ``encoding``) is its body as it is,
+    the front matter comes from the arguments. A new document needs a title and a date.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+from .align import Correction
+from .collate import collate
+from .corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS, load_corpus
+from .errors import CorpusError, problem
+from .export import REF_PARTS, TEI_NS, XML_NS
+from .ids import slug_problem
+from .text import MAX_FILE_BYTES, read_text
+
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_XML_LANG = f"{{{XML_NS}}}lang"
+_BLOCKS = {"p", "ab", "l", "head"}
+_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+MAX_ALIGNMENT_ROUNDS = 4
+
+
+class ImportFailure(ValueError):
+    """A file that cannot be imported; ``line`` is where (1 when unknown)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+
+@dataclass
+class ImportedVersion:
+    id: str
+    front_matter: dict
+    body: str
+
+
+@dataclass
+class ImportedDocument:
+    id: str
+    metadata: dict  # document.yaml, in the corpus's field order
+    versions: list[ImportedVersion]
+    groups: list[dict[str, tuple[int, ...]]] | None  # the apparatus: paragraph numbers (from 1) per version per group
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    folder: Path
+    files: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- TEI ---------------------------------------------------------------------------------------------------------------
+
+
+def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDocument:
+    """Parse a TEI parallel-segmentation file into a document ready to be written."""
+    data = source if isinstance(source, bytes) else _read_limited(Path(source))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ImportFailure(f"not well-formed XML: {error.msg}", error.lineno or 1) from None
+    if root.tag != f"{_T}TEI":
+        raise ImportFailure(f"the root element is {root.tag!r}, not TEI in the namespace {TEI_NS}", root.sourceline or 1)
+    header = _one(root, "teiHeader", required=True)
+    witnesses = root.findall(f".//{_T}listWit/{_T}witness")
+    if not witnesses:
+        raise ImportFailure("no witnesses: teiHeader//listWit/witness is empty", header.sourceline or 1)
+    by_xml_id, versions = _witnesses(root, witnesses)
+    body = root.find(f"{_T}text/{_T}body")
+    if body is None:
+        raise ImportFailure("no text/body", root.sourceline or 1)
+    precise = body.find(f".//{_T}app//{_T}seg") is not None
+    if precise:
+        bodies, groups = _precise_bodies(body, by_xml_id)
+    else:
+        bodies, groups = _generic_bodies(body, by_xml_id), None
+    for version in versions:
+        text = bodies.get(version.id, "")
+        version.body = text
+        if not text.strip():
+            version.front_matter["transcribed"] = False
+            version.body = ""
+    _order_front_matter(versions)
+    metadata = _document_metadata(root, header, versions, body, by_xml_id)
+    doc_id = document_id or _text(header.find(f".//{_T}publicationStmt/{_T}idno[@type='document']"))
+    if not doc_id:
+        raise ImportFailure("the file names no document id (publicationStmt/idno[@type='document']); give one")
+    if reason := slug_problem(doc_id):
+        raise ImportFailure(f"document {reason}")
+    return ImportedDocument(doc_id, metadata, versions, groups)
+
+
+def import_tei(
+    path: Path, corpus_root: Path, document_id: str | None = None, overwrite: bool = False
+) -> ImportResult:
+    """Write the document of a TEI file into ``corpus_root/<document>/``."""
+    imported = read_tei(Path(path), document_id)
+    target = Path(corpus_root) / imported.id
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} already exists; import with overwrite to replace the whole document")
+    files = {DOCUMENT_FILE: _yaml(imported.metadata)}
+    for version in imported.versions:
+        files[f"{version.id}.md"] = _version_file(version.front_matter, version.body)
+    with _staging(Path(corpus_root), imported.id) as (staging_root, folder):
+        for name, content in files.items():
+            (folder / name).write_text(content, encoding="utf-8")
+        document = _load_staged(staging_root, imported.id, target)
+        if imported.groups is not None:
+            corrections, differing = _reproduce_alignment(staging_root, folder, document, imported.groups, target)
+            if corrections:
+                files[CORRECTIONS_FILE] = (folder / CORRECTIONS_FILE).read_text(encoding="utf-8")
+            if differing:
+                imported.warnings.append(
+                    f"the automatic alignment differs from the apparatus in {differing} group(s) even with corrections"
+                )
+        _replace_folder(folder, target)
+    return ImportResult(target, sorted(files), imported.warnings)
+
+
+def _witnesses(root, witnesses) -> tuple[dict[str, ImportedVersion], list[ImportedVersion]]:
+    by_xml_id: dict[str, ImportedVersion] = {}
+    versions = []
+    text_lang = root.find(f"{_T}text")
+    default_language = text_lang.get(_XML_LANG) if text_lang is not None else None
+    for witness in witnesses:
+        xml_id = witness.get(_XML_ID)
+        version_id = witness.get("n") if witness.get("n") and not slug_problem(witness.get("n")) else _slug(xml_id)
+        if not xml_id or not version_id:
+            raise ImportFailure("a witness needs an xml:id", witness.sourceline or 1)
+        if version_id in {v.id for v in versions}:
+            raise ImportFailure(f"two witnesses are version {version_id!r}", witness.sourceline or 1)
+        version = ImportedVersion(version_id, _witness_front_matter(witness, default_language), "")
+        by_xml_id[xml_id] = version
+        versions.append(version)
+    for witness, version in zip(witnesses, versions):
+        derived = []
+        for related in witness.findall(f"{_T}bibl/{_T}relatedItem"):
+            target = by_xml_id.get((related.get("target") or "").removeprefix("#"))
+            relation = related.get("type")
+            if target is None or relation not in RELATIONS:
+                raise ImportFailure(
+                    f"witness {version.id}: relatedItem must name a relation ({', '.join(RELATIONS)}) and a witness",
+                    related.sourceline or 1,
+                )
+            derived.append({"version": target.id, "relation": relation})
+        if derived:
+            version.front_matter["derived_from"] = derived
+    return by_xml_id, versions
+
+
+def _witness_front_matter(witness, default_language: str | None) -> dict:
+    bibl = witness.find(f"{_T}bibl")
+    ms_desc = witness.find(f"{_T}msDesc")
+    kind = bibl.get("type") if bibl is not None else None
+    if kind not in KINDS:
+        kind = "archival-copy" if ms_desc is not None else "edition"
+    language = None
+    if bibl is not None and (lang := bibl.find(f"{_T}textLang")) is not None:
+        language = lang.get("mainLang")
+    language = language or witness.get(_XML_LANG) or default_language
+    if not language or not _LANGUAGE.match(language):
+        raise ImportFailure(
+            f"witness {witness.get(_XML_ID)!r} has no language code (bibl/textLang/@mainLang or xml:lang)",
+            witness.sourceline or 1,
+        )
+    front = {"kind": kind, "language": language}
+    label = _text(witness.find(f"{_T}label"))
+    if label:
+        front["label"] = label
+    if ms_desc is not None and (archive := _text(ms_desc.find(f".//{_T}repository"))):
+        front["archive"] = archive
+    if bibl is not None:
+        fields = {
+            "translator": _text(bibl.find(f"{_T}editor[@role='translator']")),
+            "publisher": _text(bibl.find(f"{_T}publisher")),
+            "source": _attr(bibl.find(f"{_T}ref"), "target"),
+            "date": _attr(bibl.find(f"{_T}date"), "when"),
+            "illustrative": True if bibl.get("subtype") == "illustrative" else None,
+            "note": _text(bibl.find(f"{_T}note")),
+        }
+        front.update({key: value for key, value in fields.items() if value not in (None, "")})
+    return front
+
+
+_FRONT_MATTER_ORDER = (
+    "kind", "language", "archive", "label", "transcribed", "translator", "publisher", "source", "date",
+    "illustrative", "note", "derived_from",
+)
+
+
+def _order_front_matter(versions: list[ImportedVersion]) -> None:
+    for version in versions:
+        version.front_matter = {k: version.front_matter[k] for k in _FRONT_MATTER_ORDER if k in version.front_matter}
+
+
+def _document_metadata(root, header, versions: list[ImportedVersion], body, by_xml_id) -> dict:
+    source_desc = header.find(f"{_T}fileDesc/{_T}sourceDesc")
+    bibl = source_desc.find(f"{_T}bibl[@type='document']") if source_desc is not None else None
+    title = _text(bibl.find(f"{_T}title")) if bibl is not None else None
+    title = title or _text(header.find(f"{_T}fileDesc/{_T}titleStmt/{_T}title"))
+    if not title:
+        raise ImportFailure("the document has no title (titleStmt/title)", header.sourceline or 1)
+    date = None
+    if bibl is not None and (element := bibl.find(f"{_T}date")) is not None:
+        date = element.get("when") or _text(element)
+    if not date and (element := header.find(f".//{_T}sourceDesc//{_T}date[@when]")) is not None:
+        date = element.get("when")
+    if not date:
+        raise ImportFailure("the document has no date (sourceDesc/bibl/date/@when)", header.sourceline or 1)
+    language = None
+    if bibl is not None and (element := bibl.find(f"{_T}textLang")) is not None:
+        language = element.get("mainLang")
+    language = language or versions[0].front_matter["language"]
+    metadata: dict = {"title": title, "date": date}
+    for kind, key in (("sent", "from"), ("received", "to")):
+        name = _text(header.find(f".//{_T}correspDesc/{_T}correspAction[@type='{kind}']/{_T}persName"))
+        if name:
+            metadata[key] = name
+    if bibl is not None and (summary := _text(bibl.find(f"{_T}note[@type='summary']"))):
+        metadata["summary"] = summary
+    metadata["original_language"] = language
+    if base := _base(body, by_xml_id):
+        metadata["base"] = base
+    if bibl is not None:
+        if citation := _text(bibl.find(f"{_T}note[@type='citation']")):
+            metadata["citation"] = citation
+        source = {"name": _text(bibl.find(f"{_T}publisher")), "url": _attr(bibl.find(f"{_T}ref"), "target")}
+        source = {key: value for key, value in source.items() if value}
+        if source:
+            metadata["source"] = source
+    if rights := _text(header.find(f"{_T}fileDesc/{_T}publicationStmt/{_T}availability/{_T}p")):
+        metadata["rights"] = rights
+    if bibl is not None and bibl.get("subtype") == "illustrative":
+        metadata["illustrative"] = True
+    refs = _archival_refs(header)
+    if refs:
+        metadata["archival_refs"] = refs
+    return metadata
+
+
+def _archival_refs(header) -> list[dict]:
+    found: dict[str, tuple[int, int, dict]] = {}
+    for order, ms_desc in enumerate(header.iter(f"{_T}msDesc")):
+        archive = _text(ms_desc.find(f"{_T}msIdentifier/{_T}repository"))
+        if not archive or archive in found:
+            continue
+        ref: dict = {"archive": archive}
+        for part in REF_PARTS:
+            if value := _text(ms_desc.find(f"{_T}msIdentifier/{_T}idno[@type='{part}']")):
+                ref[part] = value
+        if citation := _text(ms_desc.find(f"{_T}msIdentifier/{_T}altIdentifier[@type='citation']/{_T}idno")):
+            ref["citation"] = citation
+        position = ms_desc.get("n")
+        found[archive] = (int(position) if position and position.isdigit() else 10**9, order, ref)
+    return [ref for _, _, ref in sorted(found.values(), key=lambda item: item[:2])]
+
+
+def _base(body, by_xml_id) -> str | None:
+    lem = body.find(f".//{_T}app/{_T}lem[@wit]")
+    if lem is None:
+        return None
+    pointers = _pointers(lem, by_xml_id)
+    return pointers[0] if pointers else None
+
+
+def _pointers(reading, by_xml_id) -> list[str]:
+    versions = []
+    for pointer in (reading.get("wit") or "").split():
+        version = by_xml_id.get(pointer.removeprefix("#"))
+        if version is None:
+            raise ImportFailure(f"wit names {pointer!r}, which is no witness of listWit", reading.sourceline or 1)
+        versions.append(version.id)
+    return versions
+
+
+def _precise_bodies(body, by_xml_id) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
+    """Bodies and groups from the readings written by ``versions.export``: ``seg`` per paragraph, blank lines after."""
+    paragraphs: dict[str, dict[int, tuple[str, str]]] = {}
+    leading: dict[str, str] = {}
+    expected: dict[str, int] = {}
+    groups = []
+    for app in body.iter(f"{_T}app"):
+        group: dict[str, tuple[int, ...]] = {}
+        for reading in app:
+            if reading.tag not in (f"{_T}lem", f"{_T}rdg"):
+                continue
+            for version_id in _pointers(reading, by_xml_id):
+                numbers = []
+                for seg in reading.findall(f"{_T}seg"):
+                    n = int(seg.get("n")) if seg.get("n") else expected.get(version_id, 1)
+                    if n in paragraphs.setdefault(version_id, {}):
+                        raise ImportFailure(f"witness {version_id} has paragraph {n} twice", seg.sourceline or 1)
+                    paragraphs[version_id][n] = (seg.text or "", seg.tail or "")
+                    expected[version_id] = n + 1
+                    numbers.append(n)
+                if reading.text and 1 in numbers:  # blank lines before the first paragraph
+                    leading[version_id] = reading.text
+                if numbers:
+                    group[version_id] = tuple(numbers)
+        if group:
+            groups.append(group)
+    bodies = {}
+    for version_id, found in paragraphs.items():
+        missing = sorted(set(range(1, len(found) + 1)) - set(found))
+        if missing:
+            raise ImportFailure(f"witness {version_id}: paragraph {missing[0]} is missing from the apparatus")
+        bodies[version_id] = leading.get(version_id, "") + "".join(text + sep for _, (text, sep) in sorted(found.items()))
+    return bodies, groups
+
+
+def _generic_bodies(body, by_xml_id) -> dict[str, str]:
+    """Each witness's text of a parallel-segmentation body: one paragraph per block, whitespace collapsed."""
+    everyone = [v.id for v in by_xml_id.values()]
+    texts: dict[str, list[str]] = {v: [] for v in everyone}
+    blocks = [b for b in body.iter(etree.Element) if etree.QName(b).localname in _BLOCKS and not _inside(b, _BLOCKS)]
+    for block in blocks:
+        parts = {v: [] for v in everyone}
+        _collect(block, everyone, parts, by_xml_id)
+        for version_id, pieces in parts.items():
+            paragraph = re.sub(r"\s+", " ", "".join(pieces)).strip()
+            if paragraph:
+                texts[version_id].append(paragraph)
+    return {v: "\n\n".join(ps) + "\n" for v, ps in texts.items() if ps}
+
+
+def _inside(element, names: set[str]) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if isinstance(parent.tag, str) and etree.QName(parent).localname in names:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _collect(element, witnesses: list[str], parts: dict[str, list[str]], by_xml_id) -> None:
+    if element.text:
+        for version_id in witnesses:
+            parts[version_id].append(element.text)
+    for child in element:
+        if not isinstance(child.tag, str):
+            pass
+        elif etree.QName(child).localname == "app":
+            _collect_app(child, witnesses, parts, by_xml_id)
+        elif etree.QName(child).localname not in ("note", "witDetail", "wit"):
+            _collect(child, witnesses, parts, by_xml_id)
+        if child.tail:
+            for version_id in witnesses:
+                parts[version_id].append(child.tail)
+
+
+def _collect_app(app, witnesses: list[str], parts, by_xml_id) -> None:
+    readings = [r for r in app.iter(f"{_T}lem", f"{_T}rdg")]
+    named = {v for r in readings for v in _pointers(r, by_xml_id)}
+    for reading in readings:
+        wits = _pointers(reading, by_xml_id) or [v for v in witnesses if v not in named]
+        _collect(reading, [v for v in wits if v in witnesses], parts, by_xml_id)
+
+
+# --- alignment ----------------------------------------------------------------------------------------------------------
+
+
+def _table_groups(collation) -> list[dict[str, tuple[int, ...]]]:
+    groups = []
+    for group in collation.table.groups:
+        found = {v: tuple(i + 1 for i in m.paragraphs) for v, m in group.members.items() if m.paragraphs}
+        if found:
+            groups.append(found)
+    return groups
+
+
+def _reproduce_alignment(staging_root: Path, folder: Path, document, wanted, target: Path) -> tuple[int, int]:
+    """Add corrections until the automatic alignment groups paragraphs as the apparatus does.
+
+    Returns (corrections written, groups still differing)."""
+    pins: list[tuple[str, str]] = []
+    forbids: list[tuple[str, str]] = []
+    wanted = [{v: ns for v, ns in g.items()} for g in wanted]
+    best = None
+    for _ in range(MAX_ALIGNMENT_ROUNDS):
+        collation = collate(document)
+        current = _table_groups(collation) if collation else []
+        differing = _difference(current, wanted)
+        if best is None or differing < best[0]:
+            best = (differing, list(pins), list(forbids))
+        if differing == 0:
+            break
+        order = collation.table.versions if collation else []
+        new_pins, new_forbids = _corrections_towards(current, wanted, order)
+        new_pins = [p for p in new_pins if p not in pins]
+        new_forbids = [f for f in new_forbids if f not in forbids]
+        if not new_pins and not new_forbids:
+            break
+        pins += new_pins
+        forbids += new_forbids
+        _write_corrections(folder, pins, forbids)
+        try:
+            document = _load_staged(staging_root, folder.name, target)
+        except CorpusError:
+            break
+    differing, pins, forbids = best
+    _write_corrections(folder, pins, forbids)
+    return len(pins) + len(forbids), differing
+
+
+def _difference(current: list[dict], wanted: list[dict]) -> int:
+    if current == wanted:
+        return 0
+    matcher_a = [tuple(sorted(g.items())) for g in current]
+    matcher_b = [tuple(sorted(g.items())) for g in wanted]
+    same = sum(block.size for block in difflib.SequenceMatcher(None, matcher_a, matcher_b, False).get_matching_blocks())
+    return max(len(matcher_a), len(matcher_b)) - same or 1
+
+
+def _corrections_towards(current, wanted, order: list[str]):
+    def index(groups):
+        return {(v, n): k for k, g in enumerate(groups) for v, ns in g.items() for n in ns}
+
+    def members(group):
+        return [(v, n) for v in order if v in group for n in group[v]] + [
+            (v, n) for v in group if v not in order for n in group[v]
+        ]
+
+    where_now, where_wanted = index(current), index(wanted)
+    pins, forbids = [], []
+    for group in wanted:
+        items = members(group)
+        anchor = items[0]
+        for item in items[1:]:
+            if item[0] != anchor[0] and where_now.get(item) != where_now.get(anchor):
+                pins.append((_ref(anchor), _ref(item)))
+    for group in current:
+        items = members(group)
+        anchor = items[0]
+        for item in items[1:]:
+            if item[0] != anchor[0] and where_wanted.get(item) != where_wanted.get(anchor):
+                forbids.append((_ref(anchor), _ref(item)))
+    return pins, forbids
+
+
+def _ref(item: tuple[str, int]) -> str:
+    return f"{item[0]}/{item[1]}"
+
+
+def _write_corrections(folder: Path, pins, forbids) -> None:
+    path = folder / CORRECTIONS_FILE
+    if not pins and not forbids:
+        path.unlink(missing_ok=True)
+        return
+    for action, pairs in (("pin", pins), ("forbid", forbids)):
+        for first, second in pairs:
+            Correction.from_refs(action, first, second)  # raises on a malformed pair
+    data = {}
+    if pins:
+        data["pin"] = [list(pair) for pair in pins]
+    if forbids:
+        data["forbid"] = [list(pair) for pair in forbids]
+    path.write_text(
+        "# Written by versions import so that the alignment matches the imported apparatus.\n" + _yaml(data),
+        encoding="utf-8",
+    )
+
+
+# --- plain text --------------------------------------------------------------------------------------------------------
+
+
+def import_text(
+    path: Path,
+    corpus_root: Path,
+    document_id: str,
+    version_id: str,
+    kind: str,
+    language: str,
+    *,
+    label: str | None = None,
+    archive: str | None = None,
+    translator: str | None = None,
+    publisher: str | None = None,
+    source: str | None = None,
+    date: str | None = None,
+    note: str | None = None,
+    illustrative: bool = False,
+    derived_from: tuple[str, ...] | list[str] = (),
+    title: str | None = None,
+    document_date: str | None = None,
+    original_language: str | None = None,
+    encoding: str | None = None,
+    overwrite: bool = False,
+) -> ImportResult:
+    """Write ``path`` as version ``version_id`` of ``document_id``; a new document needs ``title`` and
+    ``document_date``. Raises ``CorpusError`` (nothing written) if the result would not pass ``versions check``."""
+    for what, value in (("document", document_id), ("version", version_id)):
+        if reason := slug_problem(value):
+            raise ImportFailure(f"{what} {reason}")
+    if kind not in KINDS:
+        raise ImportFailure(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = Path(path)
+    body = read_text(path, encoding)
+    if body.startswith("---\n"):
+        raise ImportFailure(
+            "the file starts with '---' front matter, so it is already a version file; copy it into the corpus"
+        )
+    front: dict = {"kind": kind, "language": language}
+    optional = {
+        "label": label, "archive": archive, "translator": translator, "publisher": publisher, "source": source,
+        "date": date, "illustrative": True if illustrative else None, "note": note,
+        "derived_from": list(derived_from) or None,
+    }
+    front.update({key: value for key, value in optional.items() if value is not None})
+    corpus_root = Path(corpus_root)
+    target = corpus_root / document_id
+    version_path = target / f"{version_id}.md"
+    if version_path.exists() and not overwrite:
+        raise FileExistsError(f"{version_path} already exists; import with overwrite to replace it")
+    files = {f"{version_id}.md": _version_file(front, body)}
+    if not (target / DOCUMENT_FILE).exists():
+        if not title or not document_date:
+            raise ImportFailure(
+                f"document {document_id!r} does not exist yet; give its title and date to create it"
+            )
+        files[DOCUMENT_FILE] = _yaml(
+            {"title": title, "date": document_date, "original_language": original_language or language}
+        )
+    with _staging(corpus_root, document_id) as (staging_root, folder):
+        if target.is_dir():
+            for existing in target.iterdir():
+                if existing.is_file():
+                    shutil.copy2(existing, folder / existing.name)
+        for name, content in files.items():
+            (folder / name).write_text(content, encoding="utf-8")
+        _load_staged(staging_root, document_id, target, encoding)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        _write_atomically(target / name, content)
+    return ImportResult(target, sorted(files), [])
+
+
+# --- writing -----------------------------------------------------------------------------------------------------------
+
+
+def _yaml(data: dict) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _version_file(front_matter: dict, body: str) -> str:
+    return f"---\n{_yaml(front_matter)}---\n{body}"
+
+
+@contextmanager
+def _staging(corpus_root: Path, document_id: str):
+    """A hidden folder beside the documents (same file system, skipped by the corpus reader) holding one document."""
+    corpus_root.mkdir(parents=True, exist_ok=True)
+    staging_root = Path(tempfile.mkdtemp(dir=corpus_root, prefix=".import-"))
+    try:
+        folder = staging_root / document_id
+        folder.mkdir()
+        yield staging_root, folder
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _load_staged(staging_root: Path, document_id: str, target: Path, encoding: str | None = None):
+    try:
+        corpus = load_corpus(staging_root, encoding)
+    except CorpusError as error:
+        shown = str(staging_root / document_id)
+        raise CorpusError(
+            [problem(p.path.replace(shown, str(target)), p.line, p.message) for p in error.problems]
+        ) from None
+    return next(d for d in corpus.documents if d.id == document_id)
+
+
+def _replace_folder(folder: Path, target: Path) -> None:
+    """Move the staged folder to ``target``; an existing ``target`` is replaced as a whole."""
+    if target.exists():
+        backup = target.with_name(f".{target.name}.replaced")
+        shutil.rmtree(backup, ignore_errors=True)
+        os.replace(target, backup)
+        try:
+            os.replace(folder, target)
+        except OSError:
+            os.replace(backup, target)
+            raise
+        shutil.rmtree(backup, ignore_errors=True)
+    else:
+        os.replace(folder, target)
+    for path in [target, *target.iterdir()]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content.encode("utf-8"))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# --- small helpers -----------------------------------------------------------------------------------------------------
+
+
+def _read_limited(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportFailure(f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+    return path.read_bytes()
+
+
+def _one(parent, tag: str, required: bool = False):
+    element = parent.find(f"{_T}{tag}")
+    if element is None and required:
+        raise ImportFailure(f"no {tag} element", parent.sourceline or 1)
+    return element
+
+
+def _text(element) -> str | None:
+    if element is None:
+        return None
+    return "".join(element.itertext())
+
+
+def _attr(element, name: str) -> str | None:
+    return element.get(name) if element is not None else None
+
+
+def _slug(value: str | None) -> str | None:
+    if not value:
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:64].strip("-")
+    return slug or None

@@ -1,0 +1,285 @@
+"""The read-side query library (versions.browse) on the shipped corpus and on small corpora of its own."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SHIPPED_CORPUS, write_files
+from versions import browse
+from versions.anchors import Anchor
+from versions.normalize import ALL, NONE, Normalization
+from versions.store import build
+
+DOC = "telegram-23256"
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("browse") / "versions.db"
+    build(SHIPPED_CORPUS, db_path)
+    connection = sqlite3.connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def document(conn):
+    return browse.get_document(conn, DOC)
+
+
+@pytest.fixture(scope="module")
+def moved_conn(tmp_path_factory):
+    """Two Russian versions of one telegram, the second with two paragraphs moved (tests/data/align/same-moved-ru)."""
+    root = tmp_path_factory.mktemp("moved")
+    case = DATA / "align" / "same-moved-ru"
+    write_files(root / "translations", {
+        "moved-doc/document.yaml": "title: Moved paragraphs\ndate: 1951-09-03\noriginal_language: ru\nbase: copy-a\n",
+        "moved-doc/copy-a.md": "---\nkind: original\nlanguage: ru\n---\n" + (case / "a.txt").read_text(encoding="utf-8"),
+        "moved-doc/copy-b.md": "---\nkind: edition\nlanguage: ru\n---\n" + (case / "b.txt").read_text(encoding="utf-8"),
+    })
+    build(root / "translations", root / "versions.db")
+    connection = sqlite3.connect(root / "versions.db")
+    yield connection
+    connection.close()
+
+
+def test_is_versions_database(conn, tmp_path):
+    assert browse.is_versions_database(conn)
+    other = sqlite3.connect(tmp_path / "other.db")
+    other.execute("create table documents (id text)")
+    assert not browse.is_versions_database(other)
+
+
+def test_list_documents_counts_kinds_languages_archives_and_rows(conn):
+    [summary] = browse.list_documents(conn)
+    assert summary.id == DOC
+    assert summary.kinds == {"archival-copy": 3, "translation": 4}
+    assert summary.languages == ["en", "ru"]
+    assert summary.archives == ("APRF", "AVP RF", "RGASPI")
+    assert summary.transcribed == 4
+    assert summary.groups == 25
+    assert summary.paragraphs == 106
+
+
+def test_get_document_reads_versions_with_archival_refs_and_provenance(document):
+    assert document.base == "wilson-en"
+    assert [v.id for v in document.transcribed] == ["wilson-en", "en-independent", "en-revised", "ru-rendering"]
+    rgaspi = document.version("rgaspi-copy")
+    assert not rgaspi.transcribed
+    assert rgaspi.archival_ref.reference == "RGASPI, f. 558, op. 11, d. 341, ll. 86-88"
+    wilson = document.version("wilson-en")
+    assert wilson.source_link == "https://wilson-center.drivingcreative.com/document/110381"
+    assert ("aprf-copy", "translation-of") in wilson.derived_from
+    assert document.version("en-revised").illustrative
+    assert document.version("no-such-version") is None
+    assert document.groups == 25
+
+
+def test_get_document_of_an_unknown_id_is_none(conn):
+    assert browse.get_document(conn, "no-such-document") is None
+    assert browse.get_document(conn, "../telegram-23256") is None
+
+
+def test_archival_reference_is_composed_from_its_parts_without_a_citation():
+    ref = browse.ArchivalRef("d/aprf", "APRF", fond="45", opis="1", delo="340", listy="86-88")
+    assert ref.reference == "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88"
+
+
+@pytest.mark.parametrize("value, link", [
+    ("https://example.org/doc/1", "https://example.org/doc/1"),
+    ("http://example.org", "http://example.org"),
+    ("javascript:alert(1)", None),
+    ("JavaScript:alert(1)", None),
+    (" javascript:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("//example.org/x", None),
+    ("/relative/path", None),
+    ("https://exa mple.org", None),
+    ("https://example.org/\nx", None),
+    ("https:///nohost", None),
+    ("", None),
+    (None, None),
+])
+def test_only_absolute_http_addresses_become_links(value, link):
+    assert browse.web_url(value) == link
+
+
+def test_stored_alignment_reads_diffs_and_anchors(conn, document):
+    alignment = browse.load_alignment(conn, document)
+    assert alignment.stored and alignment.base == "wilson-en"
+    assert [row.n for row in alignment.rows] == list(range(1, 26))
+    row = alignment.row(8)
+    assert row.id == f"{DOC}/8"
+    assert set(row.readings) == {"wilson-en", "en-independent", "en-revised", "ru-rendering"}
+    assert row.readings["wilson-en"].is_base and row.readings["wilson-en"].diff is None
+    revised = row.readings["en-revised"]
+    assert "Gaeseong" in revised.diff.text_a and "Gaeseong" not in revised.diff.text_b
+    assert revised.changed
+    russian = row.readings["ru-rendering"]
+    assert russian.diff is None
+    assert Anchor("name", "kaesong") in russian.anchors_shared
+    assert russian.text.startswith("19 августа")
+
+
+def test_a_row_holding_two_paragraphs_of_a_version(conn, document):
+    row = browse.load_alignment(conn, document).row(6)
+    assert row.readings["wilson-en"].numbers == "6–7"
+    assert row.readings["wilson-en"].text.count(browse.PARAGRAPH_SEPARATOR) == 1
+
+
+def test_a_paragraph_only_one_version_has(conn, document):
+    row = browse.load_alignment(conn, document).row(22)
+    assert row.variance == 1.0
+    assert not row.readings["wilson-en"].present
+    note = row.readings["en-independent"]
+    assert note.present and note.text.startswith("[Translator's note")
+    assert note.diff.inserted > 0 and not note.diff.deleted
+
+
+def test_computed_comparisons_equal_the_stored_ones(conn, document):
+    stored = browse.load_alignment(conn, document)
+    computed = browse.load_alignment(conn, document, compute=True)
+    assert not computed.stored
+    for a, b in zip(stored.rows, computed.rows, strict=True):
+        assert a.variance == b.variance, a.n
+        for slug, reading in a.readings.items():
+            other = b.readings[slug]
+            assert reading.diff == other.diff, (a.n, slug)
+            assert (reading.anchors_shared, reading.anchors_missing, reading.anchors_added) == (
+                other.anchors_shared, other.anchors_missing, other.anchors_added), (a.n, slug)
+
+
+def test_another_base_is_compared_on_the_fly(conn, document):
+    alignment = browse.load_alignment(conn, document, base="en-revised")
+    assert not alignment.stored and alignment.base == "en-revised"
+    row = alignment.row(8)
+    assert row.readings["en-revised"].is_base and row.readings["en-revised"].diff is None
+    wilson = row.readings["wilson-en"].diff
+    assert wilson.text_a == row.readings["en-revised"].text and wilson.text_b == row.readings["wilson-en"].text
+    assert "Gaeseong" in wilson.text_b
+
+
+def test_another_normalization_is_computed(conn, document):
+    default = browse.load_alignment(conn, document, group=8).row(8).readings["en-revised"].diff
+    romanized = browse.load_alignment(conn, document, normalization=ALL, group=8).row(8).readings["en-revised"].diff
+    assert romanized.normalization == ALL.names()
+    assert romanized.similarity > default.similarity
+    assert romanized.muted
+
+
+def test_one_group_is_loaded_alone(conn, document):
+    alignment = browse.load_alignment(conn, document, group=9)
+    assert [row.n for row in alignment.rows] == [9]
+    assert alignment.row(9).readings["en-revised"].diff is not None
+    assert browse.load_alignment(conn, document, group=99).rows == []
+
+
+def test_moved_paragraphs_point_to_where_they_stand_in_their_own_version(moved_conn):
+    document = browse.get_document(moved_conn, "moved-doc")
+    alignment = browse.load_alignment(moved_conn, document)
+    moved = {row.n: row.readings["copy-b"] for row in alignment.rows if row.readings["copy-b"].moved}
+    assert set(moved) == {4, 10}
+    # copy-b/1 ("Товарищу ФИЛИППОВУ") opens copy-b: nothing before it, and copy-b/2 is in row 1
+    assert (moved[4].numbers, moved[4].moved_after, moved[4].moved_before) == ("1", None, 1)
+    # copy-b/7 stands between copy-b/6 (row 6) and copy-b/8 (row 7)
+    assert (moved[10].numbers, moved[10].moved_after, moved[10].moved_before) == ("7", 6, 7)
+    assert alignment.row(4).moved and not alignment.row(5).moved
+
+
+def test_comparison_of_two_versions_in_one_language(conn, document):
+    comparison = browse.load_comparison(conn, document, "wilson-en", "en-revised", Normalization.parse("default"))
+    assert comparison.same_language
+    assert len(comparison.pairs) == 24  # every row but the translator's note only en-independent has
+    totals = comparison.totals
+    assert totals["differing"] > 0 and 0.9 < totals["similarity"] < 1
+    pair = next(pair for pair in comparison.pairs if pair.row.n == 8)
+    assert "Gaeseong" in pair.diff.text_a and "Gaeseong" not in pair.diff.text_b
+
+
+def test_comparison_without_normalization_counts_more_differences(conn, document):
+    none = browse.load_comparison(conn, document, "wilson-en", "en-revised", NONE).totals
+    everything = browse.load_comparison(conn, document, "wilson-en", "en-revised", ALL).totals
+    assert everything["replaced"] + everything["inserted"] + everything["deleted"] < (
+        none["replaced"] + none["inserted"] + none["deleted"])
+
+
+def test_comparison_across_languages_checks_anchors(conn, document):
+    comparison = browse.load_comparison(conn, document, "wilson-en", "ru-rendering", NONE)
+    assert not comparison.same_language
+    assert all(pair.diff is None for pair in comparison.pairs)
+    pair = next(pair for pair in comparison.pairs if pair.row.n == 4)
+    assert Anchor("date", "1951-08-27") in pair.anchors_shared
+
+
+def test_compare_anchors_reports_what_a_translation_dropped():
+    shared, missing, added = browse.compare_anchors(
+        "On August 19 nine bombs fell on Kaesong.", "en", "19 августа бомбы упали на Пхеньян.", "ru"
+    )
+    assert Anchor("date", "08-19") in shared
+    assert Anchor("name", "kaesong") in missing
+    assert Anchor("name", "pyongyang") in added
+
+
+def test_search_finds_english_and_russian_spellings_of_a_name(conn):
+    results = browse.search(conn, "Kaesong")
+    assert results.languages["en"] > 0 and results.languages["ru"] > 0
+    assert any("Кэсон" in "".join(text for text, _ in hit.snippet) for hit in results.hits)
+    assert any(hit.version == "wilson-en" and hit.group for hit in results.hits)
+    [term] = results.terms
+    assert "Кэсон" in term.variants and "Gaeseong" in term.variants
+
+
+def test_search_in_russian_finds_case_forms_and_english(conn):
+    results = browse.search(conn, "Кэсона")
+    assert results.languages.get("ru", 0) >= 3 and results.languages.get("en", 0) > 0
+
+
+def test_search_marks_the_matched_words(conn):
+    hit = browse.search(conn, "nine bombs").hits[0]
+    assert ("nine", True) in hit.snippet or ("nine bombs", True) in [(t.lower(), m) for t, m in hit.snippet]
+
+
+def test_search_filters_by_language_and_document(conn):
+    results = browse.search(conn, "Kaesong", language="ru")
+    assert results.hits and {hit.language for hit in results.hits} == {"ru"}
+    assert results.total == results.languages["ru"]
+    assert browse.search(conn, "Kaesong", document="another-document").hits == []
+
+
+@pytest.mark.parametrize("query", ['"', '" OR 1', "NEAR(", "*", "a AND", "^x", "-", "NOT", "(((", "\x00", ""])
+def test_search_never_passes_fts_syntax_through(conn, query):
+    results = browse.search(conn, query)
+    assert isinstance(results.total, int)
+
+
+def test_fts_query_quotes_every_spelling():
+    query = browse.fts_query(browse.expand_terms(browse.search_terms('Syngman "x" OR y')))
+    assert query.startswith('("Syngman"* OR ')
+    assert '"x"* AND "OR"* AND "y"*' in query
+
+
+def test_citation_names_document_date_archives_paragraph_and_address(conn, document):
+    row = browse.load_alignment(conn, document, group=8).row(8)
+    text = browse.citation(document, row, "https://example.org/-/versions/telegram-23256/p/8")
+    assert text.startswith("“Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]”, 1951-08-27.")
+    assert "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88" in text and "RGASPI, f. 558" in text
+    assert "Paragraph 8 (English translation (Wilson Center Digital Archive), ¶ 9)" in text
+    assert text.endswith("https://example.org/-/versions/telegram-23256/p/8")
+
+
+def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path):
+    write_files(small_corpus, {"doc-2/document.yaml": "title: Nothing yet\ndate: 1950\noriginal_language: ru\n"
+                               "archival_refs:\n  - archive: APRF\n",
+                               "doc-2/aprf-copy.md": "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\n"
+                               "transcribed: false\n---\n"})
+    build(small_corpus, tmp_path / "v.db")
+    conn = sqlite3.connect(tmp_path / "v.db")
+    document = browse.get_document(conn, "doc-2")
+    assert document.transcribed == [] and document.base is None
+    assert browse.load_alignment(conn, document).rows == []
+
+
+def test_paths_in_this_module_are_never_taken_from_input():
+    # the module only reads through the connection it is given
+    assert "open(" not in Path(browse.__file__).read_text(encoding="utf-8")

@@ -1,0 +1,315 @@
+"""End to end in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; never a downloaded
+browser): every page of the shipped corpus at 1280 px and 390 px with a screenshot in screenshots/, no console
+errors and no dialogs; the variance map leads to its row, with and without JavaScript; a corpus full of markup and
+javascript: links opens no dialog.
+
+Without /usr/bin/chromium these tests are skipped, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHIPPED_CORPUS
+from test_web import xss_corpus
+from versions.store import build
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = ROOT / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+DOC = "telegram-23256"
+
+# name -> path: every page of the plugin, and Datasette pages the plugin renders cells of
+PAGES = {
+    "documents": "/-/versions",
+    "search": "/-/versions/-/search?q=Kaesong",
+    "search-russian": "/-/versions/-/search?q=%D0%9A%D1%8D%D1%81%D0%BE%D0%BD%D0%B0&language=ru",
+    "alignment-table": f"/-/versions/{DOC}",
+    "alignment-table-base-en-revised": f"/-/versions/{DOC}?base=en-revised&columns=en-revised,wilson-en,ru-rendering",
+    "compare": f"/-/versions/{DOC}/compare?a=wilson-en&b=en-revised",
+    "compare-normalized": f"/-/versions/{DOC}/compare?a=wilson-en&b=en-revised&norm=all&muted=hide&rows=changed",
+    "compare-across-languages": f"/-/versions/{DOC}/compare?a=wilson-en&b=ru-rendering",
+    "paragraph-8": f"/-/versions/{DOC}/p/8",
+    "paragraph-22": f"/-/versions/{DOC}/p/22",
+    "datasette-diffs": f"/versions/diffs?group_id={DOC}/8",
+    "datasette-most-changed": "/versions/most_changed_paragraphs?document=",
+    "not-found": "/-/versions/no-such-document",
+    "bad-request": f"/-/versions/{DOC}?base=../x",
+}
+OWN_PAGES = {name for name, path in PAGES.items() if path.startswith("/-/versions")}
+EXPECTED_STATUS = {"not-found": 404, "bad-request": 400}
+
+
+def _require_chromium():
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is not installed (pip install -e '.[test]')"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"end-to-end tests cannot run under CI: {problem}")
+        pytest.skip(f"end-to-end tests need Chromium: {problem}")
+
+
+def test_without_chromium_the_tests_skip_except_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="need Chromium"):
+        _require_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run under CI"):
+        _require_chromium()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``datasette serve -i`` of one database in a subprocess, on a free port of 127.0.0.1."""
+
+    def __init__(self, db_path: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(ROOT / "metadata.json"),
+             "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+
+    def wait(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"datasette exited: {self.process.stderr.read().decode(errors='replace')}")
+            try:
+                with urllib.request.urlopen(self.url + "/-/versions", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("datasette did not start in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    _require_chromium()
+    root = tmp_path_factory.mktemp("browser")
+    build(SHIPPED_CORPUS, root / "shipped" / "versions.db")
+    build(xss_corpus(root / "xss" / "translations"), root / "xss" / "versions.db")
+    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss")}
+    try:
+        for server in started.values():
+            server.wait()
+        yield {name: server.url for name, server in started.items()}
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(servers):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Watched:
+    """A page that records console errors, page errors and dialogs (and dismisses every dialog)."""
+
+    def __init__(self, browser, width: int, javascript: bool = True):
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda message: self.errors.append(f"console {message.text}")
+                     if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror {error}"))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, url: str, status: int = 200):
+        response = self.page.goto(url, wait_until="load")
+        assert response is not None and response.status == status, (url, response and response.status)
+        return response
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _console_errors(errors: list[str], expected_status: int) -> list[str]:
+    # the browser logs the failed main request of a 404/400 page itself; nothing else may appear
+    if expected_status != 200:
+        return [error for error in errors if f"status of {expected_status}" not in error]
+    return errors
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_every_page_renders_cleanly_and_is_photographed(servers, browser, device):
+    width = WIDTHS[device]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    watched = Watched(browser, width)
+    try:
+        for name, path in PAGES.items():
+            status = EXPECTED_STATUS.get(name, 200)
+            watched.errors.clear()
+            watched.open(servers["shipped"] + path, status)
+            watched.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            assert _console_errors(watched.errors, status) == [], (name, watched.errors)
+            if name in OWN_PAGES:
+                overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 1, f"{name} is wider than the {width} px window by {overflow} px"
+                assert watched.page.locator("h1").first.is_visible()
+        assert watched.dialogs == []
+        written = {f"{name}-{width}.png" for name in PAGES}
+        assert written <= {path.name for path in SCREENSHOTS.iterdir()}
+    finally:
+        watched.close()
+
+
+def _row_in_view(page, n: int) -> bool:
+    return page.evaluate(
+        """n => { const r = document.getElementById('g-' + n).getBoundingClientRect();
+                  return r.top >= -1 && r.top < window.innerHeight; }""",
+        n,
+    )
+
+
+@pytest.mark.parametrize("device, javascript", [("desktop", True), ("phone", True), ("desktop", False), ("phone", False)])
+def test_variance_map_leads_to_its_row(servers, browser, device, javascript):
+    watched = Watched(browser, WIDTHS[device], javascript=javascript)
+    try:
+        watched.open(servers["shipped"] + f"/-/versions/{DOC}")
+        cells = watched.page.locator(".variance-map ol a")
+        assert cells.count() == 25
+        assert not _row_in_view(watched.page, 22)
+        cells.nth(21).click()
+        watched.page.wait_for_function("location.hash === '#g-22'")
+        assert _row_in_view(watched.page, 22)
+        # the row is the :target and is highlighted
+        assert watched.page.evaluate("document.querySelector(':target').id") == "g-22"
+        background = watched.page.evaluate(
+            "[...document.querySelectorAll('#g-22 > *')].map(c => getComputedStyle(c).backgroundColor)")
+        assert set(background) == {"rgb(255, 248, 214)"}
+        # from the row, its citable page
+        watched.page.locator("#g-22 th a.n").click()
+        watched.page.wait_for_url(f"**/-/versions/{DOC}/p/22")
+        assert watched.page.title().startswith("¶ 22")
+        assert "Paragraph 22" in watched.page.locator("#citation").inner_text()
+        assert watched.errors == [] and watched.dialogs == []
+    finally:
+        watched.close()
+
+
+def test_pages_read_without_javascript(servers, browser):
+    for width in WIDTHS.values():
+        watched = Watched(browser, width, javascript=False)
+        try:
+            watched.open(servers["shipped"] + f"/-/versions/{DOC}")
+            assert watched.page.locator("table.alignment tbody tr").count() == 25
+            assert watched.page.locator("#g-8 td").first.inner_text().strip()
+            # the column form works as a plain GET form
+            watched.page.locator("#base-select").select_option("en-revised")
+            watched.page.locator("form.versions-controls button[type=submit]").click()
+            watched.page.wait_for_url("**base=en-revised**")
+            assert watched.page.locator("table.alignment thead th").nth(1).inner_text().startswith("Revised English")
+            watched.open(servers["shipped"] + f"/-/versions/{DOC}/p/8")
+            assert "Paragraph 8" in watched.page.locator("#citation").inner_text()
+            assert watched.page.locator("button.copy-button").count() == 0  # the copy button is JavaScript's extra
+            assert watched.errors == [] and watched.dialogs == []
+        finally:
+            watched.close()
+
+
+def test_javascript_enhancements(servers, browser):
+    watched = Watched(browser, 1280)
+    try:
+        watched.open(servers["shipped"] + f"/-/versions/{DOC}/p/8")
+        assert watched.page.locator("button.copy-button").count() == 1
+        watched.open(servers["shipped"] + f"/-/versions/{DOC}/compare?a=wilson-en&b=en-revised")
+        with watched.page.expect_navigation():
+            watched.page.locator("input[name=norm][value=romanization]").check()
+        assert "romanization" in watched.page.url
+        watched.open(servers["shipped"] + f"/-/versions/{DOC}#g-3")
+        watched.page.keyboard.press("j")
+        watched.page.wait_for_function("location.hash === '#g-4'")
+        assert watched.errors == [] and watched.dialogs == []
+    finally:
+        watched.close()
+
+
+XSS_PAGES = [
+    "/-/versions",
+    "/-/versions/xss-doc",
+    "/-/versions/xss-doc?base=en-two",
+    "/-/versions/xss-doc?base=ru",
+    "/-/versions/xss-doc/compare?a=en&b=en-two",
+    "/-/versions/xss-doc/compare?a=en&b=ru",
+    "/-/versions/xss-doc/p/1",
+    "/-/versions/xss-doc/p/2",
+    "/-/versions/xss-doc/p/3",
+    "/-/versions/-/search?q=script",
+    "/-/versions/-/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/versions/diffs",
+    "/versions/documents",
+    "/versions/versions",
+    "/versions/paragraphs",
+    "/versions/readings_of_paragraph?document=xss-doc&paragraph=2",
+]
+
+
+def test_markup_in_the_corpus_opens_no_dialog(servers, browser):
+    watched = Watched(browser, 1280)
+    try:
+        for path in XSS_PAGES:
+            watched.open(servers["xss"] + path)
+            assert watched.page.locator("img[src='x']").count() == 0, path
+            assert watched.page.locator("a[href^='javascript:' i]").count() == 0, path
+            if path.startswith("/-/versions"):
+                assert "<script>alert(1)</script>" in watched.page.locator("body").inner_text(), path
+        # click every link of the document page that stays on this server; none may run script
+        watched.open(servers["xss"] + "/-/versions/xss-doc")
+        for source in watched.page.locator(".unlinked-source").all():
+            assert source.inner_text() == "javascript:alert(1)"
+        assert watched.dialogs == [], watched.dialogs
+        assert watched.errors == [], watched.errors
+    finally:
+        watched.close()

@@ -1,0 +1,391 @@
+"""Export (TEI, CollateX JSON, CSV) and import (TEI, plain text), with the round trip export -> import -> export."""
+
+import csv
+import io
+import json
+import os
+import unicodedata
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import DOCUMENT_YAML, SHIPPED_CORPUS, VERSION_COPY, write_files
+from versions.cli import cli
+from versions.corpus import load_corpus
+from versions.errors import CorpusError
+from versions.export import ExportError, export_document, tokens, witness_id
+from versions.tei import ImportFailure, import_tei, import_text, read_tei
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+NS = {"tei": "http://www.tei-c.org/ns/1.0"}
+SCHEMA = etree.RelaxNG(etree.parse(str(files("versions") / "data" / "tei-subset.rng")))
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def validated(text: str) -> etree._Element:
+    root = etree.fromstring(text.encode("utf-8"))
+    assert SCHEMA.validate(root), SCHEMA.error_log
+    return root
+
+
+@pytest.fixture(scope="module")
+def shipped_tei() -> str:
+    return export_document(SHIPPED_CORPUS, "telegram-23256", "tei")
+
+
+def test_tei_of_the_telegram_lists_the_three_archival_copies(shipped_tei):
+    root = validated(shipped_tei)
+    assert root.tag == f"{TEI}TEI" and root.nsmap == {None: NS["tei"]}
+    refs = {}
+    for witness in root.iterfind(".//tei:listWit/tei:witness", NS):
+        identifier = witness.find("tei:msDesc/tei:msIdentifier", NS)
+        if identifier is not None:
+            parts = {idno.get("type"): idno.text for idno in identifier.iterfind("tei:idno", NS)}
+            refs[identifier.findtext("tei:repository", namespaces=NS)] = (witness.get("n"), parts)
+    assert refs == {
+        "APRF": ("aprf-copy", {"fond": "45", "opis": "1", "delo": "340", "listy": "86-88"}),
+        "AVP RF": ("avp-rf-copy", {"fond": "059a", "opis": "5a", "delo": "5", "papka": "11", "listy": "51-53"}),
+        "RGASPI": ("rgaspi-copy", {"fond": "558", "opis": "11", "delo": "341", "listy": "86-88"}),
+    }
+    wilson = root.find(".//tei:witness[@n='wilson-en']/tei:bibl", NS)
+    assert wilson.findtext("tei:publisher", namespaces=NS) == "Wilson Center Digital Archive"
+    assert [r.get("target") for r in wilson.iterfind("tei:relatedItem", NS)] == [
+        "#aprf-copy", "#avp-rf-copy", "#rgaspi-copy"
+    ]
+    translator = root.find(".//tei:witness[@n='en-revised']/tei:bibl/tei:editor[@role='translator']", NS)
+    assert translator is not None and translator.text
+
+
+def test_tei_apparatus_has_one_app_per_group_and_rebuilds_every_text(shipped_tei):
+    root = validated(shipped_tei)
+    document = next(d for d in load_corpus(SHIPPED_CORPUS).documents if d.id == "telegram-23256")
+    apps = root.findall(".//tei:body/tei:ab/tei:app", NS)
+    assert len(apps) > 20
+    assert all(app[0].tag == f"{TEI}lem" for app in apps)
+    assert apps[0][0].get("wit").split()[0] == "#wilson-en"  # the base is the lemma
+    imported = read_tei(shipped_tei.encode())
+    for version in document.versions:
+        found = next(v for v in imported.versions if v.id == version.id)
+        assert found.body == version.body
+    assert "#en-revised" in apps[0][0].get("wit").split()  # identical readings share the lemma
+
+
+def test_schema_rejects_what_we_do_not_emit(shipped_tei):
+    root = etree.fromstring(shipped_tei.encode())
+    root.find(".//tei:listWit/tei:witness/tei:msDesc//tei:idno", NS).set("type", "shelf")
+    assert not SCHEMA.validate(root)
+    root = etree.fromstring(shipped_tei.encode())
+    etree.SubElement(root.find(".//tei:app", NS), f"{TEI}note").text = "x"
+    assert not SCHEMA.validate(root)
+
+
+def test_round_trip_of_the_shipped_corpus_is_exact(tmp_path, shipped_tei):
+    exported = tmp_path / "telegram.xml"
+    assert run("export", "telegram-23256", "--corpus", SHIPPED_CORPUS, "-o", exported).exit_code == 0
+    assert exported.read_text(encoding="utf-8") == shipped_tei
+    corpus = tmp_path / "translations"
+    result = run("import", exported, "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    assert "document.yaml" in result.output and "alignment.yaml" not in result.output
+    for fmt in ("tei", "collatex", "csv"):
+        again = run("export", "telegram-23256", "--corpus", corpus, "--format", fmt)
+        assert again.output == export_document(SHIPPED_CORPUS, "telegram-23256", fmt), fmt
+    original = {v.id: v for v in load_corpus(SHIPPED_CORPUS).documents[0].versions}
+    for version in load_corpus(corpus).documents[0].versions:
+        assert version.body == original[version.id].body
+        assert version.derived_from == original[version.id].derived_from
+    assert run("check", "--corpus", corpus).exit_code == 0
+
+
+ODD_DOCUMENT = """\
+title: "Odd & <tricky> document ]]>"
+date: 1950-06
+original_language: en
+illustrative: true
+archival_refs:
+  - archive: APRF
+    fond: "3"
+    listy: 1-2
+  - archive: GARF
+    fond: R-5446
+    citation: GARF, f. R-5446
+"""
+ODD_BASE = (
+    "---\nkind: original\nlanguage: en\n---\n\n\nFirst paragraph & <markup>.\n\nSecond paragraph\nwith two lines."
+    "\n\n\n\nThird paragraph is here.\n\nFourth, the last, without a newline."
+)
+ODD_MOVED = (
+    "---\nkind: edition\nlanguage: en\nlabel: \"1st edition\"\nderived_from: [{version: base, relation: edition-of}]\n"
+    "---\nFourth, the last, without a newline.\n\nFirst paragraph & <markup>.\n\nSecond paragraph\nwith two lines."
+    "\n\nA paragraph only this edition has, about something else entirely.\n\nThird paragraph is here.\n"
+)
+
+
+@pytest.fixture
+def odd_corpus(tmp_path: Path) -> Path:
+    """Leading blank lines, three blank lines, no final newline, XML specials, a moved paragraph, an id starting
+    with a digit, an untranscribed copy, an archival reference no version carries, a correction."""
+    return write_files(tmp_path / "odd", {
+        "odd-doc/document.yaml": ODD_DOCUMENT,
+        "odd-doc/base.md": ODD_BASE,
+        "odd-doc/1st-edition.md": ODD_MOVED,
+        "odd-doc/aprf-copy.md": VERSION_COPY,
+        "odd-doc/alignment.yaml": "forbid:\n  - [base/3, 1st-edition/5]\n",
+    })
+
+
+def test_round_trip_of_odd_texts_and_corrections(odd_corpus, tmp_path):
+    tei = export_document(odd_corpus, "odd-doc", "tei")
+    root = validated(tei)
+    assert root.find(".//tei:witness[@n='1st-edition']", NS).get("{http://www.w3.org/XML/1998/namespace}id") == (
+        "_1st-edition"
+    )
+    assert root.find(".//tei:listBibl[@type='archival-references']/tei:msDesc/tei:msIdentifier/tei:repository",
+                     NS).text == "GARF"
+    assert root.find(".//tei:seg[@n]", NS) is not None  # the moved paragraph carries its number
+    assert root.find(".//tei:rdg[@type='transposition']", NS) is not None
+    (tmp_path / "odd.xml").write_text(tei, encoding="utf-8")
+    result = import_tei(tmp_path / "odd.xml", tmp_path / "again")
+    assert result.warnings == []
+    assert export_document(tmp_path / "again", "odd-doc", "tei") == tei
+    document = load_corpus(tmp_path / "again").documents[0]
+    assert document.version("base").body == ODD_BASE.split("---\n", 2)[2]
+    assert document.version("1st-edition").label == "1st edition"
+    assert not document.version("aprf-copy").transcribed
+    assert [r.archive for r in document.archival_refs] == ["APRF", "GARF"]
+    assert document.illustrative and document.title == "Odd & <tricky> document ]]>"
+
+
+def test_import_derives_corrections_when_the_apparatus_differs(tmp_path):
+    corpus = write_files(tmp_path / "c", {
+        "d/document.yaml": "title: T\ndate: '1951'\noriginal_language: en\nbase: a\n",
+        "d/a.md": "---\nkind: original\nlanguage: en\n---\nThe enemy attacked the neutral zone at night.\n\n"
+                  "Our delegation protested strongly.\n\nWe await your orders.\n",
+        "d/b.md": "---\nkind: edition\nlanguage: en\n---\nThe enemy attacked the neutral zone by night.\n\n"
+                  "Our delegation protested.\n\nWe await your instructions.\n",
+        "d/alignment.yaml": "pin:\n  - [a/2, b/3]\n",
+    })
+    tei = export_document(corpus, "d", "tei")
+    (tmp_path / "d.xml").write_text(tei, encoding="utf-8")
+    result = import_tei(tmp_path / "d.xml", tmp_path / "again")
+    assert "alignment.yaml" in result.files
+    assert export_document(tmp_path / "again", "d", "tei") == tei
+
+
+def test_import_refuses_to_overwrite_unless_asked(tmp_path, shipped_tei):
+    path = tmp_path / "t.xml"
+    path.write_text(shipped_tei, encoding="utf-8")
+    corpus = tmp_path / "translations"
+    import_tei(path, corpus)
+    (corpus / "telegram-23256" / "extra.md").write_text("---\nkind: edition\nlanguage: en\n---\nX.\n")
+    result = run("import", path, "--corpus", corpus)
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert run("import", path, "--corpus", corpus, "--overwrite").exit_code == 0
+    assert not (corpus / "telegram-23256" / "extra.md").exists()  # the document is replaced as a whole
+    assert run("import", path, "--corpus", corpus, "--document", "telegram-copy").exit_code == 0
+    assert (corpus / "telegram-copy" / "wilson-en.md").exists()
+    assert not [p for p in corpus.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_import_of_broken_tei_says_where(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader>\n</TEI>\n')
+    result = run("import", bad, "--corpus", tmp_path / "c")
+    assert result.exit_code == 1 and f"{bad}:4: not well-formed XML" in result.output
+    bad.write_text('<TEI xmlns="http://example.org/not-tei"/>')
+    with pytest.raises(ImportFailure, match="not TEI"):
+        read_tei(bad)
+
+
+def test_import_does_not_expand_entities(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    xml = f"""<?xml version="1.0"?>
+<!DOCTYPE TEI [<!ENTITY x SYSTEM "file://{secret}">]>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+<sourceDesc><bibl type="document"><date when="1951">1951</date></bibl>
+<listWit><witness xml:id="a" xml:lang="en"/></listWit></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Text &x; here.</p></body></text></TEI>"""
+    document = read_tei(xml.encode(), "doc")
+    assert "SECRET" not in document.versions[0].body
+
+
+COLLATEX_STYLE_TEI = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>A letter</title></titleStmt>
+    <publicationStmt><p>unpublished</p></publicationStmt>
+    <sourceDesc><bibl><date when="1951-08-27"/></bibl>
+      <listWit>
+        <witness xml:id="A"><bibl><textLang mainLang="ru"/></bibl>Copy A</witness>
+        <witness xml:id="B" xml:lang="ru">Copy B</witness>
+      </listWit></sourceDesc></fileDesc></teiHeader>
+  <text><body>
+    <p>Товарищ <app><rdg wit="#A">Филиппов</rdg><rdg wit="#B">Филипов</rdg></app>!</p>
+    <p>Противник <app><lem wit="#A">нагло</lem><rdg wit="#B"/></app>
+       отказался.</p>
+    <p><app><rdg wit="#B">Только в B.</rdg></app></p>
+  </body></text>
+</TEI>
+"""
+
+
+def test_import_of_a_generic_parallel_segmentation_file(tmp_path):
+    path = tmp_path / "letter.xml"
+    path.write_text(COLLATEX_STYLE_TEI, encoding="utf-8")
+    result = run("import", path, "--corpus", tmp_path / "c", "--document", "letter")
+    assert result.exit_code == 0, result.output
+    document = load_corpus(tmp_path / "c").documents[0]
+    assert (document.title, document.date, document.original_language) == ("A letter", "1951-08-27", "ru")
+    assert document.version("a").body == "Товарищ Филиппов!\n\nПротивник нагло отказался.\n"
+    assert document.version("b").body == "Товарищ Филипов!\n\nПротивник отказался.\n\nТолько в B.\n"
+    assert document.version("a").kind == "edition"
+    missing = tmp_path / "nodoc.xml"
+    missing.write_text(COLLATEX_STYLE_TEI)
+    assert "give one" in run("import", missing, "--corpus", tmp_path / "c").output  # no document id in the file
+
+
+def test_collatex_json_has_the_shape_of_collatex_output():
+    data = json.loads(export_document(SHIPPED_CORPUS, "telegram-23256", "collatex"))
+    document = load_corpus(SHIPPED_CORPUS).documents[0]
+    assert data["witnesses"] == ["wilson-en", "en-independent", "en-revised", "ru-rendering"]
+    assert set(data) == {"witnesses", "table"}
+    for column in data["table"]:
+        assert len(column) == len(data["witnesses"])
+        assert all(isinstance(cell, list) for cell in column)
+        assert all(set(token) == {"t", "n"} and token["n"] == token["t"].strip() for cell in column for token in cell)
+    for index, witness in enumerate(data["witnesses"]):
+        text = "".join(token["t"] for column in data["table"] for token in column[index])
+        assert text == document.version(witness).body  # no moves in this document: columns follow every text
+    assert data["table"][-1][3] == []  # the Russian rendering has no closing "[...]"
+    assert tokens("Kaesong, 27.8.1951!\n\n") == [
+        {"t": "Kaesong", "n": "Kaesong"}, {"t": ", ", "n": ","}, {"t": "27", "n": "27"}, {"t": ".", "n": "."},
+        {"t": "8", "n": "8"}, {"t": ".", "n": "."}, {"t": "1951", "n": "1951"}, {"t": "!\n\n", "n": "!"},
+    ]
+
+
+def test_csv_is_the_alignment_table():
+    text = export_document(SHIPPED_CORPUS, "telegram-23256", "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:5] == ["group", "moved", "variance", "wilson-en", "wilson-en n"]
+    assert len(rows[0]) == 3 + 2 * 4
+    data = list(csv.DictReader(io.StringIO(text)))
+    assert data[0]["wilson-en"].startswith("## SECOND MAIN ADMINISTRATION") and data[0]["wilson-en n"] == "1"
+    assert any(" " in row["wilson-en n"] for row in data)  # a group holding two paragraphs
+    assert [int(row["group"]) for row in data] == list(range(1, len(data) + 1))
+
+
+def test_export_errors(tmp_path, small_corpus):
+    result = run("export", "nope", "--corpus", small_corpus)
+    assert result.exit_code == 1 and "no document 'nope'" in result.output
+    with pytest.raises(ExportError, match="unknown format"):
+        export_document(small_corpus, "doc-1", "pdf")
+    write_files(small_corpus, {"doc-1/en.md": "---\nkind: translation\nlanguage: en\n---\nA\x0bB.\n"})
+    with pytest.raises(ExportError, match="U\\+000B"):
+        export_document(small_corpus, "doc-1", "tei")
+    assert witness_id("2nd") == "_2nd" and witness_id("en") == "en"
+
+
+def test_plain_text_import_into_a_new_and_an_existing_document(tmp_path):
+    corpus = tmp_path / "translations"
+    text = tmp_path / "draft.txt"
+    text.write_bytes("Первый абзац.\r\n\r\nВторой абзац.\r\n".encode("cp1251"))
+    refused = run("import", text, "--corpus", corpus, "--document", "new-doc", "--version", "ru-draft",
+                  "--kind", "original", "--language", "ru", "--encoding", "cp1251")
+    assert refused.exit_code == 1 and "give its title and date" in refused.output
+    result = run("import", text, "--corpus", corpus, "--document", "new-doc", "--version", "ru-draft",
+                 "--kind", "original", "--language", "ru", "--encoding", "cp1251", "--title", "A draft",
+                 "--document-date", "1951-08-27")
+    assert result.exit_code == 0, result.output
+    english = tmp_path / "english.txt"
+    english.write_text("First paragraph.\n\nSecond paragraph.\n", encoding="utf-8")
+    result = run("import", english, "--corpus", corpus, "--document", "new-doc", "--version", "en",
+                 "--kind", "translation", "--language", "en", "--translator", "A. Translator",
+                 "--derived-from", "ru-draft")
+    assert result.exit_code == 0, result.output
+    document = load_corpus(corpus).documents[0]
+    assert document.version("ru-draft").body == "Первый абзац.\n\nВторой абзац.\n"
+    assert document.version("en").translator == "A. Translator"
+    assert [d.source for d in document.version("en").derived_from] == ["ru-draft"]
+    again = run("import", english, "--corpus", corpus, "--document", "new-doc", "--version", "en",
+                "--kind", "translation", "--language", "en")
+    assert again.exit_code == 1 and "already exists" in again.output
+    # and the document survives a TEI round trip
+    tei = export_document(corpus, "new-doc", "tei")
+    validated(tei)
+    (tmp_path / "new.xml").write_text(tei, encoding="utf-8")
+    import_tei(tmp_path / "new.xml", tmp_path / "copy")
+    assert export_document(tmp_path / "copy", "new-doc", "tei") == tei
+
+
+def test_plain_text_import_is_checked_before_anything_is_written(small_corpus, tmp_path):
+    text = tmp_path / "copy.txt"
+    text.write_text("Текст копии.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="not among the document's archival_refs"):
+        import_text(text, small_corpus, "doc-1", "garf-copy", "archival-copy", "ru", archive="GARF")
+    assert not (small_corpus / "doc-1" / "garf-copy.md").exists()
+    result = run("import", text, "--corpus", small_corpus, "--document", "doc-1", "--version", "Bad/Id",
+                 "--kind", "edition", "--language", "ru")
+    assert result.exit_code == 1 and "path separator" in result.output
+    versioned = tmp_path / "v.md"
+    versioned.write_text("---\nkind: edition\n---\nText.\n")
+    with pytest.raises(ImportFailure, match="already a version file"):
+        import_text(versioned, small_corpus, "doc-1", "v", "edition", "en")
+    result = run("import", text, "--corpus", small_corpus, "--kind", "edition")
+    assert result.exit_code == 2 and "--kind needs --version" in result.output
+    assert [p.name for p in (small_corpus / "doc-1").iterdir() if p.name.startswith(".")] == []
+
+
+def test_document_yaml_round_trip_keeps_every_field(tmp_path, small_corpus):
+    tei = export_document(small_corpus, "doc-1", "tei")
+    (tmp_path / "d.xml").write_text(tei, encoding="utf-8")
+    import_tei(tmp_path / "d.xml", tmp_path / "again")
+    before = load_corpus(small_corpus).documents[0]
+    after = load_corpus(tmp_path / "again").documents[0]
+    for field in ("title", "date", "original_language", "base", "archival_refs", "illustrative", "citation"):
+        assert getattr(after, field) == getattr(before, field), field
+    assert DOCUMENT_YAML  # the fixture's document.yaml is what was exported
+
+
+EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "30"))  # more for a longer search
+_LINE_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters="\ufeff")
+_BLANK = st.text(alphabet=" \t\u00a0", max_size=2)
+
+
+@st.composite
+def bodies(draw):
+    """A body with odd whitespace: leading blank lines, runs of blank lines holding spaces, tabs and no-break
+    spaces, lines with trailing spaces, Unicode from every script, with or without a final newline."""
+    paragraphs = draw(st.lists(
+        st.lists(st.text(_LINE_CHARS, min_size=1, max_size=30).filter(lambda t: t.strip()), min_size=1, max_size=3)
+        .map("\n".join), min_size=1, max_size=6))
+    separators = draw(st.lists(st.lists(_BLANK, min_size=1, max_size=3).map(lambda b: "\n" + "\n".join(b) + "\n"),
+                               min_size=len(paragraphs), max_size=len(paragraphs)))
+    leading = draw(st.sampled_from(["", "\n", " \n\t\n"]))
+    ending = draw(st.sampled_from(["", "\n", "\n\n \n"]))
+    body = leading + "".join(p + s for p, s in zip(paragraphs[:-1], separators)) + paragraphs[-1] + ending
+    return unicodedata.normalize("NFC", body)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=bodies(), other=bodies())
+def test_round_trip_of_any_text(tmp_path_factory, base, other):
+    root = tmp_path_factory.mktemp("prop")
+    corpus = write_files(root / "c", {"d/document.yaml": "title: T\ndate: '1951'\noriginal_language: en\n"})
+    (corpus / "d" / "a.md").write_text("---\nkind: original\nlanguage: en\n---\n" + base, encoding="utf-8")
+    (corpus / "d" / "b.md").write_text("---\nkind: edition\nlanguage: en\n---\n" + other, encoding="utf-8")
+    before = load_corpus(corpus).documents[0]
+    tei = export_document(corpus, "d", "tei")
+    validated(tei)
+    (root / "d.xml").write_text(tei, encoding="utf-8")
+    import_tei(root / "d.xml", root / "again")
+    after = load_corpus(root / "again").documents[0]
+    assert [v.body for v in after.versions] == [v.body for v in before.versions]
+    assert export_document(root / "again", "d", "tei") == tei

@@ -1,0 +1,282 @@
+"""Revisions from git: real repositories in tmp_path, the `versions log` command, the store's revision tables."""
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import DOCUMENT_YAML, VERSION_COPY, write_files
+from versions.cli import cli
+from versions.diff import render_html
+from versions.history import (
+    change_diff,
+    HistoryError,
+    compare_paragraphs,
+    document_history,
+    find_revision,
+    get_revision,
+    history_fingerprint,
+    history_fingerprints,
+    parse_revision_ref,
+    revision_text,
+    stored_revision_text,
+    version_history,
+)
+from versions.segment import split_body
+from versions.store import build
+
+FRONT = "---\nkind: translation\nlanguage: en\nlabel: English\n---\n"
+TEXT_1 = FRONT + "TELEGRAM No. 1\n\nThe enemy attacked our security forces in Kaesong.\n\nMao Zedong.\n"
+TEXT_2 = FRONT + "TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\nMao Zedong.\n"
+TEXT_3 = FRONT + (
+    "TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\n"
+    "One man was killed and one was wounded.\n\nMao Zedong.\n"
+)
+GIT_IDENTITY = ["-c", "user.name=Test Historian", "-c", "user.email=historian@example.org", "-c", "commit.gpgsign=false"]
+
+
+def git(repo: Path, *args: str, date: str = "2024-01-02T10:00:00+00:00") -> str:
+    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    result = subprocess.run(["git", *GIT_IDENTITY, "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def commit(repo: Path, message: str, files: dict[str, str], date: str) -> None:
+    write_files(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, date=date)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose translations/doc-1/en.md was committed three times."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    base = {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/aprf-copy.md": VERSION_COPY}
+    commit(root, "Add the telegram", base | {"translations/doc-1/en.md": TEXT_1}, "2024-01-01T09:00:00+00:00")
+    commit(root, "Raid, not attack", {"translations/doc-1/en.md": TEXT_2}, "2024-01-02T09:00:00+00:00")
+    commit(root, "Add the casualties\n\nFrom the AVP RF copy.", {"translations/doc-1/en.md": TEXT_3},
+           "2024-01-03T09:00:00+00:00")
+    return root
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_log_lists_three_revisions_with_paragraphs_changed(repo):
+    result = run("log", "doc-1/en", "--corpus", repo / "translations")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "doc-1/en: 3 revisions"
+    assert [line.split()[0] for line in lines[1:]] == ["@3", "@2", "@1"]  # newest first
+    assert "1 paragraph changed (1 inserted)" in lines[1] and "Add the casualties" in lines[1]
+    assert "1 paragraph changed (1 modified)" in lines[2] and "Raid, not attack" in lines[2]
+    assert "created, 3 paragraphs" in lines[3] and "2024-01-01 09:00" in lines[3] and "Test Historian" in lines[3]
+
+
+def test_log_json_and_whole_document(repo):
+    result = run("log", "doc-1", "--corpus", repo / "translations", "--json")
+    data = json.loads(result.output)
+    assert [h["version"] for h in data] == ["doc-1/aprf-copy", "doc-1/en"]
+    revisions = data[1]["revisions"]
+    assert [r["changed_paragraphs"] for r in revisions] == [1, 1, 3]
+    assert revisions[0]["subject"] == "Add the casualties" and revisions[0]["status"] == "committed"
+    assert len(revisions[0]["commit"]) == 40
+
+
+def test_log_of_unknown_version_fails_cleanly(repo):
+    result = run("log", "doc-1/fr", "--corpus", repo / "translations")
+    assert result.exit_code == 1
+    assert "no version 'fr'" in result.output and "aprf-copy, en" in result.output
+
+
+def test_revision_diffs_are_per_paragraph_word_diffs(repo):
+    history = version_history(repo / "translations/doc-1/en.md")
+    second = history.diffs[1]
+    assert [(c.kind, c.old, c.new) for c in second.changes] == [("modified", (2,), (2,))]
+    assert (-1, "attacked") in second.changes[0].diff.ops and (1, "raided") in second.changes[0].diff.ops
+    assert second.words == (0, 0, 1)
+    third = history.diffs[2]
+    assert [(c.kind, c.old, c.new) for c in third.changes] == [("inserted", (), (3,))]
+    assert [r.commit == c for r, c in zip(history.revisions, [None] * 3)] == [False] * 3
+
+
+def test_working_tree_changes_are_an_uncommitted_revision(repo):
+    path = repo / "translations/doc-1/en.md"
+    path.write_text(TEXT_3.replace("wounded", "injured"), encoding="utf-8")
+    history = version_history(path)
+    latest = history.revisions[-1]
+    assert (len(history.revisions), latest.status, latest.commit) == (4, "uncommitted", None)
+    assert "not yet committed" in latest.note
+    assert history.diffs[-1].summary() == "1 paragraph changed (1 modified)"
+    assert get_revision(repo / "translations", "doc-1", "en", "uncommitted").n == 4
+    # the same text with CRLF line ends reads the same: no extra revision
+    path.write_bytes(TEXT_3.replace("\n", "\r\n").encode())
+    assert len(version_history(path).revisions) == 3
+
+
+def test_revision_text_and_references(repo):
+    root = repo / "translations"
+    assert revision_text(root, "doc-1", "en", 1) == TEXT_1.removeprefix(FRONT)
+    assert revision_text(root, "doc-1", "en", "latest") == TEXT_3.removeprefix(FRONT)
+    assert revision_text(root, "doc-1", "en", "-2") == TEXT_2.removeprefix(FRONT)
+    commit_2 = get_revision(root, "doc-1", "en", 2).commit
+    assert get_revision(root, "doc-1", "en", commit_2[:7]).n == 2
+    with pytest.raises(HistoryError, match="revisions 1 to 3, not 4"):
+        revision_text(root, "doc-1", "en", 4)
+    with pytest.raises(HistoryError, match="no uncommitted changes"):
+        get_revision(root, "doc-1", "en", "uncommitted")
+    with pytest.raises(HistoryError, match="not a revision"):
+        get_revision(root, "doc-1", "en", "yesterday")
+    assert parse_revision_ref("doc-1/en@2") == ("doc-1", "en", "2")
+    with pytest.raises(HistoryError, match="such as"):
+        parse_revision_ref("doc-1/en")
+    with pytest.raises(HistoryError, match="path separator|not a slug|'\\.\\.'"):
+        parse_revision_ref("../x@1")
+
+
+def test_renames_are_followed_and_said(repo):
+    git(repo, "mv", "translations/doc-1/en.md", "translations/doc-1/en-wilson.md")
+    git(repo, "commit", "-q", "-m", "Rename", date="2024-01-04T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en-wilson.md")
+    assert len(history.revisions) == 4
+    assert history.revisions[-1].note == "renamed from translations/doc-1/en.md"
+    assert history.revisions[0].path == "translations/doc-1/en.md"
+    assert history.revisions[0].body == TEXT_1.removeprefix(FRONT)  # read from the old name
+    assert history.diffs[-1].changes == []
+
+
+def test_a_copy_starts_a_new_history(repo):
+    write_files(repo, {"translations/doc-1/en-copy.md": TEXT_3})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Copy", date="2024-01-05T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en-copy.md")
+    # whether git calls it a copy depends on its heuristics; either way the other file's past is not this one's
+    assert len(history.revisions) == 1
+    assert history.revisions[0].note in (None, "created as a copy of translations/doc-1/en.md")
+
+
+def test_shallow_clone_is_said_not_crashed_on(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo}", str(clone)], check=True,
+                   capture_output=True)
+    history = version_history(clone / "translations/doc-1/en.md")
+    assert history.shallow and len(history.revisions) == 2
+    first = history.revisions[0]
+    assert first.boundary and "shallow clone" in first.note
+    assert history.diffs[0] is None  # what the boundary commit changed is not known
+    assert history.diffs[1].summary() == "1 paragraph changed (1 inserted)"
+    result = run("log", "doc-1/en", "--corpus", clone / "translations")
+    assert result.exit_code == 0 and "shallow clone" in result.output and "changes not known" in result.output
+    assert history_fingerprint(clone / "translations/doc-1") != history_fingerprint(repo / "translations/doc-1")
+
+
+def test_outside_git_and_untracked_files_have_one_revision(small_corpus, repo):
+    history = version_history(small_corpus / "doc-1/en.md")
+    assert [(r.status, r.n) for r in history.revisions] == [("unversioned", 1)]
+    assert "not in a git repository" in history.revisions[0].note
+    assert history_fingerprint(small_corpus / "doc-1") == ""
+    write_files(repo, {"translations/doc-1/fr.md": FRONT.replace("en", "fr") + "Texte.\n"})
+    untracked = version_history(repo / "translations/doc-1/fr.md")
+    assert [(r.status, r.note) for r in untracked.revisions] == [("untracked", "not tracked by git")]
+
+
+def test_without_git_installed(small_corpus, monkeypatch):
+    monkeypatch.setenv("PATH", str(small_corpus))  # no git on this PATH
+    history = version_history(small_corpus / "doc-1/en.md")
+    assert history.revisions[0].status == "unversioned" and "git is not installed" in history.revisions[0].note
+
+
+def test_unreadable_revisions_are_kept_with_a_note(repo):
+    commit(repo, "Broken encoding", {"translations/doc-1/en.md": (FRONT + "Бомба\n").encode("cp1251")},
+           "2024-01-04T09:00:00+00:00")
+    commit(repo, "No front matter", {"translations/doc-1/en.md": "Just text.\n"}, "2024-01-05T09:00:00+00:00")
+    commit(repo, "Fixed", {"translations/doc-1/en.md": TEXT_3}, "2024-01-06T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    broken, bare, fixed = history.revisions[3:]
+    assert not broken.readable and "not UTF-8" in broken.note and history.diffs[3] is None
+    assert bare.readable and "no front matter" in bare.note and bare.body == "Just text.\n"
+    assert history.diffs[4] is None  # the state before it could not be read
+    assert history.diffs[5].summary() == "5 paragraphs changed (4 inserted, 1 deleted)"
+
+
+def test_history_fingerprint_changes_with_a_commit(repo):
+    folder = repo / "translations/doc-1"
+    before = history_fingerprint(folder)
+    write_files(repo, {"translations/doc-2/document.yaml": DOCUMENT_YAML})
+    batched = history_fingerprints(repo / "translations", ["doc-1", "doc-2"])
+    assert batched == {"doc-1": before, "doc-2": history_fingerprint(repo / "translations/doc-2")}
+    assert batched["doc-2"] == "git::shallow:no"  # never committed
+    assert before.startswith("git:")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Unrelated", date="2024-01-09T09:00:00+00:00")
+    assert history_fingerprint(folder) == before  # a commit not touching the folder changes nothing
+    commit(repo, "Touch", {"translations/doc-1/en.md": TEXT_2}, "2024-01-10T09:00:00+00:00")
+    assert history_fingerprint(folder) != before
+
+
+def test_build_stores_revisions_and_their_diffs(repo, tmp_path):
+    db_path = tmp_path / "versions.db"
+    build(repo / "translations", db_path)
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select * from revisions where version_id = 'doc-1/en' order by n"))
+    assert [(r["n"], r["status"], r["changed_paragraphs"], r["latest"]) for r in rows] == [
+        (1, "committed", 3, 0), (2, "committed", 1, 0), (3, "committed", 1, 1)
+    ]
+    assert rows[2]["subject"] == "Add the casualties" and rows[2]["message"].endswith("From the AVP RF copy.")
+    assert rows[1]["previous_revision_id"] == "doc-1/en@1" and rows[0]["previous_revision_id"] is None
+    assert rows[2]["body"] is None and rows[1]["body"] == TEXT_2.removeprefix(FRONT)  # the current text: no copy
+    with sqlite3.connect(db_path) as conn:
+        assert stored_revision_text(conn, "doc-1/en@3") == TEXT_3.removeprefix(FRONT)
+        assert stored_revision_text(conn, "doc-1/en@1") == TEXT_1.removeprefix(FRONT)
+        assert stored_revision_text(conn, "doc-1/en@9") is None
+    diffs = list(db.query("select * from revision_diffs where version_id = 'doc-1/en' order by revision_id, k"))
+    assert [d["revision_id"] for d in diffs].count("doc-1/en@2") == 1
+    second = next(d for d in diffs if d["revision_id"] == "doc-1/en@2")
+    assert (second["kind"], json.loads(second["old_paragraphs"]), json.loads(second["new_paragraphs"])) == (
+        "modified", [2], [2]
+    )
+    assert [-1, "attacked"] in json.loads(second["ops"])
+    assert change_diff(second) == version_history(repo / "translations/doc-1/en.md").diffs[1].changes[0].diff
+    assert "<del" in render_html(change_diff(second))
+    # revisions 2 and 3 are stored as changes; revision 1 created the file (its text is the change, not repeated)
+    assert {r["revision_id"] for r in diffs} == {"doc-1/en@2", "doc-1/en@3"}
+    assert (rows[0]["compared"], rows[0]["inserted_paragraphs"], rows[0]["summary"]) == (1, 3, "created, 3 paragraphs")
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert db["revision_details"].count == 4  # en: 3, aprf-copy: 1
+
+
+def test_document_history_lists_every_version_file(repo):
+    histories = document_history(repo / "translations", "doc-1")
+    assert [h.key for h in histories] == ["doc-1/aprf-copy", "doc-1/en"]
+    assert histories[0].diffs[0].summary() == "created, no text"  # an untranscribed copy: no paragraphs
+    with pytest.raises(HistoryError, match="no document"):
+        document_history(repo / "translations", "doc-2")
+
+
+def paragraphs(*texts):
+    return split_body("\n\n".join(texts) + "\n")[1]
+
+
+def test_compare_finds_splits_merges_and_moves():
+    old = paragraphs("Alpha one two three.", "Beta four five six. Gamma seven eight nine.", "Delta ten.", "Omega.")
+    new = paragraphs("Delta ten.", "Alpha one two three.", "Beta four five six.", "Gamma seven eight nine.", "Omega.")
+    changes = compare_paragraphs(old, new, "en")
+    kinds = sorted((c.kind, c.old, c.new) for c in changes)
+    assert ("moved", (3,), (1,)) in kinds
+    assert ("modified", (2,), (3, 4)) in kinds
+    assert len(changes) == 2
+    assert compare_paragraphs(old, old) == []
+    removed = compare_paragraphs(old, old[:2] + old[3:])
+    assert [(c.kind, c.old, c.new) for c in removed] == [("deleted", (3,), ())]
+
+
+def test_find_revision_needs_revisions():
+    with pytest.raises(HistoryError, match="has no revisions"):
+        find_revision([], 1, "doc/v")

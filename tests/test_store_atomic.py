@@ -1,0 +1,171 @@
+"""Atomic builds: a build killed at any moment leaves the previous database intact, and readers never see half of one.
+
+A ``versions build`` subprocess rebuilds a database over a generated corpus large enough to take a few seconds, and
+is killed with SIGKILL at several moments: after fixed delays, at fractions of the time an uninterrupted build takes,
+and at the moments the temporary database beside the target first appears and has grown (so that some kills land
+inside the write itself, without any hook in the code). After each kill the previous database must be byte for byte
+as it was and open cleanly; the next build must succeed. Meanwhile, a reader opening the database during a build must
+always see a complete database: the old one or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402  (benchmarks/generate.py)
+
+OLD_DOCUMENTS = 4
+NEW_DOCUMENTS = 16  # a build of a few seconds
+KILL_AFTER_MS = [100, 400, 900]
+KILL_AT_FRACTIONS = [0.4]
+BUILD_TIMEOUT = 120
+
+
+def build_command(corpus: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "versions.cli", "build", "--corpus", str(corpus), "--db", str(db)]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "CI": "1", "PYTHONPATH": str(ROOT / "src")}
+
+
+def start_build(corpus: Path, db: Path) -> subprocess.Popen:
+    return subprocess.Popen(build_command(corpus, db), env=environment(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def run_build(corpus: Path, db: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(build_command(corpus, db), env=environment(), capture_output=True, text=True,
+                          timeout=BUILD_TIMEOUT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def kill(process: subprocess.Popen) -> bool:
+    """SIGKILL the build and every process it started; True if it was still running."""
+    running = process.poll() is None
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate(timeout=30)
+    return running
+
+
+def documents_in(db: Path) -> int:
+    """Open read-only as a reader would, check integrity, count documents."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0)
+    try:
+        assert conn.execute("pragma quick_check").fetchone() == ("ok",)
+        return conn.execute("select count(*) from documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def strays(db: Path) -> list[str]:
+    return sorted(name for name in os.listdir(db.parent) if name != db.name)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    """(old corpus, new corpus, bytes of the old corpus's database, seconds an uninterrupted rebuild takes)."""
+    work = tmp_path_factory.mktemp("atomic")
+    old = generate.generate(work / "old" / "translations", OLD_DOCUMENTS, paragraphs=20)
+    new = generate.generate(work / "new" / "translations", NEW_DOCUMENTS, paragraphs=20)
+    db = work / "reference" / "versions.db"
+    db.parent.mkdir()
+    run_build(old, db)
+    previous = db.read_bytes()
+    start = time.perf_counter()
+    run_build(new, db)
+    seconds = time.perf_counter() - start
+    assert documents_in(db) == NEW_DOCUMENTS
+    return old, new, previous, seconds
+
+
+@pytest.fixture
+def database(tmp_path, corpora) -> Path:
+    """A fresh copy of the old corpus's database, in a folder of its own."""
+    db = tmp_path / "db" / "versions.db"
+    db.parent.mkdir()
+    db.write_bytes(corpora[2])
+    return db
+
+
+def assert_previous_intact(db: Path, previous: bytes) -> None:
+    assert db.read_bytes() == previous, "the previous database changed"
+    assert documents_in(db) == OLD_DOCUMENTS
+
+
+def assert_next_build_succeeds(corpus: Path, db: Path) -> None:
+    run_build(corpus, db)
+    assert documents_in(db) == NEW_DOCUMENTS
+
+
+def kill_points(seconds: float) -> list[tuple[str, float]]:
+    points = [(f"after {ms} ms", ms / 1000) for ms in KILL_AFTER_MS]
+    return points + [(f"at {fraction:.0%} of a build", seconds * fraction) for fraction in KILL_AT_FRACTIONS]
+
+
+@pytest.mark.parametrize("point", range(len(KILL_AFTER_MS) + len(KILL_AT_FRACTIONS)))
+def test_build_killed_after_a_delay_leaves_the_previous_database(point, corpora, database):
+    _, new, previous, seconds = corpora
+    label, delay = kill_points(seconds)[point]
+    process = start_build(new, database)
+    time.sleep(delay)
+    was_running = kill(process)
+    if not was_running:
+        pytest.skip(f"the build had finished before the kill {label} ({seconds:.1f} s per build)")
+    assert_previous_intact(database, previous)
+
+
+@pytest.mark.parametrize("moment", ["appears", "has grown"])
+def test_build_killed_inside_the_write_leaves_the_previous_database(moment, corpora, database):
+    """Watch the database's folder; kill when the temporary database appears, or once it holds data."""
+    _, new, previous, _ = corpora
+    process = start_build(new, database)
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    seen = None
+    while process.poll() is None and time.monotonic() < deadline:
+        found = [database.parent / name for name in strays(database)]
+        sizes = [path.stat().st_size for path in found if path.exists()]
+        if found and (moment == "appears" or max(sizes, default=0) > 256 * 1024):
+            seen = (found, sizes)
+            break
+        time.sleep(0.002)
+    was_running = kill(process)
+    assert seen is not None and was_running, "never saw the temporary database while the build ran"
+    assert_previous_intact(database, previous)
+    if moment == "has grown":
+        assert_next_build_succeeds(new, database)
+
+
+def test_readers_always_see_a_complete_database(corpora, database):
+    _, new, previous, _ = corpora
+    early = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    assert early.execute("select count(*) from documents").fetchone()[0] == OLD_DOCUMENTS
+    process = start_build(new, database)
+    seen: list[int] = []
+    while process.poll() is None:
+        seen.append(documents_in(database))  # raises if the file is ever not a whole database
+        time.sleep(0.005)
+    assert process.wait() == 0, process.stderr.read().decode()
+    seen.append(documents_in(database))
+    assert set(seen) <= {OLD_DOCUMENTS, NEW_DOCUMENTS}
+    assert seen[0] == OLD_DOCUMENTS and seen[-1] == NEW_DOCUMENTS
+    assert seen.index(NEW_DOCUMENTS) > 0 and OLD_DOCUMENTS not in seen[seen.index(NEW_DOCUMENTS):], seen
+    # a connection opened before the build goes on reading the old database, whole
+    assert early.execute("select count(*) from documents").fetchone()[0] == OLD_DOCUMENTS
+    assert early.execute("pragma quick_check").fetchone() == ("ok",)
+    early.close()
