@@ -216,3 +216,24 @@ def test_diff_rejects_an_unknown_normalization(tmp_path):
     a = write_files(tmp_path, {"a.txt": "x\n"}) / "a.txt"
     result = CliRunner().invoke(cli, ["diff", str(a), str(a), "--normalize", "spelling"])
     assert result.exit_code == 2 and "--normalize" in result.output
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_diff_between_two_revisions_of_a_version(shipped_corpus):
+    git(shipped_corpus.parent, "init", "-q")
+    git(shipped_corpus.parent, "add", ".")
+    git(shipped_corpus.parent, "commit", "-qm", "first")
+    wilson = shipped_corpus / "telegram-23256" / "wilson-en.md"
+    wilson.write_text(wilson.read_text().replace("Syngmann", "Syngman"))
+    git(shipped_corpus.parent, "commit", "-qam", "second")
+    ref = "telegram-23256/wilson-en"
+    result = run("diff", f"{ref}@1", f"{ref}@2", "--corpus", shipped_corpus, "--format", "json")
+    changed = [g for g in json.loads(result.output)["groups"] if any(op != 0 for op, _ in g["ops"])]
+    assert [(g["a"], g["b"], g["replaced"]) for g in changed] == [([11], [11], 1)]
+    missing = run("diff", f"{ref}@1", f"{ref}@7", "--corpus", shipped_corpus)
+    assert missing.exit_code == 1
+    assert missing.stderr == f"{ref}@7:1: {ref} has revisions 1 to 2, not 7\n"

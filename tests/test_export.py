@@ -339,7 +339,7 @@ def test_plain_text_import_is_checked_before_anything_is_written(small_corpus, t
     with pytest.raises(ImportFailure, match="already a version file"):
         import_text(versioned, small_corpus, "doc-1", "v", "edition", "en")
     result = run("import", text, "--corpus", small_corpus, "--kind", "edition")
-    assert result.exit_code == 2 and "--kind needs --version" in result.output
+    assert result.exit_code == 2 and "--kind is for a plain text import, which needs --version" in result.output
     assert [p.name for p in (small_corpus / "doc-1").iterdir() if p.name.startswith(".")] == []
 
 

@@ -12,20 +12,21 @@ from typing import NoReturn
 
 import click
 
-from . import __version__
-from . import terminal
+from . import __version__, terminal
 from .align import Bead, align, format_beads
 from .anchors import detect_language
 from .collate import Comparison, collate, compare_segments
-from .corpus import Document, TextFile, check_corpus, load_corpus, read_text_file, read_version_ref
+from .corpus import KINDS, Document, TextFile, check_corpus, load_corpus, read_text_file, read_version_ref
+from .errors import CorpusError, Problem, problem
+from .export import FORMATS as EXPORT_FORMATS
+from .export import ExportError, export_document
+from .history import HistoryError, VersionHistory, document_history, parse_revision_ref, revision_text
+from .importer import ImportProblem, read_wilson_record, write_document
 from .normalize import Normalization
 from .report import diff_page
-from .errors import CorpusError, Problem, problem
-from .importer import ImportProblem, read_wilson_record, write_document
-from .export import FORMATS as EXPORT_FORMATS, ExportError, export_document
-from .history import HistoryError, VersionHistory, document_history
-from .tei import ImportFailure, import_tei, import_text
+from .segment import split_body, split_lines
 from .store import build as build_database
+from .tei import ImportFailure, import_tei, import_text
 
 CORPUS = "translations"
 DATABASE = "db/versions.db"
@@ -93,26 +94,6 @@ def datasette_args(db_path: Path, metadata: Path, host: str, port: int) -> list[
     return args
 
 
-@cli.command(name="import")
-@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@corpus_option
-@encoding_option
-@click.option("--document", "document_id", default=None, help="Document id (default: derived from the title).")
-@click.option("--overwrite", is_flag=True, help="Replace the files an earlier import of this record wrote.")
-def import_record(record: Path, corpus: Path, encoding: str | None, document_id: str | None, overwrite: bool) -> None:
-    """Import a Wilson Center Digital Archive record into the corpus."""
-    try:
-        parsed = read_wilson_record(record, encoding)
-        folder = write_document(parsed, corpus, document_id=document_id, overwrite=overwrite)
-    except ImportProblem as error:
-        _fail([problem(record, error.line, error.message)])
-    except (ValueError, FileExistsError) as error:
-        _fail([problem(record, 1, str(error))])
-    for warning in parsed.warnings:
-        click.echo(f"{record}: warning: {warning}", err=True)
-    click.echo(f"{folder}: {', '.join(sorted(p.name for p in folder.iterdir()))}")
-
-
 @cli.command(name="align")
 @click.argument("texts", nargs=-1, required=True)
 @corpus_option
@@ -177,14 +158,27 @@ def diff_command(a, b, corpus, encoding, unit, lang_a, lang_b, output, normaliza
 
 
 def _text_argument(text: str, corpus: Path, unit: str, encoding: str | None) -> TextFile:
+    """A file, a version ``DOC/VERSION`` of the corpus, or one of its revisions ``DOC/VERSION@REV``."""
     try:
         if Path(text).is_file():
             return read_text_file(Path(text), unit, encoding)
+        if "@" in text:
+            return _revision_argument(text, corpus, unit, encoding)
         if text.count("/") == 1:
             return read_version_ref(corpus, text, encoding)
         raise CorpusError([problem(text, 1, "no such file, and not a DOC/VERSION id")])
     except CorpusError as error:
         _fail(error.problems)
+    except HistoryError as error:
+        _fail([problem(text, 1, str(error))])
+
+
+def _revision_argument(text: str, corpus: Path, unit: str, encoding: str | None) -> TextFile:
+    document_id, version_id, rev = parse_revision_ref(text)
+    body = revision_text(corpus, document_id, version_id, rev, encoding)
+    current = read_version_ref(corpus, f"{document_id}/{version_id}", encoding)
+    segments = split_lines(body) if unit == "line" else split_body(body)[1]
+    return TextFile(current.path, current.language, segments)
 
 
 def _language(text: TextFile) -> str:
@@ -333,80 +327,75 @@ def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: st
     click.echo(f"{output}: {fmt} export of {document_id}", err=True)
 
 
-_TEXT_IMPORT_OPTIONS = [
-    click.Option(["--version", "version_id"], default=None,
-                 help="Import RECORD as plain text: the id of the new version (needs --document, --kind, --language)."),
-    click.Option(["--kind"], type=click.Choice(["original", "archival-copy", "translation", "edition"]), default=None,
-                 help="Plain text: what the version is."),
-    click.Option(["--language"], default=None, help="Plain text: language code of the version (ru, en, zh ...)."),
-    click.Option(["--label"], default=None, help="Plain text: column heading of the version."),
-    click.Option(["--archive"], default=None, help="Plain text: the archive of an archival copy."),
-    click.Option(["--translator"], default=None, help="Plain text: who translated it."),
-    click.Option(["--publisher"], default=None, help="Plain text: who published it."),
-    click.Option(["--source"], default=None, help="Plain text: URL the text was taken from."),
-    click.Option(["--date"], default=None, help="Plain text: when the version was made (ISO date)."),
-    click.Option(["--derived-from"], multiple=True, help="Plain text: version id this one was made from (repeatable)."),
-    click.Option(["--title"], default=None, help="Plain text into a new document: its title."),
-    click.Option(["--document-date"], default=None, help="Plain text into a new document: its date (ISO)."),
-    click.Option(["--original-language"], default=None,
-                 help="Plain text into a new document: its original language (default --language)."),
-]
+@cli.command(name="import")
+@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@corpus_option
+@encoding_option
+@click.option("--document", "document_id", default=None,
+              help="Document id (default: derived from the record's title or the TEI file).")
+@click.option("--overwrite", is_flag=True, help="Replace the files an earlier import of this record wrote.")
+@click.option("--version", "version_id", default=None,
+              help="Import RECORD as plain text: the id of the new version (needs --document, --kind, --language).")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Plain text: what the version is.")
+@click.option("--language", default=None, help="Plain text: language code of the version (ru, en, zh ...).")
+@click.option("--label", default=None, help="Plain text: column heading of the version.")
+@click.option("--archive", default=None, help="Plain text: the archive of an archival copy.")
+@click.option("--translator", default=None, help="Plain text: who translated it.")
+@click.option("--publisher", default=None, help="Plain text: who published it.")
+@click.option("--source", default=None, help="Plain text: URL the text was taken from.")
+@click.option("--date", default=None, help="Plain text: when the version was made (ISO date).")
+@click.option("--derived-from", multiple=True, help="Plain text: version id this one was made from (repeatable).")
+@click.option("--title", default=None, help="Plain text into a new document: its title.")
+@click.option("--document-date", default=None, help="Plain text into a new document: its date (ISO).")
+@click.option("--original-language", default=None,
+              help="Plain text into a new document: its original language (default --language).")
+def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, **options) -> None:
+    """Import RECORD into the corpus: a Wilson Center Digital Archive record; a TEI parallel-segmentation file
+    (.xml: a whole document, with --document to rename it); or, with --version, a plain text file as one version
+    of document --document."""
+    given = [name for name, value in options.items() if value not in (None, ())]
+    if version_id is None and given:
+        raise click.UsageError(f"--{given[0].replace('_', '-')} is for a plain text import, which needs --version")
+    try:
+        if version_id is not None:
+            result = _import_plain_text(record, corpus, encoding, document_id, overwrite, version_id, options)
+        elif record.suffix.lower() == ".xml":
+            result = import_tei(record, corpus, document_id, overwrite)
+        else:
+            _import_wilson(record, corpus, encoding, document_id, overwrite)
+            return
+    except (ImportFailure, ImportProblem) as error:
+        _fail([problem(record, error.line, error.message)])
+    except CorpusError as error:
+        _fail(error.problems)
+    except (ValueError, FileExistsError) as error:
+        _fail([problem(record, 1, str(error))])
+    for warning in result.warnings:
+        click.echo(f"{record}: warning: {warning}", err=True)
+    click.echo(f"{result.folder}: {', '.join(result.files)}")
 
 
-def _extend_import(command: click.Command) -> None:
-    """Teach `versions import` plain text (with --version) and TEI parallel segmentation (a .xml file)."""
-    wilson = command.callback
-    command.params.extend(_TEXT_IMPORT_OPTIONS)
-    command.help = (
-        "Import RECORD into the corpus: a Wilson Center Digital Archive record; a TEI parallel-segmentation file "
-        "(.xml: a whole document, with --document to rename it); or, with --version, a plain text file as one "
-        "version of document --document."
-    )
-    text_options = [option.name for option in _TEXT_IMPORT_OPTIONS]
-
-    def callback(record: Path, corpus: Path, encoding, document_id, overwrite, **options) -> None:
-        given = [name for name in text_options if options.get(name) not in (None, ())]
-        if options.get("version_id") is None and record.suffix.lower() != ".xml":
-            if given:
-                raise click.UsageError(f"--{given[0].replace('_', '-')} needs --version (plain text import)")
-            return wilson(record=record, corpus=corpus, encoding=encoding, document_id=document_id,
-                          overwrite=overwrite)
-        try:
-            if options.get("version_id") is not None:
-                result = _import_plain_text(record, corpus, encoding, document_id, overwrite, options)
-            else:
-                if given:
-                    raise click.UsageError(f"--{given[0].replace('_', '-')} is for plain text, not a TEI file")
-                result = import_tei(record, corpus, document_id, overwrite)
-        except ImportFailure as error:
-            _fail([problem(record, error.line, error.message)])
-        except CorpusError as error:
-            _fail(error.problems)
-        except (ValueError, FileExistsError) as error:
-            _fail([problem(record, 1, str(error))])
-        for warning in result.warnings:
-            click.echo(f"{record}: warning: {warning}", err=True)
-        click.echo(f"{result.folder}: {', '.join(result.files)}")
-
-    command.callback = callback
+def _import_wilson(record: Path, corpus: Path, encoding, document_id, overwrite) -> None:
+    parsed = read_wilson_record(record, encoding)
+    folder = write_document(parsed, corpus, document_id=document_id, overwrite=overwrite)
+    for warning in parsed.warnings:
+        click.echo(f"{record}: warning: {warning}", err=True)
+    click.echo(f"{folder}: {', '.join(sorted(p.name for p in folder.iterdir()))}")
 
 
-def _import_plain_text(record: Path, corpus: Path, encoding, document_id, overwrite, options):
+def _import_plain_text(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, options):
     missing = [flag for flag, key in (("--document", None), ("--kind", "kind"), ("--language", "language"))
                if (document_id if key is None else options.get(key)) is None]
     if missing:
         raise click.UsageError(f"a plain text import needs {', '.join(missing)}")
     return import_text(
-        record, corpus, document_id, options["version_id"], options["kind"], options["language"],
+        record, corpus, document_id, version_id, options["kind"], options["language"],
         label=options.get("label"), archive=options.get("archive"), translator=options.get("translator"),
         publisher=options.get("publisher"), source=options.get("source"), date=options.get("date"),
         derived_from=options.get("derived_from") or (), title=options.get("title"),
         document_date=options.get("document_date"), original_language=options.get("original_language"),
         encoding=encoding, overwrite=overwrite,
     )
-
-
-_extend_import(import_record)
 
 
 if __name__ == "__main__":
