@@ -29,6 +29,7 @@ import yaml
 from .anchors import Anchor, anchors_correspond, extract_anchors, gazetteer
 from .collate import STORED_NORMALIZATION
 from .diff import WordDiff, word_diff
+from .history import change_diff, stored_revision_text
 from .normalize import Normalization, romanization_table
 
 REQUIRED_TABLES = {"documents", "versions", "paragraphs"}
@@ -780,3 +781,235 @@ def citation(document: DocumentInfo, row: Row, url: str) -> str:
     parts.append(paragraph)
     return ". ".join(parts) + f". {url}"
 
+
+
+# Provenance ----------------------------------------------------------------------------------------------------------
+
+RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
+
+
+@dataclass(frozen=True)
+class ProvenanceEdge:
+    source: str  # slug of the version something was made from
+    target: str  # slug of the version made from it
+    relation: str  # translation-of, copy-of, revision-of or edition-of (as stored)
+
+
+@dataclass(frozen=True)
+class ProvenanceNode:
+    id: str  # version slug
+    label: str
+    kind: str
+    language: str
+    depth: int  # 0 for a version made from no recorded version; else 1 + the greatest depth of its sources
+    known: bool = True  # False for a source the document does not hold (a broken reference, shown as such)
+    transcribed: bool = True
+    illustrative: bool = False
+    is_base: bool = False
+
+
+@dataclass
+class Provenance:
+    """Which version of a document was made from which: a graph over the versions (``derivations``)."""
+
+    nodes: list[ProvenanceNode]  # every version, by depth, then in the order of the corpus
+    edges: list[ProvenanceEdge]  # in the order of the corpus
+
+    def node(self, slug: str) -> ProvenanceNode | None:
+        return next((node for node in self.nodes if node.id == slug), None)
+
+    def sources(self, slug: str) -> list[ProvenanceEdge]:
+        return [edge for edge in self.edges if edge.target == slug]
+
+    def derived(self, slug: str) -> list[ProvenanceEdge]:
+        return [edge for edge in self.edges if edge.source == slug]
+
+    @property
+    def unconnected(self) -> list[ProvenanceNode]:
+        """Versions neither made from nor made into another recorded version."""
+        linked = {edge.source for edge in self.edges} | {edge.target for edge in self.edges}
+        return [node for node in self.nodes if node.id not in linked]
+
+
+def provenance(document: DocumentInfo) -> Provenance:
+    """The provenance graph of a document, from the derivations read with it (``DocumentInfo.versions``).
+
+    Depth is the length of the longest chain of sources above a version. ``versions check`` refuses cycles and
+    unknown sources; a database holding them anyway still gives a graph (a cycle is cut where it closes, an unknown
+    source is a node marked ``known=False``)."""
+    order = {version.id: index for index, version in enumerate(document.versions)}
+    edges = [
+        ProvenanceEdge(source, version.id, relation)
+        for version in document.versions
+        for source, relation in version.derived_from
+        if source != version.id
+    ]
+    sources: dict[str, list[str]] = {}
+    for edge in edges:
+        sources.setdefault(edge.target, []).append(edge.source)
+    depths: dict[str, int] = {}
+
+    def depth(slug: str, trail: frozenset[str]) -> int:
+        if slug in depths:
+            return depths[slug]
+        above = [source for source in sources.get(slug, ()) if source not in trail]
+        found = 1 + max((depth(source, trail | {slug}) for source in above), default=-1)
+        depths[slug] = found
+        return found
+
+    nodes = [
+        ProvenanceNode(version.id, version.label, version.kind, version.language, depth(version.id, frozenset()),
+                       transcribed=version.transcribed, illustrative=version.illustrative,
+                       is_base=version.id == document.base)
+        for version in document.versions
+    ]
+    for edge in edges:
+        if edge.source not in order:
+            order[edge.source] = len(order)
+            nodes.append(ProvenanceNode(edge.source, edge.source, "unknown", "", 0, known=False, transcribed=False))
+    nodes.sort(key=lambda node: (node.depth, order[node.id]))
+    return Provenance(nodes, edges)
+
+
+# History -------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    """One paragraph change of a revision against the revision before it."""
+
+    k: int
+    kind: str  # modified, inserted, deleted or moved
+    old: tuple[int, ...]  # paragraph numbers in the previous revision
+    new: tuple[int, ...]  # paragraph numbers in this revision
+    diff: WordDiff
+
+    @property
+    def where(self) -> str:
+        """``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (old → new; one side for an insertion or a deletion)."""
+        old, new = _numbers(self.old), _numbers(self.new)
+        if not old:
+            return f"¶ {new}"
+        if not new or old == new:
+            return f"¶ {old}"
+        return f"¶ {old} → ¶ {new}"
+
+
+def _numbers(ns: Sequence[int]) -> str:
+    if len(ns) > 1 and list(ns) == list(range(ns[0], ns[-1] + 1)):
+        return f"{ns[0]}–{ns[-1]}"
+    return ", ".join(map(str, ns))
+
+
+@dataclass
+class RevisionInfo:
+    id: str  # <document>/<version>@<n>
+    n: int
+    status: str  # committed, uncommitted, untracked or unversioned
+    commit: str | None
+    date: str | None  # ISO 8601 with offset
+    author: str | None
+    subject: str | None
+    message: str | None
+    path: str | None
+    note: str | None
+    readable: bool
+    paragraph_count: int
+    word_count: int
+    previous_id: str | None
+    latest: bool
+    compared: bool  # False: what this revision changed is not known (a shallow clone's boundary, an unreadable state)
+    summary: str | None
+    counts: dict[str, int]  # paragraphs modified, inserted, deleted, moved
+    words: dict[str, int]  # words inserted, deleted, replaced
+    changed: int = 0  # paragraph changes against the previous revision
+    changes: list[RevisionChange] = field(default_factory=list)
+    text: str | None = None  # the text at this revision, read for a first revision (it is all its change)
+
+    @property
+    def first(self) -> bool:
+        return self.previous_id is None
+
+    @property
+    def short(self) -> str | None:
+        return self.commit[:10] if self.commit else None
+
+    @property
+    def body(self) -> str | None:
+        """The commit message after its subject line."""
+        if not self.message:
+            return None
+        rest = self.message.strip().partition("\n")[2].strip()
+        return rest or None
+
+    @property
+    def day(self) -> str | None:
+        return self.date[:10] if self.date else None
+
+    @property
+    def time(self) -> str | None:
+        """``HH:MM`` and the offset, as recorded (the author's own clock)."""
+        if not self.date or len(self.date) < 16:
+            return None
+        offset = self.date[19:]
+        return self.date[11:16] + (f" {offset}" if offset and offset not in ("Z", "+00:00") else " UTC" if offset else "")
+
+
+def has_history(conn: sqlite3.Connection) -> bool:
+    return {"revisions", "revision_diffs"} <= _tables(conn)
+
+
+def revision_counts(conn: sqlite3.Connection, document_id: str) -> dict[str, int]:
+    """Version slug -> number of recorded revisions, for the versions of one document that have any."""
+    if not has_history(conn):
+        return {}
+    return {
+        _slug(version_key): count
+        for version_key, count in conn.execute(
+            "select version_id, count(*) from revisions where document_id = ? group by version_id", [document_id]
+        )
+    }
+
+
+def load_history(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> list[RevisionInfo]:
+    """The revisions of one version of ``document``, newest first, each with its paragraph changes (two queries:
+    the revisions, then every change of the version). The text of a first revision is read too."""
+    if not has_history(conn):
+        return []
+    key = f"{document.id}/{version}"
+    revisions = [
+        RevisionInfo(
+            id=rid, n=n, status=status, commit=commit, date=date, author=author, subject=subject, message=message,
+            path=path, note=note, readable=bool(readable), paragraph_count=paragraph_count or 0,
+            word_count=word_count or 0, previous_id=previous, latest=bool(latest), compared=bool(compared),
+            summary=summary, changed=changed or 0,
+            counts={"modified": modified or 0, "inserted": inserted or 0, "deleted": deleted or 0, "moved": moved or 0},
+            words={"inserted": w_inserted or 0, "deleted": w_deleted or 0, "replaced": w_replaced or 0},
+        )
+        for (rid, n, status, commit, date, author, subject, message, path, note, readable, paragraph_count,
+             word_count, previous, latest, compared, summary, changed, modified, inserted, deleted, moved, w_inserted,
+             w_deleted, w_replaced) in conn.execute(
+            "select id, n, status, commit_hash, date, author, subject, message, path, note, readable, "
+            "paragraph_count, word_count, previous_revision_id, latest, compared, summary, changed_paragraphs, "
+            "modified_paragraphs, inserted_paragraphs, deleted_paragraphs, moved_paragraphs, words_inserted, "
+            "words_deleted, words_replaced from revisions where version_id = ? order by n desc",
+            [key],
+        )
+    ]
+    by_id = {revision.id: revision for revision in revisions}
+    for revision_id, k, kind, old, new, ops, muted, similarity, inserted, deleted, replaced in conn.execute(
+        "select revision_id, k, kind, old_paragraphs, new_paragraphs, ops, muted, similarity, inserted, deleted, "
+        "replaced from revision_diffs where version_id = ? order by revision_id, k",
+        [key],
+    ):
+        revision = by_id.get(revision_id)
+        if revision is None:
+            continue
+        diff = change_diff({"ops": ops, "muted": muted, "similarity": similarity, "inserted": inserted,
+                            "deleted": deleted, "replaced": replaced})
+        revision.changes.append(RevisionChange(k, kind, tuple(json.loads(old)), tuple(json.loads(new)), diff))
+    for revision in revisions:
+        revision.changes.sort(key=lambda change: change.k)
+        if revision.first and revision.readable and revision.paragraph_count:
+            revision.text = stored_revision_text(conn, revision.id)
+    return revisions

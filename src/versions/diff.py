@@ -37,6 +37,7 @@ Similarity
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -116,6 +117,15 @@ class WordDiff:
             "deleted": self.deleted,
             "replaced": self.replaced,
             "normalization": list(self.normalization),
+        }
+
+    def to_row(self) -> dict[str, Any]:
+        """The diff as database columns: ops and muted as JSON text, the figures as they are."""
+        data = self.to_json()
+        return data | {
+            "ops": json.dumps(data["ops"], ensure_ascii=False),
+            "muted": json.dumps(data["muted"]),
+            "normalization": json.dumps(data["normalization"]),
         }
 
     @classmethod

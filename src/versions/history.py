@@ -421,7 +421,6 @@ def _change_rows(history: VersionHistory, revision: Revision, diff: RevisionDiff
     if diff is None or diff.previous is None:
         return  # a first revision is all insertions: its text is the change, no rows repeat it
     for k, change in enumerate(diff.changes, start=1):
-        data = change.diff.to_json()
         yield {
             "id": f"{revision.key}/{k}",
             "revision_id": revision.key,
@@ -431,12 +430,7 @@ def _change_rows(history: VersionHistory, revision: Revision, diff: RevisionDiff
             "kind": change.kind,
             "old_paragraphs": json.dumps(list(change.old)),
             "new_paragraphs": json.dumps(list(change.new)),
-            "ops": json.dumps(data["ops"], ensure_ascii=False),
-            "muted": json.dumps(data["muted"]),
-            "similarity": data["similarity"],
-            "inserted": data["inserted"],
-            "deleted": data["deleted"],
-            "replaced": data["replaced"],
+            **change.diff.to_row(),
         }
 
 

@@ -22,6 +22,7 @@ reference and ``wilson-<language>.md`` holding the text.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import os
 import re
 import tempfile
@@ -415,15 +416,7 @@ def _document_metadata(record: WilsonRecord) -> dict:
 
 
 def _ref_metadata(ref: ArchivalRef) -> dict:
-    return _without_empty({
-        "archive": ref.archive,
-        "fond": ref.fond,
-        "opis": ref.opis,
-        "delo": ref.delo,
-        "papka": ref.papka,
-        "listy": ref.listy,
-        "citation": ref.citation,
-    })
+    return _without_empty(dataclasses.asdict(ref))
 
 
 def _copy_file(record: WilsonRecord, ref: ArchivalRef) -> str:

@@ -7,6 +7,7 @@ unchanged are copied from the previous database instead of being recomputed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -161,7 +162,7 @@ SCHEMA: dict[str, dict] = {
         "columns": {
             "id": str, "revision_id": str, "document_id": str, "version_id": str, "k": int, "kind": str,
             "old_paragraphs": str, "new_paragraphs": str, "ops": str, "muted": str, "similarity": float,
-            "inserted": int, "deleted": int, "replaced": int,
+            "inserted": int, "deleted": int, "replaced": int, "normalization": str,
         },
         "pk": "id",
         "foreign_keys": [
@@ -378,13 +379,7 @@ def _archival_ref_rows(document: Document) -> Iterator[dict]:
         yield {
             "id": archival_ref_id(document.id, ref.archive),
             "document_id": document.id,
-            "archive": ref.archive,
-            "fond": ref.fond,
-            "opis": ref.opis,
-            "delo": ref.delo,
-            "papka": ref.papka,
-            "listy": ref.listy,
-            "citation": ref.citation,
+            **dataclasses.asdict(ref),
         }
 
 
@@ -486,20 +481,13 @@ def _diff_rows(collation: Collation) -> Iterator[dict]:
     for (index, version_id), comparison in collation.comparisons.items():
         if comparison.diff is None:
             continue
-        data = comparison.diff.to_json()
         yield {
             "id": f"{group_id(doc, index)}/{version_id}",
             "group_id": group_id(doc, index),
             "document_id": doc,
             "base_version_id": f"{doc}/{collation.table.base}",
             "version_id": f"{doc}/{version_id}",
-            "ops": json.dumps(data["ops"], ensure_ascii=False),
-            "muted": json.dumps(data["muted"]),
-            "similarity": data["similarity"],
-            "inserted": data["inserted"],
-            "deleted": data["deleted"],
-            "replaced": data["replaced"],
-            "normalization": json.dumps(data["normalization"]),
+            **comparison.diff.to_row(),
         }
 
 
