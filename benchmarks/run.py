@@ -344,7 +344,7 @@ def collatex_python() -> tuple[Path | None, str]:
     try:
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(ENV)], check=True, capture_output=True, text=True)
-        say(f"  installing {' '.join(COLLATEX_PACKAGES)} into {ENV.relative_to(ROOT)} ...")
+        say(f"  installing {' '.join(COLLATEX_PACKAGES)} into {ENV} ...")
         done = subprocess.run([str(python), "-m", "pip", "install", "-q", *COLLATEX_PACKAGES],
                               capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as error:

@@ -34,7 +34,7 @@ DEADLINE_SECONDS = 10  # per case, unless its case.yaml says otherwise
 BIG_FILE_BYTES = 20 * 1024 * 1024
 BIG_FILE_SECONDS = 5  # refusing a 20 MB file must not take longer than this
 MANY_PARAGRAPHS = 10_000
-MANY_PARAGRAPHS_SECONDS = 20  # building two aligned versions of 10,000 paragraphs each
+MANY_PARAGRAPHS_SECONDS = 45  # two aligned versions of 10,000 paragraphs each: ~15-18 s alone, ~30 s under load
 DB = Path("db") / "versions.db"
 CORPUS = Path("translations")
 

@@ -106,7 +106,7 @@ def _has_text(data: bytes) -> bool:
     return bool(unicodedata.normalize("NFC", body.removeprefix("\ufeff")).strip())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpora(), st.data())
 def test_generated_bodies_round_trip(files, data):
     files = {name: content for name, content in files.items() if not name.endswith(".md") or _has_text(content)}
