@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .archival import ArchivalRef, archive_slug
 from .errors import CorpusError, Problem, problem
 from .ids import slug_problem
 from .segment import Paragraph, split_body, split_lines
-from .text import read_text
+from .text import MAX_FILE_BYTES, read_text
 
 KINDS = ("original", "archival-copy", "translation", "edition")
 RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
@@ -174,9 +175,10 @@ _NoAliasLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_corpus(root: Path, encoding: str | None = None) -> Corpus:
-    """Read every document under ``root``; raise ``CorpusError`` listing every problem if there is any."""
-    corpus, problems = _read_corpus(Path(root), encoding)
+def load_corpus(root: Path, encoding: str | None = None, only: Collection[str] | None = None) -> Corpus:
+    """Read every document under ``root`` (or those named in ``only``); raise ``CorpusError`` listing every problem
+    if there is any."""
+    corpus, problems = _read_corpus(Path(root), encoding, only)
     if problems:
         raise CorpusError(problems)
     return corpus
@@ -184,6 +186,18 @@ def load_corpus(root: Path, encoding: str | None = None) -> Corpus:
 
 def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
     return sorted(_read_corpus(Path(root), encoding)[1])
+
+
+def document_hashes(root: Path) -> dict[str, str]:
+    """The content hash of every document folder, found without parsing anything: what a build compares first."""
+    root = Path(root)
+    if not root.is_dir():
+        return {}
+    return {folder.name: _folder_hash(folder) for folder in _document_folders(root)}
+
+
+def _document_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
 
 
 @dataclass(frozen=True)
@@ -225,7 +239,7 @@ def read_version_ref(root: Path, ref: str, encoding: str | None = None) -> TextF
     return read_text_file(path, "paragraph", encoding)
 
 
-def _read_corpus(root: Path, encoding: str | None) -> tuple[Corpus, list[Problem]]:
+def _read_corpus(root: Path, encoding: str | None, only: Collection[str] | None = None) -> tuple[Corpus, list[Problem]]:
     corpus = Corpus(root)
     if not root.is_dir():
         return corpus, [problem(root, 1, "corpus folder not found")]
@@ -233,6 +247,8 @@ def _read_corpus(root: Path, encoding: str | None) -> tuple[Corpus, list[Problem
     for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
         if not folder.is_dir():
             problems.append(problem(_shown(root, folder), 1, "unexpected file; each document is a folder"))
+            continue
+        if only is not None and folder.name not in only:
             continue
         document = _read_document(root, folder, encoding, problems)
         if document:
@@ -701,6 +717,16 @@ def _paragraph_ref(text: str, document: Document, shown: str, line: int, problem
 def _folder_hash(folder: Path) -> str:
     """Changes when any file of the document or the tool's own version changes."""
     digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        digest.update(path.name.encode() + b"\0" + _hashed_content(path) + b"\0")
     return digest.hexdigest()
+
+
+def _hashed_content(path: Path) -> bytes:
+    """What of a file counts for the hash, read without following links or reading what the corpus refuses."""
+    if path.is_symlink():
+        return b"link:" + os.readlink(path).encode()
+    if not path.is_file():
+        return b"not a file"
+    size = path.stat().st_size
+    return path.read_bytes() if size <= MAX_FILE_BYTES else f"size:{size}".encode()

@@ -1,17 +1,18 @@
 """Writing the corpus to SQLite with sqlite-utils: schema, rows, full-text search and browsing views.
 
 A build writes a new file beside the database and atomically replaces the old one, so a reader never sees half a
-database and a failed build leaves the previous one byte for byte as it was. Documents whose content hash is
-unchanged are copied from the previous database instead of being recomputed.
+database and a failed build leaves the previous one byte for byte as it was. Documents are hashed before they are
+parsed; a build reads and collates only the documents whose hash changed, on a copy of the previous database.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
+import fcntl
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -24,19 +25,19 @@ import sqlite_utils
 
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
-from .corpus import Corpus, Document, Version, load_corpus
+from .corpus import Corpus, Document, Version, document_hashes, load_corpus
 from .history import history_fingerprints, history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 EXCERPT_LENGTH = 120
 INSERT_BATCH = 200  # documents whose rows are inserted together
-COPY_CHUNK = 500  # unchanged documents copied per statement
+DELETE_CHUNK = 500  # documents whose rows are deleted per statement
 POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than it saves
 POOL_CHUNK = 8
 MAX_WORKERS = 4
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
-# that an unchanged document's rows can be copied from the previous build table by table.
+# that a changed document's rows can be replaced table by table.
 SCHEMA: dict[str, dict] = {
     "documents": {
         "columns": {
@@ -219,61 +220,95 @@ Progress = Callable[[Iterable[Document]], Iterator[Document]]
 def build(
     corpus_root: Path, db_path: Path, encoding: str | None = None, progress: Progress | None = None
 ) -> BuildReport:
-    """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems."""
-    corpus = load_corpus(Path(corpus_root), encoding)
-    _mix_in_history(corpus)
-    return write_corpus(corpus, Path(db_path), progress)
+    """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems.
+
+    Documents are hashed before anything is parsed; only the documents whose hash differs from the database's are
+    read and collated, and the rest of the previous database is kept as it is.
+    """
+    root, db_path = Path(corpus_root), Path(db_path)
+    with _build_lock(db_path):
+        current = _with_history(root, document_hashes(root))
+        previous = previous_hashes(db_path)
+        stale = {doc_id for doc_id, content_hash in current.items() if previous.get(doc_id) != content_hash}
+        corpus = load_corpus(root, encoding, only=stale)
+        for document in corpus.documents:
+            document.content_hash = current[document.id]
+        return write_corpus(corpus, db_path, current, previous, progress)
 
 
-def _mix_in_history(corpus: Corpus) -> None:
+def _with_history(root: Path, hashes: dict[str, str]) -> dict[str, str]:
     """A new commit changes a document's revisions even when its files stay the same: make it count as changed."""
-    fingerprints = history_fingerprints(corpus.root, [document.id for document in corpus.documents])
-    for document in corpus.documents:
-        if fingerprints.get(document.id):
-            mixed = f"{document.content_hash}\0{fingerprints[document.id]}".encode()
-            document.content_hash = hashlib.sha256(mixed).hexdigest()
+    fingerprints = history_fingerprints(root, list(hashes))
+    return {
+        doc_id: hashlib.sha256(f"{content_hash}\0{fingerprints[doc_id]}".encode()).hexdigest()
+        if fingerprints.get(doc_id) else content_hash
+        for doc_id, content_hash in hashes.items()
+    }
 
 
-def write_corpus(corpus: Corpus, db_path: Path, progress: Progress | None = None) -> BuildReport:
-    previous = previous_hashes(db_path)
-    current = {document.id: document.content_hash for document in corpus.documents}
+def write_corpus(
+    corpus: Corpus,
+    db_path: Path,
+    current: dict[str, str],
+    previous: dict[str, str],
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Write the documents of ``corpus`` (those that changed) over a copy of the previous database.
+
+    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database.
+    """
     report = BuildReport(db_path, changed=previous != current)
     report.removed = sorted(set(previous) - set(current))
+    report.rebuilt = [document.id for document in corpus.documents]
+    report.carried = sorted(set(current) - set(report.rebuilt))
     if not report.changed:
-        report.carried = sorted(current)
         return report
-    unchanged = {doc_id for doc_id, content_hash in current.items() if previous.get(doc_id) == content_hash}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _replacing(db_path) as tmp_path:
-        db = sqlite_utils.Database(tmp_path)
-        create_schema(db)
-        if unchanged:
-            db.attach("previous", db_path)
-        # Runs keep the documents in corpus order, so an incremental build writes the rows a full one would.
-        for carried, run in itertools.groupby(corpus.documents, key=lambda d: d.id in unchanged):
-            run = list(run)
-            if carried:
-                _copy_documents(db, [document.id for document in run])
-                report.carried += [document.id for document in run]
-            else:
-                _insert_documents(db, run, progress or iter)
-                report.rebuilt += [document.id for document in run]
-        _finish(db)
+        incremental = bool(report.carried)
+        db = _start_from(db_path if incremental else None, tmp_path)
+        if incremental:
+            _delete_documents(db, report.removed + report.rebuilt)
+        _insert_documents(db, corpus.documents, progress or iter)
+        _finish(db, vacuum=not incremental)
         report.paragraphs = db["paragraphs"].count
         db.close()
     return report
 
 
+def _start_from(previous: Path | None, tmp_path: Path) -> sqlite_utils.Database:
+    """A copy of the previous database to update in place, or a new one with the schema."""
+    if previous is not None:
+        shutil.copyfile(previous, tmp_path)
+        return sqlite_utils.Database(tmp_path)
+    db = sqlite_utils.Database(tmp_path)
+    create_schema(db)
+    return db
+
+
+def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
+    """Remove every row of these documents; the FTS triggers keep the search index in step."""
+    for start in range(0, len(document_ids), DELETE_CHUNK):
+        chunk = document_ids[start : start + DELETE_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for table in reversed(list(SCHEMA)):
+            key = "id" if table == "documents" else "document_id"
+            db[table].delete_where(f"[{key}] in ({marks})", chunk)
+
+
 def _insert_documents(db: sqlite_utils.Database, documents: list[Document], progress: Progress) -> None:
-    """Collate the documents (in worker processes when there are enough to pay) and insert their rows in batches."""
-    pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
+    """Collate the documents (in worker processes when there are enough to pay) and insert their rows in batches;
+    at most one batch of documents is in flight, so memory does not grow with the corpus."""
+    steps = iter(progress(documents))
     with _row_producer(len(documents)) as produce:
-        rows_per_document = produce(document_rows, documents)
-        for count, _ in enumerate(progress(documents), start=1):
-            for table, rows in next(rows_per_document).items():
-                pending[table].extend(rows)
-            if count % INSERT_BATCH == 0 or count == len(documents):
-                _insert_rows(db, pending)
+        for start in range(0, len(documents), INSERT_BATCH):
+            pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
+            for rows in produce(document_rows, documents[start : start + INSERT_BATCH]):
+                next(steps)
+                for table, table_rows in rows.items():
+                    pending[table].extend(table_rows)
+            _insert_rows(db, pending)
+    next(steps, None)  # let a progress bar see the end
 
 
 @contextmanager
@@ -290,7 +325,20 @@ def _insert_rows(db: sqlite_utils.Database, pending: dict[str, list[dict]]) -> N
     for table, rows in pending.items():
         if rows:
             db[table].insert_all(rows, batch_size=1000)
-            rows.clear()
+
+
+@contextmanager
+def _build_lock(db_path: Path) -> Iterator[None]:
+    """One build at a time per database folder; a build that holds the lock may clear what killed ones left."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(db_path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)
 
 
 def previous_hashes(db_path: Path) -> dict[str, str]:
@@ -517,27 +565,14 @@ def version_text(db: sqlite_utils.Database, version_id: str) -> str:
     return leading + "".join(row["text"] + row["separator"] for row in rows)
 
 
-def _copy_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
-    """Copy unchanged documents' rows from the previous database, in its (corpus) order."""
-    for start in range(0, len(document_ids), COPY_CHUNK):
-        chunk = document_ids[start : start + COPY_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for table in SCHEMA:
-            columns = ", ".join(f"[{c}]" for c in SCHEMA[table]["columns"])
-            key = "id" if table == "documents" else "document_id"
-            db.execute(
-                f"insert into main.[{table}] ({columns}) select {columns} from previous.[{table}] "
-                f"where [{key}] in ({marks}) order by rowid",
-                chunk,
-            )
-
-
-def _finish(db: sqlite_utils.Database) -> None:
-    db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER)
+def _finish(db: sqlite_utils.Database, vacuum: bool) -> None:
+    if not db["paragraphs"].detect_fts():
+        db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
     for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip())
+        db.create_view(name, sql.strip(), replace=True)
     db.conn.commit()
-    db.execute("vacuum")
+    if vacuum:
+        db.vacuum()
 
 
 @contextmanager
