@@ -283,3 +283,99 @@ def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path)
 def test_paths_in_this_module_are_never_taken_from_input():
     # the module only reads through the connection it is given
     assert "open(" not in Path(browse.__file__).read_text(encoding="utf-8")
+
+
+# Provenance and history ----------------------------------------------------------------------------------------------
+
+
+def test_provenance_of_the_shipped_corpus(document):
+    graph = browse.provenance(document)
+    edges = {(edge.target, edge.relation, edge.source) for edge in graph.edges}
+    assert edges == {
+        ("wilson-en", "translation-of", "aprf-copy"),
+        ("wilson-en", "translation-of", "avp-rf-copy"),
+        ("wilson-en", "translation-of", "rgaspi-copy"),
+        ("en-revised", "revision-of", "wilson-en"),
+        ("ru-rendering", "translation-of", "wilson-en"),
+    }
+    depths = {node.id: node.depth for node in graph.nodes}
+    assert depths == {"aprf-copy": 0, "avp-rf-copy": 0, "rgaspi-copy": 0, "en-independent": 0, "wilson-en": 1,
+                      "en-revised": 2, "ru-rendering": 2}
+    assert [node.id for node in graph.unconnected] == ["en-independent"]
+    assert graph.node("wilson-en").is_base and not graph.node("aprf-copy").transcribed
+    assert [edge.source for edge in graph.sources("wilson-en")] == ["aprf-copy", "avp-rf-copy", "rgaspi-copy"]
+
+
+def _version(slug: str, derived_from=(), kind="translation") -> browse.VersionInfo:
+    return browse.VersionInfo(key=f"d/{slug}", id=slug, kind=kind, language="en", label=slug.upper(), transcribed=True,
+                              illustrative=False, derived_from=tuple(derived_from))
+
+
+def test_provenance_survives_a_cycle_a_long_edge_and_an_unknown_source():
+    from versions.web.provenance import narrow_drawing, wide_drawing
+
+    versions = (
+        _version("a", kind="original"),
+        _version("b", [("a", "copy-of")]),
+        _version("c", [("b", "translation-of")]),
+        _version("d", [("c", "edition-of"), ("a", "revision-of")]),  # spans two layers
+        _version("x", [("y", "copy-of")]),  # x and y form a cycle (versions check refuses it; a database may not)
+        _version("y", [("x", "copy-of")]),
+        _version("z", [("ghost", "copy-of")]),  # a source the document does not hold
+    )
+    document = browse.DocumentInfo("d", "D", "1951", None, None, None, "en", "a", None, None, None, None, False,
+                                   versions, (), 0)
+    graph = browse.provenance(document)
+    depth = {node.id: node.depth for node in graph.nodes}
+    assert (depth["a"], depth["b"], depth["c"], depth["d"]) == (0, 1, 2, 3)
+    assert graph.node("ghost") is not None and not graph.node("ghost").known
+    for drawing in (wide_drawing(graph), narrow_drawing(graph)):
+        assert {box.id for box in drawing.boxes} == {node.id for node in graph.nodes}
+        assert len(drawing.arrows) == len(graph.edges) == 7
+        for box in drawing.boxes:
+            assert 0 <= box.x and box.x + box.width <= drawing.width and box.y + box.height <= drawing.height
+        for one in drawing.boxes:  # no box overlaps another
+            for other in drawing.boxes:
+                if one is not other:
+                    assert (one.x + one.width <= other.x or other.x + other.width <= one.x
+                            or one.y + one.height <= other.y or other.y + other.height <= one.y), (one.id, other.id)
+    # the arrow from a to d passes through a point of each layer between, beside the boxes of b and c
+    wide = wide_drawing(graph)
+    [long_arrow] = [arrow for arrow in wide.arrows if (arrow.source, arrow.target) == ("a", "d")]
+    assert long_arrow.path.count(" L ") == 2
+
+
+def test_history_of_a_version_newest_first_with_its_changes(conn, document):
+    history = browse.load_history(conn, document, "ru-rendering")
+    assert [revision.n for revision in history] == [2, 1]
+    latest, first = history
+    assert latest.latest and latest.compared and not latest.first
+    assert latest.summary == "1 paragraph changed (1 modified)" and latest.changed == 1
+    [change] = latest.changes
+    assert change.kind == "modified" and change.where == f"¶ {change.new[0]}"
+    assert change.diff.deleted or change.diff.replaced
+    assert first.first and first.summary == "created, 25 paragraphs" and first.changes == []
+    assert first.text.startswith("## ") and first.created_diff.ops == [(1, first.text)]
+    assert len(latest.commit) == 40 and latest.short == latest.commit[:10]
+    assert browse.revision_counts(conn, DOC)["ru-rendering"] == 2
+    assert browse.latest_revisions(conn, DOC)["ru-rendering"].n == 2
+    assert browse.load_history(conn, document, "no-such-version") == []
+
+
+def test_change_locations_read_old_to_new():
+    from versions.diff import WordDiff
+
+    diff = WordDiff(ops=[], muted=[], similarity=1.0, inserted=0, deleted=0, replaced=0)
+    assert browse.RevisionChange(1, "modified", (2,), (2,), diff).where == "¶ 2"
+    assert browse.RevisionChange(1, "moved", (2,), (5,), diff).where == "¶ 2 → ¶ 5"
+    assert browse.RevisionChange(1, "modified", (4, 5), (4,), diff).where == "¶ 4–5 → ¶ 4"
+    assert browse.RevisionChange(1, "inserted", (), (3,), diff).where == "¶ 3"
+    assert browse.RevisionChange(1, "deleted", (3,), (), diff).where == "¶ 3"
+
+
+def test_a_database_without_history_tables_has_no_history(conn, document, tmp_path):
+    bare = sqlite3.connect(tmp_path / "bare.db")
+    bare.execute("create table documents (id text)")
+    assert not browse.has_history(bare)
+    assert browse.revision_counts(bare, DOC) == {} and browse.latest_revisions(bare, DOC) == {}
+    assert browse.load_history(bare, document, "wilson-en") == []

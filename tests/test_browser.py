@@ -1,7 +1,8 @@
 """End to end in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; never a downloaded
 browser): every page of the shipped corpus at 1280 px and 390 px with a screenshot in screenshots/, no console
 errors and no dialogs; the variance map leads to its row, with and without JavaScript; a corpus full of markup and
-javascript: links opens no dialog.
+javascript: links opens no dialog; the provenance graph is readable on a desktop and on a phone; the history of a
+version committed three times shows three revisions, each with its diff.
 
 Without /usr/bin/chromium these tests are skipped, except under CI=true, where they fail.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHIPPED_CORPUS
-from test_web import xss_corpus
+from test_web import history_repository, xss_corpus
 from versions.store import build
 
 pytestmark = pytest.mark.browser
@@ -45,6 +46,8 @@ PAGES = {
     "compare-across-languages": f"/-/versions/{DOC}/compare?a=wilson-en&b=ru-rendering",
     "paragraph-8": f"/-/versions/{DOC}/p/8",
     "paragraph-22": f"/-/versions/{DOC}/p/22",
+    "document-history": f"/-/versions/{DOC}/history",
+    "history-ru-rendering": f"/-/versions/{DOC}/history/ru-rendering",
     "datasette-diffs": f"/versions/diffs?group_id={DOC}/8",
     "datasette-most-changed": "/versions/most_changed_paragraphs?document=",
     "not-found": "/-/versions/no-such-document",
@@ -127,7 +130,8 @@ def servers(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     build(SHIPPED_CORPUS, root / "shipped" / "versions.db")
     build(xss_corpus(root / "xss" / "translations"), root / "xss" / "versions.db")
-    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss")}
+    build(history_repository(root / "history" / "repo") / "translations", root / "history" / "versions.db")
+    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss", "history")}
     try:
         for server in started.values():
             server.wait()
@@ -279,6 +283,7 @@ def test_javascript_enhancements(servers, browser):
 XSS_PAGES = [
     "/-/versions",
     "/-/versions/xss-doc",
+    "/-/versions/xss-doc/history/en",
     "/-/versions/xss-doc?base=en-two",
     "/-/versions/xss-doc?base=ru",
     "/-/versions/xss-doc/compare?a=en&b=en-two",
@@ -311,5 +316,63 @@ def test_markup_in_the_corpus_opens_no_dialog(servers, browser):
             assert source.inner_text() == "javascript:alert(1)"
         assert watched.dialogs == [], watched.dialogs
         assert watched.errors == [], watched.errors
+    finally:
+        watched.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_history_of_three_commits_shows_three_diffs(servers, browser, device):
+    width = WIDTHS[device]
+    watched = Watched(browser, width)
+    try:
+        watched.open(servers["history"] + "/-/versions/doc-1/history/en")
+        revisions = watched.page.locator("ol.timeline > li.revision")
+        assert revisions.count() == 3
+        assert [revisions.nth(i).get_attribute("id") for i in range(3)] == ["rev-3", "rev-2", "rev-1"]
+        for i in range(3):
+            assert revisions.nth(i).locator(".revision-diff").count() == 1
+        assert revisions.nth(1).locator(".changes del").inner_text() == "attacked"
+        assert revisions.nth(1).locator(".changes ins").inner_text() == "raided"
+        # the commit message's markup is text
+        assert "<script>alert(1)</script>" in revisions.nth(1).locator("h2").inner_text()
+        # the text a first revision created opens on request
+        created = revisions.nth(2).locator("details.revision-diff")
+        assert not created.locator(".text").is_visible()
+        created.locator("summary").click()
+        assert "The enemy attacked" in created.locator(".text").inner_text()
+        watched.page.screenshot(path=str(SCREENSHOTS / f"history-three-commits-{width}.png"), full_page=True)
+        overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the history page is wider than the {width} px window by {overflow} px"
+        assert watched.errors == [] and watched.dialogs == []
+    finally:
+        watched.close()
+
+
+@pytest.mark.parametrize("device, shown, hidden", [("desktop", "wide", "narrow"), ("phone", "narrow", "wide")])
+def test_provenance_graph_is_readable(servers, browser, device, shown, hidden):
+    width = WIDTHS[device]
+    watched = Watched(browser, width, javascript=False)  # drawn without script
+    try:
+        watched.open(servers["shipped"] + f"/-/versions/{DOC}")
+        figure = watched.page.locator("#provenance")
+        assert figure.locator(f"svg.pv-{shown}").is_visible()
+        assert not figure.locator(f"svg.pv-{hidden}").is_visible()
+        svg = figure.locator(f"svg.pv-{shown}")
+        assert svg.locator("path.pv-arrow").count() == 5 and svg.locator("g.pv-node").count() == 7
+        # drawn at (nearly) its own size: 13 px labels stay at least 12 px
+        scale = watched.page.evaluate(
+            "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width", svg.element_handle())
+        assert scale >= 0.92, scale
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        # no label runs out of its box
+        outside = watched.page.evaluate("""s => [...s.querySelectorAll('g.pv-node')].filter(g => {
+            const r = g.querySelector('rect').getBBox();
+            return [...g.querySelectorAll('text')].some(t => { const b = t.getBBox();
+                return b.x < r.x || b.x + b.width > r.x + r.width || b.y < r.y || b.y + b.height > r.y + r.height; });
+        }).map(g => g.dataset.version)""", svg.element_handle())
+        assert outside == []
+        figure.screenshot(path=str(SCREENSHOTS / f"provenance-{width}.png"))
+        assert watched.errors == [] and watched.dialogs == []
     finally:
         watched.close()

@@ -83,6 +83,8 @@ def xss_corpus(root: Path) -> Path:
             language: en
             label: 'Second {IMG}'
             source: 'https://example.org/"><script>alert(1)</script>'
+            derived_from:
+              - {{version: en, relation: revision-of}}
             ---
             TELEGRAM No. 1 {IMG}
 
@@ -97,6 +99,8 @@ def xss_corpus(root: Path) -> Path:
             kind: translation
             language: ru
             label: 'Русский {SCRIPT}'
+            derived_from:
+              - {{version: en, relation: translation-of}}
             ---
             ТЕЛЕГРАММА № 1 {SCRIPT}
 
@@ -566,6 +570,8 @@ async def test_no_versions_database_attached(tmp_path):
     f"/-/versions/{DOC}",
     f"/-/versions/{DOC}/compare?a=wilson-en&b=ru-rendering",
     f"/-/versions/{DOC}/p/8",
+    f"/-/versions/{DOC}/history",
+    f"/-/versions/{DOC}/history/ru-rendering",
 ])
 async def test_every_link_of_a_page_leads_somewhere(datasette, page):
     response = await datasette.client.get(page)
@@ -596,6 +602,11 @@ NOT_FOUND = [
     f"/-/versions/{DOC}/compare?a=no-such-version",
     f"/-/versions/{DOC}/compare?a=wilson-en&b=no-such-version",
     f"/-/versions/{DOC}/p/8?base=no-such-version",
+    "/-/versions/no-such-document/history",
+    "/-/versions/no-such-document/history/wilson-en",
+    "/-/versions/Telegram-23256/history/wilson-en",
+    f"/-/versions/{DOC}/history/no-such-version",
+    f"/-/versions/{DOC}/history/wilson-en/1",
 ]
 
 BAD_REQUEST = [
@@ -633,6 +644,11 @@ BAD_REQUEST = [
     "/-/versions/-/search?q=" + "x" * 600,
     "/-/versions/-/search?q=%01",
     "/-/versions/-/search?q=x&document=../x",
+    f"/-/versions/{DOC}/history/Wilson-EN",
+    f"/-/versions/{DOC}/history/wilson..en",
+    f"/-/versions/{DOC}/history/wilson%20en",
+    f"/-/versions/{DOC}/history/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    f"/-/versions/{DOC}/history/" + "a" * 600,
 ]
 
 
@@ -671,6 +687,10 @@ XSS_PAGES = [
     "/-/versions/xss-doc/p/1",
     "/-/versions/xss-doc/p/2",
     "/-/versions/xss-doc/p/3",
+    "/-/versions/xss-doc/history",
+    "/-/versions/xss-doc/history/en",
+    "/-/versions/xss-doc/history/en-two",
+    "/-/versions/xss-doc/history/aprf-copy",
     "/-/versions/-/search?q=Kaesong",
     "/-/versions/-/search?q=script+alert",
     "/-/versions/-/search?q=" + SCRIPT,
@@ -717,3 +737,189 @@ async def test_escaped_values_in_titles_and_attributes(xss_datasette):
     assert 'title="Row 2: variance' in text
     for attribute in re.findall(r'title="([^"]*)"', text):
         assert "<" not in attribute and ">" not in attribute
+
+
+# Provenance and history ---------------------------------------------------------------------------------------------
+
+FRONT = "---\nkind: translation\nlanguage: en\nlabel: English\n---\n"
+TEXT_1 = FRONT + "TELEGRAM No. 1\n\nThe enemy attacked our security forces in Kaesong.\n\nMao Zedong.\n"
+TEXT_2 = FRONT + "TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\nMao Zedong.\n"
+TEXT_3 = FRONT + ("TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\n"
+                  "One man was killed and one was wounded.\n\nMao Zedong.\n")
+DOCUMENT_YAML = "title: A test telegram\ndate: 1951-08-27\noriginal_language: ru\nbase: en\n"
+
+
+def _git(repo: Path, *args: str, date: str = "2024-01-02T10:00:00+00:00") -> None:
+    import subprocess
+
+    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    identity = ["-c", "user.name=Test Historian", "-c", "user.email=historian@example.org",
+                "-c", "commit.gpgsign=false"]
+    result = subprocess.run(["git", *identity, "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def _commit(repo: Path, message: str, text: str, date: str) -> None:
+    write_files(repo, {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/en.md": text})
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", message, date=date)
+
+
+def history_repository(repo: Path) -> Path:
+    """A git repository at ``repo`` in which translations/doc-1/en.md was committed three times; the second commit's
+    message carries markup."""
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    _commit(repo, "Add the telegram", TEXT_1, "2024-01-01T09:00:00+00:00")
+    _commit(repo, f"Raid, not attack {SCRIPT}\n\nWhy: {IMG}", TEXT_2, "2024-01-02T09:00:00+02:00")
+    _commit(repo, "Add the casualties", TEXT_3, "2024-01-03T09:00:00+00:00")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def history_repo(tmp_path_factory) -> Path:
+    return history_repository(tmp_path_factory.mktemp("history") / "repo")
+
+
+@pytest.fixture(scope="module")
+def history_db(history_repo) -> Path:
+    import sqlite3
+
+    db_path = history_repo.parent / "versions.db"
+    build(history_repo / "translations", db_path)
+    with sqlite3.connect(db_path) as conn:  # git strips < and > from names: put markup in an author directly
+        conn.execute("update revisions set author = ? where id = 'doc-1/en@3'", [f"Mallory {SCRIPT}"])
+    return db_path
+
+
+async def _history_page(db_path: Path, path: str = "/-/versions/doc-1/history/en"):
+    ds = Datasette([str(db_path)], metadata=METADATA)
+    response = await ds.client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    return response.text
+
+
+async def test_history_page_shows_three_revisions_each_with_its_diff(history_db):
+    text = await _history_page(history_db)
+    revisions = text.split('<li class="revision ')[1:]
+    assert len(revisions) == 3
+    assert re.findall(r'id="rev-(\d+)"', text) == ["3", "2", "1"]  # newest first
+    assert all(len(re.findall(r'class="[^"]*\brevision-diff\b', revision)) == 1 for revision in revisions)
+    newest, middle, first = revisions
+    assert "Add the casualties" in newest and "1 paragraph changed (1 inserted)" in newest
+    assert "<ins>One man was killed and one was wounded.</ins>" in newest
+    assert "1 paragraph changed (1 modified)" in middle
+    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in middle
+    assert "created, 3 paragraphs" in first and "Add the telegram" in first
+    assert "2024-01-02 09:00 +02:00" in middle and "Test Historian" in first
+    commit = re.search(r'<code class="commit" title="([0-9a-f]{40})">([0-9a-f]{10})</code>', first)
+    assert commit and commit.group(1).startswith(commit.group(2))
+    assert "badge-uncommitted" not in text and "changes not known" not in text
+    assert 'title="The text as it is now">current</span>' in newest
+
+
+async def test_history_escapes_commit_messages_and_authors(history_db):
+    text = await _history_page(history_db)
+    assert SCRIPT not in text and "<img" not in text
+    assert f"Raid, not attack {SCRIPT}".replace("<", "&lt;").replace(">", "&gt;") in text
+    assert "Why: &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "Mallory &lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+async def test_history_shows_uncommitted_changes_and_unknown_changes(history_repo, tmp_path):
+    import shutil
+    import subprocess
+
+    # working-tree changes: one more revision, marked uncommitted
+    work = tmp_path / "work"
+    shutil.copytree(history_repo, work)
+    (work / "translations/doc-1/en.md").write_text(TEXT_3.replace("wounded", "injured"), encoding="utf-8")
+    build(work / "translations", tmp_path / "work.db")
+    text = await _history_page(tmp_path / "work.db")
+    newest = text.split('<li class="revision ')[1]
+    assert newest.startswith('status-uncommitted') and "badge-uncommitted" in newest and "working tree" in newest
+    assert "<del>wounded</del><ins>injured</ins>" in newest
+    assert len(text.split('<li class="revision ')) - 1 == 4
+    # a shallow clone: what its oldest commit changed is not known, and the page says so
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{history_repo}", str(clone)], check=True,
+                   capture_output=True)
+    build(clone / "translations", tmp_path / "clone.db")
+    text = await _history_page(tmp_path / "clone.db")
+    oldest = text.split('<li class="revision ')[-1]
+    assert "unknown-changes" in oldest and "changes not known" in oldest and "shallow clone" in oldest
+    assert "revision-diff" not in oldest
+
+
+async def test_history_is_linked_from_the_document_and_paragraph_pages(datasette):
+    page = await datasette.client.get(f"/-/versions/{DOC}")
+    header = page.text.split('<th scope="col" id="col-ru-rendering">')[1].split("</th>")[0]
+    assert f'href="/-/versions/{DOC}/history/ru-rendering"' in header and "(2 revisions)" in header
+    card = page.text.split('<li id="version-aprf-copy">')[1].split('<li id="version-')[0]
+    assert f'href="/-/versions/{DOC}/history/aprf-copy"' in card  # untranscribed versions have a history too
+    paragraph = await datasette.client.get(f"/-/versions/{DOC}/p/8")
+    assert f'href="/-/versions/{DOC}/history/ru-rendering">history of Russian rendering' in paragraph.text
+    overview = await datasette.client.get(f"/-/versions/{DOC}/history")
+    assert overview.status_code == 200
+    assert len(re.findall(rf'href="/-/versions/{DOC}/history/[a-z0-9-]+"', overview.text)) == 7
+
+
+async def test_history_of_a_shipped_version(datasette):
+    response = await datasette.client.get(f"/-/versions/{DOC}/history/ru-rendering")
+    assert response.status_code == 200
+    text = response.text
+    assert "<h1>History of Russian rendering (illustrative)</h1>" in text
+    assert text.count('<li class="revision ') >= 2
+    assert "created, 25 paragraphs" in text and "1 paragraph changed (1 modified)" in text
+    assert "<del>" in text
+
+
+async def test_provenance_graph_lists_every_derivation_of_the_shipped_corpus(datasette, shipped_db):
+    import sqlite3
+
+    with sqlite3.connect(shipped_db) as conn:
+        derivations = conn.execute(
+            "select version_id, source_version_id, relation from derivations where document_id = ?", [DOC]
+        ).fetchall()
+    assert len(derivations) == 5
+    text = (await datasette.client.get(f"/-/versions/{DOC}")).text
+    section = text.split('<section id="provenance"')[1].split("</section>")[0]
+    wide = section.split('class="pv-drawing pv-wide"')[1].split("</svg>")[0]
+    narrow = section.split('class="pv-drawing pv-narrow"')[1].split("</svg>")[0]
+    words = section.split('<ul class="pv-words">')[1]
+    for version_key, source_key, relation in derivations:
+        version, source = version_key.split("/")[1], source_key.split("/")[1]
+        arrow = f'data-source="{source}" data-target="{version}" data-relation="{relation}"'
+        assert wide.count(arrow) == 1 and narrow.count(arrow) == 1, arrow
+        assert f'data-derivation="{version} {relation} {source}"' in words
+    assert wide.count('class="pv-arrow ') == narrow.count('class="pv-arrow ') == len(derivations)
+    # every version is a box of both drawings; the one made from nothing recorded is said to be
+    assert len(re.findall(r'<g class="pv-node [^"]*" data-version=', wide)) == 7
+    assert len(re.findall(r'<g class="pv-node [^"]*" data-version=', narrow)) == 7
+    assert "No recorded source:" in words and "Independent English translation (illustrative)" in words
+    assert ("<title>English translation (Wilson Center Digital Archive): translation of APRF copy (Russian)</title>"
+            in wide)
+    # drawn by us: no script, no external resource
+    assert "<script" not in section and "http://" not in section.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # the narrow drawing replaces the wide one on a phone
+    assert re.search(r"<style>@media \(max-width: \d+px\) \{ \.pv-figure \.pv-wide \{ display: none; \}", text)
+
+
+async def test_provenance_labels_are_escaped(xss_datasette):
+    text = (await xss_datasette.client.get("/-/versions/xss-doc")).text
+    section = text.split('<section id="provenance"')[1].split("</section>")[0]
+    assert "<script>" not in section and "<img" not in section
+    assert 'data-source="en" data-target="en-two" data-relation="revision-of"' in section
+    assert "English &lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert "Second &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in section
+
+
+async def test_a_document_without_derivations_says_so(small_corpus, tmp_path):
+    build(small_corpus, tmp_path / "versions.db")
+    ds = Datasette([str(tmp_path / "versions.db")])
+    text = (await ds.client.get("/-/versions/doc-1")).text
+    assert "No version of this document is recorded as made from another." in text
+    assert "pv-drawing" not in text
+    history = await ds.client.get("/-/versions/doc-1/history/en")
+    assert history.status_code == 200
+    assert "badge-uncommitted" in history.text or "unversioned" in history.text  # outside git, or untracked in one

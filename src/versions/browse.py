@@ -28,7 +28,7 @@ import yaml
 
 from .anchors import Anchor, anchors_correspond, extract_anchors, gazetteer
 from .collate import STORED_NORMALIZATION
-from .diff import WordDiff, word_diff
+from .diff import INSERT, WordDiff, word_diff
 from .history import change_diff, stored_revision_text
 from .normalize import Normalization, romanization_table
 
@@ -943,6 +943,14 @@ class RevisionInfo:
         return rest or None
 
     @property
+    def created_diff(self) -> WordDiff | None:
+        """A first revision against nothing: its whole text inserted (None unless its text was read)."""
+        if not self.text:
+            return None
+        return WordDiff(ops=[(INSERT, self.text)], muted=[], similarity=0.0, inserted=self.word_count, deleted=0,
+                        replaced=0)
+
+    @property
     def day(self) -> str | None:
         return self.date[:10] if self.date else None
 
@@ -952,7 +960,9 @@ class RevisionInfo:
         if not self.date or len(self.date) < 16:
             return None
         offset = self.date[19:]
-        return self.date[11:16] + (f" {offset}" if offset and offset not in ("Z", "+00:00") else " UTC" if offset else "")
+        if offset in ("Z", "+00:00"):
+            return self.date[11:16] + " UTC"
+        return self.date[11:16] + (f" {offset}" if offset else "")
 
 
 def has_history(conn: sqlite3.Connection) -> bool:
@@ -977,25 +987,7 @@ def load_history(conn: sqlite3.Connection, document: DocumentInfo, version: str)
     if not has_history(conn):
         return []
     key = f"{document.id}/{version}"
-    revisions = [
-        RevisionInfo(
-            id=rid, n=n, status=status, commit=commit, date=date, author=author, subject=subject, message=message,
-            path=path, note=note, readable=bool(readable), paragraph_count=paragraph_count or 0,
-            word_count=word_count or 0, previous_id=previous, latest=bool(latest), compared=bool(compared),
-            summary=summary, changed=changed or 0,
-            counts={"modified": modified or 0, "inserted": inserted or 0, "deleted": deleted or 0, "moved": moved or 0},
-            words={"inserted": w_inserted or 0, "deleted": w_deleted or 0, "replaced": w_replaced or 0},
-        )
-        for (rid, n, status, commit, date, author, subject, message, path, note, readable, paragraph_count,
-             word_count, previous, latest, compared, summary, changed, modified, inserted, deleted, moved, w_inserted,
-             w_deleted, w_replaced) in conn.execute(
-            "select id, n, status, commit_hash, date, author, subject, message, path, note, readable, "
-            "paragraph_count, word_count, previous_revision_id, latest, compared, summary, changed_paragraphs, "
-            "modified_paragraphs, inserted_paragraphs, deleted_paragraphs, moved_paragraphs, words_inserted, "
-            "words_deleted, words_replaced from revisions where version_id = ? order by n desc",
-            [key],
-        )
-    ]
+    revisions = _revisions(conn, "version_id = ? order by n desc", [key])
     by_id = {revision.id: revision for revision in revisions}
     for revision_id, k, kind, old, new, ops, muted, similarity, inserted, deleted, replaced in conn.execute(
         "select revision_id, k, kind, old_paragraphs, new_paragraphs, ops, muted, similarity, inserted, deleted, "
@@ -1010,6 +1002,36 @@ def load_history(conn: sqlite3.Connection, document: DocumentInfo, version: str)
         revision.changes.append(RevisionChange(k, kind, tuple(json.loads(old)), tuple(json.loads(new)), diff))
     for revision in revisions:
         revision.changes.sort(key=lambda change: change.k)
-        if revision.first and revision.readable and revision.paragraph_count:
+        if revision.first and revision.compared and revision.readable and revision.paragraph_count:
             revision.text = stored_revision_text(conn, revision.id)
     return revisions
+
+
+def latest_revisions(conn: sqlite3.Connection, document_id: str) -> dict[str, RevisionInfo]:
+    """Version slug -> its newest revision (without its changes), for the versions of a document that have any."""
+    if not has_history(conn):
+        return {}
+    latest = _revisions(conn, "document_id = ? and latest order by rowid", [document_id])
+    return {revision.id.rpartition("@")[0].rpartition("/")[2]: revision for revision in latest}
+
+
+def _revisions(conn: sqlite3.Connection, where: str, params: list) -> list[RevisionInfo]:
+    return [
+        RevisionInfo(
+            id=rid, n=n, status=status, commit=commit, date=date, author=author, subject=subject, message=message,
+            path=path, note=note, readable=bool(readable), paragraph_count=paragraph_count or 0,
+            word_count=word_count or 0, previous_id=previous, latest=bool(latest), compared=bool(compared),
+            summary=summary, changed=changed or 0,
+            counts={"modified": modified or 0, "inserted": inserted or 0, "deleted": deleted or 0, "moved": moved or 0},
+            words={"inserted": w_inserted or 0, "deleted": w_deleted or 0, "replaced": w_replaced or 0},
+        )
+        for (rid, n, status, commit, date, author, subject, message, path, note, readable, paragraph_count,
+             word_count, previous, latest, compared, summary, changed, modified, inserted, deleted, moved, w_inserted,
+             w_deleted, w_replaced) in conn.execute(
+            "select id, n, status, commit_hash, date, author, subject, message, path, note, readable, "
+            "paragraph_count, word_count, previous_revision_id, latest, compared, summary, changed_paragraphs, "
+            "modified_paragraphs, inserted_paragraphs, deleted_paragraphs, moved_paragraphs, words_inserted, "
+            f"words_deleted, words_replaced from revisions where {where}",
+            params,
+        )
+    ]

@@ -7,9 +7,14 @@ Pages (all GET, all readable without JavaScript)::
     /-/versions/<doc>                    the alignment table: ?base= ?columns= ?muted=
     /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted=
     /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted=
+    /-/versions/<doc>/history            the versions of a document with their numbers of revisions
+    /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its diff
 
-Errors: an unknown document, group, or a version named by ``a``/``b``/``base`` is 404; a malformed parameter (empty,
-not a slug, not an integer, a ``columns`` list naming no column of the table, an unknown normalization) is 400.
+The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``).
+
+Errors: an unknown document, group, or a version named by ``a``/``b``/``base`` or in a history address is 404; a
+malformed parameter (empty, not a slug, not an integer, a ``columns`` list naming no column of the table, an unknown
+normalization) or a version in a history address that is not a slug is 400.
 
 Every value reaches HTML through Jinja with autoescape, or through markupsafe (``versions.diff.render_html``).
 """
@@ -29,6 +34,7 @@ from .. import browse
 from ..diff import DELETE, EQUAL, INSERT, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
+from .provenance import provenance_view, relation_class, relation_phrase
 
 PLUGIN = "versions"
 MAX_PARAM_LENGTH = 500
@@ -44,6 +50,8 @@ def register_routes():
         (r"^/-/versions/(?P<document>[^/]+)$", document_page),
         (r"^/-/versions/(?P<document>[^/]+)/compare$", compare_page),
         (r"^/-/versions/(?P<document>[^/]+)/p/(?P<n>[^/]+)$", paragraph_page),
+        (r"^/-/versions/(?P<document>[^/]+)/history$", document_history_page),
+        (r"^/-/versions/(?P<document>[^/]+)/history/(?P<version>[^/]+)$", history_page),
     ]
 
 
@@ -128,6 +136,7 @@ async def document_page(datasette, request):
     muted = _muted_param(request)
     columns = _base_first(_columns_param(request, document) or _default_columns(document, base), base)
     alignment = await database.execute_fn(lambda conn: browse.load_alignment(conn, document, base))
+    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
     path = f"/-/versions/{document.id}"
 
     def view_url(base=base, columns=columns, muted=muted):
@@ -148,6 +157,8 @@ async def document_page(datasette, request):
         "view_url": view_url,
         "row_href": lambda n: f"#g-{n}",
         "top_rows": sorted(alignment.rows, key=lambda row: (-row.variance, row.n))[:5],
+        "provenance": provenance_view(browse.provenance(document)),
+        "revisions": revisions,
         "database": database.name,
         **_common(datasette),
     }
@@ -211,6 +222,7 @@ async def paragraph_page(datasette, request):
     row = alignment.row(n)
     if row is None:
         raise NotFound(f"{document.id} has no paragraph {n}" + (f" (it has 1–{document.groups})" if document.groups else ""))
+    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
     canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{n}")
     url = datasette.absolute_url(request, canonical)
     context = {
@@ -225,10 +237,56 @@ async def paragraph_page(datasette, request):
         "previous": n - 1 if n > 1 else None,
         "next": n + 1 if n < document.groups else None,
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
+        "revisions": revisions,
         "database": database.name,
         **_common(datasette),
     }
     return await _html(datasette, request, "versions_paragraph.html", context)
+
+
+async def document_history_page(datasette, request):
+    database, document = await _document(datasette, request)
+    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    latest = await database.execute_fn(lambda conn: browse.latest_revisions(conn, document.id))
+    context = {
+        "document": document,
+        "revisions": revisions,
+        "latest": latest,
+        "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
+        "database": database.name,
+        **_common(datasette),
+    }
+    return await _html(datasette, request, "versions_document_history.html", context)
+
+
+async def history_page(datasette, request):
+    database, document = await _document(datasette, request)
+    slug = request.url_vars["version"]
+    if slug_problem(slug):
+        shown = slug if len(slug) <= 80 else slug[:80] + "…"
+        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
+    version = document.version(slug)
+    if version is None:
+        raise NotFound(f"{document.id} has no version {slug!r}")
+    history = await database.execute_fn(lambda conn: browse.load_history(conn, document, slug))
+    counts = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    committed = [revision for revision in history if revision.commit]
+    context = {
+        "document": document,
+        "version": version,
+        "history": history,
+        "revisions": counts,
+        "authors": sorted({revision.author for revision in history if revision.author}),
+        "first_date": committed[-1].day if committed else None,
+        "last_date": committed[0].day if committed else None,
+        "unknown": sum(not revision.compared for revision in history),
+        "data_url": _table_url(datasette, database.name, "revisions", version_id=version.key, _sort_desc="n"),
+        "changes_url": _table_url(datasette, database.name, "revision_diffs", version_id=version.key),
+        "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
+        "database": database.name,
+        **_common(datasette),
+    }
+    return await _html(datasette, request, "versions_history.html", context)
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -265,6 +323,10 @@ def _common(datasette) -> dict:
         "diff_html": render_html,
         "side_parts": side_parts,
         "web_url": browse.web_url,
+        "history_url": lambda document_id, version_id: datasette.urls.path(
+            f"/-/versions/{document_id}/history/{version_id}"),
+        "relation_class": relation_class,
+        "relation_phrase": relation_phrase,
         "EQUAL": EQUAL,
     }
 
@@ -273,6 +335,10 @@ def _url(datasette, path: str, **params) -> str:
     query = urlencode([(key, value) for key, value in params.items() if value not in (None, "")])
     url = datasette.urls.path(quote(path))
     return f"{url}?{query}" if query else str(url)
+
+
+def _table_url(datasette, database: str, table: str, **params) -> str:
+    return f"{datasette.urls.table(database, table)}?{urlencode(params)}"
 
 
 def _text_param(request, name: str, default: str | None = None) -> str | None:

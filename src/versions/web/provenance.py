@@ -7,9 +7,13 @@ wide (a desktop window)
     its lowest source (a layered, Sugiyama-style drawing: an edge spanning several layers passes through a point of
     each layer between, the order within a layer follows the mean position of the sources). Every arrow runs from a
     version to one made from it and is labelled with how it was made.
-narrow (a phone)
-    one version per line, sources first, each arrow a line in the left margin; how a version was made is written in
-    its own box ("translation of: ..."), so no label has to fit beside an arrow.
+narrow (a phone, or a window too small for the wide drawing at its own size)
+    one version per line, sources before what was made from them and unconnected versions last, each arrow a line in
+    the left margin; how a version was made is written in its own box ("translation of: ..."), so no label has to
+    fit beside an arrow.
+
+A media query built from the wide drawing's width (``ProvenanceView.breakpoint``) shows one or the other, so neither
+is ever shrunk to unreadable text.
 
 Geometry only: the template (``_versions_macros.html``, ``provenance``) turns these into SVG elements, so every label
 reaches the page through Jinja's autoescape. Text widths are estimated (no font metrics on the server): labels are
@@ -98,12 +102,9 @@ class Arrow:
     css: str  # relation_class
     path: str  # SVG path data
     label: str | None  # arrow label (wide drawing only)
+    title: str  # "<target label>: translation of <source label>"
     label_x: float = 0.0
     label_y: float = 0.0
-
-    @property
-    def title(self) -> str:
-        return f"{self.target} is a {relation_phrase(self.relation)} {self.source}"
 
 
 @dataclass(frozen=True)
@@ -137,19 +138,27 @@ def _classes(node: ProvenanceNode) -> str:
     return " ".join(classes)
 
 
-def _facts(node: ProvenanceNode) -> str:
+def _facts(node: ProvenanceNode) -> list[str]:
+    """Lines of small print under a version's label: kind and language, then what is special about it."""
     if not node.known:
-        return "not a version of this document"
-    facts = [node.kind.replace("-", " "), node.language]
-    if node.is_base:
-        facts.append("base")
-    if not node.transcribed:
-        facts.append("not transcribed")
-    return " · ".join(fact for fact in facts if fact)
+        return ["not a version of this document"]
+    first = " · ".join(fact for fact in (node.kind.replace("-", " "), node.language, "base" if node.is_base else "")
+                       if fact)
+    return [first, "not transcribed"] if not node.transcribed else [first]
+
+
+def _details(node: ProvenanceNode, width_px: float) -> tuple[str, ...]:
+    return tuple(line for fact in _facts(node) for line in _wrap(fact, width_px, SMALL_CHAR))
 
 
 def _title(node: ProvenanceNode) -> str:
-    return f"{node.label} ({_facts(node)})"
+    return f"{node.label} ({', '.join(_facts(node))})"
+
+
+def _arrow_title(edge: ProvenanceEdge, nodes: dict[str, ProvenanceNode]) -> str:
+    source, target = nodes.get(edge.source), nodes.get(edge.target)
+    return (f"{target.label if target else edge.target}: {relation_phrase(edge.relation)} "
+            f"{source.label if source else edge.source}")
 
 
 def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
@@ -166,7 +175,7 @@ def _spread(center: float, count: int, index: int, room: float) -> float:
     return center + (index - (count - 1) / 2) * step
 
 
-# The wide drawing ---------------------------------------------------------------------------------------------------------
+# The wide drawing ---------------------------------------------------------------------------------------------------
 
 
 def layers(graph: Provenance) -> list[list[str]]:
@@ -211,7 +220,7 @@ def wide_drawing(graph: Provenance) -> Drawing:
     rows = layers(graph)
     label_width = NODE_WIDTH - 2 * PAD
     lines = {slug: _wrap(node.label, label_width, CHAR, MAX_LABEL_LINES) for slug, node in nodes.items()}
-    details = {slug: _wrap(_facts(node), label_width, SMALL_CHAR, 2) for slug, node in nodes.items()}
+    details = {slug: _details(node, label_width) for slug, node in nodes.items()}
     height = 2 * PAD + max((len(lines[s]) * LINE + len(details[s]) * SMALL_LINE for s in nodes), default=0) + 2
 
     def width_of(slug: str) -> float:
@@ -262,7 +271,7 @@ def wide_drawing(graph: Provenance) -> Drawing:
         next_x = centre(first_step(edge)) if first_step(edge) != edge.target else x2
         label_x, label_y = (x1 + next_x) / 2, y1 + GAP_Y / 2 + 4
         arrows.append(Arrow(edge.source, edge.target, edge.relation, relation_class(edge.relation), " ".join(path),
-                            arrow_label(edge.relation), label_x, label_y))
+                            arrow_label(edge.relation), _arrow_title(edge, nodes), label_x, label_y))
     boxes = tuple(
         Box(slug, place[slug][0], place[slug][1], NODE_WIDTH, height, lines[slug], details[slug],
             _classes(nodes[slug]), _title(nodes[slug]))
@@ -273,27 +282,31 @@ def wide_drawing(graph: Provenance) -> Drawing:
                    tuple(sorted({arrow.css for arrow in arrows})))
 
 
-# The narrow drawing -------------------------------------------------------------------------------------------------------
+# The narrow drawing -------------------------------------------------------------------------------------------------
 
 
 def narrow_drawing(graph: Provenance) -> Drawing:
+    unconnected = {node.id for node in graph.unconnected}
     rows = [slug for row in layers(graph) for slug in row if not slug.startswith("~")]
+    rows = [slug for slug in rows if slug not in unconnected] + [slug for slug in rows if slug in unconnected]
     index = {slug: i for i, slug in enumerate(rows)}
     nodes = {node.id: node for node in graph.nodes}
-    # one lane of the left margin per source, shared by its arrows; lanes reused once a source's arrows have ended
-    lanes: dict[str, int] = {}
-    lane_ends: list[float] = []
+    # one lane of the left margin per source, shared by its arrows: the shortest spans nearest the boxes, so that an
+    # arrow leaving or reaching a box crosses as few lanes as possible; a lane is reused where spans do not overlap
     spans = sorted(
-        (index[source] + 0.6, max(index[e.target] for e in graph.edges if e.source == source) + 0.3, source)
+        (max(index[e.target] for e in graph.edges if e.source == source) - index[source], index[source] + 0.6,
+         max(index[e.target] for e in graph.edges if e.source == source) + 0.3, source)
         for source in {edge.source for edge in graph.edges}
     )
-    for start, end, source in spans:
-        lane = next((i for i, last in enumerate(lane_ends) if last < start), len(lane_ends))
-        if lane == len(lane_ends):
-            lane_ends.append(end)
-        lane_ends[lane] = end
+    lanes: dict[str, int] = {}
+    taken: list[list[tuple[float, float]]] = []
+    for _, start, end, source in spans:
+        lane = next((i for i, used in enumerate(taken) if all(end < a or start > b for a, b in used)), len(taken))
+        if lane == len(taken):
+            taken.append([])
+        taken[lane].append((start, end))
         lanes[source] = lane
-    gutter = MARGIN + 4 + LANE * len(lane_ends) if lane_ends else MARGIN
+    gutter = MARGIN + 4 + LANE * len(taken) if taken else MARGIN
     box_width = NARROW_WIDTH - gutter - MARGIN
     text_width = box_width - 2 * PAD
     boxes, y = [], float(MARGIN)
@@ -305,7 +318,7 @@ def narrow_drawing(graph: Provenance) -> Drawing:
             if edge.target == slug:
                 source = nodes.get(edge.source)
                 made.setdefault(edge.relation, []).append(source.label if source else edge.source)
-        details = _wrap(_facts(node), text_width, SMALL_CHAR)
+        details = _details(node, text_width)
         for relation, labels in made.items():
             details += _wrap(f"{relation_phrase(relation)}: {'; '.join(labels)}", text_width, SMALL_CHAR)
         height = 2 * PAD + len(lines) * LINE + len(details) * SMALL_LINE + 2
@@ -315,12 +328,13 @@ def narrow_drawing(graph: Provenance) -> Drawing:
     arrows = []
     for edge in graph.edges:
         source, target = place[edge.source], place[edge.target]
-        arriving = [e for e in graph.edges if e.target == edge.target]
+        arriving = sorted((e for e in graph.edges if e.target == edge.target), key=lambda e: lanes[e.source])
         lane_x = gutter - 4 - LANE * lanes[edge.source] - LANE / 2
         y1 = source.y + source.height - 10
         y2 = target.y + 12 + min(arriving.index(edge) * 6, target.height / 2 - 12)
         path = f"M {gutter:.1f} {y1:.1f} H {lane_x:.1f} V {y2:.1f} H {gutter - 1:.1f}"
-        arrows.append(Arrow(edge.source, edge.target, edge.relation, relation_class(edge.relation), path, None))
+        arrows.append(Arrow(edge.source, edge.target, edge.relation, relation_class(edge.relation), path, None,
+                            _arrow_title(edge, nodes)))
     return Drawing("narrow", NARROW_WIDTH, int(y - NARROW_GAP + MARGIN + 0.5), tuple(boxes), tuple(arrows),
                    tuple(sorted({arrow.css for arrow in arrows})))
 
