@@ -82,7 +82,7 @@ def test_get_document_of_an_unknown_id_is_none(conn):
 
 
 def test_archival_reference_is_composed_from_its_parts_without_a_citation():
-    ref = browse.ArchivalRef("d/aprf", "APRF", fond="45", opis="1", delo="340", listy="86-88")
+    ref = browse.ArchivalRef("APRF", fond="45", opis="1", delo="340", listy="86-88")
     assert ref.reference == "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88"
 
 

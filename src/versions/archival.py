@@ -25,6 +25,15 @@ class ArchivalRef:
     listy: str | None = None
     citation: str = ""
 
+    @property
+    def reference(self) -> str:
+        """The reference as cited, or composed from its parts."""
+        if self.citation:
+            return self.citation
+        parts = (("Fond", self.fond), ("Opis", self.opis), ("Delo", self.delo), ("Papka", self.papka),
+                 ("Listy", self.listy))
+        return ", ".join([self.archive, *(f"{label} {value}" for label, value in parts if value)])
+
 
 # Cited spellings of an archive mapped to the name the corpus uses.
 ARCHIVE_ALIASES = {

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .archival import ArchivalRef
 from .anchors import Anchor, anchors_correspond, extract_anchors, gazetteer
 from .collate import STORED_NORMALIZATION
 from .diff import INSERT, WordDiff, word_diff
@@ -122,27 +123,6 @@ def web_url(value: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class ArchivalRef:
-    id: str
-    archive: str
-    fond: str | None = None
-    opis: str | None = None
-    delo: str | None = None
-    papka: str | None = None
-    listy: str | None = None
-    citation: str | None = None
-
-    @property
-    def reference(self) -> str:
-        """The reference as cited, or composed from its parts."""
-        if self.citation:
-            return self.citation
-        parts = (("Fond", self.fond), ("Opis", self.opis), ("Delo", self.delo), ("Papka", self.papka),
-                 ("Listy", self.listy))
-        return ", ".join([self.archive, *(f"{label} {value}" for label, value in parts if value)])
-
-
-@dataclass(frozen=True)
 class VersionInfo:
     key: str  # <document>/<version>, the id in the database
     id: str  # the version's slug
@@ -214,7 +194,7 @@ def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | N
     if row is None:
         return None
     refs = {
-        ref_id: ArchivalRef(ref_id, *rest)
+        ref_id: ArchivalRef(*rest)
         for ref_id, *rest in conn.execute(
             "select id, archive, fond, opis, delo, papka, listy, citation from archival_refs "
             "where document_id = ? order by rowid",
