@@ -280,3 +280,98 @@ def test_compare_finds_splits_merges_and_moves():
 def test_find_revision_needs_revisions():
     with pytest.raises(HistoryError, match="has no revisions"):
         find_revision([], 1, "doc/v")
+
+
+# --- git asked once per corpus, not once per version file -------------------------------------------------------------
+
+
+@pytest.fixture
+def count_git(monkeypatch):
+    """The git processes started (``subprocess.run`` and ``Popen``), as a list of their commands."""
+    import versions.history as history_module
+
+    started = []
+    real_popen = subprocess.Popen
+
+    class CountingPopen(real_popen):
+        def __init__(self, args, *rest, **options):
+            started.append(list(args))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(history_module.subprocess, "Popen", CountingPopen)
+    return started
+
+
+def test_outside_git_no_process_is_started(small_corpus, count_git):
+    from versions.corpus import load_corpus
+    from versions.history import version_histories
+
+    corpus = load_corpus(small_corpus)
+    histories = [h for document in corpus.documents for h in version_histories(document)]
+    assert histories and all(h.revisions[0].status == "unversioned" for h in histories)
+    assert count_git == []
+
+
+def test_one_log_per_corpus_and_repository_state(repo, count_git):
+    write_files(repo, {f"translations/doc-{n}/en.md": TEXT_1 for n in range(2, 7)} |
+                {f"translations/doc-{n}/document.yaml": DOCUMENT_YAML for n in range(2, 7)})
+    commit(repo, "More documents", {"translations/doc-3/en.md": TEXT_2}, "2024-01-04T09:00:00+00:00")
+    paths = sorted((repo / "translations").glob("*/*.md"))
+    first = [version_history(path) for path in paths]
+    logs = [c for c in count_git if "log" in c]
+    assert len(paths) == 7 and len(logs) <= 2  # the corpus log, and one look for where added files came from
+    assert len([c for c in count_git if "cat-file" in c]) == 1
+    started = len(count_git)
+    again = [version_history(path) for path in paths]
+    assert len(count_git) == started  # same HEAD: nothing asked again
+    assert [[r.commit for r in h.revisions] for h in again] == [[r.commit for r in h.revisions] for h in first]
+    # a new commit is noticed
+    commit(repo, "Again", {"translations/doc-1/en.md": TEXT_1}, "2024-01-05T09:00:00+00:00")
+    assert len(version_history(repo / "translations/doc-1/en.md").revisions) == 4
+    # and so is a file added to the index only
+    write_files(repo, {"translations/doc-1/fr.md": TEXT_1})
+    assert version_history(repo / "translations/doc-1/fr.md").revisions[0].status == "untracked"
+    git(repo, "add", "translations/doc-1/fr.md")
+    staged = version_history(repo / "translations/doc-1/fr.md").revisions
+    assert [(r.status, r.note) for r in staged] == [("uncommitted", "added to git but not yet committed")]
+
+
+def test_a_rename_from_outside_the_corpus_is_followed(repo):
+    write_files(repo, {"drafts/en.md": TEXT_1})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Draft", date="2024-01-04T09:00:00+00:00")
+    commit(repo, "Draft edited", {"drafts/en.md": TEXT_2}, "2024-01-05T09:00:00+00:00")
+    git(repo, "mv", "drafts/en.md", "translations/doc-1/draft.md")
+    git(repo, "commit", "-q", "-m", "Into the corpus", date="2024-01-06T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/draft.md")
+    assert [r.subject for r in history.revisions] == ["Draft", "Draft edited", "Into the corpus"]
+    assert history.revisions[-1].note == "renamed from drafts/en.md"
+    assert history.revisions[0].path == "drafts/en.md" and history.revisions[0].body == TEXT_1.removeprefix(FRONT)
+
+
+def test_history_with_merges_is_what_git_log_follow_gives(repo):
+    git(repo, "checkout", "-q", "-b", "side")
+    commit(repo, "Side edit", {"translations/doc-1/en.md": TEXT_1}, "2024-01-04T09:00:00+00:00")
+    git(repo, "checkout", "-q", "-")
+    commit(repo, "Main edit", {"translations/doc-1/aprf-copy.md": VERSION_COPY + "\nMore.\n"},
+           "2024-01-05T09:00:00+00:00")
+    git(repo, "merge", "-q", "--no-edit", "side", date="2024-01-06T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    expected = git(repo, "log", "--follow", "--format=%H", "--", "translations/doc-1/en.md").split()
+    assert [r.commit for r in history.revisions] == expected[::-1]
+    assert history.revisions[-1].subject == "Side edit" and history.revisions[-1].body == TEXT_1.removeprefix(FRONT)
+
+
+def _commits_in_worker(path):
+    return [r.commit for r in version_history(path).revisions]
+
+
+def test_histories_in_forked_workers_match(repo):
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    paths = [repo / "translations/doc-1/en.md", repo / "translations/doc-1/aprf-copy.md"]
+    here = [_commits_in_worker(path) for path in paths]  # the caches and cat-file process now exist here
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert list(pool.map(_commits_in_worker, paths * 3)) == here * 3
+    assert [_commits_in_worker(path) for path in paths] == here  # this process's reader still works

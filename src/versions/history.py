@@ -2,7 +2,10 @@
 
 Where the revisions come from
     ``git log --follow`` of the version file, oldest first: commit, author date, author, message, and the file's
-    content at that commit (read in one ``git cat-file --batch``), parsed with the corpus's own front-matter rules.
+    content at that commit, parsed with the corpus's own front-matter rules. Git is not asked once per file: the log
+    of the corpus folder is read once per repository state (renames and copies found as ``--follow`` finds them) and
+    contents come from one long-lived ``git cat-file --batch``; a file whose history has merges or comes from outside
+    the corpus folder gets its own ``git log --follow``. Outside a repository no git process is started.
     When the file in the working tree differs from its last commit, its state is one more revision marked
     ``uncommitted``. A file git does not track, a corpus outside any repository, or no ``git`` at all: one revision
     (``untracked`` / ``unversioned``) with a ``note`` saying why. Nothing here raises for a repository in a strange
@@ -38,12 +41,15 @@ Ids: a revision is ``<document>/<version>@<n>`` with n counting from 1, oldest f
 
 from __future__ import annotations
 
+import atexit
+import bisect
 import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -553,24 +559,30 @@ class _State:
 def _states(path: Path, encoding: str | None, history: VersionHistory | None) -> list[_State]:
     """The states of the file, oldest first; never raises for git trouble (it becomes a note)."""
     working = _read_bytes(path)
-    top = _toplevel(path.parent) if path.parent.is_dir() else None
-    if top is None:
+    repository = _repository(path.parent) if path.parent.is_dir() else None
+    if repository is None:
         note = "not in a git repository: the file as it is now is the only revision"
         if _which("git") is None:
             note = "git is not installed: the file as it is now is the only revision"
         return [_State(UNVERSIONED, str(path), working, notes=[note])]
+    top = repository.top
     if history is not None:
         history.repository = top
-    relative = path.resolve().relative_to(top).as_posix()
+    resolved = path.resolve()
+    relative = resolved.relative_to(top).as_posix()
     try:
         shallow = _shallow_commits(top)
         if history is not None:
             history.shallow = bool(shallow)
-        states = _committed_states(top, relative, shallow)
+        log = _corpus_log(repository, _scope(resolved, top))
+        states = _states_from_log(log, relative)
+        if states is None:  # a merge, or a rename from outside what the log read: ask git about this one file
+            states = _followed_states(top, relative)
+        states = _finish_committed(top, states, shallow)
     except _GitFailed as failure:
         return [_State(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
     if not states:
-        tracked = _is_in_index(top, relative)
+        tracked = _is_in_index(repository, log.scope, relative)
         note = "added to git but not yet committed" if tracked else "not tracked by git"
         return [_State(UNCOMMITTED if tracked else UNTRACKED, relative, working, notes=[note])]
     if working is None:
@@ -580,7 +592,17 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
     return states
 
 
-def _committed_states(top: Path, relative: str, shallow: set[str]) -> list[_State]:
+def _scope(resolved: Path, top: Path) -> str:
+    """The folder whose log is read for a version file: its corpus (the folder above its document's folder), or the
+    whole repository when that is above it; as a pathspec relative to the repository, "" for all of it."""
+    corpus = resolved.parent.parent
+    if corpus == top or top not in corpus.parents:
+        return ""
+    return corpus.relative_to(top).as_posix() + "/"
+
+
+def _followed_states(top: Path, relative: str) -> list[_State]:
+    """The committed states of one file, newest first, from its own ``git log --follow`` (contents not read)."""
     output = _git(top, "log", "--follow", "-z", "--name-status", f"--format={_LOG_FORMAT}", "--", relative)
     states: list[_State] = []
     current = relative
@@ -609,6 +631,42 @@ def _committed_states(top: Path, relative: str, shallow: set[str]) -> list[_Stat
             if names[0] == "D":
                 state.notes.append("deleted in this commit")
         states.append(state)
+    return states
+
+
+def _states_from_log(log: "_CorpusLog", relative: str) -> list[_State] | None:
+    """The committed states of one file, newest first, as ``git log --follow`` gives them, from the log of its corpus
+    read once; None when that log cannot say (history that is not linear, or that goes on outside the corpus)."""
+    if not log.linear:
+        return None
+    states: list[_State] = []
+    current, position = relative, -1  # only commits older than ``position`` (later in the log) are left
+    while True:
+        if not current.startswith(log.scope):
+            return None
+        touching = log.paths.get(current, ())
+        found = bisect.bisect_right(touching, (position, "\U0010ffff"))
+        if found == len(touching):
+            return states
+        position, status = touching[found]
+        commit, date, author, message = log.commits[position]
+        state = _State(COMMITTED, current, None, commit, date, author, message)
+        if status == "A":  # where --follow looks for a rename or a copy the file was made from
+            source = log.sources.get((position, current))
+            if source and source[0] == "C":
+                state.notes.append(f"created as a copy of {source[1]}")
+                states.append(state)
+                return states
+            if source and source[0] == "R":
+                state.notes.append(f"renamed from {source[1]}")
+                current = source[1]
+        elif status == "D":
+            state.notes.append("deleted in this commit")
+        states.append(state)
+
+
+def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> list[_State]:
+    """Newest-first states -> oldest first, with their contents and the shallow-clone note."""
     states.reverse()
     _read_contents(top, states)
     if states and states[0].commit in shallow:
@@ -623,18 +681,10 @@ def _committed_states(top: Path, relative: str, shallow: set[str]) -> list[_Stat
 def _read_contents(top: Path, states: list[_State]) -> None:
     if not states:
         return
-    request = "".join(f"{s.commit}:{s.path}\n" for s in states).encode()
-    output = _git_bytes(top, "cat-file", "--batch", input=request)
-    position = 0
+    reader = _cat_file(top)
     for state in states:
-        end = output.index(b"\n", position)
-        header = output[position:end].split(b" ")
-        position = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            state.data = output[position : position + size]
-            position += size + 1
-        else:
+        state.data = reader.blob(f"{state.commit}:{state.path}")
+        if state.data is None:
             state.notes.append(f"{state.path} is not in commit {state.commit[:10]}")
 
 
@@ -757,19 +807,254 @@ def _git(cwd: Path, *args: str) -> str:
     return _git_bytes(cwd, *args).decode("utf-8", "replace")
 
 
-def _toplevel(folder: Path) -> Path | None:
+# What is asked of git is asked once per process and repository state, not once per version file: where the
+# repository is (found by looking for ``.git`` upwards, so outside git no process is started at all), the log of the
+# corpus folder with the files each commit touched (one ``git log``, kept while HEAD, the refs and the shallow list
+# stay the same), and file contents at a commit (one long-lived ``git cat-file --batch``). Worker processes of a build
+# each keep their own; the caches know the process they were made in.
+
+
+@dataclass(frozen=True)
+class _Repository:
+    top: Path
+    git_dir: Path
+    common_dir: Path
+    shallow_file: Path
+
+
+@dataclass
+class _CorpusLog:
+    key: tuple
+    scope: str  # pathspec prefix relative to the repository ("" for all of it), ending in "/"
+    commits: list[tuple[str, str, str, str]]  # (hash, author date, author, message), newest first
+    paths: dict[str, list[tuple[int, str]]]  # path -> [(index in commits, status A/M/D/T)], newest first
+    sources: dict[tuple[int, str], tuple[str, str]]  # (commit, added path) -> ("R" or "C", the path it came from)
+    linear: bool  # no merge commit: what touched a file is just the commits that list it
+
+
+_REPOSITORIES: dict[str, tuple[object, _Repository]] = {}
+_LOGS: dict[tuple[str, str], _CorpusLog] = {}
+_INDEXES: dict[tuple[str, str], tuple[object, frozenset[str]]] = {}
+_CAT_FILES: dict[str, "_CatFile"] = {}
+_LOCK = threading.RLock()
+_LOG_FORMAT_PARENTS = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%B%x1f"
+
+
+def _stamp(path: Path):
     try:
-        top = _git(folder, "rev-parse", "--show-toplevel").strip()
-    except _GitFailed:
+        stat = os.stat(path)
+    except OSError:
         return None
-    return Path(top).resolve() if top else None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _git_marker(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` holding a ``.git``, as git's discovery looks for it; None: git
+    would not find a repository either (``GIT_DIR`` is not passed on to git here)."""
+    current = Path(os.path.realpath(folder))
+    while True:
+        if os.path.lexists(current / ".git"):
+            return current
+        if current.parent == current:
+            return None
+        current = current.parent
+
+
+def _repository(folder: Path) -> _Repository | None:
+    marker = _git_marker(folder)
+    if marker is None:
+        return None
+    stamp = _stamp(marker / ".git")
+    stamp = stamp[:2] if stamp else None
+    with _LOCK:
+        cached = _REPOSITORIES.get(str(marker))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        lines = _git(folder, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir",
+                     "--git-path", "shallow").splitlines()
+    except _GitFailed:
+        return None  # not cached: git may be installed or the repository repaired later
+    if len(lines) < 4 or not lines[0]:
+        return None
+    here = Path(folder).resolve()
+    git_dir = Path(lines[1])
+    repository = _Repository(
+        top=Path(lines[0]).resolve(),
+        git_dir=git_dir,
+        common_dir=(here / lines[2]).resolve(),
+        shallow_file=(here / lines[3]).resolve(),
+    )
+    with _LOCK:
+        _REPOSITORIES[str(marker)] = (stamp, repository)
+    return repository
+
+
+def _toplevel(folder: Path) -> Path | None:
+    repository = _repository(folder)
+    return repository.top if repository else None
+
+
+def _head_key(repository: _Repository) -> tuple:
+    """What the history of HEAD depends on, read from files (no process): HEAD, the ref it names, the packed refs,
+    the shallow list, replacements and grafts. A ref update replaces its file, so its inode changes."""
+    try:
+        head = (repository.git_dir / "HEAD").read_text("utf-8", "replace").strip()
+    except OSError:
+        head = None
+    common = repository.common_dir
+    parts = [head, _stamp(common / "packed-refs"), _stamp(repository.shallow_file), _stamp(common / "refs/replace"),
+             _stamp(common / "info/grafts"), _stamp(common / "reftable/tables.list")]
+    if head and head.startswith("ref:"):
+        ref = head[4:].strip()
+        parts += [_stamp(common / ref), _stamp(repository.git_dir / ref)]
+    return tuple(parts)
+
+
+def _corpus_log(repository: _Repository, scope: str) -> _CorpusLog:
+    """Every commit touching the corpus folder with the files it touched, read once per repository state."""
+    key = _head_key(repository)
+    with _LOCK:
+        cached = _LOGS.get((str(repository.top), scope))
+    if cached is not None and cached.key == key:
+        return cached
+    log = _read_corpus_log(repository.top, scope, key)
+    with _LOCK:
+        _LOGS[(str(repository.top), scope)] = log
+    return log
+
+
+def _tokens(text: str) -> list[str]:
+    return [token.lstrip("\n") for token in text.strip("\0\n").split("\0") if token.lstrip("\n")]
+
+
+def _read_corpus_log(top: Path, scope: str, key: tuple) -> _CorpusLog:
+    output = _git(top, "log", "--no-renames", "-z", "--name-status", f"--format={_LOG_FORMAT_PARENTS}", "--",
+                  scope or ".")
+    log = _CorpusLog(key, scope, [], {}, {}, True)
+    added: list[int] = []
+    for record in output.split(_RECORD)[1:]:
+        parts = record.split(_FIELD, 5)
+        if len(parts) < 6:
+            continue
+        commit, parents, date, author, message = parts[:5]
+        index = len(log.commits)
+        log.commits.append((commit, date, author, message.rstrip("\n")))
+        if len(parents.split()) > 1:
+            log.linear = False
+        tokens = _tokens(parts[5])
+        has_added = False
+        position = 0
+        while position + 1 < len(tokens):
+            status = tokens[position][:1]
+            width = 3 if status in ("R", "C") else 2
+            path = tokens[position + width - 1]
+            log.paths.setdefault(path, []).append((index, status))
+            has_added = has_added or status == "A"
+            position += width
+        if has_added:
+            added.append(index)
+    if added and log.linear:
+        _find_sources(top, log, added)
+    return log
+
+
+def _find_sources(top: Path, log: _CorpusLog, added: list[int]) -> None:
+    """Where the files added by these commits came from, as ``git log --follow`` looks for it: a rename or a copy of
+    any file of the parent commit, inside the corpus or not (one ``git log --no-walk`` over those commits)."""
+    commits = "".join(log.commits[index][0] + "\n" for index in added)
+    output = _git_bytes(top, "log", "--no-walk=unsorted", "--stdin", "-M", "-C", "-C", "-z", "--name-status",
+                        "--format=%x1e%H%x1f", input=commits.encode()).decode("utf-8", "replace")
+    indexes = {log.commits[index][0]: index for index in added}
+    for record in output.split(_RECORD)[1:]:
+        commit, _, rest = record.partition(_FIELD)
+        index = indexes.get(commit.strip())
+        if index is None:
+            continue
+        tokens = _tokens(rest)
+        position = 0
+        while position + 1 < len(tokens):
+            status = tokens[position][:1]
+            if status in ("R", "C") and position + 2 < len(tokens):
+                source, path = tokens[position + 1], tokens[position + 2]
+                if path.startswith(log.scope):
+                    log.sources[(index, path)] = (status, source)
+                position += 3
+            else:
+                position += 2
+
+
+class _CatFile:
+    """One ``git cat-file --batch`` kept running: a file's content at a commit costs a line written and read."""
+
+    def __init__(self, top: Path, key: tuple):
+        self.key, self.pid = key, os.getpid()
+        command = ["git", "-c", "core.quotepath=off", "-C", str(top), "cat-file", "--batch"]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, env=_git_env())
+        except OSError as error:
+            raise _GitFailed(str(error)) from None
+
+    def blob(self, spec: str) -> bytes | None:
+        if "\n" in spec:
+            return None
+        try:
+            self.process.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+            self.process.stdin.flush()
+            header = self.process.stdout.readline()
+            parts = header.split()
+            if len(parts) != 3 or not parts[2].isdigit():
+                if not header:
+                    raise _GitFailed("git cat-file stopped")
+                return None  # missing or ambiguous
+            size = int(parts[2])
+            data = self.process.stdout.read(size + 1)
+        except (OSError, ValueError) as error:
+            raise _GitFailed(f"git cat-file: {error}") from None
+        if len(data) != size + 1:
+            raise _GitFailed("git cat-file stopped")
+        return data[:size] if parts[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.pid != os.getpid():
+            return  # made in the process this one was forked from: its to close
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+
+
+def _cat_file(top: Path) -> "_CatFile":
+    repository = _repository(top)
+    key = _head_key(repository) if repository else ()
+    with _LOCK:
+        reader = _CAT_FILES.get(str(top))
+        if reader is not None and (reader.pid != os.getpid() or reader.key != key or reader.process.poll() is not None):
+            if reader.pid == os.getpid():
+                reader.close()
+            reader = None
+        if reader is None:
+            reader = _CAT_FILES[str(top)] = _CatFile(top, key)
+        return reader
+
+
+@atexit.register
+def _close_cat_files() -> None:
+    with _LOCK:
+        for reader in _CAT_FILES.values():
+            reader.close()
+        _CAT_FILES.clear()
 
 
 def _shallow_commits(top: Path) -> set[str]:
-    path = Path(_git(top, "rev-parse", "--git-path", "shallow").strip())
-    path = path if path.is_absolute() else top / path
+    repository = _repository(top)
+    if repository is None:
+        raise _GitFailed(f"{top} is not in a git repository")
     try:
-        return set(path.read_text().split())
+        return set(repository.shallow_file.read_text().split())
     except OSError:
         return set()
 
@@ -782,11 +1067,20 @@ def _shallow_digest(top: Path) -> str:
     return hashlib.sha256(" ".join(commits).encode()).hexdigest()[:16] if commits else "no"
 
 
-def _is_in_index(top: Path, relative: str) -> bool:
-    try:
-        return bool(_git(top, "ls-files", "--cached", "--", relative).strip())
-    except _GitFailed:
-        return False
+def _is_in_index(repository: _Repository, scope: str, relative: str) -> bool:
+    """Whether git's index lists the file (one ``git ls-files`` of the corpus folder per state of the index)."""
+    key = (_stamp(repository.git_dir / "index"), _head_key(repository))
+    with _LOCK:
+        cached = _INDEXES.get((str(repository.top), scope))
+    if cached is None or cached[0] != key:
+        try:
+            output = _git(repository.top, "ls-files", "--cached", "-z", "--", scope or ".")
+        except _GitFailed:
+            return False
+        cached = (key, frozenset(name for name in output.split("\0") if name))
+        with _LOCK:
+            _INDEXES[(str(repository.top), scope)] = cached
+    return relative in cached[1]
 
 
 def version_histories(document, encoding: str | None = None) -> list[VersionHistory]:
