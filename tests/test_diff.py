@@ -344,3 +344,10 @@ def test_side_by_side_keeps_columns_aligned():
 def _display_column(line: str, separator: str) -> int:
     prefix = line[: line.index(separator)]
     return sum(2 if "\u4e00" <= char <= "\u9fff" else 1 for char in prefix)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Б,.-'’1:2中 \u0301\n")), max_size=60))
+def test_count_words_counts_the_word_tokens(text):
+    from versions.diff import count_words, is_word, tokenize
+
+    assert count_words(text) == sum(map(is_word, tokenize(text)))

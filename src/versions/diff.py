@@ -63,6 +63,7 @@ _WORD_PART = rf"(?:[^\W{_CJK}][{_COMBINING_MARKS}]*)+"
 _WORD_JOINER = r"(?:['’\-‐‑]|(?<=\d)[.,:/](?=\d))"
 _TOKEN = re.compile(rf"[{_CJK}]|{_WORD_PART}(?:{_WORD_JOINER}{_WORD_PART})*|\W+")
 _WORD_START = re.compile(r"\w")
+_WORD = re.compile(rf"[{_CJK}]|{_WORD_PART}(?:{_WORD_JOINER}{_WORD_PART})*")  # the word tokens of _TOKEN
 
 # Token codes and their fillers. Private-use code points have no character class: the semantic cleanup's boundary
 # scoring (made for real characters) finds every position alike and keeps edits where the diff put them, on token
@@ -176,6 +177,11 @@ def tokenize(text: str) -> list[str]:
 
 def is_word(token: str) -> bool:
     return bool(_WORD_START.match(token))
+
+
+def count_words(text: str) -> int:
+    """How many of ``tokenize(text)`` are words, in one pass."""
+    return len(_WORD.findall(text))
 
 
 def diff_main(a: str, b: str, engine: str | None = None) -> list[tuple[int, str]]:

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .align import align
-from .diff import DELETE, EQUAL, INSERT, WordDiff, diff_sequences, is_word, tokenize, word_diff
+from .diff import DELETE, EQUAL, INSERT, WordDiff, count_words, diff_sequences, word_diff
 from .errors import CorpusError
 from .ids import slug_problem
 from .segment import Paragraph, split_body
@@ -485,7 +485,7 @@ def _one_sided(a: str, b: str) -> WordDiff:
     """What ``word_diff`` gives when one side is empty, without the diff machinery (a first revision is all
     insertions: thousands of paragraphs)."""
     text, op = (b, INSERT) if b else (a, DELETE)
-    words = sum(map(is_word, tokenize(text)))
+    words = count_words(text)
     return WordDiff(
         ops=[(op, text)] if text else [],
         muted=[],
