@@ -394,3 +394,57 @@ def test_bad_corrections_are_reported():
         align_versions("a", {"a": ["x"], "b": ["x"]}, {}, [Correction.from_refs("pin", "a/1", "b/5")])
     with pytest.raises(ValueError, match="unknown version"):
         align_versions("a", {"a": ["x"], "b": ["x"]}, {}, [Correction.from_refs("pin", "a/1", "c/1")])
+
+
+# --- the fast search finds what the plain search finds -------------------------------------------------------------
+
+
+def plain_align(monkeypatch, *args):
+    """align() through the plain search: no merge is skipped by its bound and nothing is kept between searches."""
+    import versions.align as module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module._Constraints, "active", lambda self: True)  # every cell by the general recurrence
+        return module.align(*args)
+
+
+def test_fast_search_gives_the_beads_of_the_plain_search_on_the_gold(monkeypatch):
+    for folder in CASES:
+        case = load_case(folder)
+        args = (case["a_segments"], case["b_segments"], case["lang_a"], case["lang_b"])
+        fast, plain = align(*args), plain_align(monkeypatch, *args)
+        assert [(bead.a, bead.b, bead.method, bead.moved) for bead in fast] == [
+            (bead.a, bead.b, bead.method, bead.moved) for bead in plain
+        ], folder.name
+        assert [bead.score for bead in fast] == pytest.approx([bead.score for bead in plain], abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(segments_of(WORDS), segments_of(WORDS), st.booleans())
+def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, across):
+    import versions.align as module
+
+    lang_b = "ru" if across else "en"
+    fast = align(a, b, "en", lang_b)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module._Constraints, "active", lambda self: True)
+        plain = module.align(a, b, "en", lang_b)
+    assert [(bead.a, bead.b) for bead in fast] == [(bead.a, bead.b) for bead in plain]
+
+
+def test_merge_bounds_are_upper_bounds():
+    import versions.align as module
+
+    case = load_case(DATA / "same-split-en")
+    for lang_a, lang_b, a, b in (
+        ("en", "en", case["a_segments"], case["b_segments"]),
+        *[(c["lang_a"], c["lang_b"], c["a_segments"], c["b_segments"])
+          for c in [load_case(DATA / "cross-roshchin-free")]],
+    ):
+        scorer = module._scorer(a, b, lang_a, lang_b, lang_a == lang_b)
+        for i0 in range(len(a)):
+            for j0 in range(len(b)):
+                for da, db in module.SHAPES[1:6]:
+                    i1, j1 = i0 + da, j0 + db
+                    if i1 <= len(a) and j1 <= len(b):
+                        assert scorer.gain(i0, i1, j0, j1) <= scorer.gain_bound(i0, i1, j0, j1) + 1e-9

@@ -191,3 +191,30 @@ def test_the_packaged_gazetteer_loads_and_an_edited_one_is_honoured():
     assert gazetteer().canonical["gaeseong"] == "kaesong"
     custom = build_gazetteer({"vladivostok": ["Vladivostok", "Владивосток", "海参崴"]})
     assert [name for _, _, name in custom.find("во Владивостоке и 海参崴")] == ["vladivostok", "vladivostok"]
+
+
+def test_number_words_guard_finds_what_the_bare_alternation_finds():
+    import re
+
+    from versions import anchors
+
+    texts = [
+        "Twenty-five planes, THIRTY ONE bombs, one, two and three hundred; thirteen, then the thirty-first.",
+        "Двадцать пять самолётов, тридцать одна бомба, одиннадцатого числа, пятью, сорока, девяноста.",
+        "Other words: often, otherwise, tenth, sixteenths, seventy-seven, nineteen-twenty, oneself.",
+    ]
+    for language, (guarded, _) in anchors._NUMBER_WORDS.items():
+        # the same alternation without the lookahead on first letters
+        bare = re.compile("(?<![\\w-])" + guarded.pattern[guarded.pattern.index(")(?:(") + 1 :], re.IGNORECASE)
+        assert bare.pattern != guarded.pattern
+        for text in texts:
+            assert [(m.span(), m.lastindex) for m in guarded.finditer(text)] == [
+                (m.span(), m.lastindex) for m in bare.finditer(text)
+            ], (language, text)
+
+
+def test_dates_and_times_are_found_without_their_guards_missing_any():
+    assert of_kind("In 1951年8月19日 and on 三月五日", "date", "zh") == {"1951-08-19", "03-05"}
+    assert of_kind("On 19.08.1951 at 12:30, 1951-08-20 and August 21, 1951", "date", "en") == {
+        "1951-08-19", "1951-08-20", "1951-08-21"}
+    assert of_kind("at 12:30", "number", "en") == {"12:30"}

@@ -21,9 +21,11 @@ import math
 import random
 import re
 import statistics
+import threading
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -154,13 +156,38 @@ class _Segment:
 
 
 def _segment(text: str, language: str) -> _Segment:
+    chars, tokens, anchors, stands_alone = _segment_features(text, language)
+    return _Segment(chars=chars, tokens=list(tokens), anchors=anchors, stands_alone=stands_alone)
+
+
+@lru_cache(maxsize=4096)  # the base version is aligned with every other version: read its segments once
+def _segment_features(text: str, language: str) -> tuple[int, tuple[str, ...], frozenset, bool]:
     tokens = _TOKEN.findall(text.lower())
-    return _Segment(
-        chars=sum(len(token) for token in tokens),
-        tokens=tokens,
-        anchors=frozenset(extract_anchors(text, language)),
-        stands_alone=not tokens or bool(_NOTE.match(text)),
+    return (
+        sum(len(token) for token in tokens),
+        tuple(tokens),
+        frozenset(extract_anchors(text, language)),
+        not tokens or bool(_NOTE.match(text)),
     )
+
+
+class _Codes(dict):
+    """Word -> one private-use-plane character, assigned on first sight."""
+
+    capacity = 0x10FFFF - 0x10000
+    lock = threading.Lock()
+
+    def __missing__(self, word: str) -> str:
+        code = self[word] = chr(0x10000 + len(self))
+        return code
+
+
+_WORD_CODES = _Codes()
+
+
+@lru_cache(maxsize=4096)
+def _stems(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(_stem, tokens))
 
 
 def _stem(token: str) -> str:
@@ -175,8 +202,12 @@ class _Side:
 
     def __post_init__(self):
         self.prefix_chars = [0]
+        self.prefix_alone = [0]  # how many segments before each index stand alone
+        self.prefix_anchors = [0]  # how many anchors the segments before each index hold (counted per segment)
         for segment in self.segments:
             self.prefix_chars.append(self.prefix_chars[-1] + segment.chars)
+            self.prefix_alone.append(self.prefix_alone[-1] + segment.stands_alone)
+            self.prefix_anchors.append(self.prefix_anchors[-1] + len(segment.anchors))
 
     def chars(self, start: int, stop: int) -> int:
         return self.prefix_chars[stop] - self.prefix_chars[start]
@@ -196,8 +227,14 @@ def _gather(segments: list[_Segment], start: int, stop: int, feature: str) -> fr
     return frozenset().union(*(getattr(segment, feature) for segment in segments[start:stop]))
 
 
-def _background_pairs(n: int, m: int, sample: int = 400) -> list[tuple[int, int]]:
-    """Pairs of segments far from the diagonal, hence almost surely unrelated (deterministic sample)."""
+@lru_cache(maxsize=64)
+def _background_pairs(n: int, m: int, sample: int = 400) -> tuple[tuple[int, int], ...]:
+    """Pairs of segments far from the diagonal, hence almost surely unrelated (deterministic sample, kept: texts
+    of the same lengths recur)."""
+    return tuple(_draw_background_pairs(n, m, sample))
+
+
+def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]:
     rng = random.Random(n * 7919 + m)
     pairs: list[tuple[int, int]] = []
     if not n or not m:
@@ -209,6 +246,13 @@ def _background_pairs(n: int, m: int, sample: int = 400) -> list[tuple[int, int]
         if len(pairs) == sample:
             break
     return pairs
+
+
+@lru_cache(maxsize=50_000)
+def _cognate(token: str) -> str | None:
+    """The romanized 4-letter prefix a word contributes to the cognates, if any (kept: words recur)."""
+    romanized = transliterate(token)
+    return romanized[:4] if len(romanized) >= 4 and not romanized.isdigit() else None
 
 
 # --- scorers ---------------------------------------------------------------------------------------------------------
@@ -236,15 +280,30 @@ class _SameLanguageScorer:
         self.weights = self._stem_weights(a.segments + b.segments)
         self.mean_chars = max(1.0, (a.chars(0, len(a)) + b.chars(0, len(b))) / max(1, len(a) + len(b)))
         self._one_to_one: dict[int, float] = {}  # 1-1 similarities: both searches and the merge checks reuse them
+        self._merged: dict[tuple[int, int, int, int], float] = {}  # the same for beads of more segments
         self._totals: dict[frozenset, float] = {}
+        self._ranges: dict[tuple[int, int, int], tuple[str, frozenset, frozenset]] = {}
+        self._stem_totals = (
+            [self._total_weight(x.stems) for x in a.segments],
+            [self._total_weight(y.stems) for y in b.segments],
+        )
         self.background = self._background()
+        self._gains: dict[tuple[int, int, int, int], float] = {}
 
     @staticmethod
     def _code_words(segments: list[_Segment]) -> None:
-        codes: dict[str, str] = {}
+        # rapidfuzz only asks whether two codes are equal, so one table serves every pair of texts (fresh when full;
+        # locked, so that texts aligned in threads never see two words share a code)
+        with _WORD_CODES.lock:
+            if len(_WORD_CODES) + sum(len(segment.tokens) for segment in segments) > _WORD_CODES.capacity:
+                _WORD_CODES.clear()
+            code = _WORD_CODES.__getitem__
+            for segment in segments:
+                segment.words = "".join(map(code, segment.tokens))
         for segment in segments:
-            segment.words = "".join(codes.setdefault(t, chr(0x10000 + len(codes))) for t in segment.tokens)
-            segment.stems = frozenset(_stem(token) for token in segment.tokens)
+            segment.stems = _stems(tuple(segment.tokens))
+            # within one language anchors compare exactly; as plain tuples they compare without Python-level __eq__
+            segment.anchors = frozenset((anchor.kind, anchor.value) for anchor in segment.anchors)
 
     @staticmethod
     def _stem_weights(segments: list[_Segment]) -> dict[str, float]:
@@ -263,19 +322,53 @@ class _SameLanguageScorer:
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Raw similarity 0..1 of A[i0:i1] and B[j0:j1]."""
         if i1 - i0 > 1 or j1 - j0 > 1:
-            return self._similarity(self.a.segments[i0:i1], self.b.segments[j0:j1])
+            key4 = (i0, i1, j0, j1)
+            known = self._merged.get(key4)
+            if known is None:
+                if len(self._merged) >= MEMO_LIMIT:
+                    self._merged.clear()
+                known = self._merged[key4] = self._similarity_of(self._range(0, i0, i1), self._range(1, j0, j1))
+            return known
         key = i0 * (len(self.b) + 1) + j0
         known = self._one_to_one.get(key)
         if known is None:
             if len(self._one_to_one) >= MEMO_LIMIT:  # bounded: memory stays linear in the band, not the matrix
                 self._one_to_one.clear()
-            known = self._one_to_one[key] = self._similarity([self.a.segments[i0]], [self.b.segments[j0]])
+            # _similarity_of inlined for single segments (the hottest path; the same arithmetic, the same value)
+            x, y = self.a.segments[i0], self.b.segments[j0]
+            sequence = fuzz.ratio(x.words, y.words) / 100
+            total = self._stem_totals[0][i0] + self._stem_totals[1][j0]
+            content = 2 * sum(map(self.weights.__getitem__, x.stems & y.stems)) / total if total else 0.0
+            anchors_x, anchors_y = x.anchors, y.anchors
+            if not anchors_x and not anchors_y:
+                known = (sequence + 2 * content) / 3
+            else:
+                anchors = 2 * len(anchors_x & anchors_y) / (len(anchors_x) + len(anchors_y))
+                known = (sequence + 2 * content + anchors) / 4
+            self._one_to_one[key] = known
         return known
 
-    def _similarity(self, xs: list[_Segment], ys: list[_Segment]) -> float:
-        sequence = fuzz.ratio("".join(x.words for x in xs), "".join(y.words for y in ys)) / 100
-        content = self._weighted_dice(_union(x.stems for x in xs), _union(y.stems for y in ys))
-        anchors_x, anchors_y = _union(x.anchors for x in xs), _union(y.anchors for y in ys)
+    def _range(self, side: int, start: int, stop: int) -> tuple[str, frozenset, frozenset]:
+        """Coded words, stems and anchors of segments[start:stop] of one side, gathered once: the searches and the
+        merge checks ask for the same few ranges many times."""
+        key = (side, start, stop)
+        known = self._ranges.get(key)
+        if known is None:
+            if len(self._ranges) >= MEMO_LIMIT:
+                self._ranges.clear()
+            xs = (self.a, self.b)[side].segments[start:stop]
+            known = self._ranges[key] = (
+                "".join(x.words for x in xs), _union(x.stems for x in xs), _union(x.anchors for x in xs)
+            )
+        return known
+
+    def _similarity_of(self, x: tuple[str, frozenset, frozenset], y: tuple[str, frozenset, frozenset]) -> float:
+        """Similarity of two gathered sides (coded words, stems, anchors): word-sequence overlap, rarity-weighted
+        stem overlap counted twice, and shared anchors when there are any. The 1-1 case is inlined in
+        :meth:`similarity` with the same arithmetic."""
+        sequence = fuzz.ratio(x[0], y[0]) / 100
+        content = self._weighted_dice(x[1], y[1])
+        anchors_x, anchors_y = x[2], y[2]
         if not anchors_x and not anchors_y:
             return (sequence + 2 * content) / 3
         # within one language an anchor is spelt alike on both sides: exact comparison suffices
@@ -283,25 +376,37 @@ class _SameLanguageScorer:
         return (sequence + 2 * content + anchors) / 4
 
     def _weighted_dice(self, x: frozenset, y: frozenset) -> float:
-        weight = self.weights
         total = self._total_weight(x) + self._total_weight(y)
-        return 2 * sum(weight[s] for s in x & y) / total if total else 0.0
+        return 2 * sum(map(self.weights.__getitem__, x & y)) / total if total else 0.0
 
     def _total_weight(self, stems: frozenset) -> float:
         total = self._totals.get(stems)
         if total is None:
-            total = self._totals[stems] = sum(self.weights[s] for s in stems)
+            total = self._totals[stems] = sum(map(self.weights.__getitem__, stems))
         return total
 
     def normalised(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return (self.similarity(i0, i1, j0, j1) - self.background) / (1 - self.background)
 
     def gain(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        penalty = self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
-        return self._mass(i0, i1, j0, j1) * (self.normalised(i0, i1, j0, j1) - self.threshold) - penalty
+        key = (i0, i1, j0, j1)
+        known = self._gains.get(key)
+        if known is None:
+            if len(self._gains) >= MEMO_LIMIT:
+                self._gains.clear()
+            penalty = self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
+            known = self._gains[key] = (
+                self._mass(i0, i1, j0, j1) * (self.normalised(i0, i1, j0, j1) - self.threshold) - penalty
+            )
+        return known
 
     def _mass(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return (self.a.chars(i0, i1) + self.b.chars(j0, j1)) / (2 * self.mean_chars) + 0.5
+
+    def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """An upper bound of :meth:`gain` that costs no comparison: similarity is at most 1 (so normalised too)."""
+        penalty = self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
+        return self._mass(i0, i1, j0, j1) * (1.0 - self.threshold) - penalty
 
     def admits_overlap(self, i: int, j: int) -> bool:
         """Whether A[i:i+2] and B[j:j+2] overlap so much that no two 1-1 beads describe them as well."""
@@ -365,11 +470,11 @@ class _CrossLanguageScorer:
         self.a, self.b = a, b
         self.ratio, self.variance = _length_model(lang_a, lang_b, a, b)
         for segment in a.segments + b.segments:
-            segment.cognates = frozenset(
-                t[:4] for t in (transliterate(tok) for tok in segment.tokens) if len(t) >= 4 and not t.isdigit()
-            )
+            segment.cognates = frozenset(filter(None, map(_cognate, segment.tokens)))
         self._key_anchors(a.segments, b.segments)
         self.anchor_weights = self._anchor_weights(a.segments + b.segments)
+        self._gathered: dict[tuple, frozenset] = {}
+        self._evidence: dict[tuple[int, int, int, int], float] = {}
         self.chance_spread, self.chance_cognates = self._chance_statistics()
 
     @staticmethod
@@ -400,31 +505,81 @@ class _CrossLanguageScorer:
         mean_length = max(1.0, (length_a + length_b / self.ratio) / 2)
         return (length_b - self.ratio * length_a) / math.sqrt(self.variance * mean_length)
 
+    def _range(self, side: int, start: int, stop: int, feature: str) -> frozenset:
+        """:func:`_gather` of one side, kept: the searches ask for the same few ranges over and over."""
+        if stop - start == 1:
+            return getattr((self.a, self.b)[side].segments[start], feature)
+        key = (side, start, stop, feature)
+        known = self._gathered.get(key)
+        if known is None:
+            if len(self._gathered) >= MEMO_LIMIT:
+                self._gathered.clear()
+            known = self._gathered[key] = _gather((self.a, self.b)[side].segments, start, stop, feature)
+        return known
+
     def _cognate_dice(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        x, y = _gather(self.a.segments, i0, i1, "cognates"), _gather(self.b.segments, j0, j1, "cognates")
+        x, y = self._range(0, i0, i1, "cognates"), self._range(1, j0, j1, "cognates")
         return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
 
     def evidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Log-likelihood ratio that A[i0:i1] and B[j0:j1] translate each other rather than meet by chance."""
-        delta = self._delta(i0, i1, j0, j1)
-        spread = self.chance_spread
-        length = -delta * delta / 2 + delta * delta / (2 * spread * spread) + math.log(spread)
-        cognates = self.cognate_weight * (self._cognate_dice(i0, i1, j0, j1) - self.chance_cognates)
-        return length + cognates + self._anchor_evidence(i0, i1, j0, j1)
+        key = (i0, i1, j0, j1)
+        known = self._evidence.get(key)
+        if known is None:
+            if len(self._evidence) >= MEMO_LIMIT:
+                self._evidence.clear()
+            delta = self._delta(i0, i1, j0, j1)
+            spread = self.chance_spread
+            length = -delta * delta / 2 + delta * delta / (2 * spread * spread) + math.log(spread)
+            # _cognate_dice and _anchor_evidence, inlined (the same arithmetic, so the same value)
+            if i1 - i0 == 1:
+                segment = self.a.segments[i0]
+                cognates_x, x = segment.cognates, segment.anchors
+            else:
+                cognates_x, x = self._range(0, i0, i1, "cognates"), self._range(0, i0, i1, "anchors")
+            if j1 - j0 == 1:
+                segment = self.b.segments[j0]
+                cognates_y, y = segment.cognates, segment.anchors
+            else:
+                cognates_y, y = self._range(1, j0, j1, "cognates"), self._range(1, j0, j1, "anchors")
+            if cognates_x or cognates_y:
+                dice = 2 * len(cognates_x & cognates_y) / (len(cognates_x) + len(cognates_y))
+            else:
+                dice = 0.0
+            cognates = self.cognate_weight * (dice - self.chance_cognates)
+            if not x and not y:
+                anchors = 0.0
+            else:
+                weight = self.anchor_weights.__getitem__
+                shared = sum(map(weight, x & y))
+                anchors = self.anchor_match * shared - self.anchor_miss * sum(map(weight, x ^ y))
+            known = self._evidence[key] = length + cognates + anchors
+        return known
 
     def _anchor_evidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        x, y = _gather(self.a.segments, i0, i1, "anchors"), _gather(self.b.segments, j0, j1, "anchors")
+        x, y = self._range(0, i0, i1, "anchors"), self._range(1, j0, j1, "anchors")
         if not x and not y:
             return 0.0
-        weight = self.anchor_weights
-        shared = sum(weight[key] for key in x & y)
-        return self.anchor_match * shared - self.anchor_miss * sum(weight[key] for key in x ^ y)
+        weight = self.anchor_weights.__getitem__
+        shared = sum(map(weight, x & y))
+        return self.anchor_match * shared - self.anchor_miss * sum(map(weight, x ^ y))
 
     def gain(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return self.evidence(i0, i1, j0, j1) - self.merge_cost.get(i1 - i0 + j1 - j0, 0.0)
 
     def skip_gain(self) -> float:
         return -self.skip_cost
+
+    def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """An upper bound of :meth:`gain` from lengths alone: the length term exactly, a cognate overlap of 1 and
+        every anchor of the side with fewer shared (anchor weights are at most 1)."""
+        delta = self._delta(i0, i1, j0, j1)
+        spread = self.chance_spread
+        length = -delta * delta / 2 + delta * delta / (2 * spread * spread) + math.log(spread)
+        cognates = self.cognate_weight * (1.0 - self.chance_cognates)
+        anchors_a, anchors_b = self.a.prefix_anchors, self.b.prefix_anchors
+        anchors = self.anchor_match * min(anchors_a[i1] - anchors_a[i0], anchors_b[j1] - anchors_b[j0])
+        return length + cognates + anchors - self.merge_cost.get(i1 - i0 + j1 - j0, 0.0)
 
     def worth_merging(self, i: int, j: int) -> bool:
         return True
@@ -530,6 +685,10 @@ def _search(scorer, n, m, band, constraints, shapes) -> list[tuple[int, int, int
     for a_range, b_range in constraints.components:
         pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
     constrained = constraints.active()
+    if not constrained and not pinned_shapes:
+        if shapes == ONE_TO_ONE:
+            return _search_one_to_one(scorer, n, m, band, skip)
+        return _search_free(scorer, n, m, band, shapes, skip)
     best: list[array] = []
     back: list[array] = []  # index of the winning shape in shapes + pinned_shapes[cell], -1 for none
     for i in range(n + 1):
@@ -564,6 +723,126 @@ def _search(scorer, n, m, band, constraints, shapes) -> list[tuple[int, int, int
     return _trace(back, band, n, m, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
 
 
+_UNKNOWN = object()
+
+
+def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, int]]:
+    """:func:`_search` without pins or forbidden pairs: the same recurrence, same order and ties, in a tighter loop
+    that keeps the gain of every bead it scores for the next search (the corridor search and any widening see the
+    same beads again)."""
+    inf = -math.inf
+    links = _link_memo(scorer)
+    get = links.get
+    bound = scorer.gain_bound
+    # Beads of one segment a side and omissions first (in shape order), merges after: a merge whose upper bound
+    # cannot beat the best of those is never scored. That changes nothing: it could not have won the cell.
+    order = sorted(range(len(shapes)), key=lambda k: _is_merge(shapes[k]))
+    steps = [(k, *shapes[k], 0 in shapes[k], skip * sum(shapes[k]), _is_merge(shapes[k])) for k in order]
+    values = [inf] * len(shapes)
+    best: list[list[float]] = []
+    back: list[list[int]] = []
+    for i in range(n + 1):
+        lo, hi = band[i]
+        row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
+        best.append(row_best)
+        back.append(row_back)
+        for j in range(lo, hi):
+            if i == 0 and j == 0:
+                row_best[0] = 0.0
+                continue
+            floor = inf  # the best value so far among the cheap shapes
+            for k, da, db, skips, skip_gain, merge in steps:
+                values[k] = inf
+                i0, j0 = i - da, j - db
+                if i0 < 0 or j0 < 0:
+                    continue
+                lo0, hi0 = band[i0]
+                if not lo0 <= j0 < hi0:
+                    continue
+                previous = best[i0][j0 - lo0]
+                if previous == inf:
+                    continue
+                if skips:
+                    gain = skip_gain
+                else:
+                    key = (i0, i, j0, j)
+                    gain = get(key, _UNKNOWN)
+                    if gain is _UNKNOWN:
+                        if merge and previous + bound(i0, i, j0, j) + _SLACK < floor:
+                            continue
+                        if len(links) >= MEMO_LIMIT:
+                            links.clear()
+                        gain = links[key] = _link_gain(scorer, i0, i, j0, j)
+                    if gain is None:
+                        continue
+                values[k] = previous + gain
+                if not merge and values[k] > floor:
+                    floor = values[k]
+            top, top_shape = inf, -1
+            for k, value in enumerate(values):  # the first best in shape order, as the plain search takes it
+                if value > top:
+                    top, top_shape = value, k
+            row_best[j - lo], row_back[j - lo] = top, top_shape
+    return _trace(back, band, n, m, lambda i, j: shapes)
+
+
+_SLACK = 1e-9  # rounding room for the bounds
+
+
+def _is_merge(shape: tuple[int, int]) -> bool:
+    return min(shape) >= 1 and max(shape) > 1
+
+
+def _search_one_to_one(scorer, n, m, band, skip) -> list[tuple[int, int, int, int]]:
+    """:func:`_search_free` for the rough search (1-1 beads and omissions only), unrolled."""
+    inf = -math.inf
+    links = _link_memo(scorer)
+    get = links.get
+    best: list[list[float]] = []
+    back: list[list[int]] = []
+    previous_row, previous_lo, previous_hi = None, 0, 0
+    for i in range(n + 1):
+        lo, hi = band[i]
+        row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
+        best.append(row_best)
+        back.append(row_back)
+        for j in range(lo, hi):
+            if i == 0 and j == 0:
+                row_best[0] = 0.0
+                continue
+            top, top_shape = inf, -1
+            if i:
+                if j and previous_lo <= j - 1 < previous_hi:  # (1, 1)
+                    previous = previous_row[j - 1 - previous_lo]
+                    if previous != inf:
+                        key = (i - 1, i, j - 1, j)
+                        gain = get(key, _UNKNOWN)
+                        if gain is _UNKNOWN:
+                            if len(links) >= MEMO_LIMIT:
+                                links.clear()
+                            gain = links[key] = _link_gain(scorer, i - 1, i, j - 1, j)
+                        if gain is not None and previous + gain > top:
+                            top, top_shape = previous + gain, 0
+                if previous_lo <= j < previous_hi:  # (1, 0)
+                    previous = previous_row[j - previous_lo]
+                    if previous != inf and previous + skip > top:
+                        top, top_shape = previous + skip, 1
+            if j > lo:  # (0, 1)
+                previous = row_best[j - 1 - lo]
+                if previous != inf and previous + skip > top:
+                    top, top_shape = previous + skip, 2
+            row_best[j - lo], row_back[j - lo] = top, top_shape
+        previous_row, previous_lo, previous_hi = row_best, lo, hi
+    return _trace(back, band, n, m, lambda i, j: ONE_TO_ONE)
+
+
+def _link_memo(scorer) -> dict:
+    memo = getattr(scorer, "_links", None)
+    if memo is None:
+        memo = scorer._links = {}
+    return memo
+
+
 def _link_gain(scorer, i0, i1, j0, j1) -> float | None:
     """Gain of a bead linking both sides, or None where such a bead is not allowed or not worth scoring."""
     if i1 - i0 > 1 or j1 - j0 > 1:
@@ -575,7 +854,8 @@ def _link_gain(scorer, i0, i1, j0, j1) -> float | None:
 
 
 def _may_merge(scorer, i0, i1, j0, j1) -> bool:
-    if any(segment.stands_alone for segment in scorer.a.segments[i0:i1] + scorer.b.segments[j0:j1]):
+    alone_a, alone_b = scorer.a.prefix_alone, scorer.b.prefix_alone
+    if alone_a[i1] - alone_a[i0] or alone_b[j1] - alone_b[j0]:
         return False
     if not any(scorer.worth_merging(i, j) for i in range(i0, i1) for j in range(j0, j1)):
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
@@ -124,11 +124,14 @@ class Gazetteer:
     patterns: dict  # first letter, lowercased -> regex of the spellings starting with it, longest first
     canonical: dict  # spelling, lowercased -> canonical name
     stems: dict  # Cyrillic spelling as a tuple of word stems -> canonical name
+    # where a spelling may start: _WORD_START narrowed to the letters (in the cases) spellings start with, so that
+    # the other words are passed over by the regex engine, not one by one in Python
+    starts: re.Pattern = field(default=_WORD_START, compare=False)
 
     def find(self, text: str):
         """Yield (start, end, canonical name) for each spelling found in text."""
         end = 0
-        for start in _WORD_START.finditer(text):
+        for start in self.starts.finditer(text):
             pattern = self.patterns.get(start.group(0).lower())
             match = pattern.match(text, start.start()) if pattern and start.start() >= end else None
             if match:
@@ -170,7 +173,22 @@ def build_gazetteer(entries: dict[str, list[str]]) -> Gazetteer:
         letter: re.compile("|".join(_spelling_regex(s) for s in sorted(spellings, key=len, reverse=True)))
         for letter, spellings in by_first_letter.items()
     }
-    return Gazetteer(patterns, canonical, stems)
+    first_letters = set()
+    for spellings in by_first_letter.values():
+        for spelling in spellings:
+            cased = re.search("[а-яё]", spelling, re.IGNORECASE)  # Cyrillic spellings match in any case
+            forms = (spelling, spelling.lower() if cased else spelling.title(), spelling.upper())
+            first_letters |= {form[0] for form in forms if form}
+    return Gazetteer(patterns, canonical, stems, _starts_regex(first_letters))
+
+
+def _starts_regex(letters: set[str]) -> re.Pattern:
+    han = "".join(sorted(c for c in letters if "\u3400" <= c <= "\u9fff"))
+    other = "".join(sorted(c for c in letters if c not in han and re.match(r"\w", c)))
+    if any(not re.match(r"\w", c) for c in letters if c not in han):
+        return _WORD_START  # a spelling that starts with a mark: keep to every word start
+    alternatives = ([rf"(?<![\w-])[{re.escape(other)}]"] if other else []) + ([f"[{han}]"] if han else [])
+    return re.compile("|".join(alternatives) or "(?!)")
 
 
 def _spelling_regex(spelling: str) -> str:
@@ -221,20 +239,23 @@ _YEAR = r"(?:,?\s+(\d{4})(?!\d))?"
 _ZH_DIGITS = "〇零一二两三四五六七八九十百千"
 
 _ZH_NUMERAL = rf"[\d{_ZH_DIGITS}]"
+_DIGIT_FIRST = r"(?=\d)"  # said first, it lets the regex engine skip to the digits (the same matches, ~2x faster)
 _DATE_PATTERNS = [  # (regex, which groups hold day, month, year)
     (re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?!\d){_YEAR}"), (2, 1, 3)),
-    (re.compile(rf"{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), (1, 2, 3)),
-    (re.compile(rf"{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), (1, 2, 3)),
-    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d])"), (1, 2, 3)),
-    (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), (3, 2, 1)),
+    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), (1, 2, 3)),
+    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), (1, 2, 3)),
+    (re.compile(rf"{_DIGIT_FIRST}(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}})(?![\d])"), (1, 2, 3)),
+    (re.compile(rf"{_DIGIT_FIRST}(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)"), (3, 2, 1)),
     (re.compile(rf"(?:({_ZH_NUMERAL}{{4}})\s*年\s*)?({_ZH_NUMERAL}{{1,3}})\s*月\s*({_ZH_NUMERAL}{{1,3}})\s*[日号]"),
      (3, 2, 1)),
 ]
 
-_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+_TIME = re.compile(_DIGIT_FIRST + r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 _NUMBER = {
-    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<!\d)\d+(?:\.\d+)?(?!\d)"),
-    "default": re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?(?!\d)"),
+    "en": re.compile(_DIGIT_FIRST + r"(?:(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<!\d)\d+(?:\.\d+)?(?!\d))"),
+    "default": re.compile(
+        _DIGIT_FIRST + r"(?:(?<![\d.,])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?(?!\d))"
+    ),
 }
 
 _EN_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -259,7 +280,17 @@ def _number_words_regex(units: list[str], tens: list[str], joiner: str) -> tuple
     alternatives += [(ten, 10 * (t + 2)) for t, ten in enumerate(tens)]
     alternatives += [(unit, u + 1) for u, unit in enumerate(units)]
     body = "|".join(f"({pattern})" for pattern, _ in alternatives)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), [value for _, value in alternatives]
+    # Every alternative starts with three plain letters: lookaheads on the first letter and on those three let the
+    # regex give up at once at the start of most words instead of trying each of some 200 alternatives there (the
+    # same matches, ~10x faster).
+    prefixes = sorted({word[:3] for words in units + tens for word in words.split("|")})
+    assert all(prefix.isalpha() and len(prefix) == 3 for prefix in prefixes)
+    first = "".join(sorted({prefix[0] for prefix in prefixes}))
+    guard = rf"(?=[{first}])(?=(?:{'|'.join(prefixes)}))"
+    return (
+        re.compile(rf"(?<![\w-]){guard}(?:{body})(?![\w-])", re.IGNORECASE),
+        [value for _, value in alternatives],
+    )
 
 
 _NUMBER_WORDS = {
@@ -303,8 +334,15 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _take_dates(text: str, anchors: set[Anchor]) -> str:
+    # every date pattern but the Chinese one needs a digit, and that one needs 月: most texts skip them all
+    has_digit, has_month = bool(_DIGIT.search(text)), "月" in text
     for pattern, (day_group, month_group, year_group) in _DATE_PATTERNS:
+        if not (has_month if pattern is _DATE_PATTERNS[-1][0] else has_digit):
+            continue
         for match in list(pattern.finditer(text)):
             date = _date_value(match.group(day_group), match.group(month_group), match.group(year_group))
             if date:
@@ -354,6 +392,8 @@ def _to_int(numeral: str) -> int:
 
 
 def _take_times(text: str, anchors: set[Anchor]) -> str:
+    if ":" not in text:
+        return text
     for match in list(_TIME.finditer(text)):
         hours, minutes = int(match.group(1)), int(match.group(2))
         if hours < 24 and minutes < 60:
