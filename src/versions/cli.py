@@ -20,7 +20,7 @@ from .corpus import KINDS, Document, TextFile, check_corpus, load_corpus, read_t
 from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
-from .history import HistoryError, VersionHistory, document_history, parse_revision_ref, revision_text
+from .history import HistoryError, document_history, parse_revision_ref, revision_text
 from .importer import ImportProblem, read_wilson_record, write_document
 from .normalize import Normalization
 from .report import diff_page
@@ -263,42 +263,12 @@ def log_command(target: str, corpus: Path, encoding: str | None, as_json: bool) 
     except HistoryError as error:
         _fail([problem(corpus / document_id, 1, str(error))])
     if as_json:
-        click.echo(json.dumps([_history_json(history) for history in histories], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([history.to_json() for history in histories], ensure_ascii=False, indent=1))
         return
     for index, history in enumerate(histories):
         if index:
             click.echo()
-        click.echo(_history_text(history))
-
-
-def _history_text(history: VersionHistory) -> str:
-    count = len(history.revisions)
-    where = f" (shallow clone of {history.repository})" if history.shallow else ""
-    lines = [f"{history.key}: {count} revision{'' if count == 1 else 's'}{where}"]
-    for revision in reversed(history.revisions):
-        diff = history.diff_of(revision)
-        date = (revision.date or "")[:16].replace("T", " ")
-        changes = diff.summary() if diff else "changes not known"
-        subject = f"  {revision.subject}" if revision.subject else ""
-        lines.append(
-            f"  @{revision.n:<3} {revision.short:<12} {date:<16}  {(revision.author or '-'):<20}  {changes}{subject}"
-        )
-        if revision.note:
-            lines.append(f"        note: {revision.note}")
-    return "\n".join(lines)
-
-
-def _history_json(history: VersionHistory) -> dict:
-    revisions = []
-    for revision in reversed(history.revisions):
-        diff = history.diff_of(revision)
-        revisions.append({
-            "id": revision.key, "n": revision.n, "status": revision.status, "commit": revision.commit,
-            "date": revision.date, "author": revision.author, "subject": revision.subject, "note": revision.note,
-            "path": revision.path, "paragraphs": len(revision.paragraphs),
-            "changed_paragraphs": diff.changed if diff else None, "summary": diff.summary() if diff else None,
-        })
-    return {"version": history.key, "shallow": history.shallow, "revisions": revisions}
+        click.echo(terminal.history_text(history))
 
 
 @cli.command(name="export")

@@ -166,6 +166,19 @@ class VersionHistory:
     def find(self, rev: str | int) -> Revision:
         return find_revision(self.revisions, rev, self.key)
 
+    def to_json(self) -> dict:
+        """The revisions, newest first, as ``versions log --json`` prints them."""
+        revisions = []
+        for revision in reversed(self.revisions):
+            diff = self.diff_of(revision)
+            revisions.append({
+                "id": revision.key, "n": revision.n, "status": revision.status, "commit": revision.commit,
+                "date": revision.date, "author": revision.author, "subject": revision.subject, "note": revision.note,
+                "path": revision.path, "paragraphs": len(revision.paragraphs),
+                "changed_paragraphs": diff.changed if diff else None, "summary": diff.summary() if diff else None,
+            })
+        return {"version": self.key, "shallow": self.shallow, "revisions": revisions}
+
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from .align import Bead
 from .collate import Collation, Comparison, group_text
 from .diff import render_side_by_side, render_text
+from .history import VersionHistory
 from .segment import Paragraph
 
 _GAP = " │ "
@@ -92,3 +93,21 @@ def _row(cells: list[str], widths: list[int], wrap_lines: int = 1) -> str:
         ).rstrip()
         for i in range(height)
     )
+
+
+def history_text(history: VersionHistory) -> str:
+    """The revisions of a version, newest first, one line each (``versions log``)."""
+    count = len(history.revisions)
+    where = f" (shallow clone of {history.repository})" if history.shallow else ""
+    lines = [f"{history.key}: {count} revision{'' if count == 1 else 's'}{where}"]
+    for revision in reversed(history.revisions):
+        diff = history.diff_of(revision)
+        date = (revision.date or "")[:16].replace("T", " ")
+        changes = diff.summary() if diff else "changes not known"
+        subject = f"  {revision.subject}" if revision.subject else ""
+        lines.append(
+            f"  @{revision.n:<3} {revision.short:<12} {date:<16}  {(revision.author or '-'):<20}  {changes}{subject}"
+        )
+        if revision.note:
+            lines.append(f"        note: {revision.note}")
+    return "\n".join(lines)
