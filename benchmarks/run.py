@@ -234,6 +234,7 @@ class PhaseTimer:
 
 PHASES = [  # (function name, phase); the same name is wrapped in every versions module that holds it
     ("load_corpus", "parse corpus"),
+    ("load_document", "parse corpus"),
     ("version_histories", "history (git)"),
     ("align_versions", "align"),
     ("word_diff", "word diffs"),

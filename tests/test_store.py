@@ -122,6 +122,7 @@ def test_a_failing_write_leaves_no_temporary_file(small_corpus, tmp_path, monkey
     def explode(document):
         raise RuntimeError("disk full")
 
+
     monkeypatch.setattr(versions.store, "document_rows", explode)
     db_path = tmp_path / "db" / "versions.db"
     with pytest.raises(RuntimeError):
@@ -160,7 +161,21 @@ def test_only_changed_documents_are_parsed(built, monkeypatch):
     corpus, db_path, _ = built
     write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
     parsed = []
-    real = versions.store.load_corpus
-    monkeypatch.setattr(versions.store, "load_corpus", lambda *a, only=None: parsed.append(set(only)) or real(*a, only=only))
+    real = versions.store.load_document
+    monkeypatch.setattr(versions.store, "load_document", lambda root, doc_id, *a: parsed.append(doc_id) or real(root, doc_id, *a))
     build(corpus, db_path)
-    assert parsed == [{"doc-2"}]
+    assert parsed == ["doc-2"]
+
+
+def test_problems_found_in_worker_processes_are_all_reported(small_corpus, tmp_path):
+    import versions.store
+
+    files = {path.name: path.read_text() for path in (small_corpus / "doc-1").iterdir()}
+    for n in range(2, versions.store.POOL_MIN_DOCUMENTS + 2):
+        write_files(small_corpus, {f"doc-{n}/{name}": text for name, text in files.items()})
+    write_files(small_corpus, {"doc-3/en.md": "no front matter\n", "doc-9/en.md": b"\x00"})
+    db_path = tmp_path / "versions.db"
+    with pytest.raises(CorpusError) as caught:
+        build(small_corpus, db_path)
+    assert [(Path(p.path).parent.name, p.line) for p in caught.value.problems] == [("doc-3", 1), ("doc-9", 1)]
+    assert not db_path.exists()

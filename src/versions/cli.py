@@ -16,7 +16,7 @@ from . import __version__, terminal
 from .align import Bead, align, format_beads
 from .anchors import detect_language
 from .collate import Comparison, collate, compare_segments
-from .corpus import KINDS, Document, TextFile, check_corpus, load_corpus, read_text_file, read_version_ref
+from .corpus import KINDS, TextFile, check_corpus, load_corpus, read_text_file, read_version_ref
 from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
@@ -231,7 +231,7 @@ def _build(corpus: Path, db_path: Path, encoding: str | None):
         _fail(error.problems)
 
 
-def _progress(documents: Iterable[Document]) -> Iterator[Document]:
+def _progress(documents: Iterable) -> Iterator:
     documents = list(documents)
     if len(documents) < PROGRESS_THRESHOLD or os.environ.get("CI"):
         yield from documents

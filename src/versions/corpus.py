@@ -184,6 +184,15 @@ def load_corpus(root: Path, encoding: str | None = None, only: Collection[str] |
     return corpus
 
 
+def load_document(root: Path, document_id: str, encoding: str | None = None) -> Document:
+    """Read one document folder of the corpus; raise ``CorpusError`` listing its problems if it has any."""
+    problems: list[Problem] = []
+    document = _read_document(Path(root), Path(root) / document_id, encoding, problems)
+    if problems or document is None:
+        raise CorpusError(problems)
+    return document
+
+
 def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
     return sorted(_read_corpus(Path(root), encoding)[1])
 

@@ -8,8 +8,8 @@ parsed; a build reads and collates only the documents whose hash changed, on a c
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -25,7 +25,8 @@ import sqlite_utils
 
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
-from .corpus import Corpus, Document, Version, document_hashes, load_corpus
+from .corpus import Document, Version, document_hashes, load_corpus, load_document
+from .errors import CorpusError, Problem
 from .history import history_fingerprints, history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -214,7 +215,7 @@ class BuildReport:
         return f"{self.db_path}: {', '.join(parts)}; {self.paragraphs} paragraphs"
 
 
-Progress = Callable[[Iterable[Document]], Iterator[Document]]
+Progress = Callable[[Iterable], Iterator]  # wraps the documents to build, e.g. in a progress bar
 
 
 def build(
@@ -223,17 +224,40 @@ def build(
     """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems.
 
     Documents are hashed before anything is parsed; only the documents whose hash differs from the database's are
-    read and collated, and the rest of the previous database is kept as it is.
+    read, checked and collated (in worker processes when there are many), and the rest of the previous database is
+    kept as it is.
     """
     root, db_path = Path(corpus_root), Path(db_path)
     with _build_lock(db_path):
+        load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
         current = _with_history(root, document_hashes(root))
         previous = previous_hashes(db_path)
-        stale = {doc_id for doc_id, content_hash in current.items() if previous.get(doc_id) != content_hash}
-        corpus = load_corpus(root, encoding, only=stale)
-        for document in corpus.documents:
-            document.content_hash = current[document.id]
-        return write_corpus(corpus, db_path, current, previous, progress)
+        jobs = [
+            DocumentJob(root, doc_id, content_hash, encoding)
+            for doc_id, content_hash in sorted(current.items())
+            if previous.get(doc_id) != content_hash
+        ]
+        return write_documents(jobs, db_path, current, previous, progress)
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """What a worker needs to read, check and collate one document."""
+
+    root: Path
+    document_id: str
+    content_hash: str
+    encoding: str | None = None
+
+
+def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """The rows of one document, or its problems."""
+    try:
+        document = load_document(job.root, job.document_id, job.encoding)
+    except CorpusError as error:
+        return {}, error.problems
+    document.content_hash = job.content_hash
+    return document_rows(document), []
 
 
 def _with_history(root: Path, hashes: dict[str, str]) -> dict[str, str]:
@@ -246,20 +270,21 @@ def _with_history(root: Path, hashes: dict[str, str]) -> dict[str, str]:
     }
 
 
-def write_corpus(
-    corpus: Corpus,
+def write_documents(
+    jobs: list[DocumentJob],
     db_path: Path,
     current: dict[str, str],
     previous: dict[str, str],
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Write the documents of ``corpus`` (those that changed) over a copy of the previous database.
+    """Write the documents of ``jobs`` (those that changed) over a copy of the previous database.
 
-    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database.
+    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database. If any document
+    has a problem, every problem is raised as ``CorpusError`` and the database is left as it was.
     """
     report = BuildReport(db_path, changed=previous != current)
     report.removed = sorted(set(previous) - set(current))
-    report.rebuilt = [document.id for document in corpus.documents]
+    report.rebuilt = [job.document_id for job in jobs]
     report.carried = sorted(set(current) - set(report.rebuilt))
     if not report.changed:
         return report
@@ -269,7 +294,7 @@ def write_corpus(
         db = _start_from(db_path if incremental else None, tmp_path)
         if incremental:
             _delete_documents(db, report.removed + report.rebuilt)
-        _insert_documents(db, corpus.documents, progress or iter)
+        _insert_documents(db, jobs, progress or iter)
         _finish(db, vacuum=not incremental)
         report.paragraphs = db["paragraphs"].count
         db.close()
@@ -296,19 +321,25 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
             db[table].delete_where(f"[{key}] in ({marks})", chunk)
 
 
-def _insert_documents(db: sqlite_utils.Database, documents: list[Document], progress: Progress) -> None:
-    """Collate the documents (in worker processes when there are enough to pay) and insert their rows in batches;
-    at most one batch of documents is in flight, so memory does not grow with the corpus."""
-    steps = iter(progress(documents))
-    with _row_producer(len(documents)) as produce:
-        for start in range(0, len(documents), INSERT_BATCH):
+def _insert_documents(db: sqlite_utils.Database, jobs: list[DocumentJob], progress: Progress) -> None:
+    """Read, check and collate the documents (in worker processes when there are enough to pay) and insert their
+    rows in batches; at most one batch is in flight, so memory does not grow with the corpus. Problems are
+    collected from every document and raised together at the end."""
+    problems: list[Problem] = []
+    steps = iter(progress(jobs))
+    with _row_producer(len(jobs)) as produce:
+        for start in range(0, len(jobs), INSERT_BATCH):
             pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
-            for rows in produce(document_rows, documents[start : start + INSERT_BATCH]):
+            for rows, found in produce(job_rows, jobs[start : start + INSERT_BATCH]):
                 next(steps)
+                problems += found
                 for table, table_rows in rows.items():
                     pending[table].extend(table_rows)
-            _insert_rows(db, pending)
+            if not problems:
+                _insert_rows(db, pending)
     next(steps, None)  # let a progress bar see the end
+    if problems:
+        raise CorpusError(problems)
 
 
 @contextmanager
