@@ -30,7 +30,8 @@ from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from versions.anchors import anchor_keys, detect_language, extract_anchors, transliterate
+from .anchors import anchor_keys, detect_language, extract_anchors, transliterate
+from .anchors import clear_cache as clear_anchor_cache
 
 # --- beads -----------------------------------------------------------------------------------------------------------
 
@@ -183,6 +184,16 @@ class _Codes(dict):
 
 
 _WORD_CODES = _Codes()
+
+
+def clear_caches() -> None:
+    """Forget what was cached about texts already aligned: the caches pay within a document (its base is aligned
+    with every other version), not across documents, where they would only grow."""
+    for cached in (_segment_features, _stems, _cognate):
+        cached.cache_clear()
+    clear_anchor_cache()
+    with _WORD_CODES.lock:
+        _WORD_CODES.clear()
 
 
 @lru_cache(maxsize=4096)

@@ -318,6 +318,10 @@ def extract_anchors(text: str, language: str | None = None) -> set[Anchor]:
     return set(_cached_anchors(text, language or detect_language(text)))
 
 
+def clear_cache() -> None:
+    _cached_anchors.cache_clear()
+
+
 @lru_cache(maxsize=100_000)  # the base version is aligned with every other version: extract its anchors once
 def _cached_anchors(text: str, language: str) -> frozenset[Anchor]:
     text = unicodedata.normalize("NFKC", text)

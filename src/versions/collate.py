@@ -115,6 +115,7 @@ def collate(document: Document, normalization: Normalization = STORED_NORMALIZAT
     collation = Collation(document, table)
     for index, group in enumerate(table.groups):
         _compare_group(collation, index, group, normalization)
+    align.clear_caches()
     return collation
 
 
