@@ -212,10 +212,12 @@ def test_comparison_across_languages_checks_anchors(conn, document):
     assert Anchor("date", "1951-08-27") in pair.anchors_shared
 
 
-def test_compare_anchors_reports_what_a_translation_dropped():
-    shared, missing, added = browse.compare_anchors(
-        "On August 19 nine bombs fell on Kaesong.", "en", "19 августа бомбы упали на Пхеньян.", "ru"
-    )
+def test_anchors_by_side_reports_what_a_translation_dropped():
+    from versions.collate import compare
+    from versions.normalize import NONE
+
+    comparison = compare("On August 19 nine bombs fell on Kaesong.", "19 августа бомбы упали на Пхеньян.", "en", "ru", NONE)
+    shared, missing, added = browse.anchors_by_side(comparison)
     assert Anchor("date", "08-19") in shared
     assert Anchor("name", "kaesong") in missing
     assert Anchor("name", "pyongyang") in added

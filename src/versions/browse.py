@@ -27,9 +27,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from .archival import ArchivalRef
-from .anchors import Anchor, anchors_correspond, extract_anchors, gazetteer
-from .collate import STORED_NORMALIZATION
-from .diff import INSERT, WordDiff, word_diff
+from .anchors import Anchor, gazetteer
+from .collate import STORED_NORMALIZATION, compare, variance
+from .collate import Comparison as CollatedComparison
+from .diff import INSERT, WordDiff
 from .history import change_diff, stored_revision_text
 from .normalize import Normalization, romanization_table
 
@@ -433,35 +434,21 @@ def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str
 def _compare_row(row: Row, base: str, base_language: str, normalization: Normalization) -> float:
     """Diff or anchor-check every reading against the base reading; the row's variance (as versions.collate)."""
     base_text = row.readings[base].text
-    scores = []
+    dissimilarities = []
     for slug, reading in row.readings.items():
-        if slug == base:
+        if slug == base or not (reading.text or base_text):
             continue
-        text = reading.text
-        if not text and not base_text:
-            continue
-        if reading.language == base_language:
-            reading.diff = word_diff(base_text, text, normalization)
-            dissimilarity = 1.0 - reading.diff.similarity
-        else:
-            shared, missing, added = compare_anchors(base_text, base_language, text, reading.language)
-            reading.anchors_shared, reading.anchors_missing, reading.anchors_added = shared, missing, added
-            checks = len(shared) + len(missing) + len(added)
-            dissimilarity = (len(missing) + len(added)) / checks if checks else 0.0
-        scores.append(dissimilarity if text and base_text else 1.0)
-    return round(sum(scores) / len(scores), 4) if scores else 0.0
+        comparison = compare(base_text, reading.text, base_language, reading.language, normalization)
+        reading.diff = comparison.diff
+        if comparison.diff is None:
+            reading.anchors_shared, reading.anchors_missing, reading.anchors_added = anchors_by_side(comparison)
+        dissimilarities.append(comparison.dissimilarity if reading.text and base_text else 1.0)
+    return variance(dissimilarities)
 
 
-def compare_anchors(
-    text_a: str, language_a: str, text_b: str, language_b: str
-) -> tuple[tuple[Anchor, ...], tuple[Anchor, ...], tuple[Anchor, ...]]:
+def anchors_by_side(comparison: CollatedComparison) -> tuple[tuple[Anchor, ...], ...]:
     """Anchors of A found in B, of A missing from B, and of B missing from A."""
-    ours, theirs = extract_anchors(text_a, language_a), extract_anchors(text_b, language_b)
-    shared, missing = [], []
-    for anchor in sorted(ours):
-        (shared if any(anchors_correspond(anchor, other) for other in theirs) else missing).append(anchor)
-    added = [anchor for anchor in sorted(theirs) if not any(anchors_correspond(anchor, other) for other in ours)]
-    return tuple(shared), tuple(missing), tuple(added)
+    return tuple(tuple(c.anchor for c in comparison.anchors if c.side == side) for side in ("both", "a-only", "b-only"))
 
 
 def _locate_moves(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:
@@ -552,13 +539,8 @@ def load_comparison(
         reading_a, reading_b = row.readings.get(a), row.readings.get(b)
         if reading_a is None or reading_b is None or not (reading_a.present or reading_b.present):
             continue
-        if version_a.language == version_b.language:
-            pairs.append(Pair(row, reading_a, reading_b, word_diff(reading_a.text, reading_b.text, normalization)))
-        else:
-            shared, missing, added = compare_anchors(
-                reading_a.text, version_a.language, reading_b.text, version_b.language
-            )
-            pairs.append(Pair(row, reading_a, reading_b, None, shared, missing, added))
+        comparison = compare(reading_a.text, reading_b.text, version_a.language, version_b.language, normalization)
+        pairs.append(Pair(row, reading_a, reading_b, comparison.diff, *anchors_by_side(comparison)))
     return Comparison(document, version_a, version_b, normalization, pairs)
 
 

@@ -68,10 +68,11 @@ class Collation:
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
     if lang_a == lang_b:
         return Comparison(text_a, text_b, word_diff(text_a, text_b, normalization))
-    return Comparison(text_a, text_b, None, tuple(_anchor_checks(text_a, lang_a, text_b, lang_b)))
+    return Comparison(text_a, text_b, None, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
 
 
-def _anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterator[AnchorCheck]:
+def anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterator[AnchorCheck]:
+    """Each anchor of A and of B, and whether the other text has a corresponding one."""
     ours, theirs = extract_anchors(text_a, lang_a), extract_anchors(text_b, lang_b)
     for anchor in sorted(ours):
         found = any(anchors_correspond(anchor, other) for other in theirs)
@@ -141,4 +142,9 @@ def _compare_group(collation: Collation, index: int, group: align.Group, normali
         comparison = compare(base_text, text, base.language, version.language, normalization)
         collation.comparisons[index, version_id] = comparison
         scores.append(comparison.dissimilarity if text and base_text else 1.0)
-    collation.variances.append(round(sum(scores) / len(scores), 4) if scores else 0.0)
+    collation.variances.append(variance(scores))
+
+
+def variance(dissimilarities: list[float]) -> float:
+    """A group's variance: the mean dissimilarity of its versions to the base, 0 when there is nothing to compare."""
+    return round(sum(dissimilarities) / len(dissimilarities), 4) if dissimilarities else 0.0
