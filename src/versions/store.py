@@ -323,21 +323,20 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
 
 def _insert_documents(db: sqlite_utils.Database, jobs: list[DocumentJob], progress: Progress) -> None:
     """Read, check and collate the documents (in worker processes when there are enough to pay) and insert their
-    rows in batches; at most one batch is in flight, so memory does not grow with the corpus. Problems are
-    collected from every document and raised together at the end."""
+    rows in batches while the workers go on. Jobs are small (a folder name), and the rows of a batch are inserted
+    faster than workers produce the next, so memory does not grow with the corpus. Problems are collected from
+    every document and raised together at the end."""
     problems: list[Problem] = []
-    steps = iter(progress(jobs))
+    pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
     with _row_producer(len(jobs)) as produce:
-        for start in range(0, len(jobs), INSERT_BATCH):
-            pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
-            for rows, found in produce(job_rows, jobs[start : start + INSERT_BATCH]):
-                next(steps)
-                problems += found
-                for table, table_rows in rows.items():
-                    pending[table].extend(table_rows)
-            if not problems:
-                _insert_rows(db, pending)
-    next(steps, None)  # let a progress bar see the end
+        for count, ((rows, found), _) in enumerate(zip(produce(job_rows, jobs), progress(jobs)), start=1):
+            problems += found
+            for table, table_rows in rows.items():
+                pending[table].extend(table_rows)
+            if count % INSERT_BATCH == 0 or count == len(jobs):
+                if not problems:
+                    _insert_rows(db, pending)
+                pending = {table: [] for table in SCHEMA}
     if problems:
         raise CorpusError(problems)
 
