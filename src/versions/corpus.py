@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -733,9 +734,9 @@ def _folder_hash(folder: Path) -> str:
 
 def _hashed_content(path: Path) -> bytes:
     """What of a file counts for the hash, read without following links or reading what the corpus refuses."""
-    if path.is_symlink():
+    status = path.lstat()  # one system call decides; a build hashes every file of the corpus
+    if stat.S_ISLNK(status.st_mode):
         return b"link:" + os.readlink(path).encode()
-    if not path.is_file():
+    if not stat.S_ISREG(status.st_mode):
         return b"not a file"
-    size = path.stat().st_size
-    return path.read_bytes() if size <= MAX_FILE_BYTES else f"size:{size}".encode()
+    return path.read_bytes() if status.st_size <= MAX_FILE_BYTES else f"size:{status.st_size}".encode()
