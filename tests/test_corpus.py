@@ -4,7 +4,6 @@ import pytest
 
 from conftest import DOCUMENT_YAML, VERSION_COPY, VERSION_EN, write_files
 from versions.corpus import check_corpus, default_base, load_corpus
-from versions.ids import slug_problem
 from versions.errors import CorpusError
 
 
@@ -200,14 +199,6 @@ def test_correction_naming_a_vanished_paragraph(small_corpus):
     assert only_problem(small_corpus) == (
         f"{small_corpus}/doc-1/alignment.yaml:2: 'en/9': paragraph 9 no longer exists (en has 3)"
     )
-
-
-@pytest.mark.parametrize(
-    "value, ok",
-    [("wilson-en", True), ("a", True), ("-a", False), ("a--b", False), ("a" * 65, False), ("a/b", False)],
-)
-def test_slug_rule(value, ok):
-    assert (slug_problem(value) is None) is ok
 
 
 def test_shipped_corpus_has_no_problems():
