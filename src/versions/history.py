@@ -420,7 +420,7 @@ def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDif
         # corpus outside git is not stored twice
         "body": None if revision.body == history.current_body else revision.body,
         "paragraph_count": len(revision.paragraphs),
-        "word_count": sum(len(p.text.split()) for p in revision.paragraphs),
+        "word_count": sum(count_words(p.text) for p in revision.paragraphs),
         "previous_revision_id": f"{version}@{revision.n - 1}" if revision.n > 1 else None,
         "latest": revision.n == len(history.revisions),
         "compared": diff is not None,

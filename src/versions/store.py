@@ -26,6 +26,7 @@ import sqlite_utils
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
 from .corpus import Document, Version, document_hashes, load_corpus, load_document
+from .diff import count_words
 from .errors import CorpusError, Problem
 from .history import history_fingerprints, history_rows, version_histories
 
@@ -480,7 +481,7 @@ def _version_row(document: Document, version: Version) -> dict:
         "path": version.path,
         "leading": version.leading,
         "paragraph_count": len(version.paragraphs),
-        "word_count": sum(len(p.text.split()) for p in version.paragraphs),
+        "word_count": sum(count_words(p.text) for p in version.paragraphs),
         "body_line": version.body_line,
     }
 
@@ -508,7 +509,7 @@ def _paragraph_rows(document: Document) -> Iterator[dict]:
                 "text": p.text,
                 "separator": p.separator,
                 "line": p.line,
-                "words": len(p.text.split()),
+                "words": count_words(p.text),
                 "hash": p.hash,
             }
 
