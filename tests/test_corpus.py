@@ -130,6 +130,11 @@ def test_document_yaml_missing_fields_and_wrong_types(small_corpus):
     ]
 
 
+def test_path_like_base(small_corpus):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML.replace("base: en", "base: ../doc-2/en")})
+    assert "contains a path separator" in only_problem(small_corpus)
+
+
 def test_unknown_base(small_corpus):
     write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML.replace("base: en", "base: fr")})
     assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:4: base names unknown version 'fr'"

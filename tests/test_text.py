@@ -57,3 +57,10 @@ def test_huge_file_is_refused_with_the_limit_named(tmp_path):
     path.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
     with pytest.raises(CorpusError, match="limit is 10 MiB"):
         read_text(path)
+
+
+@pytest.mark.parametrize("codec, order", [("utf-16-le", "le"), ("utf-16-be", "be")])
+def test_utf16_without_byte_order_mark_is_named(codec, order):
+    assert problem_of("---\nkind: translation\n".encode(codec)) == (
+        f"x.md:1: file looks like UTF-16 without a byte-order mark; pass --encoding utf-16-{order}"
+    )

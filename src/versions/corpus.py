@@ -633,7 +633,9 @@ def _check_document(document: Document, on_disk: set[str], lines: dict, shown: s
     _check_language({"original_language": document.original_language}, "original_language", lines, shown, problems)
     _check_date({"date": document.date}, "date", lines, shown, problems)
     archives = {ref.archive for ref in document.archival_refs}
-    if document.base and document.base not in on_disk:
+    if document.base and (reason := slug_problem(document.base)):
+        problems.append(problem(shown, lines.get("base", 1), f"base {reason}"))
+    elif document.base and document.base not in on_disk:
         problems.append(problem(shown, lines.get("base", 1), f"base names unknown version {document.base!r}"))
     for version in document.versions:
         if version.archive and version.archive not in archives:

@@ -27,7 +27,16 @@ def decode(data: bytes, shown: str, encoding: str | None = None) -> str:
         raise _error(shown, 1, "empty file")
     if encoding is None and data.startswith(_UTF16_BOMS):
         raise _error(shown, 1, "file is UTF-16 (byte-order mark); convert it to UTF-8 or pass --encoding utf-16")
+    if encoding is None and _looks_like_utf16(data):
+        order = "le" if data[1:2] == b"\0" else "be"
+        raise _error(shown, 1, f"file looks like UTF-16 without a byte-order mark; pass --encoding utf-16-{order}")
     return normalize_text(_decode_bytes(data, shown, encoding), shown)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16 has a NUL in every other byte; UTF-8 text has none."""
+    sample = data[:4096]
+    return len(sample) >= 4 and sample.count(b"\0") * 3 >= len(sample)
 
 
 def normalize_text(text: str, shown: str) -> str:
