@@ -159,18 +159,16 @@ class Corpus:
     documents: list[Document] = field(default_factory=list)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: an alias bomb (billion laughs) is refused instead of expanded downstream."""
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in pure Python: slower, but its errors name the lines people expect."""
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in the corpus", problem_mark=mark)
-        return super().compose_node(parent, index)
+
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):
+    """Safe YAML through LibYAML where it is installed: parsing is a large part of a build."""
 
 
 # Dates stay text, as the corpus format says: no implicit timestamps (which fail on 1951-02-30 without a line).
-_NoAliasLoader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -471,10 +469,7 @@ def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list
 def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem]):
     """(mapping, line of each top-level key) or None after recording the problem."""
     try:
-        _check_depth(text)
-        node = yaml.compose(text, Loader=_NoAliasLoader)
-        _check_duplicate_keys(node)
-        data = yaml.load(text, Loader=_NoAliasLoader)
+        node, data = _read_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -492,10 +487,28 @@ def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem])
     return data, lines
 
 
-def _check_depth(text: str) -> None:
-    """Refuse deeply nested YAML before composing it: PyYAML's composer recurses once per level."""
+def _read_yaml(text: str):
+    """(node, data) of a YAML text read by LibYAML; on an error, the pure-Python parser's error, which names the
+    line of an unclosed bracket rather than the line after it."""
+    try:
+        _check_events(text, _FastLoader)
+        return _compose_and_construct(text, _FastLoader)
+    except yaml.MarkedYAMLError as fast_error:
+        try:
+            _check_events(text, _Loader)
+            _compose_and_construct(text, _Loader)
+        except yaml.MarkedYAMLError as error:
+            raise error from None
+        raise fast_error
+
+
+def _check_events(text: str, loader: type) -> None:
+    """Refuse aliases and deep nesting before anything is composed: an alias bomb (billion laughs) would expand
+    downstream, and PyYAML's composer recurses once per level."""
     depth = 0
-    for event in yaml.parse(text, Loader=_NoAliasLoader):
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in the corpus", problem_mark=event.start_mark)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -504,6 +517,17 @@ def _check_depth(text: str) -> None:
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def _compose_and_construct(text: str, loader_class: type):
+    """The node tree (for key lines and repeated keys) and the data, from one composition."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        _check_duplicate_keys(node)
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _check_duplicate_keys(node) -> None:
