@@ -14,8 +14,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-import yaml
 from rapidfuzz import fuzz, process
+
+from .text import load_data_yaml
 
 NAME_MATCH_THRESHOLD = 85  # rapidfuzz ratio (0-100) at which two romanized names count as one
 
@@ -154,7 +155,7 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The packaged gazetteer (versions/data/gazetteer.yaml), loaded once."""
     data_file = resources.files("versions").joinpath("data").joinpath("gazetteer.yaml")
-    return build_gazetteer(yaml.safe_load(data_file.read_text(encoding="utf-8")))
+    return build_gazetteer(load_data_yaml(data_file.read_text(encoding="utf-8")))
 
 
 def build_gazetteer(entries: dict[str, list[str]]) -> Gazetteer:

@@ -24,7 +24,6 @@ from functools import cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
-import yaml
 
 from .archival import ArchivalRef
 from .anchors import Anchor, gazetteer
@@ -33,6 +32,7 @@ from .collate import Comparison as CollatedComparison
 from .diff import INSERT, WordDiff
 from .history import change_diff, stored_revision_text
 from .normalize import Normalization, romanization_table
+from .text import load_data_yaml
 
 REQUIRED_TABLES = {"documents", "versions", "paragraphs"}
 ALIGNMENT_TABLES = {"alignment_groups", "alignment_members", "diffs", "anchors"}
@@ -628,7 +628,7 @@ def _name_spellings(phrase: str) -> tuple[str, ...]:
 def _gazetteer_names() -> dict[str, dict]:
     """The gazetteer's spellings as written (name -> spellings) and each spelling, case-folded, -> its name."""
     text = (files("versions") / "data" / "gazetteer.yaml").read_text(encoding="utf-8")
-    entries = yaml.safe_load(text) or {}
+    entries = load_data_yaml(text) or {}
     spellings = {str(name).lower(): tuple(str(s) for s in variants or ()) for name, variants in entries.items()}
     by_spelling = {
         " ".join(re.findall(r"\w+", spelling)).casefold(): name

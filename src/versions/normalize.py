@@ -24,7 +24,8 @@ from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from importlib.resources import files
 
-import yaml
+from .text import load_data_yaml
+
 
 ROMANIZATION_FILE = "romanization.yaml"
 
@@ -119,7 +120,7 @@ def romanize(word: str) -> str:
 def romanization_table() -> dict[str, str]:
     """Variant spelling (case-folded, without punctuation) -> canonical spelling, from the packaged YAML file."""
     text = (files(__package__) / "data" / ROMANIZATION_FILE).read_text(encoding="utf-8")
-    return parse_romanization(yaml.safe_load(text) or {})
+    return parse_romanization(load_data_yaml(text) or {})
 
 
 def parse_romanization(entries: dict[str, list[str]]) -> dict[str, str]:

@@ -6,6 +6,8 @@ import codecs
 import unicodedata
 from pathlib import Path
 
+import yaml
+
 from .errors import CorpusError, problem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -64,6 +66,11 @@ def _decode_bytes(data: bytes, shown: str, encoding: str | None) -> str:
             f"byte 0x{byte:02x} at offset {exc.start} is not UTF-8; "
             "convert the file or pass --encoding (e.g. cp1251, koi8-r)",
         ) from None
+
+
+def load_data_yaml(text: str):
+    """One of the package's own data files (gazetteer, romanization table), read by LibYAML where installed."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _line_of(text: str, offset: int) -> int:
