@@ -22,7 +22,6 @@ Plain text
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -37,6 +36,7 @@ from lxml import etree
 from .align import Correction
 from .collate import collate
 from .corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS, load_corpus
+from .diff import EQUAL, diff_sequences
 from .errors import CorpusError, problem
 from .export import REF_PARTS, TEI_NS, XML_NS
 from .ids import slug_problem
@@ -440,10 +440,10 @@ def _reproduce_alignment(staging_root: Path, folder: Path, document, wanted, tar
 def _difference(current: list[dict], wanted: list[dict]) -> int:
     if current == wanted:
         return 0
-    matcher_a = [tuple(sorted(g.items())) for g in current]
-    matcher_b = [tuple(sorted(g.items())) for g in wanted]
-    same = sum(block.size for block in difflib.SequenceMatcher(None, matcher_a, matcher_b, False).get_matching_blocks())
-    return max(len(matcher_a), len(matcher_b)) - same or 1
+    keys_a = [repr(sorted(g.items())) for g in current]
+    keys_b = [repr(sorted(g.items())) for g in wanted]
+    same = sum(count for op, count in diff_sequences(keys_a, keys_b) if op == EQUAL)
+    return max(len(keys_a), len(keys_b)) - same or 1
 
 
 def _corrections_towards(current, wanted, order: list[str]):
@@ -455,21 +455,17 @@ def _corrections_towards(current, wanted, order: list[str]):
             (v, n) for v in group if v not in order for n in group[v]
         ]
 
-    where_now, where_wanted = index(current), index(wanted)
-    pins, forbids = [], []
-    for group in wanted:
-        items = members(group)
-        anchor = items[0]
-        for item in items[1:]:
-            if item[0] != anchor[0] and where_now.get(item) != where_now.get(anchor):
-                pins.append((_ref(anchor), _ref(item)))
-    for group in current:
-        items = members(group)
-        anchor = items[0]
-        for item in items[1:]:
-            if item[0] != anchor[0] and where_wanted.get(item) != where_wanted.get(anchor):
-                forbids.append((_ref(anchor), _ref(item)))
-    return pins, forbids
+    def apart_in(groups, elsewhere):
+        """Links (first member, other member of another version) of ``groups`` that ``elsewhere`` splits."""
+        where = index(elsewhere)
+        links = []
+        for group in groups:
+            anchor, *items = members(group)
+            links += [(_ref(anchor), _ref(item)) for item in items
+                      if item[0] != anchor[0] and where.get(item) != where.get(anchor)]
+        return links
+
+    return apart_in(wanted, current), apart_in(current, wanted)
 
 
 def _ref(item: tuple[str, int]) -> str:
