@@ -144,6 +144,7 @@ def test_many_documents_are_collated_in_worker_processes_with_the_same_result(sm
     build(small_corpus, serial)
     assert dump(pooled) == dump(serial)
     assert sqlite_utils.Database(pooled)["documents"].count == versions.store.POOL_MIN_DOCUMENTS + 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([small_corpus.name, "pooled.db", "serial.db"])
 
 
 def test_a_build_clears_what_a_killed_build_left(built):
@@ -178,4 +179,4 @@ def test_problems_found_in_worker_processes_are_all_reported(small_corpus, tmp_p
     with pytest.raises(CorpusError) as caught:
         build(small_corpus, db_path)
     assert [(Path(p.path).parent.name, p.line) for p in caught.value.problems] == [("doc-3", 1), ("doc-9", 1)]
-    assert not db_path.exists()
+    assert list(tmp_path.iterdir()) == [small_corpus]  # no database, no shard left behind

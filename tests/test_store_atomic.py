@@ -149,6 +149,7 @@ def test_build_killed_inside_the_write_leaves_the_previous_database(moment, corp
     assert_previous_intact(database, previous)
     if moment == "has grown":
         assert_next_build_succeeds(new, database)
+        assert strays(database) == [], "the next build clears what the killed one left"
 
 
 def test_readers_always_see_a_complete_database(corpora, database):

@@ -753,16 +753,21 @@ def _paragraph_ref(text: str, document: Document, shown: str, line: int, problem
 def _folder_hash(folder: Path) -> str:
     """Changes when any file of the document or the tool's own version changes."""
     digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
-    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-        digest.update(path.name.encode() + b"\0" + _hashed_content(path) + b"\0")
+    with os.scandir(folder) as entries:  # DirEntry knows each file's type without a system call per file
+        files = sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    for entry in files:
+        digest.update(entry.name.encode() + b"\0" + _hashed_content(entry) + b"\0")
     return digest.hexdigest()
 
 
-def _hashed_content(path: Path) -> bytes:
+def _hashed_content(entry: os.DirEntry) -> bytes:
     """What of a file counts for the hash, read without following links or reading what the corpus refuses."""
-    status = path.lstat()  # one system call decides; a build hashes every file of the corpus
-    if stat.S_ISLNK(status.st_mode):
-        return b"link:" + os.readlink(path).encode()
-    if not stat.S_ISREG(status.st_mode):
+    if entry.is_symlink():
+        return b"link:" + os.readlink(entry.path).encode()
+    if not entry.is_file(follow_symlinks=False):
         return b"not a file"
-    return path.read_bytes() if status.st_size <= MAX_FILE_BYTES else f"size:{status.st_size}".encode()
+    size = entry.stat(follow_symlinks=False).st_size
+    if size > MAX_FILE_BYTES:
+        return f"size:{size}".encode()
+    with open(entry.path, "rb") as handle:
+        return handle.read()

@@ -42,6 +42,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby, zip_longest
 from typing import Any, NamedTuple
 
@@ -179,6 +180,7 @@ def is_word(token: str) -> bool:
     return bool(_WORD_START.match(token))
 
 
+@lru_cache(maxsize=1 << 14)  # a build counts each paragraph's words for its row, its version and its history
 def count_words(text: str) -> int:
     """How many of ``tokenize(text)`` are words, in one pass."""
     return len(_WORD.findall(text))
@@ -200,7 +202,10 @@ def diff_sequences(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _keys(tokens: list[str], normalization: Normalization) -> list[str]:
-    return [normalization.key(token) for token in tokens] if normalization else tokens
+    if not normalization:
+        return tokens
+    keys = {token: normalization.key(token) for token in set(tokens)}  # a paragraph repeats half its tokens
+    return list(map(keys.__getitem__, tokens))
 
 
 class _Codebook:

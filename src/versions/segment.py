@@ -106,8 +106,10 @@ def _kind_by_form(text: str) -> str:
 
 
 def _is_capitals_line(text: str) -> bool:
+    if "\n" in text or len(text) > _SHORT_LINE:
+        return False
     letters = [c for c in text if c.isalpha()]
-    if "\n" in text or len(text) > _SHORT_LINE or len(letters) < 4:
+    if len(letters) < 4:
         return False
     return sum(c.isupper() for c in letters) / len(letters) >= 0.8
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -35,7 +36,8 @@ EXCERPT_LENGTH = 120
 INSERT_BATCH = 200  # documents whose rows are inserted together
 DELETE_CHUNK = 500  # documents whose rows are deleted per statement
 POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than it saves
-POOL_CHUNK = 8
+SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
+SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
@@ -295,20 +297,21 @@ def write_documents(
         db = _start_from(db_path if incremental else None, tmp_path)
         if incremental:
             _delete_documents(db, report.removed + report.rebuilt)
-        _insert_documents(db, jobs, progress or iter)
-        _finish(db, vacuum=not incremental)
+        _insert_documents(db, tmp_path, jobs, progress or iter)
+        _finish(db)
         report.paragraphs = db["paragraphs"].count
         db.close()
     return report
 
 
 def _start_from(previous: Path | None, tmp_path: Path) -> sqlite_utils.Database:
-    """A copy of the previous database to update in place, or a new one with the schema."""
+    """A copy of the previous database to update in place, or a new one with the tables (indexes come last: building
+    them once over all the rows is faster than keeping them up to date row by row)."""
     if previous is not None:
         shutil.copyfile(previous, tmp_path)
         return sqlite_utils.Database(tmp_path)
     db = sqlite_utils.Database(tmp_path)
-    create_schema(db)
+    create_schema(db, indexes=False)
     return db
 
 
@@ -322,34 +325,98 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
             db[table].delete_where(f"[{key}] in ({marks})", chunk)
 
 
-def _insert_documents(db: sqlite_utils.Database, jobs: list[DocumentJob], progress: Progress) -> None:
-    """Read, check and collate the documents (in worker processes when there are enough to pay) and insert their
-    rows in batches while the workers go on. Jobs are small (a folder name), and the rows of a batch are inserted
-    faster than workers produce the next, so memory does not grow with the corpus. Problems are collected from
-    every document and raised together at the end."""
-    problems: list[Problem] = []
-    pending: dict[str, list[dict]] = {table: [] for table in SCHEMA}
-    with _row_producer(len(jobs)) as produce:
-        for count, ((rows, found), _) in enumerate(zip(produce(job_rows, jobs), progress(jobs)), start=1):
-            problems += found
-            for table, table_rows in rows.items():
-                pending[table].extend(table_rows)
-            if count % INSERT_BATCH == 0 or count == len(jobs):
-                if not problems:
-                    _insert_rows(db, pending)
-                pending = {table: [] for table in SCHEMA}
+def _insert_documents(db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress) -> None:
+    """Read, check and collate the documents and insert their rows; problems are collected from every document and
+    raised together at the end, before anything is committed."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
+        problems = _insert_in_process(db, jobs, progress)
+    else:
+        problems = _insert_through_shards(db, db_file, jobs, progress, workers)
     if problems:
         raise CorpusError(problems)
 
 
-@contextmanager
-def _row_producer(documents: int) -> Iterator[Callable]:
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if documents < POOL_MIN_DOCUMENTS or workers < 2:
-        yield map
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield lambda function, items: pool.map(function, items, chunksize=POOL_CHUNK)
+def _insert_in_process(db: sqlite_utils.Database, jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
+    problems: list[Problem] = []
+    documents = iter(progress(jobs))
+    for _ in range(0, len(jobs), INSERT_BATCH):
+        rows, found = _rows_of(itertools.islice(documents, INSERT_BATCH))
+        problems += found
+        if not problems:
+            _insert_rows(db, rows)
+    return problems
+
+
+def _rows_of(jobs: Iterable[DocumentJob]) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """The rows of these documents gathered table by table, and their problems."""
+    problems: list[Problem] = []
+    gathered: dict[str, list[dict]] = {table: [] for table in SCHEMA}
+    for job in jobs:
+        rows, found = job_rows(job)
+        problems += found
+        for table, table_rows in rows.items():
+            gathered[table].extend(table_rows)
+    return gathered, problems
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A few documents that one worker process reads, collates and writes to a database file of its own."""
+
+    path: Path
+    jobs: tuple[DocumentJob, ...]
+
+
+def write_shard(shard: Shard) -> list[Problem]:
+    """Write the rows of the shard's documents to its file (tables without indexes); return their problems."""
+    rows, problems = _rows_of(shard.jobs)
+    if not problems:
+        with closing(sqlite_utils.Database(shard.path)) as db:
+            create_schema(db, indexes=False)
+            _insert_rows(db, rows)
+    return problems
+
+
+def _insert_through_shards(
+    db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress, workers: int
+) -> list[Problem]:
+    """Let worker processes write shards, and copy each finished shard into ``db``.
+
+    Inserting rows through sqlite-utils costs as much as collating them, so the workers insert too, each into a
+    file of its own; copying a shard's tables into the database is then done by SQLite itself, at a fraction of it.
+    """
+    size = max(1, min(SHARD_DOCUMENTS, len(jobs) // (workers * SHARDS_PER_WORKER)))
+    shards = [
+        Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(jobs[i : i + size]))
+        for n, i in enumerate(range(0, len(jobs), size))
+    ]
+    problems: list[Problem] = []
+    done = iter(progress(jobs))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for shard, found in zip(shards, pool.map(write_shard, shards)):
+                problems += found
+                if not problems:
+                    _copy_shard(db, shard.path)
+                shard.path.unlink(missing_ok=True)
+                for _ in shard.jobs:
+                    next(done, None)
+    finally:
+        for shard in shards:
+            shard.path.unlink(missing_ok=True)
+    return problems
+
+
+def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
+    db.attach("shard", path)
+    try:
+        for table, spec in SCHEMA.items():
+            columns = ", ".join(f"[{column}]" for column in spec["columns"])
+            db.execute(f"insert into main.[{table}] ({columns}) select {columns} from shard.[{table}]")
+        db.conn.commit()
+    finally:
+        db.execute("detach database shard")
 
 
 def _insert_rows(db: sqlite_utils.Database, pending: dict[str, list[dict]]) -> None:
@@ -383,15 +450,18 @@ def previous_hashes(db_path: Path) -> dict[str, str]:
         return {}
 
 
-def create_schema(db: sqlite_utils.Database) -> None:
+def create_schema(db: sqlite_utils.Database, indexes: bool = True) -> None:
     for name, spec in SCHEMA.items():
         db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec["foreign_keys"])
+    if indexes:
+        create_indexes(db)
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Every index of the schema that the database does not have yet."""
+    for name, spec in SCHEMA.items():
         for columns in spec["indexes"]:
-            db[name].create_index(columns)
-
-
-def write_document(db: sqlite_utils.Database, document: Document) -> None:
-    _insert_rows(db, document_rows(document))
+            db[name].create_index(columns, if_not_exists=True)
 
 
 def document_rows(document: Document) -> dict[str, list[dict]]:
@@ -596,14 +666,13 @@ def version_text(db: sqlite_utils.Database, version_id: str) -> str:
     return leading + "".join(row["text"] + row["separator"] for row in rows)
 
 
-def _finish(db: sqlite_utils.Database, vacuum: bool) -> None:
+def _finish(db: sqlite_utils.Database) -> None:
+    create_indexes(db)
     if not db["paragraphs"].detect_fts():
         db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     db.conn.commit()
-    if vacuum:
-        db.vacuum()
 
 
 @contextmanager
