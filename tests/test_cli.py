@@ -1,5 +1,6 @@
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,9 +88,14 @@ def test_datasette_arguments_are_immutable_and_local(tmp_path):
     metadata.write_text("{}")
     args = datasette_args(Path("db/versions.db"), metadata, "127.0.0.1", 8001)
     assert args[1:] == [
-        "-m", "datasette", "serve", "-i", "db/versions.db", "--host", "127.0.0.1", "--port", "8001",
+        "-m", "datasette", "-i", "db/versions.db", "--host", "127.0.0.1", "--port", "8001",
         "--metadata", str(metadata),
     ]
+
+
+def test_datasette_arguments_ask_for_a_restart_on_rebuild_with_reload(tmp_path):
+    args = datasette_args(Path("db/versions.db"), tmp_path / "none.json", "127.0.0.1", 8001, reload=True)
+    assert args[-1] == "--reload" and "--metadata" not in args
 
 
 def free_port() -> int:
@@ -111,6 +117,36 @@ def test_serve_builds_then_serves_the_paragraphs(shipped_corpus, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_shows_a_rebuilt_database_on_every_page(shipped_corpus, tmp_path):
+    port = free_port()
+    db_path = tmp_path / "db" / "versions.db"
+    command = [sys.executable, "-m", "versions.cli", "serve", "--corpus", str(shipped_corpus), "--db", str(db_path),
+               "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/versions/paragraphs.json?_shape=array&_size=max&_search=eleven"
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"CI": ""},
+                              start_new_session=True)
+    try:
+        assert json.loads(wait_for(url)) == []
+        time.sleep(2)  # the reloader looks at the file once a second: a change before its first look goes unseen
+        version = shipped_corpus / "telegram-23256" / "wilson-en.md"
+        version.write_text(version.read_text("utf-8").replace("nine bombs", "eleven bombs"), "utf-8")
+        assert run("build", "--corpus", shipped_corpus, "--db", db_path).exit_code == 0
+        # without the restart, each of Datasette's threads goes on with the file it had opened, old or new
+        assert wait_until(lambda: all(json.loads(wait_for(url)) != [] for _ in range(20)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def wait_until(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def wait_for(url: str, seconds: float = 30) -> bytes:

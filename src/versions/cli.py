@@ -78,19 +78,25 @@ def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
 @click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path), default=METADATA, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, type=click.IntRange(0, 65535), show_default=True)
-def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int) -> None:
+@click.option("--reload/--no-reload", default=True, show_default=True,
+              help="Restart Datasette whenever a later `versions build` replaces the database (or metadata changes), "
+                   "so that every page shows the new build.")
+def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, reload: bool) -> None:
     """Rebuild the database if the corpus changed, then serve it with Datasette (immutable)."""
     click.echo(_build(corpus, db_path, None).summary())
-    args = datasette_args(db_path, metadata, host, port)
+    args = datasette_args(db_path, metadata, host, port, reload)
     click.echo(f"Serving on http://{host}:{port}/-/versions")
     sys.stdout.flush()
     os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
 
 
-def datasette_args(db_path: Path, metadata: Path, host: str, port: int) -> list[str]:
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--host", host, "--port", str(port)]
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, reload: bool = False) -> list[str]:
+    # no "serve": it is Datasette's default command, and its --reload restarts serve() with these same arguments
+    args = [sys.executable, "-m", "datasette", "-i", str(db_path), "--host", host, "--port", str(port)]
     if metadata.exists():
         args += ["--metadata", str(metadata)]
+    if reload:
+        args.append("--reload")  # Datasette watches its immutable files and restarts when one is replaced
     return args
 
 
