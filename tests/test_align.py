@@ -1,7 +1,10 @@
 """The aligner: hand-made gold sets, the bead format and its scores, invariants, constraints, N versions."""
 
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT
 from versions.align import (
     AlignmentTable,
     Bead,
@@ -432,19 +436,89 @@ def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, a
     assert [(bead.a, bead.b) for bead in fast] == [(bead.a, bead.b) for bead in plain]
 
 
-def test_merge_bounds_are_upper_bounds():
+def assert_merge_bounds_hold(a, b, lang_a, lang_b):
     import versions.align as module
 
-    case = load_case(DATA / "same-split-en")
-    for lang_a, lang_b, a, b in (
-        ("en", "en", case["a_segments"], case["b_segments"]),
-        *[(c["lang_a"], c["lang_b"], c["a_segments"], c["b_segments"])
-          for c in [load_case(DATA / "cross-roshchin-free")]],
-    ):
-        scorer = module._scorer(a, b, lang_a, lang_b, lang_a == lang_b)
-        for i0 in range(len(a)):
-            for j0 in range(len(b)):
-                for da, db in module.SHAPES[1:6]:
-                    i1, j1 = i0 + da, j0 + db
-                    if i1 <= len(a) and j1 <= len(b):
-                        assert scorer.gain(i0, i1, j0, j1) <= scorer.gain_bound(i0, i1, j0, j1) + 1e-9
+    scorer = module._scorer(a, b, lang_a, lang_b, lang_a == lang_b)
+    for i0 in range(len(a)):
+        for j0 in range(len(b)):
+            for da, db in module.SHAPES[1:6]:
+                i1, j1 = i0 + da, j0 + db
+                if i1 <= len(a) and j1 <= len(b):
+                    assert scorer.gain(i0, i1, j0, j1) <= scorer.gain_bound(i0, i1, j0, j1) + 1e-9
+
+
+@pytest.mark.parametrize(
+    "name", ["same-split-en", "same-merged-en", "same-stamps-en", "paraphrase-roshchin", "cross-roshchin-free",
+             "cross-zh-filippov-free", "demo-ru-rendering"]
+)
+def test_merge_bounds_are_upper_bounds(name):
+    case = load_case(DATA / name)
+    assert_merge_bounds_hold(case["a_segments"], case["b_segments"], case["lang_a"], case["lang_b"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(segments_of(WORDS), segments_of(WORDS), st.booleans())
+def test_merge_bounds_are_upper_bounds_on_random_texts(a, b, across):
+    assert_merge_bounds_hold(a, b, "en", "ru" if across else "en")
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0) | st.floats(min_value=0, max_value=1e300), min_size=1))
+def test_mean_is_the_statistics_mean(values):
+    import statistics
+
+    from versions.align import _mean
+
+    assert _mean(values) == statistics.mean(values)
+
+
+@given(st.sets(st.integers(0, 70)), st.sets(st.integers(0, 70)))
+def test_dice_of_bits_is_the_dice_of_the_sets(x, y):
+    from versions.align import _dice
+
+    def bits(members: set[int]) -> int:
+        return sum(1 << k for k in members)
+
+    assert _dice(bits(x), bits(y)) == (2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0)
+
+
+@given(st.text(alphabet="абвгдъьжщёЖЩ xyzXYZ0123中文İΣς-", max_size=60))
+def test_cognates_are_the_romanized_prefixes_of_each_word(text):
+    from versions.align import _TOKEN, _cognates
+    from versions.anchors import transliterate
+
+    tokens = tuple(_TOKEN.findall(text.lower()))
+    romanized = [transliterate(token) for token in tokens]
+    assert _cognates(tokens) == {word[:4] for word in romanized if len(word) >= 4 and not word.isdigit()}
+
+
+SEED_INDEPENDENCE_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import generate
+from versions.align import align
+from versions.corpus import load_document
+root = Path(sys.argv[2])
+for name, text in generate.document_files(1951, 217, 4, 20, False).items():  # doc-00218 of benchmarks/run.py
+    (root / "doc" / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / "doc" / name).write_text(text, encoding="utf-8")
+document = load_document(root, "doc")
+base, copy = document.version("original"), document.version("aprf-copy")
+for bead in align([p.text for p in base.paragraphs], [p.text for p in copy.paragraphs], "ru", "ru"):
+    print(bead.a, bead.b, repr(bead.score), bead.method, bead.moved)
+"""
+
+
+def test_alignment_does_not_depend_on_the_hash_seed(tmp_path):
+    """Scores sum sets of weights; with a plain ``sum`` the set's order, which changes with PYTHONHASHSEED, chose
+    between two equally good merges in this generated document. ``math.fsum`` is exact, so the order cannot."""
+    outputs = set()
+    for seed in ("0", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", SEED_INDEPENDENCE_SCRIPT, str(ROOT / "benchmarks"), str(tmp_path / seed)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert outputs.pop().count("\n") >= 15  # one line per bead

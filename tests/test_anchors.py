@@ -218,3 +218,50 @@ def test_dates_and_times_are_found_without_their_guards_missing_any():
     assert of_kind("On 19.08.1951 at 12:30, 1951-08-20 and August 21, 1951", "date", "en") == {
         "1951-08-19", "1951-08-20", "1951-08-21"}
     assert of_kind("at 12:30", "number", "en") == {"12:30"}
+
+
+TRICKY_DIGITS = [
+    "On 19.08.1951 at 12:30, 1951-08-20, 5 May 1951 and the 3rd of June; 1,000 and 12 000 men, 2.5 km.",
+    "19 августа 1951 года в 7:05, к 22-е августа, 1.2.52 и 12.05.1951; 1951-5-12, 25:61, 1:2:3, 123456.",
+    "x1 12345 1,23 1,234,567 1.234.567 ١٢ 3:30pm 31.12. 1951年8月19日 0007 7-го 12 000 000",
+]
+
+
+def test_digit_led_patterns_tried_where_digits_start_find_what_a_full_scan_finds():
+    from versions import anchors
+
+    patterns = [pattern for pattern, _, cue in anchors._DATE_PATTERNS if cue is None]
+    patterns += [anchors._TIME, *anchors._NUMBER.values()]
+    for text in TRICKY_DIGITS:
+        runs = [run.start() for run in anchors._DIGIT_RUN.finditer(text)]
+        for pattern in patterns:
+            assert pattern.pattern.startswith(anchors._DIGIT_FIRST)
+            found = anchors._digit_led_matches(pattern, text, runs)
+            assert [(m.span(), m.groups()) for m in found] == [
+                (m.span(), m.groups()) for m in pattern.finditer(text)
+            ], (pattern.pattern, text)
+
+
+def test_gazetteer_starts_are_the_word_starts_of_first_letters_and_every_han_letter():
+    import re
+
+    entries = {"kaesong": ["Kaesong", "Кэсон", "开城"], "kim": ["Kim Il-sung"], "haishenwai": ["海参崴"]}
+    custom = build_gazetteer(entries)
+    letters = "".join(sorted({form[0] for forms in (["Kaesong", "KAESONG", "Кэсон", "кэсон", "КЭСОН"],
+                                                     ["Kim Il-sung", "KIM IL-SUNG"]) for form in forms}))
+    plain = re.compile(rf"(?<![\w-])[{letters}]|[开海]")
+    for text in ["Kaesong, xKaesong -Kim Kim-Kim 开城开城 в Кэсоне кэсон\nKIM", "海参崴 и Kim", "", "K", "开"]:
+        assert [m.start() for m in custom.starts.finditer(text)] == [m.start() for m in plain.finditer(text)]
+    assert [name for _, _, name in custom.find("xKaesong, 开城 and Kim Il-sung")] == ["kaesong", "kim"]
+
+
+def test_name_words_start_words():
+    import re
+
+    from versions import anchors
+
+    plain = re.compile(r"(?<![\w-])([A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁa-zа-яё][a-zа-яё]+)*)(?![\w-])")
+    for text in ["Met Kim Il-sung, xKim and -Peng at Kaesong.", "Встреча Ким Ир Сена, ЦК и Пэн-Дэхуай", "Ab"]:
+        assert [(m.span(), m.group(1)) for m in anchors._NAME_WORD.finditer(text)] == [
+            (m.span(), m.group(1)) for m in plain.finditer(text)
+        ]

@@ -135,3 +135,16 @@ def test_unicode_keys_do_not_depend_on_look_alike_script(latin, to_cyrillic):
     lookalikes = dict(zip("aeopcyxAEOPCTXBKMH", "аеорсухАЕОРСТХВКМН"))
     mixed = "".join(lookalikes[char] if flip else char for char, flip in zip(latin, [*to_cyrillic, *[False] * 20]))
     assert UNICODE.key(mixed) == UNICODE.key(latin) == latin
+
+
+@given(every_normalization, st.text(max_size=12))
+def test_kept_keys_are_the_keys_and_no_part_of_equality(normalization, token):
+    import pickle
+
+    from versions.normalize import _key
+
+    assert normalization.key(token) == normalization.key(token) == _key(token, normalization)
+    fresh = Normalization(**{flag: getattr(normalization, flag) for flag in FLAGS})
+    assert fresh == normalization and hash(fresh) == hash(normalization)
+    assert bool(fresh) == any(getattr(normalization, flag) for flag in FLAGS)
+    assert pickle.loads(pickle.dumps(normalization)) == normalization

@@ -148,24 +148,24 @@ _NOTE = re.compile(
 @dataclass
 class _Segment:
     chars: int  # letters and digits: the length measure of both scorers
-    tokens: list[str]  # lowercased words (single Han characters)
+    tokens: tuple[str, ...]  # lowercased words (single Han characters)
     anchors: frozenset  # Anchor objects; across languages, keys that corresponding anchors share
     stands_alone: bool = False  # a note or a mark without words ("[...]"): it never joins a merge
     words: str = ""  # tokens coded one character each, for rapidfuzz
     stems: frozenset[str] = frozenset()  # word stems (weighted by rarity, so function words count for ~nothing)
-    cognates: frozenset[str] = frozenset()  # romanized 4-letter word prefixes
+    cognates: int = 0  # romanized 4-letter word prefixes, one bit each (see _CrossLanguageScorer._code_cognates)
 
 
 def _segment(text: str, language: str) -> _Segment:
     chars, tokens, anchors, stands_alone = _segment_features(text, language)
-    return _Segment(chars=chars, tokens=list(tokens), anchors=anchors, stands_alone=stands_alone)
+    return _Segment(chars=chars, tokens=tokens, anchors=anchors, stands_alone=stands_alone)
 
 
 @lru_cache(maxsize=4096)  # the base version is aligned with every other version: read its segments once
 def _segment_features(text: str, language: str) -> tuple[int, tuple[str, ...], frozenset, bool]:
     tokens = _TOKEN.findall(text.lower())
     return (
-        sum(len(token) for token in tokens),
+        len("".join(tokens)),
         tuple(tokens),
         frozenset(extract_anchors(text, language)),
         not tokens or bool(_NOTE.match(text)),
@@ -189,7 +189,7 @@ _WORD_CODES = _Codes()
 def clear_caches() -> None:
     """Forget what was cached about texts already aligned: the caches pay within a document (its base is aligned
     with every other version), not across documents, where they would only grow."""
-    for cached in (_segment_features, _stems, _cognate):
+    for cached in (_segment_features, _stems, _cognates):
         cached.cache_clear()
     clear_anchor_cache()
     with _WORD_CODES.lock:
@@ -198,12 +198,9 @@ def clear_caches() -> None:
 
 @lru_cache(maxsize=4096)
 def _stems(tokens: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(map(_stem, tokens))
-
-
-def _stem(token: str) -> str:
-    """A crude stem good for any alphabetic language: the first five letters (negotiations ~ negotiate)."""
-    return token if token.isdigit() else token[:5]
+    """Crude stems good for any alphabetic language: the first five letters (negotiations ~ negotiate); numbers
+    whole."""
+    return frozenset(token if token.isdigit() else token[:5] for token in tokens)
 
 
 @dataclass
@@ -212,13 +209,12 @@ class _Side:
     prefix_chars: list[int] = field(default_factory=list)
 
     def __post_init__(self):
+        self.stride = len(self.segments) + 1  # keys of ranges and of pairs: start * stride + stop
         self.prefix_chars = [0]
         self.prefix_alone = [0]  # how many segments before each index stand alone
-        self.prefix_anchors = [0]  # how many anchors the segments before each index hold (counted per segment)
         for segment in self.segments:
             self.prefix_chars.append(self.prefix_chars[-1] + segment.chars)
             self.prefix_alone.append(self.prefix_alone[-1] + segment.stands_alone)
-            self.prefix_anchors.append(self.prefix_anchors[-1] + len(segment.anchors))
 
     def chars(self, start: int, stop: int) -> int:
         return self.prefix_chars[stop] - self.prefix_chars[start]
@@ -231,11 +227,22 @@ def _union(sets: Iterable[frozenset]) -> frozenset:
     return frozenset().union(*sets)
 
 
-def _gather(segments: list[_Segment], start: int, stop: int, feature: str) -> frozenset:
-    """The union of one set-valued feature over segments[start:stop]."""
-    if stop - start == 1:
-        return getattr(segments[start], feature)
-    return frozenset().union(*(getattr(segment, feature) for segment in segments[start:stop]))
+def _dice(x: int, y: int) -> float:
+    """The Dice overlap of two sets held as the bits of ints."""
+    return 2 * (x & y).bit_count() / (x.bit_count() + y.bit_count()) if x or y else 0.0
+
+
+def _dice_bound(x: float, y: float) -> float:
+    """The largest Dice overlap of two sets of these sizes (or total weights): the smaller held in the larger."""
+    return 2 * min(x, y) / (x + y) if x or y else 0.0
+
+
+def _mean(values: list[float]) -> float:
+    """statistics.mean of floats, without its Fractions: the exact sum (over the least common denominator, a power
+    of two) divided once, as int division rounds correctly; the same value, several times faster."""
+    ratios = [value.as_integer_ratio() for value in values]
+    denominator = max(d for _, d in ratios)
+    return sum(n * (denominator // d) for n, d in ratios) / (denominator * len(values))
 
 
 @lru_cache(maxsize=64)
@@ -259,11 +266,12 @@ def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]
     return pairs
 
 
-@lru_cache(maxsize=50_000)
-def _cognate(token: str) -> str | None:
-    """The romanized 4-letter prefix a word contributes to the cognates, if any (kept: words recur)."""
-    romanized = transliterate(token)
-    return romanized[:4] if len(romanized) >= 4 and not romanized.isdigit() else None
+@lru_cache(maxsize=4096)  # the base version is aligned with every other version
+def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The romanized 4-letter prefixes of the words (not of numbers). The words are transliterated all at once:
+    transliteration goes letter by letter, and no word holds a space."""
+    romanized = transliterate(" ".join(tokens)).split(" ")
+    return frozenset(word[:4] for word in romanized if len(word) >= 4 and not word.isdigit())
 
 
 # --- scorers ---------------------------------------------------------------------------------------------------------
@@ -294,12 +302,18 @@ class _SameLanguageScorer:
         self._merged: dict[tuple[int, int, int, int], float] = {}  # the same for beads of more segments
         self._totals: dict[frozenset, float] = {}
         self._ranges: dict[tuple[int, int, int], tuple[str, frozenset, frozenset]] = {}
+        self._sizes: tuple[dict, dict] = {}, {}  # per side, start * (n + 1) + stop -> sizes bounding a similarity
         self._stem_totals = (
             [self._total_weight(x.stems) for x in a.segments],
             [self._total_weight(y.stems) for y in b.segments],
         )
         self.background = self._background()
         self._gains: dict[tuple[int, int, int, int], float] = {}
+        # the arithmetic of gain_bound, folded: normalised similarity - threshold = parts / count * scale - shift,
+        # where the similarity averages its parts over 3 (no anchors) or 4; and the mass per letter
+        scale = 1 / (1 - self.background)
+        shift = self.background * scale + self.threshold
+        self._bound_terms = scale / 3, scale / 4, shift, 1 / (2 * self.mean_chars)
 
     @staticmethod
     def _code_words(segments: list[_Segment]) -> None:
@@ -312,7 +326,7 @@ class _SameLanguageScorer:
             for segment in segments:
                 segment.words = "".join(map(code, segment.tokens))
         for segment in segments:
-            segment.stems = _stems(tuple(segment.tokens))
+            segment.stems = _stems(segment.tokens)
             # within one language anchors compare exactly; as plain tuples they compare without Python-level __eq__
             segment.anchors = frozenset((anchor.kind, anchor.value) for anchor in segment.anchors)
 
@@ -340,7 +354,7 @@ class _SameLanguageScorer:
                     self._merged.clear()
                 known = self._merged[key4] = self._similarity_of(self._range(0, i0, i1), self._range(1, j0, j1))
             return known
-        key = i0 * (len(self.b) + 1) + j0
+        key = i0 * self.b.stride + j0
         known = self._one_to_one.get(key)
         if known is None:
             if len(self._one_to_one) >= MEMO_LIMIT:  # bounded: memory stays linear in the band, not the matrix
@@ -349,7 +363,7 @@ class _SameLanguageScorer:
             x, y = self.a.segments[i0], self.b.segments[j0]
             sequence = fuzz.ratio(x.words, y.words) / 100
             total = self._stem_totals[0][i0] + self._stem_totals[1][j0]
-            content = 2 * sum(map(self.weights.__getitem__, x.stems & y.stems)) / total if total else 0.0
+            content = 2 * math.fsum(map(self.weights.__getitem__, x.stems & y.stems)) / total if total else 0.0
             anchors_x, anchors_y = x.anchors, y.anchors
             if not anchors_x and not anchors_y:
                 known = (sequence + 2 * content) / 3
@@ -373,6 +387,20 @@ class _SameLanguageScorer:
             )
         return known
 
+    def _measure(self, side: int, start: int, stop: int) -> tuple[int, float, int, int]:
+        """The sizes of segments[start:stop] of one side that bound its similarity to anything: words, total weight
+        of the stems (each segment's total plus the stems new to it, cheaper than a union), anchors; and letters."""
+        text = (self.a, self.b)[side]
+        segments = text.segments[start:stop]
+        weight = self._stem_totals[side][start]
+        for k in range(1, len(segments)):
+            new = segments[k].stems.difference(*(earlier.stems for earlier in segments[:k]))
+            weight += math.fsum(map(self.weights.__getitem__, new))
+        words = sum(len(segment.words) for segment in segments)
+        anchors = len(_union(segment.anchors for segment in segments))
+        known = self._sizes[side][start * text.stride + stop] = words, weight, anchors, text.chars(start, stop)
+        return known
+
     def _similarity_of(self, x: tuple[str, frozenset, frozenset], y: tuple[str, frozenset, frozenset]) -> float:
         """Similarity of two gathered sides (coded words, stems, anchors): word-sequence overlap, rarity-weighted
         stem overlap counted twice, and shared anchors when there are any. The 1-1 case is inlined in
@@ -386,14 +414,16 @@ class _SameLanguageScorer:
         anchors = 2 * len(anchors_x & anchors_y) / (len(anchors_x) + len(anchors_y))
         return (sequence + 2 * content + anchors) / 4
 
+    # Weights are summed over sets with math.fsum: exact, so a total cannot depend on the order a set is walked in,
+    # which changes with PYTHONHASHSEED (plain sums once made two equally good merges swap between runs).
     def _weighted_dice(self, x: frozenset, y: frozenset) -> float:
         total = self._total_weight(x) + self._total_weight(y)
-        return 2 * sum(map(self.weights.__getitem__, x & y)) / total if total else 0.0
+        return 2 * math.fsum(map(self.weights.__getitem__, x & y)) / total if total else 0.0
 
     def _total_weight(self, stems: frozenset) -> float:
         total = self._totals.get(stems)
         if total is None:
-            total = self._totals[stems] = sum(map(self.weights.__getitem__, stems))
+            total = self._totals[stems] = math.fsum(map(self.weights.__getitem__, stems))
         return total
 
     def normalised(self, i0: int, i1: int, j0: int, j1: int) -> float:
@@ -415,9 +445,23 @@ class _SameLanguageScorer:
         return (self.a.chars(i0, i1) + self.b.chars(j0, j1)) / (2 * self.mean_chars) + 0.5
 
     def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """An upper bound of :meth:`gain` that costs no comparison: similarity is at most 1 (so normalised too)."""
-        penalty = self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
-        return self._mass(i0, i1, j0, j1) * (1.0 - self.threshold) - penalty
+        """An upper bound of :meth:`gain` that compares nothing: each part of the similarity is at most what the
+        sizes of the two sides allow (all the shorter word sequence matched, the lighter side's stems, the fewer
+        anchors)."""
+        sizes_a, sizes_b = self._sizes
+        words_x, weight_x, anchors_x, chars_x = sizes_a.get(i0 * self.a.stride + i1) or self._measure(0, i0, i1)
+        words_y, weight_y, anchors_y, chars_y = sizes_b.get(j0 * self.b.stride + j1) or self._measure(1, j0, j1)
+        per_three, per_four, shift, per_char = self._bound_terms
+        # the largest Dice overlaps two sides of those sizes allow: the smaller one held in the larger
+        parts = 2 * min(words_x, words_y) / (words_x + words_y) if words_x or words_y else 1.0
+        if weight_x or weight_y:
+            parts += 4 * min(weight_x, weight_y) / (weight_x + weight_y)
+        if not anchors_x and not anchors_y:
+            normalised = parts * per_three - shift
+        else:
+            normalised = (parts + 2 * min(anchors_x, anchors_y) / (anchors_x + anchors_y)) * per_four - shift
+        mass = (chars_x + chars_y) * per_char + 0.5
+        return mass * normalised - self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
 
     def admits_overlap(self, i: int, j: int) -> bool:
         """Whether A[i:i+2] and B[j:j+2] overlap so much that no two 1-1 beads describe them as well."""
@@ -431,8 +475,11 @@ class _SameLanguageScorer:
         """Whether beads with more than one segment on a side are worth scoring around the pair (i, j)."""
         return self.normalised(i, i + 1, j, j + 1) > 0.05
 
-    def may_link(self, i: int, j: int) -> bool:
-        return True
+    def link_gain(self, i: int, j: int) -> float:
+        """gain(i, i + 1, j, j + 1) by the same arithmetic, with less ado: the searches ask for it at every cell."""
+        mass = (self.a.segments[i].chars + self.b.segments[j].chars) / (2 * self.mean_chars) + 0.5
+        normalised = (self.similarity(i, i + 1, j, j + 1) - self.background) / (1 - self.background)
+        return mass * (normalised - self.threshold)
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return min(1.0, self.similarity(i0, i1, j0, j1))
@@ -480,13 +527,24 @@ class _CrossLanguageScorer:
     def __init__(self, a: _Side, b: _Side, lang_a: str, lang_b: str):
         self.a, self.b = a, b
         self.ratio, self.variance = _length_model(lang_a, lang_b, a, b)
-        for segment in a.segments + b.segments:
-            segment.cognates = frozenset(filter(None, map(_cognate, segment.tokens)))
+        self._code_cognates(a.segments + b.segments)
         self._key_anchors(a.segments, b.segments)
         self.anchor_weights = self._anchor_weights(a.segments + b.segments)
-        self._gathered: dict[tuple, frozenset] = {}
+        self._gathered: dict[tuple[int, int, int], tuple[int, frozenset]] = {}
+        self._sizes: tuple[dict, dict] = {}, {}  # per side, start * (n + 1) + stop -> sizes bounding an evidence
         self._evidence: dict[tuple[int, int, int, int], float] = {}
+        self._one_to_one: dict[int, float] = {}  # evidence of 1-1 beads, the most asked for, under a cheaper key
         self.chance_spread, self.chance_cognates = self._chance_statistics()
+        self._spread_terms = 2 * self.chance_spread * self.chance_spread, math.log(self.chance_spread)
+
+    @staticmethod
+    def _code_cognates(segments: list[_Segment]) -> None:
+        """Each segment's cognates as the bits of an int, one bit a cognate of either text: overlaps are then
+        counted with & and int.bit_count, the same counts as with sets, many times faster."""
+        cognates = [_cognates(segment.tokens) for segment in segments]
+        bits = {cognate: 1 << k for k, cognate in enumerate(_union(cognates))}
+        for segment, own in zip(segments, cognates):
+            segment.cognates = sum(map(bits.__getitem__, own))  # distinct powers of two: their sum is their union
 
     @staticmethod
     def _key_anchors(a: list[_Segment], b: list[_Segment]) -> None:
@@ -506,74 +564,89 @@ class _CrossLanguageScorer:
         pairs = _background_pairs(len(self.a), len(self.b))
         if len(pairs) < 10:
             return 3.0, 0.02
-        deltas = [self._delta(i, i + 1, j, j + 1) for i, j in pairs]
-        cognates = [self._cognate_dice(i, i + 1, j, j + 1) for i, j in pairs]
-        spread = max(1.5, statistics.median(abs(d) for d in deltas) * 1.4826)
-        return spread, statistics.mean(cognates)
+        segments_a, segments_b = self.a.segments, self.b.segments
+        # the sample repeats pairs: each is measured once
+        deltas = {(i, j): abs(self._length_delta(segments_a[i].chars, segments_b[j].chars)) for i, j in set(pairs)}
+        cognates = {(i, j): _dice(segments_a[i].cognates, segments_b[j].cognates) for i, j in deltas}
+        spread = max(1.5, statistics.median(map(deltas.__getitem__, pairs)) * 1.4826)
+        return spread, _mean(list(map(cognates.__getitem__, pairs)))
 
-    def _delta(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        length_a, length_b = self.a.chars(i0, i1), self.b.chars(j0, j1)
+    def _length_delta(self, length_a: int, length_b: int) -> float:
         mean_length = max(1.0, (length_a + length_b / self.ratio) / 2)
         return (length_b - self.ratio * length_a) / math.sqrt(self.variance * mean_length)
 
-    def _range(self, side: int, start: int, stop: int, feature: str) -> frozenset:
-        """:func:`_gather` of one side, kept: the searches ask for the same few ranges over and over."""
+    def _length_evidence(self, length_a: int, length_b: int) -> float:
+        """Log-likelihood ratio of a length difference: a translation's against chance's (their spread)."""
+        delta = self._length_delta(length_a, length_b)
+        scale, log_spread = self._spread_terms
+        return -delta * delta / 2 + delta * delta / scale + log_spread
+
+    def _gather(self, side: int, start: int, stop: int) -> tuple[int, frozenset]:
+        """Cognate bits and anchor keys of segments[start:stop] of one side, gathered once: the searches ask for
+        the same few ranges over and over."""
+        segments = (self.a, self.b)[side].segments
         if stop - start == 1:
-            return getattr((self.a, self.b)[side].segments[start], feature)
-        key = (side, start, stop, feature)
+            segment = segments[start]
+            return segment.cognates, segment.anchors
+        key = (side, start, stop)
         known = self._gathered.get(key)
         if known is None:
             if len(self._gathered) >= MEMO_LIMIT:
                 self._gathered.clear()
-            known = self._gathered[key] = _gather((self.a, self.b)[side].segments, start, stop, feature)
+            cognates = 0
+            for segment in segments[start:stop]:
+                cognates |= segment.cognates
+            known = self._gathered[key] = cognates, _union(segment.anchors for segment in segments[start:stop])
         return known
-
-    def _cognate_dice(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        x, y = self._range(0, i0, i1, "cognates"), self._range(1, j0, j1, "cognates")
-        return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
 
     def evidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Log-likelihood ratio that A[i0:i1] and B[j0:j1] translate each other rather than meet by chance."""
+        if i1 - i0 == 1 and j1 - j0 == 1:
+            return self._one_to_one_evidence(i0, j0)
         key = (i0, i1, j0, j1)
         known = self._evidence.get(key)
         if known is None:
             if len(self._evidence) >= MEMO_LIMIT:
                 self._evidence.clear()
-            delta = self._delta(i0, i1, j0, j1)
-            spread = self.chance_spread
-            length = -delta * delta / 2 + delta * delta / (2 * spread * spread) + math.log(spread)
-            # _cognate_dice and _anchor_evidence, inlined (the same arithmetic, so the same value)
-            if i1 - i0 == 1:
-                segment = self.a.segments[i0]
-                cognates_x, x = segment.cognates, segment.anchors
-            else:
-                cognates_x, x = self._range(0, i0, i1, "cognates"), self._range(0, i0, i1, "anchors")
-            if j1 - j0 == 1:
-                segment = self.b.segments[j0]
-                cognates_y, y = segment.cognates, segment.anchors
-            else:
-                cognates_y, y = self._range(1, j0, j1, "cognates"), self._range(1, j0, j1, "anchors")
-            if cognates_x or cognates_y:
-                dice = 2 * len(cognates_x & cognates_y) / (len(cognates_x) + len(cognates_y))
-            else:
-                dice = 0.0
-            cognates = self.cognate_weight * (dice - self.chance_cognates)
-            if not x and not y:
-                anchors = 0.0
-            else:
-                weight = self.anchor_weights.__getitem__
-                shared = sum(map(weight, x & y))
-                anchors = self.anchor_match * shared - self.anchor_miss * sum(map(weight, x ^ y))
-            known = self._evidence[key] = length + cognates + anchors
+            cognates_x, anchors_x = self._gather(0, i0, i1)
+            cognates_y, anchors_y = self._gather(1, j0, j1)
+            known = self._evidence[key] = self._evidence_of(
+                self.a.chars(i0, i1), self.b.chars(j0, j1), cognates_x, cognates_y, anchors_x, anchors_y
+            )
         return known
 
-    def _anchor_evidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        x, y = self._range(0, i0, i1, "anchors"), self._range(1, j0, j1, "anchors")
-        if not x and not y:
-            return 0.0
-        weight = self.anchor_weights.__getitem__
-        shared = sum(map(weight, x & y))
-        return self.anchor_match * shared - self.anchor_miss * sum(map(weight, x ^ y))
+    def _one_to_one_evidence(self, i: int, j: int) -> float:
+        """evidence(i, i + 1, j, j + 1), kept under a cheaper key: the searches ask for it at every cell."""
+        key = i * self.b.stride + j
+        known = self._one_to_one.get(key)
+        if known is None:
+            if len(self._one_to_one) >= MEMO_LIMIT:
+                self._one_to_one.clear()
+            x, y = self.a.segments[i], self.b.segments[j]
+            known = self._one_to_one[key] = self._evidence_of(
+                x.chars, y.chars, x.cognates, y.cognates, x.anchors, y.anchors
+            )
+        return known
+
+    def _evidence_of(
+        self, length_a: int, length_b: int, cognates_x: int, cognates_y: int, anchors_x: frozenset, anchors_y: frozenset
+    ) -> float:
+        """The evidence of two gathered sides: lengths, cognate bits, anchor keys."""
+        length = self._length_evidence(length_a, length_b)
+        cognates = self.cognate_weight * (_dice(cognates_x, cognates_y) - self.chance_cognates)
+        anchors = 0.0
+        if anchors_x or anchors_y:
+            weight = self.anchor_weights.__getitem__
+            shared = math.fsum(map(weight, anchors_x & anchors_y))
+            anchors = self.anchor_match * shared - self.anchor_miss * math.fsum(map(weight, anchors_x ^ anchors_y))
+        return length + cognates + anchors
+
+    def link_gain(self, i: int, j: int) -> float | None:
+        """The gain of the 1-1 bead of A[i] and B[j]; None if only one is a note or a wordless mark, whose length
+        says nothing about what it translates."""
+        if self.a.segments[i].stands_alone != self.b.segments[j].stands_alone:
+            return None
+        return self._one_to_one_evidence(i, j)
 
     def gain(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return self.evidence(i0, i1, j0, j1) - self.merge_cost.get(i1 - i0 + j1 - j0, 0.0)
@@ -582,22 +655,29 @@ class _CrossLanguageScorer:
         return -self.skip_cost
 
     def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """An upper bound of :meth:`gain` from lengths alone: the length term exactly, a cognate overlap of 1 and
-        every anchor of the side with fewer shared (anchor weights are at most 1)."""
-        delta = self._delta(i0, i1, j0, j1)
-        spread = self.chance_spread
-        length = -delta * delta / 2 + delta * delta / (2 * spread * spread) + math.log(spread)
-        cognates = self.cognate_weight * (1.0 - self.chance_cognates)
-        anchors_a, anchors_b = self.a.prefix_anchors, self.b.prefix_anchors
-        anchors = self.anchor_match * min(anchors_a[i1] - anchors_a[i0], anchors_b[j1] - anchors_b[j0])
+        """An upper bound of :meth:`gain` that compares nothing: the length term exactly, the cognates of the side
+        with fewer all shared, and the anchors of the lighter side all shared (the shared weigh at most that, and
+        each one shared is one missed less)."""
+        sizes_a, sizes_b = self._sizes
+        cognates_x, weight_x, chars_x = sizes_a.get(i0 * self.a.stride + i1) or self._measure(0, i0, i1)
+        cognates_y, weight_y, chars_y = sizes_b.get(j0 * self.b.stride + j1) or self._measure(1, j0, j1)
+        cognates = self.cognate_weight * (_dice_bound(cognates_x, cognates_y) - self.chance_cognates)
+        anchors = (self.anchor_match + 2 * self.anchor_miss) * min(weight_x, weight_y)
+        anchors -= self.anchor_miss * (weight_x + weight_y)
+        length = self._length_evidence(chars_x, chars_y)
         return length + cognates + anchors - self.merge_cost.get(i1 - i0 + j1 - j0, 0.0)
+
+    def _measure(self, side: int, start: int, stop: int) -> tuple[int, float, int]:
+        """The sizes of segments[start:stop] of one side that bound its evidence with anything: cognates, total
+        anchor weight; and letters."""
+        text = (self.a, self.b)[side]
+        cognates, anchors = self._gather(side, start, stop)
+        weight = math.fsum(map(self.anchor_weights.__getitem__, anchors))
+        known = self._sizes[side][start * text.stride + stop] = cognates.bit_count(), weight, text.chars(start, stop)
+        return known
 
     def worth_merging(self, i: int, j: int) -> bool:
         return True
-
-    def may_link(self, i: int, j: int) -> bool:
-        """A note or a wordless mark pairs only with its like: its length says nothing about what it translates."""
-        return self.a.segments[i].stands_alone == self.b.segments[j].stands_alone
 
     def admits_overlap(self, i: int, j: int) -> bool:
         return True
@@ -746,10 +826,9 @@ def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, 
     get = links.get
     bound = scorer.gain_bound
     # Beads of one segment a side and omissions first (in shape order), merges after: a merge whose upper bound
-    # cannot beat the best of those is never scored. That changes nothing: it could not have won the cell.
+    # cannot beat the best so far is never scored. That changes nothing: it could not have won the cell.
     order = sorted(range(len(shapes)), key=lambda k: _is_merge(shapes[k]))
     steps = [(k, *shapes[k], 0 in shapes[k], skip * sum(shapes[k]), _is_merge(shapes[k])) for k in order]
-    values = [inf] * len(shapes)
     best: list[list[float]] = []
     back: list[list[int]] = []
     for i in range(n + 1):
@@ -761,9 +840,8 @@ def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, 
             if i == 0 and j == 0:
                 row_best[0] = 0.0
                 continue
-            floor = inf  # the best value so far among the cheap shapes
+            top, top_shape = inf, -1  # the first best in shape order, as the plain search takes it
             for k, da, db, skips, skip_gain, merge in steps:
-                values[k] = inf
                 i0, j0 = i - da, j - db
                 if i0 < 0 or j0 < 0:
                     continue
@@ -779,19 +857,15 @@ def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, 
                     key = (i0, i, j0, j)
                     gain = get(key, _UNKNOWN)
                     if gain is _UNKNOWN:
-                        if merge and previous + bound(i0, i, j0, j) + _SLACK < floor:
+                        if merge and previous + bound(i0, i, j0, j) + _SLACK < top:
                             continue
                         if len(links) >= MEMO_LIMIT:
                             links.clear()
                         gain = links[key] = _link_gain(scorer, i0, i, j0, j)
                     if gain is None:
                         continue
-                values[k] = previous + gain
-                if not merge and values[k] > floor:
-                    floor = values[k]
-            top, top_shape = inf, -1
-            for k, value in enumerate(values):  # the first best in shape order, as the plain search takes it
-                if value > top:
+                value = previous + gain
+                if value > top or (value == top and k < top_shape):
                     top, top_shape = value, k
             row_best[j - lo], row_back[j - lo] = top, top_shape
     return _trace(back, band, n, m, lambda i, j: shapes)
@@ -807,8 +881,7 @@ def _is_merge(shape: tuple[int, int]) -> bool:
 def _search_one_to_one(scorer, n, m, band, skip) -> list[tuple[int, int, int, int]]:
     """:func:`_search_free` for the rough search (1-1 beads and omissions only), unrolled."""
     inf = -math.inf
-    links = _link_memo(scorer)
-    get = links.get
+    link_gain = scorer.link_gain
     best: list[list[float]] = []
     back: list[list[int]] = []
     previous_row, previous_lo, previous_hi = None, 0, 0
@@ -826,12 +899,7 @@ def _search_one_to_one(scorer, n, m, band, skip) -> list[tuple[int, int, int, in
                 if j and previous_lo <= j - 1 < previous_hi:  # (1, 1)
                     previous = previous_row[j - 1 - previous_lo]
                     if previous != inf:
-                        key = (i - 1, i, j - 1, j)
-                        gain = get(key, _UNKNOWN)
-                        if gain is _UNKNOWN:
-                            if len(links) >= MEMO_LIMIT:
-                                links.clear()
-                            gain = links[key] = _link_gain(scorer, i - 1, i, j - 1, j)
+                        gain = link_gain(i - 1, j - 1)
                         if gain is not None and previous + gain > top:
                             top, top_shape = previous + gain, 0
                 if previous_lo <= j < previous_hi:  # (1, 0)
@@ -859,9 +927,8 @@ def _link_gain(scorer, i0, i1, j0, j1) -> float | None:
     if i1 - i0 > 1 or j1 - j0 > 1:
         if not _may_merge(scorer, i0, i1, j0, j1):
             return None
-    elif not scorer.may_link(i0, j0):
-        return None
-    return scorer.gain(i0, i1, j0, j1)
+        return scorer.gain(i0, i1, j0, j1)
+    return scorer.link_gain(i0, j0)
 
 
 def _may_merge(scorer, i0, i1, j0, j1) -> bool:

@@ -93,9 +93,12 @@ _CYRILLIC_TO_LATIN = {
 }
 
 
+_TRANSLITERATION = str.maketrans(_CYRILLIC_TO_LATIN)
+
+
 def transliterate(text: str) -> str:
     """Cyrillic to lowercase Latin with our own table (close to English usage: Жуков -> zhukov)."""
-    return "".join(_CYRILLIC_TO_LATIN.get(char, char) for char in text.lower())
+    return text.lower().translate(_TRANSLITERATION)
 
 
 def _name_key(text: str) -> str:
@@ -188,8 +191,14 @@ def _starts_regex(letters: set[str]) -> re.Pattern:
     other = "".join(sorted(c for c in letters if c not in han and re.match(r"\w", c)))
     if any(not re.match(r"\w", c) for c in letters if c not in han):
         return _WORD_START  # a spelling that starts with a mark: keep to every word start
-    alternatives = ([rf"(?<![\w-])[{re.escape(other)}]"] if other else []) + ([f"[{han}]"] if han else [])
-    return re.compile("|".join(alternatives) or "(?!)")
+    if not other and not han:
+        return re.compile("(?!)")
+    # The letters come first, as one class, so that the regex engine skips to them; then a letter other than Han
+    # must start a word (the character before the letter, now behind it, is no word character).
+    starts_word = r"(?<![\w-].)"
+    if not han:
+        return re.compile(rf"[{re.escape(other)}]{starts_word}")
+    return re.compile(rf"[{re.escape(other + han)}](?:{starts_word}|(?<=[{han}]))")
 
 
 def _spelling_regex(spelling: str) -> str:
@@ -240,15 +249,18 @@ _YEAR = r"(?:,?\s+(\d{4})(?!\d))?"
 _ZH_DIGITS = "〇零一二两三四五六七八九十百千"
 
 _ZH_NUMERAL = rf"[\d{_ZH_DIGITS}]"
-_DIGIT_FIRST = r"(?=\d)"  # said first, it lets the regex engine skip to the digits (the same matches, ~2x faster)
-_DATE_PATTERNS = [  # (regex, which groups hold day, month, year)
-    (re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?!\d){_YEAR}"), (2, 1, 3)),
-    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), (1, 2, 3)),
-    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), (1, 2, 3)),
-    (re.compile(rf"{_DIGIT_FIRST}(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}})(?![\d])"), (1, 2, 3)),
-    (re.compile(rf"{_DIGIT_FIRST}(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)"), (3, 2, 1)),
+_DIGIT_FIRST = r"(?=\d)"  # the pattern's matches start where runs of digits start: see _digit_led_matches
+_EN_MONTH_NAME = re.compile("|".join(month.title() for month in _EN_MONTHS))
+# (regex, which groups hold day, month and year, a cue that every match holds: texts without it are skipped; None
+# for a pattern said to start with a digit)
+_DATE_PATTERNS = [
+    (re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?!\d){_YEAR}"), (2, 1, 3), _EN_MONTH_NAME),
+    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), (1, 2, 3), None),
+    (re.compile(rf"{_DIGIT_FIRST}{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), (1, 2, 3), None),
+    (re.compile(rf"{_DIGIT_FIRST}(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}})(?![\d])"), (1, 2, 3), None),
+    (re.compile(rf"{_DIGIT_FIRST}(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)"), (3, 2, 1), None),
     (re.compile(rf"(?:({_ZH_NUMERAL}{{4}})\s*年\s*)?({_ZH_NUMERAL}{{1,3}})\s*月\s*({_ZH_NUMERAL}{{1,3}})\s*[日号]"),
-     (3, 2, 1)),
+     (3, 2, 1), re.compile("月")),
 ]
 
 _TIME = re.compile(_DIGIT_FIRST + r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
@@ -302,7 +314,8 @@ _ZH_COUNTED = re.compile(rf"([{_ZH_DIGITS}]+)(?=[个名架枚颗次天人辆艘�
 
 _PUNCT = re.compile(r"([!?！？])(?=[\s\"'»”’)\]]|$)")
 
-_NAME_WORD = re.compile(r"(?<![\w-])([A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁa-zа-яё][a-zа-яё]+)*)(?![\w-])")
+# The capital first, as a class the regex engine skips to; then it must start a word (no word character before it).
+_NAME_WORD = re.compile(r"([A-ZА-ЯЁ](?<![\w-].)[a-zа-яё]+(?:-[A-ZА-ЯЁa-zа-яё][a-zа-яё]+)*)(?![\w-])")
 _NOT_NAMES = {
     # titles, months, days and words written with a capital although they name nobody
     "comrade", "cde", "mr", "mrs", "gen", "col", "lt", "general", "marshal", "chairman", "premier", "minister",
@@ -327,9 +340,10 @@ def clear_cache() -> None:
 def _cached_anchors(text: str, language: str) -> frozenset[Anchor]:
     text = unicodedata.normalize("NFKC", text)
     anchors = {Anchor("punct", mark.translate(str.maketrans("！？", "!?"))) for mark in _PUNCT.findall(text)}
-    text = _take_dates(text, anchors)
-    text = _take_times(text, anchors)
-    text = _take_numbers(text, language, anchors)
+    digit_runs = [run.start() for run in _DIGIT_RUN.finditer(text)]
+    text = _take_dates(text, digit_runs, anchors)
+    text = _take_times(text, digit_runs, anchors)
+    text = _take_numbers(text, language, digit_runs, anchors)
     _take_names(text, anchors)
     return frozenset(anchors)
 
@@ -339,16 +353,33 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 
 
-def _take_dates(text: str, anchors: set[Anchor]) -> str:
-    # every date pattern but the Chinese one needs a digit, and that one needs 月: most texts skip them all
-    has_digit, has_month = bool(_DIGIT.search(text)), "月" in text
-    for pattern, (day_group, month_group, year_group) in _DATE_PATTERNS:
-        if not (has_month if pattern is _DATE_PATTERNS[-1][0] else has_digit):
-            continue
-        for match in list(pattern.finditer(text)):
+def _digit_led_matches(pattern: re.Pattern, text: str, digit_runs: list[int]) -> list[re.Match]:
+    """The matches of pattern.finditer(text) for a pattern said to start with a digit that follows none
+    (_DIGIT_FIRST), tried only where a run of digits starts: a regex that does not open with a plain character is
+    otherwise tried at every character of the text, the dearest part of reading anchors.
+
+    The runs may be those of the text before spans were blanked: blanking removes digits and never ends a span
+    between two digits (every pattern ends with a non-digit or refuses a digit after it), so no run starts anew.
+    """
+    matches, end = [], 0
+    for start in digit_runs:
+        match = pattern.match(text, start) if start >= end else None
+        if match:
+            matches.append(match)
+            end = match.end()
+    return matches
+
+
+def _take_dates(text: str, digit_runs: list[int], anchors: set[Anchor]) -> str:
+    for pattern, (day_group, month_group, year_group), cue in _DATE_PATTERNS:
+        if cue is None:
+            matches = _digit_led_matches(pattern, text, digit_runs)
+        else:
+            matches = list(pattern.finditer(text)) if cue.search(text) else []
+        for match in matches:
             date = _date_value(match.group(day_group), match.group(month_group), match.group(year_group))
             if date:
                 anchors.add(Anchor("date", date))
@@ -396,10 +427,10 @@ def _to_int(numeral: str) -> int:
     return total + current
 
 
-def _take_times(text: str, anchors: set[Anchor]) -> str:
+def _take_times(text: str, digit_runs: list[int], anchors: set[Anchor]) -> str:
     if ":" not in text:
         return text
-    for match in list(_TIME.finditer(text)):
+    for match in _digit_led_matches(_TIME, text, digit_runs):
         hours, minutes = int(match.group(1)), int(match.group(2))
         if hours < 24 and minutes < 60:
             anchors.add(Anchor("number", f"{hours:02d}:{minutes:02d}"))
@@ -407,8 +438,8 @@ def _take_times(text: str, anchors: set[Anchor]) -> str:
     return text
 
 
-def _take_numbers(text: str, language: str, anchors: set[Anchor]) -> str:
-    for match in list(_NUMBER.get(language, _NUMBER["default"]).finditer(text)):
+def _take_numbers(text: str, language: str, digit_runs: list[int], anchors: set[Anchor]) -> str:
+    for match in _digit_led_matches(_NUMBER.get(language, _NUMBER["default"]), text, digit_runs):
         anchors.add(Anchor("number", _normalise_number(match.group(0), language)))
         text = _blank(text, match.start(), match.end())
     if language in _NUMBER_WORDS:

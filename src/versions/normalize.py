@@ -21,7 +21,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 
 from .text import load_data_yaml
@@ -46,6 +46,10 @@ class Normalization:
     unicode: bool = False
     romanization: bool = False
 
+    def __post_init__(self):
+        # token -> key, kept by each normalization (a diff asks for thousands); not a field, so no part of equality
+        object.__setattr__(self, "_keys", {})
+
     @classmethod
     def parse(cls, spec: str) -> Normalization:
         """``"case,punctuation"`` -> those flags. Also ``none`` / empty, ``default``, ``all``, and combinations
@@ -67,16 +71,23 @@ class Normalization:
 
     def key(self, token: str) -> str:
         """The form of ``token`` that is compared: tokens with equal keys are the same word."""
-        return _key(token, self) if self else token
+        keys = self._keys
+        known = keys.get(token)
+        if known is None:
+            if len(keys) >= _KEYS_KEPT:
+                keys.clear()
+            known = keys[token] = _key(token, self)
+        return known
 
     def __bool__(self) -> bool:
-        return any(vars(self).values())
+        return any(getattr(self, field.name) for field in fields(self))
 
     def __str__(self) -> str:
         return ",".join(self.names()) or "none"
 
 
 FLAGS = tuple(field.name for field in fields(Normalization))
+_KEYS_KEPT = 1 << 16  # keys each normalization remembers before it starts afresh
 NONE = Normalization()
 # The differences nobody sees on the page: spacing, Unicode composition, look-alike letters.
 DEFAULT = Normalization(whitespace=True, unicode=True)
@@ -95,7 +106,6 @@ def _expand(name: str) -> tuple[str, ...]:
     raise ValueError(f"unknown normalization {name!r}; choose from {choices}")
 
 
-@lru_cache(maxsize=1 << 16)
 def _key(token: str, normalization: Normalization) -> str:
     if normalization.unicode:
         token = unicodedata.normalize("NFC", token).translate(_HOMOGLYPHS)
