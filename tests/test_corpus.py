@@ -1,9 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
 
 from conftest import DOCUMENT_YAML, VERSION_COPY, VERSION_EN, write_files
-from versions.corpus import check_corpus, default_base, load_corpus
+import versions.corpus
+from versions.corpus import check_corpus, default_base, document_hashes, load_corpus
 from versions.errors import CorpusError
 
 
@@ -41,6 +43,52 @@ def test_content_hash_changes_with_any_file(small_corpus):
     before = load_corpus(small_corpus).documents[0].content_hash
     write_files(small_corpus, {"doc-1/en.md": VERSION_EN + "\nOne more.\n"})
     assert load_corpus(small_corpus).documents[0].content_hash != before
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files count as settled as soon as they are written (normally after two seconds)."""
+    monkeypatch.setattr(versions.corpus, "RACY_NS", 0)
+
+
+def forbid_reading(monkeypatch):
+    def read(entry):
+        raise AssertionError(f"{entry.name} was read")
+
+    monkeypatch.setattr(versions.corpus, "_hashed_content", read)
+
+
+def test_document_hashes_match_the_loaded_documents(small_corpus):
+    [document] = load_corpus(small_corpus).documents
+    assert document_hashes(small_corpus)["doc-1"].content_hash == document.content_hash
+
+
+def test_folders_whose_files_kept_their_signature_are_not_read_again(small_corpus, settled, monkeypatch):
+    first = document_hashes(small_corpus)
+    assert first["doc-1"].signature is not None
+    forbid_reading(monkeypatch)
+    assert document_hashes(small_corpus, first) == first
+
+
+def test_a_file_rewritten_with_the_same_size_and_times_is_read_again(small_corpus, settled):
+    first = document_hashes(small_corpus)
+    path = small_corpus / "doc-1" / "en.md"
+    status = path.stat()
+    path.write_text(VERSION_EN.replace("Kaesong", "Kaesonq"))  # what cp -p or rsync -t leave: same size, same mtime
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    again = document_hashes(small_corpus, first)
+    assert again["doc-1"].content_hash != first["doc-1"].content_hash
+
+
+def test_a_file_added_to_a_folder_changes_its_hash(small_corpus, settled):
+    first = document_hashes(small_corpus)
+    write_files(small_corpus, {"doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n"})
+    assert document_hashes(small_corpus, first)["doc-1"].content_hash != first["doc-1"].content_hash
+
+
+def test_files_changed_in_the_last_two_seconds_are_not_vouched_for(small_corpus):
+    write_files(small_corpus, {"doc-1/en.md": VERSION_EN + "\nOne more.\n"})
+    assert document_hashes(small_corpus)["doc-1"].signature is None
 
 
 def test_load_raises_every_problem_at_once(small_corpus):

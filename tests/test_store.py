@@ -168,6 +168,24 @@ def test_only_changed_documents_are_parsed(built, monkeypatch):
     assert parsed == ["doc-2"]
 
 
+def test_a_build_reads_only_the_files_whose_signature_changed(shipped_corpus, tmp_path, monkeypatch):
+    import versions.corpus
+
+    monkeypatch.setattr(versions.corpus, "RACY_NS", 0)  # files written by the test count as settled at once
+    db_path = tmp_path / "versions.db"
+    build(shipped_corpus, db_path)
+    write_files(shipped_corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    read = []
+    real = versions.corpus._hashed_content
+    monkeypatch.setattr(versions.corpus, "_hashed_content", lambda entry: read.append(entry.name) or real(entry))
+    report = build(shipped_corpus, db_path)
+    assert report.rebuilt == ["doc-2"] and sorted(read) == ["document.yaml", "en.md"]
+    read.clear()
+    assert not build(shipped_corpus, db_path).changed and read == []
+    recorded = sqlite_utils.Database(db_path)["document_files"]
+    assert recorded.count == 2 and all(row["files_signature"] for row in recorded.rows)
+
+
 def test_problems_found_in_worker_processes_are_all_reported(small_corpus, tmp_path):
     import versions.store
 

@@ -10,9 +10,9 @@ import datetime
 import hashlib
 import os
 import re
-import stat
+import time
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
 FORMAT_VERSION = "2"
+RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 _ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 _PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>\d+)\Z")
@@ -183,10 +184,15 @@ def load_corpus(root: Path, encoding: str | None = None, only: Collection[str] |
     return corpus
 
 
-def load_document(root: Path, document_id: str, encoding: str | None = None) -> Document:
-    """Read one document folder of the corpus; raise ``CorpusError`` listing its problems if it has any."""
+def load_document(
+    root: Path, document_id: str, encoding: str | None = None, content_hash: str | None = None
+) -> Document:
+    """Read one document folder of the corpus; raise ``CorpusError`` listing its problems if it has any.
+
+    ``content_hash``: the folder's hash as the caller already knows it, instead of reading every file once more.
+    """
     problems: list[Problem] = []
-    document = _read_document(Path(root), Path(root) / document_id, encoding, problems)
+    document = _read_document(Path(root), Path(root) / document_id, encoding, problems, content_hash)
     if problems or document is None:
         raise CorpusError(problems)
     return document
@@ -196,12 +202,34 @@ def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
     return sorted(_read_corpus(Path(root), encoding)[1])
 
 
-def document_hashes(root: Path) -> dict[str, str]:
-    """The content hash of every document folder, found without parsing anything: what a build compares first."""
-    root = Path(root)
+@dataclass(frozen=True)
+class FolderHash:
+    """A document folder's content hash, and the signature of its files' metadata it was taken with."""
+
+    content_hash: str
+    signature: str | None  # None: a file changed too recently to vouch for its content by its metadata
+
+
+def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -> dict[str, FolderHash]:
+    """The content hash of every document folder, found without parsing anything: what a build compares first.
+
+    A folder whose files have the signature recorded in ``known`` (names, sizes, inodes, modification and change
+    times, as git's index keeps them) is not read again; its known hash is returned.
+    """
+    root, known = Path(root), known or {}
     if not root.is_dir():
         return {}
-    return {folder.name: _folder_hash(folder) for folder in _document_folders(root)}
+    now = time.time_ns()
+    hashes = {}
+    for folder in _document_folders(root):
+        files = _folder_files(folder)
+        signature = _signature(files, now)
+        previous = known.get(folder.name)
+        if signature is not None and previous is not None and previous.signature == signature:
+            hashes[folder.name] = previous
+        else:
+            hashes[folder.name] = FolderHash(_files_hash(files), signature)
+    return hashes
 
 
 def _document_folders(root: Path) -> list[Path]:
@@ -268,7 +296,9 @@ def _shown(root: Path, path: Path) -> str:
     return str(root / path.relative_to(root))
 
 
-def _read_document(root: Path, folder: Path, encoding: str | None, problems: list[Problem]) -> Document | None:
+def _read_document(
+    root: Path, folder: Path, encoding: str | None, problems: list[Problem], content_hash: str | None = None
+) -> Document | None:
     shown = _shown(root, folder)
     found = len(problems)
     if reason := _outside_problem(root, folder):
@@ -295,7 +325,7 @@ def _read_document(root: Path, folder: Path, encoding: str | None, problems: lis
     document.corrections = _read_corrections(root, folder, document, encoding, problems)
     if len(problems) > found:
         return None
-    document.content_hash = _folder_hash(folder)
+    document.content_hash = content_hash or _folder_hash(folder)
     return document
 
 
@@ -752,11 +782,32 @@ def _paragraph_ref(text: str, document: Document, shown: str, line: int, problem
 
 def _folder_hash(folder: Path) -> str:
     """Changes when any file of the document or the tool's own version changes."""
-    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
+    return _files_hash(_folder_files(folder))
+
+
+def _folder_files(folder: Path) -> list[os.DirEntry]:
     with os.scandir(folder) as entries:  # DirEntry knows each file's type without a system call per file
-        files = sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
+        return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
+
+
+def _files_hash(files: list[os.DirEntry]) -> str:
+    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
     for entry in files:
         digest.update(entry.name.encode() + b"\0" + _hashed_content(entry) + b"\0")
+    return digest.hexdigest()
+
+
+def _signature(files: list[os.DirEntry], now: int) -> str | None:
+    """What a file's content hash can be vouched for by: its metadata, unless it changed within RACY_NS of now (a
+    file written again within one tick of the clock keeps its times; git's index has the same rule)."""
+    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
+    for entry in files:
+        status = entry.stat(follow_symlinks=False)
+        if max(status.st_mtime_ns, status.st_ctime_ns) > now - RACY_NS:
+            return None
+        fields = (entry.name, status.st_mode, status.st_size, status.st_dev, status.st_ino, status.st_mtime_ns,
+                  status.st_ctime_ns)
+        digest.update(repr(fields).encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
-from .corpus import Document, Version, document_hashes, load_corpus, load_document
+from .corpus import Document, FolderHash, Version, document_hashes, load_corpus, load_document
 from .diff import count_words
 from .errors import CorpusError, Problem
 from .history import history_fingerprints, history_rows, version_histories
@@ -53,6 +53,14 @@ SCHEMA: dict[str, dict] = {
         "pk": "id",
         "foreign_keys": [],
         "indexes": [["date"]],
+    },
+    # What a build remembers of each document's files, so that the next one need not read those that kept their
+    # names, sizes, inodes and times (corpus.document_hashes).
+    "document_files": {
+        "columns": {"document_id": str, "files_hash": str, "files_signature": str},
+        "pk": "document_id",
+        "foreign_keys": [("document_id", "documents", "id")],
+        "indexes": [],
     },
     "archival_refs": {
         "columns": {
@@ -233,14 +241,23 @@ def build(
     root, db_path = Path(corpus_root), Path(db_path)
     with _build_lock(db_path):
         load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
-        current = _with_history(root, document_hashes(root))
-        previous = previous_hashes(db_path)
+        previous, recorded = previous_state(db_path)
+        files = document_hashes(root, recorded)
+        current = _with_history(root, {doc_id: folder.content_hash for doc_id, folder in files.items()})
         jobs = [
             DocumentJob(root, doc_id, content_hash, encoding)
             for doc_id, content_hash in sorted(current.items())
             if previous.get(doc_id) != content_hash
         ]
-        return write_documents(jobs, db_path, current, previous, progress)
+        return write_documents(jobs, db_path, current, previous, progress, _changed_files(files, recorded, jobs))
+
+
+def _changed_files(
+    files: dict[str, FolderHash], recorded: dict[str, FolderHash], jobs: list[DocumentJob]
+) -> dict[str, FolderHash]:
+    """The file hashes and signatures to record: those of rebuilt documents, and any that differ from the record."""
+    rebuilt = {job.document_id for job in jobs}
+    return {doc_id: folder for doc_id, folder in files.items() if doc_id in rebuilt or recorded.get(doc_id) != folder}
 
 
 @dataclass(frozen=True)
@@ -256,10 +273,9 @@ class DocumentJob:
 def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
     """The rows of one document, or its problems."""
     try:
-        document = load_document(job.root, job.document_id, job.encoding)
+        document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
     except CorpusError as error:
         return {}, error.problems
-    document.content_hash = job.content_hash
     return document_rows(document), []
 
 
@@ -279,11 +295,13 @@ def write_documents(
     current: dict[str, str],
     previous: dict[str, str],
     progress: Progress | None = None,
+    files: dict[str, FolderHash] | None = None,
 ) -> BuildReport:
     """Write the documents of ``jobs`` (those that changed) over a copy of the previous database.
 
-    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database. If any document
-    has a problem, every problem is raised as ``CorpusError`` and the database is left as it was.
+    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database; ``files`` the
+    file hashes and signatures to record. If any document has a problem, every problem is raised as ``CorpusError``
+    and the database is left as it was.
     """
     report = BuildReport(db_path, changed=previous != current)
     report.removed = sorted(set(previous) - set(current))
@@ -298,6 +316,7 @@ def write_documents(
         if incremental:
             _delete_documents(db, report.removed + report.rebuilt)
         _insert_documents(db, tmp_path, jobs, progress or iter)
+        _record_files(db, files or {})
         _finish(db)
         report.paragraphs = db["paragraphs"].count
         db.close()
@@ -439,15 +458,30 @@ def _build_lock(db_path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def previous_hashes(db_path: Path) -> dict[str, str]:
-    """Content hash per document of an existing database; empty if there is none or it cannot be read."""
+def previous_state(db_path: Path) -> tuple[dict[str, str], dict[str, FolderHash]]:
+    """Content hash per document of an existing database, and the file hashes and signatures it recorded; empty if
+    there is none or it cannot be read."""
     if not db_path.exists():
-        return {}
+        return {}, {}
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            return dict(conn.execute("select id, content_hash from documents"))
+            rows = conn.execute(
+                "select documents.id, content_hash, files_hash, files_signature from documents "
+                "left join document_files on document_files.document_id = documents.id"
+            ).fetchall()
     except sqlite3.Error:
-        return {}
+        return {}, {}
+    hashes = {doc_id: content_hash for doc_id, content_hash, _, _ in rows}
+    recorded = {doc_id: FolderHash(files_hash, signature) for doc_id, _, files_hash, signature in rows if files_hash}
+    return hashes, recorded
+
+
+def _record_files(db: sqlite_utils.Database, files: dict[str, FolderHash]) -> None:
+    rows = [
+        {"document_id": doc_id, "files_hash": folder.content_hash, "files_signature": folder.signature}
+        for doc_id, folder in files.items()
+    ]
+    db["document_files"].upsert_all(rows, pk="document_id")
 
 
 def create_schema(db: sqlite_utils.Database, indexes: bool = True) -> None:
