@@ -328,9 +328,18 @@ def _start_from(previous: Path | None, tmp_path: Path) -> sqlite_utils.Database:
     them once over all the rows is faster than keeping them up to date row by row)."""
     if previous is not None:
         shutil.copyfile(previous, tmp_path)
-        return sqlite_utils.Database(tmp_path)
-    db = sqlite_utils.Database(tmp_path)
+        return _scratch_database(tmp_path)
+    db = _scratch_database(tmp_path)
     create_schema(db, indexes=False)
+    return db
+
+
+def _scratch_database(path: Path) -> sqlite_utils.Database:
+    """A database file that nobody reads until it is complete: a build fsyncs it once before moving it into place,
+    and a killed build's file is thrown away, so no commit needs to wait for the disk or keep a journal on it."""
+    db = sqlite_utils.Database(path)
+    db.execute("pragma synchronous = off")
+    db.execute("pragma journal_mode = memory")
     return db
 
 
@@ -391,7 +400,7 @@ def write_shard(shard: Shard) -> list[Problem]:
     """Write the rows of the shard's documents to its file (tables without indexes); return their problems."""
     rows, problems = _rows_of(shard.jobs)
     if not problems:
-        with closing(sqlite_utils.Database(shard.path)) as db:
+        with closing(_scratch_database(shard.path)) as db:
             create_schema(db, indexes=False)
             _insert_rows(db, rows)
     return problems
