@@ -355,7 +355,7 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
 
 def _insert_documents(db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress) -> None:
     """Read, check and collate the documents and insert their rows; problems are collected from every document and
-    raised together at the end, before anything is committed."""
+    raised together at the end, and then the database is not moved into place."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
         problems = _insert_in_process(db, jobs, progress)
@@ -411,7 +411,7 @@ def _insert_through_shards(
 ) -> list[Problem]:
     """Let worker processes write shards, and copy each finished shard into ``db``.
 
-    Inserting rows through sqlite-utils costs as much as collating them, so the workers insert too, each into a
+    Inserting rows through sqlite-utils is a good part of a build's work, so the workers insert too, each into a
     file of its own; copying a shard's tables into the database is then done by SQLite itself, at a fraction of it.
     """
     size = max(1, min(SHARD_DOCUMENTS, len(jobs) // (workers * SHARDS_PER_WORKER)))
