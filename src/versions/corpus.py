@@ -37,7 +37,7 @@ DEFAULT_RELATION = {
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 _ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
