@@ -202,10 +202,7 @@ def diff_sequences(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _keys(tokens: list[str], normalization: Normalization) -> list[str]:
-    if not normalization:
-        return tokens
-    keys = {token: normalization.key(token) for token in set(tokens)}  # a paragraph repeats half its tokens
-    return list(map(keys.__getitem__, tokens))
+    return [normalization.key(token) for token in tokens] if normalization else tokens
 
 
 class _Codebook:
