@@ -273,3 +273,44 @@ def test_diff_between_two_revisions_of_a_version(shipped_corpus):
     missing = run("diff", f"{ref}@1", f"{ref}@7", "--corpus", shipped_corpus)
     assert missing.exit_code == 1
     assert missing.stderr == f"{ref}@7:1: {ref} has revisions 1 to 2, not 7\n"
+
+
+def test_build_refuses_a_db_path_that_is_a_corpus_file_in_one_line(small_corpus):
+    target = small_corpus / "doc-1" / "en.md"
+    before = target.read_bytes()
+    result = run("build", "--corpus", small_corpus, "--db", target)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{target}: exists and is not a database built by versions; refusing to overwrite it "
+        "(choose another --db, or remove the file yourself)\n"
+    )
+    assert target.read_bytes() == before
+
+
+def test_a_full_disk_during_build_prints_one_line(small_corpus, tmp_path, monkeypatch):
+    import versions.store
+
+    def full(db, pending):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(versions.store, "_insert_rows", full)
+    db_path = tmp_path / "versions.db"
+    result = run("build", "--corpus", small_corpus, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr == f"{db_path}: cannot write: No space left on device\n"
+    assert list(tmp_path.iterdir()) == [small_corpus]
+
+
+def test_serve_reads_the_corpus_with_the_given_encoding(small_corpus, tmp_path, monkeypatch):
+    import versions.cli
+
+    write_files(small_corpus, {"doc-1/ru.md": "---\nkind: translation\nlanguage: ru\n---\nБомба.\n".encode("cp1251")})
+    monkeypatch.setattr(versions.cli.os, "execv", lambda *args: None)  # build, but do not start Datasette
+    result = run("serve", "--corpus", small_corpus, "--db", tmp_path / "versions.db", "--encoding", "cp1251")
+    assert result.exit_code == 0, result.output
+    assert "1 built" in result.output
+
+
+def test_every_command_shows_an_example_in_its_help():
+    for name, command in cli.commands.items():
+        assert "Example:" in (command.help or ""), name

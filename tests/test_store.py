@@ -7,7 +7,7 @@ import sqlite_utils
 from conftest import VERSION_EN, write_files
 from versions.corpus import load_corpus
 from versions.errors import CorpusError
-from versions.store import build, version_text
+from versions.store import APPLICATION_ID, BuildError, build, check, version_text
 
 
 def dump(db_path: Path) -> list[str]:
@@ -116,18 +116,20 @@ def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
     assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]
 
 
-def test_a_failing_write_leaves_no_temporary_file(small_corpus, tmp_path, monkeypatch):
+def test_a_flaw_while_collating_is_one_problem_naming_the_document(small_corpus, tmp_path, monkeypatch):
     import versions.store
 
     def explode(document):
-        raise RuntimeError("disk full")
-
+        raise RuntimeError("a flaw of ours")
 
     monkeypatch.setattr(versions.store, "document_rows", explode)
     db_path = tmp_path / "db" / "versions.db"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CorpusError) as caught:
         build(small_corpus, db_path)
+    [found] = caught.value.problems
+    assert found.path.endswith("doc-1") and "RuntimeError: a flaw of ours" in found.message
     assert list(db_path.parent.iterdir()) == []
+    assert check(small_corpus) == caught.value.problems
 
 
 def test_many_documents_are_collated_in_worker_processes_with_the_same_result(small_corpus, tmp_path, monkeypatch):
@@ -198,3 +200,85 @@ def test_problems_found_in_worker_processes_are_all_reported(small_corpus, tmp_p
         build(small_corpus, db_path)
     assert [(Path(p.path).parent.name, p.line) for p in caught.value.problems] == [("doc-3", 1), ("doc-9", 1)]
     assert list(tmp_path.iterdir()) == [small_corpus]  # no database, no shard left behind
+
+
+def test_check_runs_the_builds_own_pass_and_writes_nothing(small_corpus, tmp_path, monkeypatch):
+    """Whatever stops a build while collating stops check with the same line: they are one pass."""
+    import versions.align
+
+    def refuse(*args, **kwargs):
+        raise ValueError("no alignment satisfies the pinned and forbidden pairs")
+
+    assert check(small_corpus) == []
+    monkeypatch.setattr(versions.align, "align_versions", refuse)
+    problems = check(small_corpus)
+    with pytest.raises(CorpusError) as caught:
+        build(small_corpus, tmp_path / "db" / "versions.db")
+    assert problems == caught.value.problems and len(problems) == 1
+    assert not (tmp_path / "db" / "versions.db").exists()
+
+
+def test_check_finds_problems_in_worker_processes_too(small_corpus):
+    import versions.store
+
+    files = {path.name: path.read_text() for path in (small_corpus / "doc-1").iterdir()}
+    for n in range(2, versions.store.POOL_MIN_DOCUMENTS + 2):
+        write_files(small_corpus, {f"doc-{n}/{name}": text for name, text in files.items()})
+    write_files(small_corpus, {"doc-4/en.md": "no front matter\n", "doc-12/en.md": b"\x00"})
+    assert [(Path(p.path).parent.name, p.line) for p in check(small_corpus)] == [("doc-12", 1), ("doc-4", 1)]
+
+
+def test_a_new_database_bears_the_tools_mark_and_keeps_it(built):
+    corpus, db_path, _ = built
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    build(corpus, db_path)  # incremental: a copy of the previous database
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("pragma application_id").fetchone() == (APPLICATION_ID,)
+
+
+@pytest.mark.parametrize("kind", ["corpus file", "other sqlite", "text"])
+def test_build_refuses_to_overwrite_a_file_it_did_not_create(small_corpus, tmp_path, kind):
+    target = {
+        "corpus file": small_corpus / "doc-1" / "en.md",
+        "other sqlite": tmp_path / "other.db",
+        "text": tmp_path / "notes.db",
+    }[kind]
+    if kind == "other sqlite":
+        sqlite_utils.Database(target)["t"].insert({"x": 1})
+    elif kind == "text":
+        target.write_text("my notes\n")
+    before = target.read_bytes()
+    with pytest.raises(BuildError, match="is not a database built by versions"):
+        build(small_corpus, target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_build_writes_over_an_empty_file(small_corpus, tmp_path):
+    target = tmp_path / "empty.db"
+    target.touch()
+    assert build(small_corpus, target).rebuilt == ["doc-1"]
+
+
+@pytest.mark.parametrize("where", ["copy of the previous database", "insert"])
+def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypatch, where):
+    import shutil
+
+    import versions.store
+
+    corpus, db_path, _ = built
+    before = db_path.read_bytes()
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    if where == "insert":
+        def full(db, pending):
+            raise sqlite3.OperationalError("database or disk is full")
+        monkeypatch.setattr(versions.store, "_insert_rows", full)
+    else:
+        def full(source, target):
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr(shutil, "copyfile", full)
+    with pytest.raises(BuildError) as caught:
+        build(corpus, db_path)
+    assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
+    assert db_path.read_bytes() == before
+    assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]

@@ -170,3 +170,40 @@ def test_readers_always_see_a_complete_database(corpora, database):
     assert early.execute("select count(*) from documents").fetchone()[0] == OLD_DOCUMENTS
     assert early.execute("pragma quick_check").fetchone() == ("ok",)
     early.close()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for whoever adopted it to reap it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return False
+    return fields[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_worker_processes_die_with_a_killed_build(corpora, tmp_path):
+    _, new, _, _ = corpora
+    process = start_build(new, tmp_path / "versions.db")  # a first build: every document in worker processes
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    workers: list[int] = []
+    while process.poll() is None and time.monotonic() < deadline and len(workers) < 2:
+        workers = children_of(process.pid)
+        time.sleep(0.01)
+    assert workers, "the build never started its worker processes"
+    os.kill(process.pid, signal.SIGKILL)  # the build alone, as `kill -9 PID` does, not its process group
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in workers if alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == [], "worker processes outlived their build"

@@ -16,7 +16,7 @@ from . import __version__, terminal
 from .align import Bead, align, format_beads
 from .anchors import detect_language
 from .collate import Comparison, collate, compare_segments
-from .corpus import KINDS, TextFile, check_corpus, load_corpus, read_text_file, read_version_ref
+from .corpus import KINDS, TextFile, load_corpus, read_text_file, read_version_ref
 from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
@@ -25,7 +25,9 @@ from .importer import ImportProblem, read_wilson_record, write_document
 from .normalize import Normalization
 from .report import diff_page
 from .segment import split_body, split_lines
+from .store import BuildError
 from .store import build as build_database
+from .store import check as check_database_input
 from .tei import ImportFailure, import_tei, import_text
 
 CORPUS = "translations"
@@ -49,15 +51,24 @@ encoding_option = click.option(
 @click.group()
 @click.version_option(__version__, prog_name="versions")
 def cli() -> None:
-    """Store, align, diff and publish every archival copy and translation of a historical document."""
+    """Store, align, diff and publish every archival copy and translation of a historical document.
+
+    Example: versions serve
+    """
 
 
 @cli.command()
 @corpus_option
 @encoding_option
 def check(corpus: Path, encoding: str | None) -> None:
-    """Validate the corpus; print every problem as path:line: message."""
-    problems = check_corpus(corpus, encoding)
+    """Validate the corpus; print every problem as path:line: message.
+
+    Runs the build's own pass over every document (read, check, align, diff) without writing anything, so whatever
+    `versions build` would refuse, `check` refuses with the same line.
+
+    Example: versions check --corpus translations
+    """
+    problems = check_database_input(corpus, encoding, progress=_progress)
     if problems:
         _fail(problems)
     click.echo(f"{corpus}: no problems")
@@ -68,7 +79,12 @@ def check(corpus: Path, encoding: str | None) -> None:
 @db_option
 @encoding_option
 def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
-    """Build the SQLite database from the corpus (atomically; unchanged documents are carried over)."""
+    """Build the SQLite database from the corpus (atomically; unchanged documents are carried over).
+
+    Refuses to overwrite a --db file that this tool did not create.
+
+    Example: versions build --corpus translations --db db/versions.db
+    """
     click.echo(_build(corpus, db_path, encoding).summary())
 
 
@@ -81,9 +97,13 @@ def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
 @click.option("--reload/--no-reload", default=True, show_default=True,
               help="Restart Datasette whenever a later `versions build` replaces the database (or metadata changes), "
                    "so that every page shows the new build.")
-def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, reload: bool) -> None:
-    """Rebuild the database if the corpus changed, then serve it with Datasette (immutable)."""
-    click.echo(_build(corpus, db_path, None).summary())
+@encoding_option
+def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, reload: bool, encoding: str | None) -> None:
+    """Rebuild the database if the corpus changed, then serve it with Datasette (immutable).
+
+    Example: versions serve --port 8001
+    """
+    click.echo(_build(corpus, db_path, encoding).summary())
     args = datasette_args(db_path, metadata, host, port, reload)
     click.echo(f"Serving on http://{host}:{port}/-/versions")
     sys.stdout.flush()
@@ -110,7 +130,10 @@ def datasette_args(db_path: Path, metadata: Path, host: str, port: int, reload: 
 @click.option("--lang-b", default=None, help="Language of B (default: detected from the script).")
 @click.option("--format", "output", type=click.Choice(["table", "beads", "json"]), default="table", show_default=True)
 def align_command(texts, corpus, encoding, unit, lang_a, lang_b, output) -> None:
-    """Align A B (files or DOC/VERSION), or print the alignment table of document DOC."""
+    """Align A B (files or DOC/VERSION), or print the alignment table of document DOC.
+
+    Example: versions align telegram-23256/wilson-en telegram-23256/en-revised --format beads
+    """
     if len(texts) == 1:
         _print_document_table(corpus, texts[0], encoding)
         return
@@ -141,7 +164,10 @@ def align_command(texts, corpus, encoding, unit, lang_a, lang_b, output) -> None
                    "romanization, default or all; comma-separated.")
 @click.option("--side-by-side", is_flag=True, help="Two columns instead of inline changes (text format).")
 def diff_command(a, b, corpus, encoding, unit, lang_a, lang_b, output, normalization, side_by_side) -> None:
-    """Word-level diff of A and B (files or DOC/VERSION), paragraph by aligned paragraph."""
+    """Word-level diff of A and B (files or DOC/VERSION), paragraph by aligned paragraph.
+
+    Example: versions diff telegram-23256/wilson-en telegram-23256/en-revised --normalize romanization
+    """
     try:
         normalization = Normalization.parse(normalization)
     except ValueError as error:
@@ -235,6 +261,9 @@ def _build(corpus: Path, db_path: Path, encoding: str | None):
         return build_database(corpus, db_path, encoding, progress=_progress)
     except CorpusError as error:
         _fail(error.problems)
+    except BuildError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
 
 
 def _progress(documents: Iterable) -> Iterator:
@@ -262,7 +291,10 @@ def _fail(problems: list[Problem]) -> NoReturn:
 @click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON.")
 def log_command(target: str, corpus: Path, encoding: str | None, as_json: bool) -> None:
     """List the revisions of a version (or of every version of a document), newest first, with the number of
-    paragraphs each changed. Revisions come from git; uncommitted changes are the newest revision."""
+    paragraphs each changed. Revisions come from git; uncommitted changes are the newest revision.
+
+    Example: versions log telegram-23256/ru-rendering
+    """
     document_id, _, version_id = target.partition("/")
     try:
         histories = document_history(corpus, document_id, version_id or None, encoding)
@@ -286,7 +318,10 @@ def log_command(target: str, corpus: Path, encoding: str | None, as_json: bool) 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: str, output: Path | None) -> None:
-    """Export the alignment table of document DOC."""
+    """Export the alignment table of document DOC.
+
+    Example: versions export telegram-23256 --format tei -o telegram-23256.xml
+    """
     try:
         text = export_document(corpus, document_id, fmt, encoding)
     except CorpusError as error:
@@ -328,7 +363,10 @@ def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: st
 def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, **options) -> None:
     """Import RECORD into the corpus: a Wilson Center Digital Archive record; a TEI parallel-segmentation file
     (.xml: a whole document, with --document to rename it); or, with --version, a plain text file as one version
-    of document --document."""
+    of document --document.
+
+    Example: versions import ../shared/seed/telegram-23256.txt
+    """
     given = [name for name, value in options.items() if value not in (None, ())]
     if version_id is None and given:
         raise click.UsageError(f"--{given[0].replace('_', '-')} is for a plain text import, which needs --version")

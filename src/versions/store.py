@@ -7,6 +7,8 @@ parsed; a build reads and collates only the documents whose hash changed, on a c
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import fcntl
 import hashlib
@@ -14,8 +16,11 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
@@ -28,7 +33,7 @@ from .archival import archive_slug
 from .collate import Collation, collate, group_text
 from .corpus import Document, FolderHash, Version, document_hashes, load_corpus, load_document
 from .diff import count_words
-from .errors import CorpusError, Problem
+from .errors import CorpusError, Problem, problem
 from .history import history_fingerprints, history_rows, version_histories
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -39,6 +44,11 @@ POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than
 SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
+# SQLite's application_id ("vers"), set when a database is created: a build overwrites only a file bearing it.
+APPLICATION_ID = 0x76657273
+SQLITE_HEADER = b"SQLite format 3\0"
+APPLICATION_ID_OFFSET = 68  # where SQLite keeps the application_id in a database file's header
+PARENT_POLL_SECONDS = 0.5
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
 # that a changed document's rows can be replaced table by table.
@@ -239,7 +249,8 @@ def build(
     kept as it is.
     """
     root, db_path = Path(corpus_root), Path(db_path)
-    with _build_lock(db_path):
+    refuse_foreign_file(db_path)
+    with _writing(db_path), _build_lock(db_path):
         load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
         previous, recorded = previous_state(db_path)
         files = document_hashes(root, recorded)
@@ -250,6 +261,71 @@ def build(
             if previous.get(doc_id) != content_hash
         ]
         return write_documents(jobs, db_path, current, previous, progress, _changed_files(files, recorded, jobs))
+
+
+def check(corpus_root: Path, encoding: str | None = None, progress: Progress | None = None) -> list[Problem]:
+    """Every problem that would stop a build of the whole corpus, found by the build's own pass over each document
+    (read, check, collate, rows), with nothing written: ``versions check``."""
+    root = Path(corpus_root)
+    try:
+        load_corpus(root, encoding, only=())
+    except CorpusError as error:
+        return error.problems
+    jobs = [
+        DocumentJob(root, doc_id, folder.content_hash, encoding)
+        for doc_id, folder in sorted(document_hashes(root).items())
+    ]
+    return sorted(_problems_of(jobs, progress or iter))
+
+
+def _problems_of(jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
+    workers = _worker_count()
+    if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
+        return [found for job in progress(jobs) for found in job_problems(job)]
+    problems: list[Problem] = []
+    with _pool(workers) as pool:
+        for found in progress(pool.map(job_problems, jobs, chunksize=SHARD_DOCUMENTS)):
+            problems += found
+    return problems
+
+
+def job_problems(job: DocumentJob) -> list[Problem]:
+    return job_rows(job)[1]
+
+
+class BuildError(Exception):
+    """The database cannot be written (a full disk, no permission, a file that is not ours): one line to show."""
+
+
+def refuse_foreign_file(db_path: Path) -> None:
+    """A build replaces ``db_path``: refuse unless it is missing, empty, or a database this tool created (recognised
+    by SQLite's application_id, set at creation, not by its name)."""
+    try:
+        with open(db_path, "rb") as handle:
+            header = handle.read(APPLICATION_ID_OFFSET + 4)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise BuildError(f"{db_path}: cannot read: {error.strerror}") from None
+    if not header:
+        return
+    if header.startswith(SQLITE_HEADER) and header[APPLICATION_ID_OFFSET:] == APPLICATION_ID.to_bytes(4, "big"):
+        return
+    raise BuildError(
+        f"{db_path}: exists and is not a database built by versions; refusing to overwrite it "
+        "(choose another --db, or remove the file yourself)"
+    )
+
+
+@contextmanager
+def _writing(db_path: Path) -> Iterator[None]:
+    """Turn a failure to write the database (disk full, read-only folder) into one line naming it."""
+    try:
+        yield
+    except OSError as error:
+        raise BuildError(f"{db_path}: cannot write: {error.strerror or error}") from None
+    except sqlite3.OperationalError as error:
+        raise BuildError(f"{db_path}: cannot write: {error}") from None
 
 
 def _changed_files(
@@ -274,9 +350,12 @@ def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
     """The rows of one document, or its problems."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
+        return document_rows(document), []
     except CorpusError as error:
         return {}, error.problems
-    return document_rows(document), []
+    except Exception as error:  # noqa: BLE001  a flaw of ours must still be one line that names the document
+        reason = f"{type(error).__name__}: {error}"
+        return {}, [problem(job.root / job.document_id, 1, f"cannot be built ({reason}); please report this")]
 
 
 def _with_history(root: Path, hashes: dict[str, str]) -> dict[str, str]:
@@ -330,6 +409,7 @@ def _start_from(previous: Path | None, tmp_path: Path) -> sqlite_utils.Database:
         shutil.copyfile(previous, tmp_path)
         return _scratch_database(tmp_path)
     db = _scratch_database(tmp_path)
+    db.execute(f"pragma application_id = {APPLICATION_ID}")
     create_schema(db, indexes=False)
     return db
 
@@ -356,7 +436,7 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
 def _insert_documents(db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress) -> None:
     """Read, check and collate the documents and insert their rows; problems are collected from every document and
     raised together at the end, and then the database is not moved into place."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = _worker_count()
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
         problems = _insert_in_process(db, jobs, progress)
     else:
@@ -422,7 +502,7 @@ def _insert_through_shards(
     problems: list[Problem] = []
     done = iter(progress(jobs))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _pool(workers) as pool:
             for shard, found in zip(shards, pool.map(write_shard, shards)):
                 problems += found
                 if not problems:
@@ -434,6 +514,41 @@ def _insert_through_shards(
         for shard in shards:
             shard.path.unlink(missing_ok=True)
     return problems
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make a worker process end when the build that started it ends, even by ``kill -9``: the kernel signals it
+    (Linux), or a thread notices that its parent is gone."""
+    if _ask_kernel_for_death_signal() and os.getppid() == parent_pid:
+        return
+    if os.getppid() != parent_pid:  # the parent died before the worker got here
+        os._exit(1)
+    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
+
+
+def _ask_kernel_for_death_signal() -> bool:
+    pr_set_pdeathsig = 1
+    library = ctypes.util.find_library("c")
+    if not library or not hasattr(signal, "SIGKILL"):
+        return False
+    try:
+        return ctypes.CDLL(library, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
