@@ -8,6 +8,13 @@ Builds the shipped corpus (translations/) into a temporary database with ``versi
 ever contacted. Prints requests/s, latency percentiles and errors, and as its last line one JSON object.
 If the alignment-table page answers 404 (not built yet), the documents page ``/-/versions`` is loaded instead and
 the output says so.
+
+    python benchmarks/load.py --rebuilds 20 [--clients 10] [--seconds 30]
+
+Rebuild while serving: the server runs as ``versions serve`` runs it (``datasette_args(..., reload=True)``) on a copy
+of the corpus, and while the clients poll, one word of a version file is changed and ``versions build`` rebuilds the
+served database ``--rebuilds`` times, spread over the run. Every request that does not answer 200 counts as failed;
+the target is 0.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -33,6 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 HOST = "127.0.0.1"
 DOCUMENT_PAGE = "/-/versions/telegram-23256"
 FALLBACK_PAGE = "/-/versions"
+ERROR_PAUSE_S = 0.05
 
 
 def free_port() -> int:
@@ -50,16 +59,16 @@ def build(corpus: Path, db: Path) -> str:
     return done.stdout.strip()
 
 
-def serve_command(db: Path, metadata: Path, port: int) -> list[str]:
+def serve_command(db: Path, metadata: Path, port: int, reload: bool = False) -> list[str]:
     try:
         from versions.cli import datasette_args  # the command `versions serve` runs
 
-        args = datasette_args(db, metadata, HOST, port)
+        args = datasette_args(db, metadata, HOST, port, reload)
     except (ImportError, TypeError):
         args = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", HOST, "--port", str(port)]
         if metadata.exists():
             args += ["--metadata", str(metadata)]
-    assert HOST in args and "-i" in args, args
+    assert HOST in args, args
     return args
 
 
@@ -81,6 +90,7 @@ async def load(url: str, clients: int, seconds: float, max_requests: int, timeou
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors: list[str] = []
+    failed_spans: list[tuple[float, float]] = []
     started = time.perf_counter()
     stop_at = started + seconds
     sent = 0
@@ -104,10 +114,59 @@ async def load(url: str, clients: int, seconds: float, max_requests: int, timeou
                     errors.append(f"{key}: {error}")
                 latencies.append(time.perf_counter() - begin)
                 statuses[key] = statuses.get(key, 0) + 1
+                if key != "200":
+                    await asyncio.sleep(ERROR_PAUSE_S)  # a refused connection returns at once: do not spin
+                    failed_spans.append((begin, time.perf_counter()))
 
         await asyncio.gather(*(one_client() for _ in range(clients)))
     elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "statuses": statuses, "errors": errors, "elapsed": elapsed}
+    return {"latencies": latencies, "statuses": statuses, "errors": errors, "elapsed": elapsed,
+            "failing_s": covered_seconds(failed_spans)}
+
+
+def covered_seconds(spans: list[tuple[float, float]]) -> float:
+    """How long the server was failing: the union of the failed requests' spans, each with the pause after it."""
+    total, reach = 0.0, float("-inf")
+    for begin, end in sorted(spans):
+        if end > reach:
+            total += end - max(begin, reach)
+            reach = end
+    return total
+
+
+EDITED_WORDS = ("Kaesong", "Kaeseong")  # one word of the first version file, swapped back and forth
+
+
+def edited_file(corpus: Path) -> Path:
+    for path in sorted(corpus.glob("*/*.md")):
+        if EDITED_WORDS[0] in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit(f"no version file of {corpus} has the word {EDITED_WORDS[0]!r} to change")
+
+
+def edit_one_word(path: Path, n: int) -> None:
+    old, new = EDITED_WORDS if n % 2 == 0 else EDITED_WORDS[::-1]
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+async def rebuild_repeatedly(corpus: Path, db: Path, rebuilds: int, seconds: float) -> list[float]:
+    """Change one word and rebuild, ``rebuilds`` times evenly over ``seconds``; the seconds each build took."""
+    took, path = [], edited_file(corpus)
+    for n in range(rebuilds):
+        await asyncio.sleep(seconds / (rebuilds + 1))
+        edit_one_word(path, n)
+        begin = time.perf_counter()
+        await asyncio.to_thread(build, corpus, db)
+        took.append(time.perf_counter() - begin)
+    return took
+
+
+async def load_while_rebuilding(url: str, args: argparse.Namespace, corpus: Path, db: Path) -> dict:
+    measured, took = await asyncio.gather(
+        load(url, args.clients, args.seconds, args.max_requests, args.timeout),
+        rebuild_repeatedly(corpus, db, args.rebuilds, args.seconds),
+    )
+    return measured | {"rebuild_seconds": took}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -124,18 +183,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--path", default=DOCUMENT_PAGE, help="page to load")
     parser.add_argument("--corpus", type=Path, default=ROOT / "translations")
     parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.json")
+    parser.add_argument("--rebuilds", type=int, default=0,
+                        help="rebuild the served database this many times during the run (as `versions serve` serves)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="versions-load-") as tmp:
         db = Path(tmp) / "versions.db"
-        print(f"- {build(args.corpus, db)}", flush=True)
+        corpus = Path(shutil.copytree(args.corpus, Path(tmp) / "translations")) if args.rebuilds else args.corpus
+        print(f"- {build(corpus, db)}", flush=True)
         port = free_port()
         base = f"http://{HOST}:{port}"
-        command = serve_command(db, args.metadata, port)
+        command = serve_command(db, args.metadata, port, reload=bool(args.rebuilds))
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_until_up(base, server)
-            print(f"- datasette serving {db.name} immutable on {base} (pid {server.pid})", flush=True)
+            print(f"- serving {db.name} on {base} (pid {server.pid}): {' '.join(command[1:])}", flush=True)
             path, note = args.path, None
             probe = httpx.get(base + path, timeout=args.timeout)
             if probe.status_code == 404 and path != FALLBACK_PAGE:
@@ -146,7 +208,11 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"- GET {path}: HTTP {probe.status_code}, {len(probe.content)} bytes", flush=True)
             print(f"- {args.clients} clients for {args.seconds:g} s (at most {args.max_requests} requests) ...",
                   flush=True)
-            measured = asyncio.run(load(base + path, args.clients, args.seconds, args.max_requests, args.timeout))
+            if args.rebuilds:
+                print(f"- rebuilding {args.rebuilds} times meanwhile", flush=True)
+                measured = asyncio.run(load_while_rebuilding(base + path, args, corpus, db))
+            else:
+                measured = asyncio.run(load(base + path, args.clients, args.seconds, args.max_requests, args.timeout))
         finally:
             server.terminate()
             try:
@@ -170,6 +236,9 @@ def main(argv: list[str] | None = None) -> dict:
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "errors": len(measured["errors"]),
         "statuses": measured["statuses"],
+        "failing_s": round(measured["failing_s"], 2),
+        "rebuilds": len(measured.get("rebuild_seconds", [])),
+        "rebuild_s": [round(took, 2) for took in measured.get("rebuild_seconds", [])],
         "cpus": os.cpu_count(),
         "load_average": round(os.getloadavg()[0], 2),
     }
@@ -179,6 +248,9 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  requests     {results['requests']} ({results['requests_per_s']} per second)")
     print(f"  latency      p50 {results['p50_ms']} ms, p99 {results['p99_ms']} ms, max {results['max_ms']} ms")
     print(f"  errors       {results['errors']}  statuses {results['statuses']}")
+    if results["rebuilds"]:
+        print(f"  rebuilds     {results['rebuilds']} while serving; failed requests {results['errors']} of "
+              f"{results['requests']} (target 0); some request failing during {results['failing_s']} s")
     if measured["errors"]:
         print(f"  first error  {measured['errors'][0]}")
     if note:
