@@ -282,3 +282,12 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypa
     assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
     assert db_path.read_bytes() == before
     assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]
+
+
+def test_building_with_another_encoding_reads_the_corpus_again(small_corpus, tmp_path):
+    db_path = tmp_path / "versions.db"
+    build(small_corpus, db_path)
+    assert not build(small_corpus, db_path, encoding="utf-8").changed
+    again = build(small_corpus, db_path, encoding="cp1251")
+    assert again.rebuilt == ["doc-1"]
+    assert not build(small_corpus, db_path, encoding="windows-1251").changed

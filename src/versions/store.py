@@ -7,6 +7,7 @@ parsed; a build reads and collates only the documents whose hash changed, on a c
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import ctypes.util
 import dataclasses
@@ -254,7 +255,7 @@ def build(
         load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
         previous, recorded = previous_state(db_path)
         files = document_hashes(root, recorded)
-        current = _with_history(root, {doc_id: folder.content_hash for doc_id, folder in files.items()})
+        current = _build_hashes(root, {doc_id: folder.content_hash for doc_id, folder in files.items()}, encoding)
         jobs = [
             DocumentJob(root, doc_id, content_hash, encoding)
             for doc_id, content_hash in sorted(current.items())
@@ -354,18 +355,29 @@ def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
     except CorpusError as error:
         return {}, error.problems
     except Exception as error:  # noqa: BLE001  a flaw of ours must still be one line that names the document
-        reason = f"{type(error).__name__}: {error}"
+        reason = " ".join(f"{type(error).__name__}: {error}".split())
         return {}, [problem(job.root / job.document_id, 1, f"cannot be built ({reason}); please report this")]
 
 
-def _with_history(root: Path, hashes: dict[str, str]) -> dict[str, str]:
-    """A new commit changes a document's revisions even when its files stay the same: make it count as changed."""
+def _build_hashes(root: Path, hashes: dict[str, str], encoding: str | None = None) -> dict[str, str]:
+    """A new commit changes a document's revisions even when its files stay the same, and the same bytes read in
+    another encoding are another text: make either count as a change."""
     fingerprints = history_fingerprints(root, list(hashes))
+    decoding = _codec_name(encoding)
     return {
-        doc_id: hashlib.sha256(f"{content_hash}\0{fingerprints[doc_id]}".encode()).hexdigest()
-        if fingerprints.get(doc_id) else content_hash
+        doc_id: hashlib.sha256(f"{content_hash}\0{fingerprints[doc_id]}\0{decoding}".encode()).hexdigest()
+        if fingerprints.get(doc_id) or decoding else content_hash
         for doc_id, content_hash in hashes.items()
     }
+
+
+def _codec_name(encoding: str | None) -> str | None:
+    """One name per codec (cp1251 = windows-1251), and None for UTF-8, the default."""
+    try:
+        name = codecs.lookup(encoding).name if encoding else None
+    except LookupError:
+        return encoding  # the reader reports it
+    return None if name == "utf-8" else name
 
 
 def write_documents(
