@@ -2,8 +2,8 @@
 
     python benchmarks/load.py [--clients 50] [--seconds 10] [--path /-/versions/telegram-23256]
 
-Builds the shipped corpus (translations/) into a temporary database with ``versions build``, starts
-``datasette serve -i`` on 127.0.0.1 on a free port, and sends GET requests from ``--clients`` concurrent clients
+Builds the shipped corpus (translations/) into a temporary database with ``versions build``, starts Datasette on it
+as ``versions serve`` does, on 127.0.0.1 on a free port, and sends GET requests from ``--clients`` concurrent clients
 (asyncio + httpx, one connection each) for ``--seconds`` seconds, at most ``--max-requests`` in all. Only 127.0.0.1 is
 ever contacted. Prints requests/s, latency percentiles and errors, and as its last line one JSON object.
 If the alignment-table page answers 404 (not built yet), the documents page ``/-/versions`` is loaded instead and
@@ -11,10 +11,10 @@ the output says so.
 
     python benchmarks/load.py --rebuilds 20 [--clients 10] [--seconds 30]
 
-Rebuild while serving: the server runs as ``versions serve`` runs it (``datasette_args(..., reload=True)``) on a copy
+Rebuild while serving: the server runs as ``versions serve`` runs it (``datasette_args``: the live database) on a copy
 of the corpus, and while the clients poll, one word of a version file is changed and ``versions build`` rebuilds the
 served database ``--rebuilds`` times, spread over the run. Every request that does not answer 200 counts as failed;
-the target is 0.
+the target is 0. ``distinct_pages`` counts the different bodies served: more than one shows the rebuilds were seen.
 """
 
 from __future__ import annotations
@@ -59,11 +59,11 @@ def build(corpus: Path, db: Path) -> str:
     return done.stdout.strip()
 
 
-def serve_command(db: Path, metadata: Path, port: int, reload: bool = False) -> list[str]:
+def serve_command(db: Path, metadata: Path, port: int) -> list[str]:
     try:
         from versions.cli import datasette_args  # the command `versions serve` runs
 
-        args = datasette_args(db, metadata, HOST, port, reload)
+        args = datasette_args(db, metadata, HOST, port)
     except (ImportError, TypeError):
         args = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", HOST, "--port", str(port)]
         if metadata.exists():
@@ -91,6 +91,7 @@ async def load(url: str, clients: int, seconds: float, max_requests: int, timeou
     statuses: dict[str, int] = {}
     errors: list[str] = []
     failed_spans: list[tuple[float, float]] = []
+    bodies: set[int] = set()
     started = time.perf_counter()
     stop_at = started + seconds
     sent = 0
@@ -105,7 +106,7 @@ async def load(url: str, clients: int, seconds: float, max_requests: int, timeou
                 begin = time.perf_counter()
                 try:
                     response = await client.get(url)
-                    await response.aread()
+                    bodies.add(hash(await response.aread()))
                     key = str(response.status_code)
                     if response.status_code != 200:
                         errors.append(f"HTTP {response.status_code}")
@@ -121,7 +122,7 @@ async def load(url: str, clients: int, seconds: float, max_requests: int, timeou
         await asyncio.gather(*(one_client() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     return {"latencies": latencies, "statuses": statuses, "errors": errors, "elapsed": elapsed,
-            "failing_s": covered_seconds(failed_spans)}
+            "failing_s": covered_seconds(failed_spans), "distinct_pages": len(bodies)}
 
 
 def covered_seconds(spans: list[tuple[float, float]]) -> float:
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"- {build(corpus, db)}", flush=True)
         port = free_port()
         base = f"http://{HOST}:{port}"
-        command = serve_command(db, args.metadata, port, reload=bool(args.rebuilds))
+        command = serve_command(db, args.metadata, port)
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_until_up(base, server)
@@ -237,6 +238,7 @@ def main(argv: list[str] | None = None) -> dict:
         "errors": len(measured["errors"]),
         "statuses": measured["statuses"],
         "failing_s": round(measured["failing_s"], 2),
+        "distinct_pages": measured["distinct_pages"],
         "rebuilds": len(measured.get("rebuild_seconds", [])),
         "rebuild_s": [round(took, 2) for took in measured.get("rebuild_seconds", [])],
         "cpus": os.cpu_count(),
@@ -250,7 +252,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  errors       {results['errors']}  statuses {results['statuses']}")
     if results["rebuilds"]:
         print(f"  rebuilds     {results['rebuilds']} while serving; failed requests {results['errors']} of "
-              f"{results['requests']} (target 0); some request failing during {results['failing_s']} s")
+              f"{results['requests']} (target 0); some request failing during {results['failing_s']} s; "
+              f"{results['distinct_pages']} different pages served")
     if measured["errors"]:
         print(f"  first error  {measured['errors'][0]}")
     if note:

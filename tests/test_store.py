@@ -1,4 +1,5 @@
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from versions.store import APPLICATION_ID, BuildError, build, check, version_tex
 
 
 def dump(db_path: Path) -> list[str]:
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:
         return list(conn.iterdump())
 
 
@@ -145,7 +146,8 @@ def test_many_documents_are_collated_in_worker_processes_with_the_same_result(sm
     serial = tmp_path / "serial.db"
     build(small_corpus, serial)
     assert dump(pooled) == dump(serial)
-    assert sqlite_utils.Database(pooled)["documents"].count == versions.store.POOL_MIN_DOCUMENTS + 1
+    with closing(sqlite_utils.Database(pooled)) as db:
+        assert db["documents"].count == versions.store.POOL_MIN_DOCUMENTS + 1
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([small_corpus.name, "pooled.db", "serial.db"])
 
 
@@ -260,23 +262,24 @@ def test_build_writes_over_an_empty_file(small_corpus, tmp_path):
     assert build(small_corpus, target).rebuilt == ["doc-1"]
 
 
-@pytest.mark.parametrize("where", ["copy of the previous database", "insert"])
+@pytest.mark.parametrize("where", ["staging", "live database"])
 def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypatch, where):
-    import shutil
-
     import versions.store
 
     corpus, db_path, _ = built
     before = db_path.read_bytes()
     write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
-    if where == "insert":
+    if where == "staging":
         def full(db, pending):
-            raise sqlite3.OperationalError("database or disk is full")
+            raise OSError(28, "No space left on device")
         monkeypatch.setattr(versions.store, "_insert_rows", full)
     else:
-        def full(source, target):
-            raise OSError(28, "No space left on device")
-        monkeypatch.setattr(shutil, "copyfile", full)
+        real = versions.store._copy_tables
+
+        def full(db, source):
+            real(db, source)  # the rows are in, uncommitted, when the disk fills up
+            raise sqlite3.OperationalError("database or disk is full")
+        monkeypatch.setattr(versions.store, "_copy_tables", full)
     with pytest.raises(BuildError) as caught:
         build(corpus, db_path)
     assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
@@ -291,3 +294,72 @@ def test_building_with_another_encoding_reads_the_corpus_again(small_corpus, tmp
     again = build(small_corpus, db_path, encoding="cp1251")
     assert again.rebuilt == ["doc-1"]
     assert not build(small_corpus, db_path, encoding="windows-1251").changed
+
+
+def wal_size(db_path: Path) -> int:
+    wal = db_path.with_name(db_path.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_a_rebuild_writes_the_live_database_in_place_and_folds_its_log_in(built):
+    corpus, db_path, _ = built
+    inode = db_path.stat().st_ino
+    reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    build(corpus, db_path)
+    assert db_path.stat().st_ino == inode, "the database file was replaced, not written"
+    assert reader.execute("select count(*) from documents").fetchone() == (2,)  # a reader opened before sees it
+    reader.close()
+    assert wal_size(db_path) == 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+
+
+def test_a_checkpoint_held_up_by_a_reader_is_retried(built, monkeypatch):
+    import threading
+
+    import versions.store
+
+    corpus, db_path, _ = built
+    monkeypatch.setattr(versions.store, "CHECKPOINT_RETRY_SECONDS", 0.01)
+    tries = []
+    real = versions.store._checkpoint
+
+    class Counting:
+        """The build's connection, counting its checkpoint attempts."""
+
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, sql, *args):
+            tries.append(sql)
+            return self.db.execute(sql, *args)
+
+    def counted(db, path):
+        db.conn.execute("pragma busy_timeout = 0")  # see the reader at once, instead of SQLite waiting for it
+        real(Counting(db), path)
+
+    monkeypatch.setattr(versions.store, "_checkpoint", counted)
+    reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+    reader.execute("begin")
+    reader.execute("select count(*) from documents").fetchone()  # holds the old snapshot: the log cannot be folded
+    threading.Timer(0.5, reader.rollback).start()
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    assert build(corpus, db_path).rebuilt == ["doc-2"]
+    reader.close()
+    assert len(tries) > 1 and wal_size(db_path) == 0
+
+
+def test_a_database_of_another_format_is_rebuilt_whole_in_place(built, monkeypatch):
+    import versions.store
+
+    corpus, db_path, _ = built
+    with closing(sqlite_utils.Database(db_path)) as db:
+        before = content(db_path)
+        db["paragraphs"].add_column("obsolete", str)
+        db.execute("pragma user_version = 1")
+    report = build(corpus, db_path)
+    assert report.rebuilt == ["telegram-23256"]
+    assert content(db_path) == before
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("pragma user_version").fetchone() == (versions.store.SCHEMA_VERSION,)

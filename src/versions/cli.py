@@ -94,29 +94,31 @@ def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
 @click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path), default=METADATA, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, type=click.IntRange(0, 65535), show_default=True)
-@click.option("--reload/--no-reload", default=True, show_default=True,
-              help="Restart Datasette whenever a later `versions build` replaces the database (or metadata changes), "
-                   "so that every page shows the new build.")
+@click.option("--immutable", is_flag=True,
+              help="Serve a published, read-only copy: Datasette may cache it, and later builds are not shown.")
 @encoding_option
-def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, reload: bool, encoding: str | None) -> None:
-    """Rebuild the database if the corpus changed, then serve it with Datasette (immutable).
+def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, immutable: bool,
+          encoding: str | None) -> None:
+    """Rebuild the database if the corpus changed, then serve it with Datasette.
+
+    The live database is served as it is: run `versions build` in another terminal and the next request shows the
+    new state, with no restart and no failed request (builds write it in one SQLite transaction).
 
     Example: versions serve --port 8001
     """
     click.echo(_build(corpus, db_path, encoding).summary())
-    args = datasette_args(db_path, metadata, host, port, reload)
+    args = datasette_args(db_path, metadata, host, port, immutable)
     click.echo(f"Serving on http://{host}:{port}/-/versions")
     sys.stdout.flush()
     os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
 
 
-def datasette_args(db_path: Path, metadata: Path, host: str, port: int, reload: bool = False) -> list[str]:
-    # no "serve": it is Datasette's default command, and its --reload restarts serve() with these same arguments
-    args = [sys.executable, "-m", "datasette", "-i", str(db_path), "--host", host, "--port", str(port)]
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, immutable: bool = False) -> list[str]:
+    # no "serve": it is Datasette's default command
+    database = ["-i", str(db_path)] if immutable else [str(db_path)]
+    args = [sys.executable, "-m", "datasette", *database, "--host", host, "--port", str(port)]
     if metadata.exists():
         args += ["--metadata", str(metadata)]
-    if reload:
-        args.append("--reload")  # Datasette watches its immutable files and restarts when one is replaced
     return args
 
 

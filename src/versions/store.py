@@ -16,7 +16,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import tempfile
@@ -32,7 +31,7 @@ import sqlite_utils
 
 from .archival import archive_slug
 from .collate import Collation, collate, group_text
-from .corpus import Document, FolderHash, Version, document_hashes, load_corpus, load_document
+from .corpus import FORMAT_VERSION, Document, FolderHash, Version, document_hashes, load_corpus, load_document
 from .diff import count_words
 from .errors import CorpusError, Problem, problem
 from .history import history_fingerprints, history_rows, version_histories
@@ -45,11 +44,14 @@ POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than
 SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
+SCHEMA_VERSION = int(FORMAT_VERSION)  # SQLite's user_version: a database of another format gets new tables
 # SQLite's application_id ("vers"), set when a database is created: a build overwrites only a file bearing it.
 APPLICATION_ID = 0x76657273
 SQLITE_HEADER = b"SQLite format 3\0"
 APPLICATION_ID_OFFSET = 68  # where SQLite keeps the application_id in a database file's header
 PARENT_POLL_SECONDS = 0.5
+CHECKPOINT_SECONDS = 60  # how long a build keeps trying to fold its log into the database while readers hold it up
+CHECKPOINT_RETRY_SECONDS = 0.05
 
 # table -> columns with types, primary key, foreign keys, indexes. Every table but documents carries document_id, so
 # that a changed document's rows can be replaced table by table.
@@ -401,29 +403,81 @@ def write_documents(
     if not report.changed:
         return report
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _replacing(db_path) as tmp_path:
-        incremental = bool(report.carried)
-        db = _start_from(db_path if incremental else None, tmp_path)
-        if incremental:
-            _delete_documents(db, report.removed + report.rebuilt)
-        _insert_documents(db, tmp_path, jobs, progress or iter)
-        _record_files(db, files or {})
-        _finish(db)
-        report.paragraphs = db["paragraphs"].count
-        db.close()
+    with _scratch_file(db_path) as staging_path:
+        staging = _scratch_database(staging_path)
+        create_schema(staging, indexes=False)
+        _insert_documents(staging, staging_path, jobs, progress or iter)
+        _record_files(staging, files or {})
+        if _is_empty(db_path):
+            report.paragraphs = _move_first_build_into_place(staging, staging_path, db_path)
+        else:
+            staging.close()
+            report.paragraphs = _write_in_place(db_path, staging_path, report.removed + report.rebuilt)
     return report
 
 
-def _start_from(previous: Path | None, tmp_path: Path) -> sqlite_utils.Database:
-    """A copy of the previous database to update in place, or a new one with the tables (indexes come last: building
-    them once over all the rows is faster than keeping them up to date row by row)."""
-    if previous is not None:
-        shutil.copyfile(previous, tmp_path)
-        return _scratch_database(tmp_path)
-    db = _scratch_database(tmp_path)
+def _is_empty(db_path: Path) -> bool:
+    return not db_path.exists() or db_path.stat().st_size == 0
+
+
+def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path: Path) -> int:
+    """A first build is the staging file itself, indexed once after every row is in, then moved into place."""
     db.execute(f"pragma application_id = {APPLICATION_ID}")
-    create_schema(db, indexes=False)
-    return db
+    db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+    _finish(db)
+    paragraphs = db["paragraphs"].count
+    db.enable_wal()
+    db.close()
+    _fsync(path)
+    os.replace(path, db_path)
+    _fsync_directory(db_path.parent)
+    return paragraphs
+
+
+def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str]) -> int:
+    """Replace the rows of the changed and removed documents of the live database with the staged ones, in one
+    transaction: a reader sees the old state or the new one, and a killed build leaves the old one (write-ahead log).
+    Then the log is folded back into the database file, so that the one file can be copied or published."""
+    with closing(sqlite_utils.Database(db_path)) as db:
+        db.enable_wal()
+        db.attach("staging", staging_path)
+        with db.atomic():
+            if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
+                _recreate_schema(db)  # every document was staged: see previous_state
+            else:
+                _delete_documents(db, replaced)
+            db["document_files"].delete_where("document_id in (select document_id from staging.document_files)")
+            _copy_tables(db, "staging")
+            _finish(db)
+        db.execute("detach database staging")
+        paragraphs = db["paragraphs"].count
+        _checkpoint(db, db_path)
+    return paragraphs
+
+
+def _recreate_schema(db: sqlite_utils.Database) -> None:
+    """A database written by an older format: its tables, search index and views made anew (every document is
+    rebuilt then, as the format version is part of each document's hash)."""
+    if db["paragraphs"].exists() and db["paragraphs"].detect_fts():
+        db["paragraphs"].disable_fts()
+    for name in VIEWS:
+        db.view(name).drop(ignore=True)
+    for name in reversed(list(SCHEMA)):
+        db.table(name).drop(ignore=True)
+    create_schema(db)
+    db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+
+
+def _checkpoint(db: sqlite_utils.Database, db_path: Path) -> None:
+    """Fold the write-ahead log into the database file and truncate it; while readers hold it up, try again."""
+    deadline = time.monotonic() + CHECKPOINT_SECONDS
+    while db.execute("pragma wal_checkpoint(truncate)").fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise BuildError(
+                f"{db_path}: written, but readers kept its write-ahead log from being folded in for "
+                f"{CHECKPOINT_SECONDS} s; the database is complete, run the build again to fold it in"
+            )
+        time.sleep(CHECKPOINT_RETRY_SECONDS)
 
 
 def _scratch_database(path: Path) -> sqlite_utils.Database:
@@ -566,12 +620,17 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
     db.attach("shard", path)
     try:
-        for table, spec in SCHEMA.items():
-            columns = ", ".join(f"[{column}]" for column in spec["columns"])
-            db.execute(f"insert into main.[{table}] ({columns}) select {columns} from shard.[{table}]")
-        db.conn.commit()
+        with db.atomic():
+            _copy_tables(db, "shard")
     finally:
         db.execute("detach database shard")
+
+
+def _copy_tables(db: sqlite_utils.Database, source: str) -> None:
+    """Every row of the attached database ``source`` into the same tables of ``db``, by SQLite itself."""
+    for table, spec in SCHEMA.items():
+        columns = ", ".join(f"[{column}]" for column in spec["columns"])
+        db.execute(f"insert into main.[{table}] ({columns}) select {columns} from [{source}].[{table}]")
 
 
 def _insert_rows(db: sqlite_utils.Database, pending: dict[str, list[dict]]) -> None:
@@ -600,7 +659,10 @@ def previous_state(db_path: Path) -> tuple[dict[str, str], dict[str, FolderHash]
     if not db_path.exists():
         return {}, {}
     try:
-        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+        # read-write, not mode=ro: the last connection to close removes the write-ahead log files
+        with closing(sqlite3.connect(f"file:{db_path}?mode=rw", uri=True)) as conn:
+            if conn.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
+                return {}, {}  # another format: every document is built again, into new tables
             rows = conn.execute(
                 "select documents.id, content_hash, files_hash, files_signature from documents "
                 "left join document_files on document_files.document_id = documents.id"
@@ -842,23 +904,20 @@ def _finish(db: sqlite_utils.Database) -> None:
         db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    db.conn.commit()
 
 
 @contextmanager
-def _replacing(db_path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``db_path``; on success fsync it and atomically move it into place."""
+def _scratch_file(db_path: Path) -> Iterator[Path]:
+    """A temporary file beside ``db_path`` (named so that the next build clears it if this one is killed), removed
+    at the end unless it was moved into place."""
     fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".tmp")
     os.close(fd)
-    tmp_path = Path(name)
-    tmp_path.chmod(0o644)  # mkstemp makes it private; the database is published
+    path = Path(name)
+    path.chmod(0o644)  # mkstemp makes it private; the database is published
     try:
-        yield tmp_path
-        _fsync(tmp_path)
-        os.replace(tmp_path, db_path)
-        _fsync_directory(db_path.parent)
+        yield path
     finally:
-        tmp_path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
