@@ -363,3 +363,13 @@ def test_a_database_of_another_format_is_rebuilt_whole_in_place(built, monkeypat
     assert content(db_path) == before
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("pragma user_version").fetchone() == (versions.store.SCHEMA_VERSION,)
+
+
+def test_a_rebuild_leaves_the_schema_as_it_was(built):
+    corpus, db_path, _ = built
+    with closing(sqlite3.connect(db_path)) as conn:
+        before = conn.execute("pragma schema_version").fetchone()
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    build(corpus, db_path)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("pragma schema_version").fetchone() == before

@@ -903,7 +903,9 @@ def _finish(db: sqlite_utils.Database) -> None:
     if not db["paragraphs"].detect_fts():
         db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
     for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
+        # views change only with the format, which makes the tables anew: leaving the schema alone lets readers
+        # such as Datasette keep what they know of it
+        db.create_view(name, sql.strip(), ignore=True)
 
 
 @contextmanager
