@@ -522,3 +522,34 @@ def test_alignment_does_not_depend_on_the_hash_seed(tmp_path):
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert outputs.pop().count("\n") >= 15  # one line per bead
+
+
+# --- any ratio of lengths has an alignment (issue 11) ----------------------------------------------------------------
+
+LONG_EN = [f"Paragraph {k} reports that {k + 3} aircraft crossed the zone near Kaesong." for k in range(40)]
+LONG_RU = [f"Абзац {k} сообщает, что {k + 3} самолётов пересекли зону у Кэсона." for k in range(40)]
+
+
+@pytest.mark.parametrize("short", [0, 1, 2])
+@pytest.mark.parametrize("long_b, lang_b", [(LONG_EN, "en"), (LONG_RU, "ru")])
+def test_a_short_text_aligns_with_a_long_one_either_way(short, long_b, lang_b):
+    a = LONG_EN[5 : 5 + short]
+    assert_partition(align(a, long_b, "en", lang_b), short, len(long_b))
+    assert_partition(align(long_b, a, lang_b, "en"), len(long_b), short)
+
+
+def test_a_short_base_against_a_long_version_collates(tmp_path):
+    from conftest import write_files
+    from versions.collate import collate
+    from versions.corpus import load_corpus
+
+    root = write_files(
+        tmp_path / "translations",
+        {
+            "doc-1/document.yaml": "title: Short and long\ndate: '1951'\noriginal_language: en\n",
+            "doc-1/a.md": "---\nkind: original\nlanguage: en\n---\n" + LONG_EN[7] + "\n",
+            "doc-1/b.md": "---\nkind: edition\nlanguage: en\n---\n" + "\n\n".join(LONG_EN) + "\n",
+        },
+    )
+    collation = collate(load_corpus(root).documents[0])
+    assert sorted(p for group in collation.table.groups for p in group.paragraphs("b")) == list(range(40))

@@ -747,7 +747,10 @@ def _search_widening(scorer, n, m, constraints, shapes, guide, width) -> list[tu
 
 def _corridor(n: int, m: int, guide: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
     """For each row i (A segments consumed), the range [lo, hi) of j (B segments consumed) the search may visit:
-    the monotone guide line widened by width on both sides, both ends non-decreasing so every cell is reachable."""
+    the monotone guide line widened by width on both sides, both ends non-decreasing so every cell is reachable.
+
+    Row i covers every j the line passes on its way to row i + 1, not only where it crosses row i: a steep line (a
+    short A against a long B) would otherwise leave rows that no omission or insertion connects, and no path."""
     lowest, highest = [m] * (n + 1), [0] * (n + 1)
     guide = sorted(set(guide))
     for (ia, ja), (ib, jb) in zip(guide, guide[1:]):
@@ -755,8 +758,9 @@ def _corridor(n: int, m: int, guide: list[tuple[int, int]], width: int) -> list[
             if ia == ib:
                 span = (ja, jb)
             else:
-                j = ja + (jb - ja) * (i - ia) / (ib - ia)
-                span = (math.floor(j), math.ceil(j))
+                here = ja + (jb - ja) * (i - ia) / (ib - ia)
+                onwards = ja + (jb - ja) * (min(i + 1, ib) - ia) / (ib - ia)
+                span = (math.floor(here), math.ceil(onwards))
             lowest[i], highest[i] = min(lowest[i], span[0]), max(highest[i], span[1])
     band: list[tuple[int, int]] = []
     for i in range(n + 1):
