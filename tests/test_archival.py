@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from versions.archival import ArchivalRef, archive_slug, parse_archival_refs
+from versions.ids import slug_problem
 
 SEED = Path(__file__).parent / "data" / "seed" / "telegram-23256.txt"
 
@@ -85,9 +87,21 @@ def test_archive_slug(archive, slug):
     assert archive_slug(archive) == slug
 
 
-def test_archive_slug_refuses_a_name_without_letters():
-    with pytest.raises(ValueError, match="no letters or digits"):
-        archive_slug("--")
+def test_accents_are_dropped_from_latin_letters():
+    assert archive_slug("Archiv für Zeitgeschichte") == "archiv-fur-zeitgeschichte"
+
+
+@pytest.mark.parametrize("archive", ["中央档案馆", "ΓΑΚ", "ΓΑΡ", "--", "٣٤"])
+def test_a_name_ascii_cannot_spell_gets_a_stable_id_of_its_own(archive):
+    slug = archive_slug(archive)
+    assert slug == archive_slug(archive) and not slug_problem(slug)
+    assert re.fullmatch(r"archive-[0-9a-f]{8}", slug)
+
+
+def test_names_spelled_in_part_keep_that_part_and_stay_apart():
+    slugs = {archive_slug(name) for name in ("ΓΑΚ 5", "ΔΑΚ 5", "5")}
+    assert len(slugs) == 3 and "5" in slugs
+    assert all(slug.startswith("5") and not slug_problem(slug) for slug in slugs)
 
 
 @given(st.text())

@@ -9,7 +9,9 @@ separated by anything (``;``, ``and``, ``,``). Pure functions, no I/O.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 PARTS = ("fond", "opis", "delo", "papka", "listy")
@@ -105,9 +107,16 @@ def _parse_parts(citation: str, position: int) -> tuple[dict[str, str], int]:
 
 
 def archive_slug(archive: str) -> str:
-    """The archive's name as an id: ``AVP RF`` -> ``avp-rf``, ``ГАХО`` -> ``gakho``."""
-    latin = "".join(CYRILLIC_TO_LATIN.get(char, char) for char in archive.lower())
-    slug = re.sub("[^a-z0-9]+", "-", latin).strip("-")
-    if not slug:
-        raise ValueError(f"archive name {archive!r} has no letters or digits to make an id from")
-    return slug
+    """The archive's name as an id: ``AVP RF`` -> ``avp-rf``, ``ГАХО`` -> ``gakho``, ``Archiv für`` -> ``archiv-fur``.
+
+    Cyrillic is transliterated and Latin letters lose their accents. A name with letters or digits that this cannot
+    spell in ASCII (``ΓΑΚ``, ``中央档案馆``), or with none at all, keeps what it can and ends with a short hash of the
+    whole name, so that its id is stable and differs from any other name's: ``archive-3f0c9a1e``.
+    """
+    folded = "".join(CYRILLIC_TO_LATIN.get(char, char) for char in unicodedata.normalize("NFKD", archive.lower()))
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    slug = re.sub("[^a-z0-9]+", "-", folded).strip("-")
+    if slug and not any(char.isalnum() and not char.isascii() for char in folded):
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", archive.strip()).encode()).hexdigest()[:8]
+    return f"{slug or 'archive'}-{digest}"
