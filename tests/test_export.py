@@ -214,8 +214,9 @@ def test_import_does_not_expand_entities(tmp_path):
 <sourceDesc><bibl type="document"><date when="1951">1951</date></bibl>
 <listWit><witness xml:id="a" xml:lang="en"/></listWit></sourceDesc></fileDesc></teiHeader>
 <text><body><p>Text &x; here.</p></body></text></TEI>"""
-    document = read_tei(xml.encode(), "doc")
-    assert "SECRET" not in document.versions[0].body
+    with pytest.raises(ImportFailure, match="Entity 'x' not defined") as refused:
+        read_tei(xml.encode(), "doc")
+    assert "SECRET" not in str(refused.value) and refused.value.line == 6
 
 
 COLLATEX_STYLE_TEI = """<?xml version="1.0" encoding="UTF-8"?>

@@ -25,6 +25,7 @@ from .importer import ImportProblem, read_wilson_record, write_document
 from .normalize import Normalization
 from .report import diff_page
 from .segment import split_body, split_lines
+from .staging import WriteError
 from .store import BuildError
 from .store import build as build_database
 from .store import check as check_database_input
@@ -386,6 +387,9 @@ def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, 
         _fail(error.problems)
     except (ValueError, FileExistsError) as error:
         _fail([problem(record, 1, str(error))])
+    except WriteError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
     for warning in result.warnings:
         click.echo(f"{record}: warning: {warning}", err=True)
     click.echo(f"{result.folder}: {', '.join(result.files)}")

@@ -23,19 +23,16 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import staging
 from .archival import ArchivalRef, archive_slug, parse_archival_refs
 from .errors import CorpusError
 from .ids import slug_problem
-from .text import normalize_text, read_text
+from .text import normalize_text
 
 PUBLISHER = "Wilson Center Digital Archive"
 RIGHTS = (
@@ -120,7 +117,7 @@ class _Field:
 def read_wilson_record(path: Path, encoding: str | None = None) -> WilsonRecord:
     """Read and parse a record file; text that breaks the corpus rules is an ImportProblem naming the line."""
     try:
-        return parse_wilson_record(read_text(Path(path), encoding))
+        return parse_wilson_record(staging.read_input_text(Path(path), encoding))
     except CorpusError as error:
         first = error.problems[0]
         raise ImportProblem(first.line, first.message) from None
@@ -376,26 +373,19 @@ def write_document(
     """Write the record as ``translations_dir/<document_id>/``; return that folder.
 
     Only the files this import owns are written; other versions already in the folder stay. Unless
-    ``overwrite``, an existing ``document.yaml`` or version file of the same name is refused.
+    ``overwrite``, an existing ``document.yaml`` or version file of the same name is refused. The document is
+    checked as ``versions check`` reads it before anything is written (``CorpusError``), and written all or nothing
+    (``staging.WriteError`` if it cannot be).
     """
     document_id = document_id or default_document_id(record)
     if slug_problem(document_id):
         raise ValueError(
             f"document id {document_id!r} is not a slug (a-z, 0-9 and single hyphens, at most 64 characters)"
         )
-    folder = Path(translations_dir) / document_id
     files = {f"{copy_version_id(ref)}.md": _copy_file(record, ref) for ref in record.archival_refs}
     files[f"{text_version_id(record)}.md"] = _text_file(record)
-    files["document.yaml"] = _yaml(_document_metadata(record))  # last: its presence marks a complete import
-    existing = [name for name in files if (folder / name).exists()]
-    if existing and not overwrite:
-        raise FileExistsError(
-            f"{folder} already holds {', '.join(existing)}; import with overwrite to replace them"
-        )
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        _write_atomically(folder / name, content)
-    return folder
+    files["document.yaml"] = staging.yaml_text(_document_metadata(record))
+    return staging.write_document(Path(translations_dir), document_id, files, overwrite=overwrite)
 
 
 def _document_metadata(record: WilsonRecord) -> dict:
@@ -427,7 +417,7 @@ def _copy_file(record: WilsonRecord, ref: ArchivalRef) -> str:
         "label": f"{ref.archive} copy ({_language_name(record.original_language)})",
         "transcribed": False,
     }
-    return _version_file(front_matter, "")
+    return staging.version_file(front_matter, "")
 
 
 def _text_file(record: WilsonRecord) -> str:
@@ -442,32 +432,13 @@ def _text_file(record: WilsonRecord) -> str:
             {"version": copy_version_id(ref), "relation": DERIVATION[kind]} for ref in record.archival_refs
         ],
     }
-    return _version_file(_without_empty(front_matter), record.body)
+    return staging.version_file(_without_empty(front_matter), record.body)
 
 
 def _language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def _version_file(front_matter: dict, body: str) -> str:
-    return f"---\n{_yaml(front_matter)}---\n{body}"
-
-
-def _yaml(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
 def _without_empty(mapping: dict) -> dict:
     return {key: value for key, value in mapping.items() if value not in (None, [], {})}
 
-
-def _write_atomically(path: Path, content: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content.encode("utf-8"))
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; corpus files are for everyone to read
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -12,40 +12,44 @@ TEI
     ``rdg`` names), each ``p``/``ab``/``l``/``head`` is a paragraph, whitespace is collapsed, and the texts are then
     aligned automatically. Witness languages come from ``textLang/@mainLang`` or ``xml:lang``.
 
-    The file is parsed without DTDs, entities or network access. Nothing is written unless the whole document passes
-    the corpus checks (it is first written to a staging folder and loaded from there).
+    Mixed content is read whole: a paragraph's text is all the text inside it in document order, with the markup
+    (``hi``, ``persName`` ...) dropped but never its text; ``note``, ``witDetail`` and ``wit`` are annotations and
+    left out. Nothing else is left out: text of the body that belongs to no witness's paragraph is refused with its
+    line. Nothing outside the file is read: no DTD, no network, no ``xi:include`` (refused with its line); entities
+    declared in the file are expanded, any other entity reference is refused as not well-formed.
 
 Plain text
     ``import_text`` makes one version file from a text file: the text (UTF-8, or ``encoding``) is its body as it is,
     the front matter comes from the arguments. A new document needs a title and a date.
+
+Both go through ``staging``: the input is read only if it is a regular file, and the document is checked by the
+corpus reader and written all or nothing.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
+from . import staging
 from .align import Correction
 from .collate import collate
-from .corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS, load_corpus
+from .corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
 from .diff import EQUAL, diff_sequences
-from .errors import CorpusError, problem
+from .errors import CorpusError
 from .export import REF_PARTS, TEI_NS, XML_NS
 from .ids import slug_problem
-from .text import MAX_FILE_BYTES, read_text
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _XML_LANG = f"{{{XML_NS}}}lang"
+_XINCLUDE = "{http://www.w3.org/2001/XInclude}include"
+_UNDECLARED_ENTITY = {etree.ErrorTypes.ERR_UNDECLARED_ENTITY, etree.ErrorTypes.WAR_UNDECLARED_ENTITY}
 _BLOCKS = {"p", "ab", "l", "head"}
+_ANNOTATIONS = {"note", "witDetail", "wit"}  # about the readings, not text of a witness
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 MAX_ALIGNMENT_ROUNDS = 4
 
@@ -88,12 +92,21 @@ class ImportResult:
 
 def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDocument:
     """Parse a TEI parallel-segmentation file into a document ready to be written."""
-    data = source if isinstance(source, bytes) else _read_limited(Path(source))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    data = source if isinstance(source, bytes) else staging.read_input(Path(source))
+    # Entities declared in the file are its own text and are expanded; any other reference (to another file, or
+    # never declared) is not well-formed here, since nothing outside the file is read.
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise ImportFailure(f"not well-formed XML: {error.msg}", error.lineno or 1) from None
+        hint = "; only entities declared in the file are expanded" if error.code in _UNDECLARED_ENTITY else ""
+        raise ImportFailure(f"not well-formed XML: {error.msg}{hint}", error.lineno or 1) from None
+    if (include := next(root.iter(_XINCLUDE), None)) is not None:
+        raise ImportFailure(
+            f"xi:include of {include.get('href')!r} needs another file, which import does not read; "
+            "put the included text in its place",
+            include.sourceline or 1,
+        )
     if root.tag != f"{_T}TEI":
         raise ImportFailure(f"the root element is {root.tag!r}, not TEI in the namespace {TEI_NS}", root.sourceline or 1)
     header = _one(root, "teiHeader", required=True)
@@ -104,11 +117,13 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
     body = root.find(f"{_T}text/{_T}body")
     if body is None:
         raise ImportFailure("no text/body", root.sourceline or 1)
+    taken: set[tuple[etree._Element, str]] = set()
     precise = body.find(f".//{_T}app//{_T}seg") is not None
     if precise:
-        bodies, groups = _precise_bodies(body, by_xml_id)
+        bodies, groups = _precise_bodies(body, by_xml_id, taken)
     else:
-        bodies, groups = _generic_bodies(body, by_xml_id), None
+        bodies, groups = _generic_bodies(body, by_xml_id, taken), None
+    _refuse_text_not_taken(body, taken)
     for version in versions:
         text = bodies.get(version.id, "")
         version.body = text
@@ -128,27 +143,23 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
 def import_tei(
     path: Path, corpus_root: Path, document_id: str | None = None, overwrite: bool = False
 ) -> ImportResult:
-    """Write the document of a TEI file into ``corpus_root/<document>/``."""
+    """Write the document of a TEI file into ``corpus_root/<document>/``, replacing it as a whole with
+    ``overwrite``; checked and written all or nothing by ``staging.write_document``."""
     imported = read_tei(Path(path), document_id)
-    target = Path(corpus_root) / imported.id
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} already exists; import with overwrite to replace the whole document")
-    files = {DOCUMENT_FILE: _yaml(imported.metadata)}
+    corpus_root = Path(corpus_root)
+    files = {DOCUMENT_FILE: staging.yaml_text(imported.metadata)}
     for version in imported.versions:
-        files[f"{version.id}.md"] = _version_file(version.front_matter, version.body)
-    with _staging(Path(corpus_root), imported.id) as (staging_root, folder):
-        for name, content in files.items():
-            (folder / name).write_text(content, encoding="utf-8")
-        document = _load_staged(staging_root, imported.id, target)
-        if imported.groups is not None:
-            corrections, differing = _reproduce_alignment(staging_root, folder, document, imported.groups, target)
-            if corrections:
-                files[CORRECTIONS_FILE] = (folder / CORRECTIONS_FILE).read_text(encoding="utf-8")
-            if differing:
-                imported.warnings.append(
-                    f"the automatic alignment differs from the apparatus in {differing} group(s) even with corrections"
-                )
-        _replace_folder(folder, target)
+        files[f"{version.id}.md"] = staging.version_file(version.front_matter, version.body)
+    document = staging.check_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite)
+    if imported.groups is not None:
+        corrections, differing = _reproduce_alignment(corpus_root, files, document, imported.groups)
+        if corrections:
+            files[CORRECTIONS_FILE] = corrections
+        if differing:
+            imported.warnings.append(
+                f"the automatic alignment differs from the apparatus in {differing} group(s) even with corrections"
+            )
+    target = staging.write_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite)
     return ImportResult(target, sorted(files), imported.warnings)
 
 
@@ -308,8 +319,10 @@ def _pointers(reading, by_xml_id) -> list[str]:
     return versions
 
 
-def _precise_bodies(body, by_xml_id) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
-    """Bodies and groups from the readings written by ``versions.export``: ``seg`` per paragraph, blank lines after."""
+def _precise_bodies(body, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
+    """Bodies and groups from the readings written by ``versions.export``: ``seg`` per paragraph, blank lines after.
+
+    A ``seg``'s text is all of its text in document order, markup such as ``hi`` dropped but not its text."""
     paragraphs: dict[str, dict[int, tuple[str, str]]] = {}
     leading: dict[str, str] = {}
     expected: dict[str, int] = {}
@@ -325,11 +338,13 @@ def _precise_bodies(body, by_xml_id) -> tuple[dict[str, str], list[dict[str, tup
                     n = int(seg.get("n")) if seg.get("n") else expected.get(version_id, 1)
                     if n in paragraphs.setdefault(version_id, {}):
                         raise ImportFailure(f"witness {version_id} has paragraph {n} twice", seg.sourceline or 1)
-                    paragraphs[version_id][n] = (seg.text or "", seg.tail or "")
+                    paragraphs[version_id][n] = (_text_of(seg, version_id, by_xml_id, taken), seg.tail or "")
+                    taken.add((seg, "tail"))
                     expected[version_id] = n + 1
                     numbers.append(n)
                 if reading.text and 1 in numbers:  # blank lines before the first paragraph
                     leading[version_id] = reading.text
+                    taken.add((reading, "text"))
                 if numbers:
                     group[version_id] = tuple(numbers)
         if group:
@@ -343,14 +358,14 @@ def _precise_bodies(body, by_xml_id) -> tuple[dict[str, str], list[dict[str, tup
     return bodies, groups
 
 
-def _generic_bodies(body, by_xml_id) -> dict[str, str]:
+def _generic_bodies(body, by_xml_id, taken) -> dict[str, str]:
     """Each witness's text of a parallel-segmentation body: one paragraph per block, whitespace collapsed."""
     everyone = [v.id for v in by_xml_id.values()]
     texts: dict[str, list[str]] = {v: [] for v in everyone}
     blocks = [b for b in body.iter(etree.Element) if etree.QName(b).localname in _BLOCKS and not _inside(b, _BLOCKS)]
     for block in blocks:
         parts = {v: [] for v in everyone}
-        _collect(block, everyone, parts, by_xml_id)
+        _collect(block, everyone, parts, by_xml_id, taken)
         for version_id, pieces in parts.items():
             paragraph = re.sub(r"\s+", " ", "".join(pieces)).strip()
             if paragraph:
@@ -367,28 +382,54 @@ def _inside(element, names: set[str]) -> bool:
     return False
 
 
-def _collect(element, witnesses: list[str], parts: dict[str, list[str]], by_xml_id) -> None:
+def _text_of(element, version_id: str, by_xml_id, taken) -> str:
+    parts: dict[str, list[str]] = {version_id: []}
+    _collect(element, [version_id], parts, by_xml_id, taken)
+    return "".join(parts[version_id])
+
+
+def _collect(element, witnesses: list[str], parts: dict[str, list[str]], by_xml_id, taken) -> None:
+    """Each witness's text of ``element`` in document order, into ``parts``; what was read, into ``taken``."""
     if element.text:
         for version_id in witnesses:
             parts[version_id].append(element.text)
+        taken.add((element, "text"))
     for child in element:
-        if not isinstance(child.tag, str):
+        if not isinstance(child.tag, str):  # a comment or a processing instruction: only its tail is text
             pass
         elif etree.QName(child).localname == "app":
-            _collect_app(child, witnesses, parts, by_xml_id)
-        elif etree.QName(child).localname not in ("note", "witDetail", "wit"):
-            _collect(child, witnesses, parts, by_xml_id)
+            _collect_app(child, witnesses, parts, by_xml_id, taken)
+        elif etree.QName(child).localname not in _ANNOTATIONS:
+            _collect(child, witnesses, parts, by_xml_id, taken)
         if child.tail:
             for version_id in witnesses:
                 parts[version_id].append(child.tail)
+            taken.add((child, "tail"))
 
 
-def _collect_app(app, witnesses: list[str], parts, by_xml_id) -> None:
+def _collect_app(app, witnesses: list[str], parts, by_xml_id, taken) -> None:
     readings = [r for r in app.iter(f"{_T}lem", f"{_T}rdg")]
     named = {v for r in readings for v in _pointers(r, by_xml_id)}
     for reading in readings:
         wits = _pointers(reading, by_xml_id) or [v for v in witnesses if v not in named]
-        _collect(reading, [v for v in wits if v in witnesses], parts, by_xml_id)
+        _collect(reading, [v for v in wits if v in witnesses], parts, by_xml_id, taken)
+
+
+def _refuse_text_not_taken(body, taken: set) -> None:
+    """Text of the body that no witness's text took (outside every paragraph, or where the apparatus has no place
+    for it) would be lost without a word: refuse the file instead. Annotations are left out on purpose."""
+    for element in body.iter():
+        if _inside(element, _ANNOTATIONS):
+            continue
+        pieces = [] if element is body else [("tail", element.tail)]
+        if isinstance(element.tag, str) and etree.QName(element).localname not in _ANNOTATIONS:
+            pieces.append(("text", element.text))
+        for where, text in pieces:
+            if text and text.strip() and (element, where) not in taken:
+                raise ImportFailure(
+                    f"text {_excerpt(text)!r} belongs to no witness's paragraph, so it cannot be imported",
+                    element.sourceline or 1,
+                )
 
 
 # --- alignment ----------------------------------------------------------------------------------------------------------
@@ -403,13 +444,12 @@ def _table_groups(collation) -> list[dict[str, tuple[int, ...]]]:
     return groups
 
 
-def _reproduce_alignment(staging_root: Path, folder: Path, document, wanted, target: Path) -> tuple[int, int]:
-    """Add corrections until the automatic alignment groups paragraphs as the apparatus does.
+def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wanted) -> tuple[str | None, int]:
+    """Corrections that make the automatic alignment group paragraphs as the apparatus does.
 
-    Returns (corrections written, groups still differing)."""
+    Returns (the text of ``alignment.yaml``, or None when none is needed; groups still differing)."""
     pins: list[tuple[str, str]] = []
     forbids: list[tuple[str, str]] = []
-    wanted = [{v: ns for v, ns in g.items()} for g in wanted]
     best = None
     for _ in range(MAX_ALIGNMENT_ROUNDS):
         collation = collate(document)
@@ -427,14 +467,15 @@ def _reproduce_alignment(staging_root: Path, folder: Path, document, wanted, tar
             break
         pins += new_pins
         forbids += new_forbids
-        _write_corrections(folder, pins, forbids)
         try:
-            document = _load_staged(staging_root, folder.name, target)
+            document = staging.check_document(
+                corpus_root, document.id, files | {CORRECTIONS_FILE: _corrections_file(pins, forbids)},
+                whole_folder=True, overwrite=True,
+            )
         except CorpusError:
             break
     differing, pins, forbids = best
-    _write_corrections(folder, pins, forbids)
-    return len(pins) + len(forbids), differing
+    return (_corrections_file(pins, forbids) if pins or forbids else None), differing
 
 
 def _difference(current: list[dict], wanted: list[dict]) -> int:
@@ -472,11 +513,7 @@ def _ref(item: tuple[str, int]) -> str:
     return f"{item[0]}/{item[1]}"
 
 
-def _write_corrections(folder: Path, pins, forbids) -> None:
-    path = folder / CORRECTIONS_FILE
-    if not pins and not forbids:
-        path.unlink(missing_ok=True)
-        return
+def _corrections_file(pins, forbids) -> str:
     for action, pairs in (("pin", pins), ("forbid", forbids)):
         for first, second in pairs:
             Correction.from_refs(action, first, second)  # raises on a malformed pair
@@ -485,10 +522,8 @@ def _write_corrections(folder: Path, pins, forbids) -> None:
         data["pin"] = [list(pair) for pair in pins]
     if forbids:
         data["forbid"] = [list(pair) for pair in forbids]
-    path.write_text(
-        "# Written by versions import so that the alignment matches the imported apparatus.\n" + _yaml(data),
-        encoding="utf-8",
-    )
+    header = "# Written by versions import so that the alignment matches the imported apparatus.\n"
+    return header + staging.yaml_text(data)
 
 
 # --- plain text --------------------------------------------------------------------------------------------------------
@@ -525,7 +560,7 @@ def import_text(
     if kind not in KINDS:
         raise ImportFailure(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
-    body = read_text(path, encoding)
+    body = staging.read_input_text(path, encoding)
     if body.startswith("---\n"):
         raise ImportFailure(
             "the file starts with '---' front matter, so it is already a version file; copy it into the corpus"
@@ -537,107 +572,21 @@ def import_text(
         "derived_from": list(derived_from) or None,
     }
     front.update({key: value for key, value in optional.items() if value is not None})
-    corpus_root = Path(corpus_root)
-    target = corpus_root / document_id
-    version_path = target / f"{version_id}.md"
-    if version_path.exists() and not overwrite:
-        raise FileExistsError(f"{version_path} already exists; import with overwrite to replace it")
-    files = {f"{version_id}.md": _version_file(front, body)}
+    files = {f"{version_id}.md": staging.version_file(front, body)}
+    target = Path(corpus_root) / document_id
     if not (target / DOCUMENT_FILE).exists():
         if not title or not document_date:
             raise ImportFailure(
                 f"document {document_id!r} does not exist yet; give its title and date to create it"
             )
-        files[DOCUMENT_FILE] = _yaml(
+        files[DOCUMENT_FILE] = staging.yaml_text(
             {"title": title, "date": document_date, "original_language": original_language or language}
         )
-    with _staging(corpus_root, document_id) as (staging_root, folder):
-        if target.is_dir():
-            for existing in target.iterdir():
-                if existing.is_file():
-                    shutil.copy2(existing, folder / existing.name)
-        for name, content in files.items():
-            (folder / name).write_text(content, encoding="utf-8")
-        _load_staged(staging_root, document_id, target, encoding)
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        _write_atomically(target / name, content)
+    staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite, encoding=encoding)
     return ImportResult(target, sorted(files), [])
 
 
-# --- writing -----------------------------------------------------------------------------------------------------------
-
-
-def _yaml(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-def _version_file(front_matter: dict, body: str) -> str:
-    return f"---\n{_yaml(front_matter)}---\n{body}"
-
-
-@contextmanager
-def _staging(corpus_root: Path, document_id: str):
-    """A hidden folder beside the documents (same file system, skipped by the corpus reader) holding one document."""
-    corpus_root.mkdir(parents=True, exist_ok=True)
-    staging_root = Path(tempfile.mkdtemp(dir=corpus_root, prefix=".import-"))
-    try:
-        folder = staging_root / document_id
-        folder.mkdir()
-        yield staging_root, folder
-    finally:
-        shutil.rmtree(staging_root, ignore_errors=True)
-
-
-def _load_staged(staging_root: Path, document_id: str, target: Path, encoding: str | None = None):
-    try:
-        corpus = load_corpus(staging_root, encoding)
-    except CorpusError as error:
-        shown = str(staging_root / document_id)
-        raise CorpusError(
-            [problem(p.path.replace(shown, str(target)), p.line, p.message) for p in error.problems]
-        ) from None
-    return next(d for d in corpus.documents if d.id == document_id)
-
-
-def _replace_folder(folder: Path, target: Path) -> None:
-    """Move the staged folder to ``target``; an existing ``target`` is replaced as a whole."""
-    if target.exists():
-        backup = target.with_name(f".{target.name}.replaced")
-        shutil.rmtree(backup, ignore_errors=True)
-        os.replace(target, backup)
-        try:
-            os.replace(folder, target)
-        except OSError:
-            os.replace(backup, target)
-            raise
-        shutil.rmtree(backup, ignore_errors=True)
-    else:
-        os.replace(folder, target)
-    for path in [target, *target.iterdir()]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content.encode("utf-8"))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 # --- small helpers -----------------------------------------------------------------------------------------------------
-
-
-def _read_limited(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImportFailure(f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
-    return path.read_bytes()
 
 
 def _one(parent, tag: str, required: bool = False):
@@ -651,6 +600,11 @@ def _text(element) -> str | None:
     if element is None:
         return None
     return "".join(element.itertext())
+
+
+def _excerpt(text: str) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= 40 else words[:39] + "…"
 
 
 def _attr(element, name: str) -> str | None:

@@ -1,0 +1,249 @@
+"""The one path by which importers read their input and write a document into the corpus.
+
+Reading: ``read_input`` refuses anything that is not a regular file before reading a byte, so a named pipe cannot
+hang an import and ``/dev/zero`` cannot fill memory.
+
+Writing: ``write_document(root, document_id, files, whole_folder=..., overwrite=...)`` writes every file to a staging
+folder beside the documents (``root/.import-*``: the same file system, and a dot-name the corpus reader skips),
+syncs it, reads and checks the staged document as ``versions check`` reads it (``corpus.load_document``), and only
+then moves it into place: a new folder with one rename; files added to an existing folder one rename each, the ones
+already moved put back if a later one fails. Whatever fails (a full disk, a document the checks refuse) leaves the
+corpus as it was. ``check_document`` does all of that but the move, for importers that try variants first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import yaml
+
+from .corpus import Document, load_document
+from .errors import CorpusError, problem
+from .text import MAX_FILE_BYTES, decode
+
+STAGING_PREFIX = ".import-"
+
+
+class WriteError(Exception):
+    """The corpus cannot be written (a full disk, a read-only folder): one line, nothing changed."""
+
+
+# --- reading -----------------------------------------------------------------------------------------------------------
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an import's input file; ``CorpusError`` naming it if it is not a regular file or too large."""
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer before fstat can refuse it.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise _input_error(path, f"cannot read: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _input_error(path, "not a regular file (a folder, pipe or device cannot be imported)")
+        with open(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _input_error(path, f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        raise _input_error(path, f"file is larger than the limit of {MAX_FILE_BYTES // 2**20} MiB")
+    return data
+
+
+def read_input_text(path: Path, encoding: str | None = None) -> str:
+    """An import's input file as text, by the corpus text rules (``text.decode``)."""
+    return decode(read_input(path), str(path), encoding)
+
+
+def _input_error(path: Path, message: str) -> CorpusError:
+    return CorpusError([problem(path, 1, message)])
+
+
+# --- the files of a document -------------------------------------------------------------------------------------------
+
+
+def yaml_text(data: dict) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def version_file(front_matter: dict, body: str) -> str:
+    return f"---\n{yaml_text(front_matter)}---\n{body}"
+
+
+# --- writing -----------------------------------------------------------------------------------------------------------
+
+
+def write_document(
+    root: Path,
+    document_id: str,
+    files: Mapping[str, str],
+    *,
+    whole_folder: bool = False,
+    overwrite: bool = False,
+    encoding: str | None = None,
+) -> Path:
+    """Write ``files`` (name -> text, written as UTF-8) as document ``root/document_id``, all or nothing; return
+    that folder.
+
+    ``whole_folder``: the files are the whole document, and an existing folder is replaced as a whole. Otherwise
+    they are added to the folder and its other files stay. Unless ``overwrite``, an existing folder (whole folder)
+    or file of the same name is refused with ``FileExistsError``. The document, as it would then be, must pass the
+    corpus checks (``CorpusError`` otherwise, read with ``encoding``); a failure to write raises ``WriteError``.
+    """
+    root = Path(root)
+    target = root / document_id
+    with _staged(root, document_id, files, whole_folder, overwrite, encoding) as (folder, _):
+        with _writing(target):
+            if whole_folder or not target.is_dir():
+                _move_folder(folder, target, folder.parent / "replaced")
+            else:
+                _move_files(folder, target, list(files), folder.parent / "replaced")
+    return target
+
+
+def check_document(
+    root: Path,
+    document_id: str,
+    files: Mapping[str, str],
+    *,
+    whole_folder: bool = False,
+    overwrite: bool = False,
+    encoding: str | None = None,
+) -> Document:
+    """The document ``write_document`` with these arguments would write, read and checked; nothing is moved into
+    the corpus."""
+    with _staged(Path(root), document_id, files, whole_folder, overwrite, encoding) as (_, document):
+        return document
+
+
+@contextmanager
+def _staged(
+    root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool,
+    encoding: str | None,
+) -> Iterator[tuple[Path, Document]]:
+    """The document staged in ``root/.import-*/<document_id>/`` and read from there; removed afterwards."""
+    target = root / document_id
+    _refuse_existing(target, files, whole_folder, overwrite)
+    made_root = not root.exists()
+    staging_root = None
+    try:
+        with _writing(target):
+            root.mkdir(parents=True, exist_ok=True)
+            staging_root = Path(tempfile.mkdtemp(dir=root, prefix=STAGING_PREFIX))
+            folder = staging_root / document_id
+            folder.mkdir()
+            folder.chmod(0o755)
+            if not whole_folder:
+                _copy_other_files(target, folder, files)
+            for name, content in files.items():
+                _write_file(folder / name, content.encode("utf-8"))
+            _sync(folder)
+        yield folder, _load(staging_root, document_id, target, encoding)
+    finally:
+        if staging_root is not None:
+            shutil.rmtree(staging_root, ignore_errors=True)
+        if made_root:
+            with suppress(OSError):  # only an empty root goes: the import failed or only checked
+                root.rmdir()
+
+
+def _refuse_existing(target: Path, files: Mapping[str, str], whole_folder: bool, overwrite: bool) -> None:
+    if overwrite or not target.exists():
+        return
+    if whole_folder:
+        raise FileExistsError(f"{target} already exists; import with overwrite to replace the whole document")
+    existing = [name for name in files if (target / name).exists()]
+    if existing:
+        raise FileExistsError(f"{target}: already exists: {', '.join(existing)}; import with overwrite to replace")
+
+
+def _copy_other_files(target: Path, folder: Path, files: Mapping[str, str]) -> None:
+    """The folder's files the import leaves alone, so that the staged document is the whole document."""
+    if not target.is_dir():
+        return
+    for existing in sorted(target.iterdir()):
+        if existing.name not in files and existing.is_file():
+            _write_file(folder / existing.name, existing.read_bytes())
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.chmod(0o644)  # corpus files are for everyone to read, whatever the umask
+
+
+def _load(staging_root: Path, document_id: str, target: Path, encoding: str | None) -> Document:
+    """The staged document as the corpus reader reads it; its problems name the files where they will be."""
+    try:
+        return load_document(staging_root, document_id, encoding)
+    except CorpusError as error:
+        staged = str(staging_root / document_id)
+        raise CorpusError(
+            [problem(found.path.replace(staged, str(target), 1), found.line, found.message) for found in error.problems]
+        ) from None
+
+
+def _move_folder(folder: Path, target: Path, replaced: Path) -> None:
+    """Rename the staged folder to ``target``; an existing ``target`` is set aside first and put back on failure."""
+    if target.exists():
+        os.rename(target, replaced)
+        try:
+            os.rename(folder, target)
+        except OSError:
+            os.rename(replaced, target)
+            raise
+    else:
+        os.rename(folder, target)
+    _sync(target.parent)
+
+
+def _move_files(folder: Path, target: Path, names: list[str], replaced: Path) -> None:
+    """Rename each staged file into ``target``, setting aside the one it replaces; on a failure, undo them all."""
+    replaced.mkdir()
+    moved = []
+    try:
+        for name in names:
+            if (target / name).exists():
+                os.rename(target / name, replaced / name)
+            moved.append(name)
+            os.rename(folder / name, target / name)
+    except OSError:
+        for name in reversed(moved):
+            _put_back(target / name, replaced / name)
+        raise
+    _sync(target)
+
+
+def _put_back(path: Path, replaced: Path) -> None:
+    if replaced.exists():
+        os.rename(replaced, path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _sync(folder: Path) -> None:
+    """Make the folder's entries (new files, renames) durable."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn a failure to write (a full disk, a read-only folder) into one line naming the document folder."""
+    try:
+        yield
+    except OSError as error:
+        raise WriteError(f"{target}: cannot write: {error.strerror or error}") from None

@@ -1,0 +1,232 @@
+"""The one import path: inputs read only when they are regular files; documents staged, checked and moved into
+place all or nothing, so that a full disk or a refused document leaves the corpus exactly as it was."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import DOCUMENT_YAML, VERSION_EN, write_files
+from versions import staging
+from versions.errors import CorpusError
+from versions.staging import WriteError, check_document, read_input, read_input_text, write_document
+from versions.text import MAX_FILE_BYTES
+
+NEW_VERSION = "---\nkind: edition\nlanguage: en\n---\nA second English text of the telegram.\n"
+NEW_DOCUMENT = {
+    "document.yaml": "title: A new letter\ndate: '1952'\noriginal_language: en\n",
+    "en.md": "---\nkind: original\nlanguage: en\n---\nThe letter itself.\n",
+    "en-copy.md": "---\nkind: edition\nlanguage: en\n---\nThe letter, copied.\n",
+}
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, bytes | None]]:
+    """Every entry under ``root``, hidden ones too: its mode and, for a file, its bytes."""
+    if not root.exists():
+        return {}
+    entries = {}
+    for path in sorted(root.rglob("*")):
+        entries[str(path.relative_to(root))] = (path.stat().st_mode, path.read_bytes() if path.is_file() else None)
+    return entries
+
+
+def disk_full_after(monkeypatch, writes: int) -> None:
+    """The disk fills up after ``writes`` files have been written."""
+    write = staging._write_file
+    done = []
+
+    def failing_write(path: Path, data: bytes) -> None:
+        if len(done) == writes:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        done.append(path)
+        write(path, data)
+
+    monkeypatch.setattr(staging, "_write_file", failing_write)
+
+
+def rename_fails_for(monkeypatch, name: str) -> None:
+    """``os.rename`` fails the first time it would move something called ``name`` into place."""
+    rename = os.rename
+    failed = []
+
+    def failing_rename(source, target) -> None:
+        if Path(target).name == name and staging.STAGING_PREFIX not in str(target) and not failed:
+            failed.append(target)
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(target))
+        rename(source, target)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+
+
+# --- writing -----------------------------------------------------------------------------------------------------------
+
+
+def test_a_new_document_is_written_whole_and_readable_by_everyone(tmp_path):
+    root = tmp_path / "translations"
+    folder = write_document(root, "letter", NEW_DOCUMENT)
+    assert folder == root / "letter"
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == NEW_DOCUMENT
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o644}
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert [p.name for p in root.iterdir()] == ["letter"]  # no staging folder left
+
+
+def test_files_are_added_to_an_existing_document_and_its_other_files_stay(small_corpus):
+    before = (small_corpus / "doc-1" / "en.md").stat().st_ino
+    write_document(small_corpus, "doc-1", {"en-2.md": NEW_VERSION})
+    assert sorted(p.name for p in (small_corpus / "doc-1").iterdir()) == [
+        "aprf-copy.md", "document.yaml", "en-2.md", "en.md",
+    ]
+    assert (small_corpus / "doc-1" / "en.md").stat().st_ino == before  # untouched, not copied back
+
+
+def test_existing_files_are_refused_unless_overwrite(small_corpus):
+    with pytest.raises(FileExistsError, match="doc-1: already exists: en.md; import with overwrite"):
+        write_document(small_corpus, "doc-1", {"en.md": NEW_VERSION})
+    with pytest.raises(FileExistsError, match="doc-1 already exists; import with overwrite to replace the whole"):
+        write_document(small_corpus, "doc-1", NEW_DOCUMENT, whole_folder=True)
+    write_document(small_corpus, "doc-1", NEW_DOCUMENT, whole_folder=True, overwrite=True)
+    assert sorted(p.name for p in (small_corpus / "doc-1").iterdir()) == sorted(NEW_DOCUMENT)
+
+
+def test_a_document_the_checks_refuse_is_not_written_and_its_problems_name_the_real_files(small_corpus):
+    before = snapshot(small_corpus)
+    broken = "---\nkind: edition\nlanguage: en\nderived_from: [nowhere]\n---\nText.\n"
+    with pytest.raises(CorpusError) as refused:
+        write_document(small_corpus, "doc-1", {"en-2.md": broken})
+    assert [p.path for p in refused.value.problems] == [str(small_corpus / "doc-1" / "en-2.md")]
+    assert snapshot(small_corpus) == before
+
+
+def test_check_document_reads_the_document_as_it_would_be_and_writes_nothing(small_corpus):
+    before = snapshot(small_corpus)
+    document = check_document(small_corpus, "doc-1", {"en-2.md": NEW_VERSION})
+    assert sorted(v.id for v in document.versions) == ["aprf-copy", "en", "en-2"]
+    assert snapshot(small_corpus) == before
+
+
+@pytest.mark.parametrize("writes", [0, 1, 2])
+def test_a_full_disk_while_staging_a_new_document_leaves_no_trace(tmp_path, monkeypatch, writes):
+    root = tmp_path / "translations"
+    disk_full_after(monkeypatch, writes)
+    with pytest.raises(WriteError, match=f"^{root / 'letter'}: cannot write: No space left on device$"):
+        write_document(root, "letter", NEW_DOCUMENT)
+    assert not root.exists()
+
+
+@pytest.mark.parametrize("writes", [0, 3, 4])  # the 3 files kept are copied to be checked, then the 2 new ones
+def test_a_full_disk_while_adding_files_leaves_the_document_as_it_was(small_corpus, monkeypatch, writes):
+    write_files(small_corpus, {"doc-2/document.yaml": DOCUMENT_YAML, "doc-2/en.md": VERSION_EN})
+    before = snapshot(small_corpus)
+    disk_full_after(monkeypatch, writes)
+    with pytest.raises(WriteError, match="No space left on device"):
+        write_document(small_corpus, "doc-1", {"en-2.md": NEW_VERSION, "en-3.md": NEW_VERSION})
+    assert snapshot(small_corpus) == before
+
+
+def test_a_full_disk_while_replacing_a_whole_document_leaves_the_old_one(small_corpus, monkeypatch):
+    before = snapshot(small_corpus)
+    disk_full_after(monkeypatch, 2)
+    with pytest.raises(WriteError):
+        write_document(small_corpus, "doc-1", NEW_DOCUMENT, whole_folder=True, overwrite=True)
+    assert snapshot(small_corpus) == before
+
+
+def test_a_failed_move_puts_back_the_files_already_moved(small_corpus, monkeypatch):
+    (small_corpus / "doc-1" / "en-2.md").write_text(NEW_VERSION.replace("second", "first"), encoding="utf-8")
+    before = snapshot(small_corpus)
+    rename_fails_for(monkeypatch, "en-3.md")
+    files = {"en-2.md": NEW_VERSION, "en-3.md": NEW_VERSION}
+    with pytest.raises(WriteError, match=f"^{small_corpus / 'doc-1'}: cannot write: Input/output error$"):
+        write_document(small_corpus, "doc-1", files, overwrite=True)
+    assert snapshot(small_corpus) == before
+
+
+def test_a_failed_move_of_a_whole_document_puts_the_old_one_back(small_corpus, monkeypatch):
+    before = snapshot(small_corpus)
+    rename_fails_for(monkeypatch, "doc-1")
+    with pytest.raises(WriteError):
+        write_document(small_corpus, "doc-1", NEW_DOCUMENT, whole_folder=True, overwrite=True)
+    assert snapshot(small_corpus) == before
+
+
+def test_the_document_is_staged_in_a_hidden_folder_beside_the_documents(small_corpus, monkeypatch):
+    seen = []
+    load = staging.load_document
+
+    def watching_load(root, document_id, encoding=None):
+        seen.append(sorted(p.name for p in small_corpus.iterdir()))
+        return load(root, document_id, encoding)
+
+    monkeypatch.setattr(staging, "load_document", watching_load)
+    write_document(small_corpus, "doc-1", {"en-2.md": NEW_VERSION})
+    assert seen and seen[0][0].startswith(staging.STAGING_PREFIX) and seen[0][1:] == ["doc-1"]
+
+
+# --- reading -----------------------------------------------------------------------------------------------------------
+
+
+def read_in_time(path: Path) -> BaseException | bytes:
+    """``read_input(path)``, or fail the test if it does not return within 20 seconds (a hang, not a refusal)."""
+    outcome: list = []
+
+    def read() -> None:
+        try:
+            outcome.append(read_input(path))
+        except BaseException as error:  # noqa: BLE001  handed to the test
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(20)
+    assert outcome, f"reading {path} did not return"
+    return outcome[0]
+
+
+def test_a_named_pipe_is_refused_before_it_is_read(tmp_path):
+    pipe = tmp_path / "record.txt"
+    os.mkfifo(pipe)
+    refused = read_in_time(pipe)
+    assert isinstance(refused, CorpusError)
+    assert str(refused) == f"{pipe}:1: not a regular file (a folder, pipe or device cannot be imported)"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_before_it_is_read(device):
+    refused = read_in_time(Path(device))
+    assert isinstance(refused, CorpusError) and "not a regular file" in str(refused)
+
+
+def test_a_folder_and_a_missing_file_are_refused_with_one_line(tmp_path):
+    with pytest.raises(CorpusError, match="not a regular file"):
+        read_input(tmp_path)
+    with pytest.raises(CorpusError, match=f"^{tmp_path / 'none.txt'}:1: cannot read: No such file or directory$"):
+        read_input(tmp_path / "none.txt")
+
+
+def test_an_input_over_the_limit_is_refused(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(CorpusError, match="larger than the limit of 10 MiB"):
+        read_input(big)
+    big.write_bytes(b"a" * MAX_FILE_BYTES)
+    assert len(read_input(big)) == MAX_FILE_BYTES
+
+
+def test_input_text_follows_the_corpus_text_rules(tmp_path):
+    path = write_files(tmp_path, {"t.txt": "\ufeffline one\r\nline two\r\n".encode()}) / "t.txt"
+    assert read_input_text(path) == "line one\nline two\n"
+    path.write_bytes("Текст".encode("cp1251"))
+    assert read_input_text(path, "cp1251") == "Текст"
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        read_input_text(path)
+
+
+def test_version_file_is_front_matter_then_the_body_as_it_is():
+    assert staging.version_file({"kind": "edition", "language": "ru"}, "Текст\n\n") == (
+        "---\nkind: edition\nlanguage: ru\n---\nТекст\n\n"
+    )
