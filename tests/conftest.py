@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from versions import staging
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = ROOT / "translations"
@@ -71,3 +75,27 @@ def small_corpus(tmp_path: Path) -> Path:
 def shipped_corpus(tmp_path: Path) -> Path:
     """A private copy of the shipped corpus, safe to modify."""
     return Path(shutil.copytree(SHIPPED_CORPUS, tmp_path / "translations"))
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, bytes | None]]:
+    """Every entry under ``root``, hidden ones too: its mode and, for a file, its bytes."""
+    if not root.exists():
+        return {}
+    entries = {}
+    for path in sorted(root.rglob("*")):
+        entries[str(path.relative_to(root))] = (path.stat().st_mode, path.read_bytes() if path.is_file() else None)
+    return entries
+
+
+def disk_full_after(monkeypatch, writes: int) -> None:
+    """The disk fills up after ``writes`` files have been written."""
+    write = staging._write_file
+    done = []
+
+    def failing_write(path: Path, data: bytes) -> None:
+        if len(done) == writes:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        done.append(path)
+        write(path, data)
+
+    monkeypatch.setattr(staging, "_write_file", failing_write)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOCUMENT_YAML, VERSION_EN, write_files
+from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, write_files
 from versions import staging
 from versions.errors import CorpusError
 from versions.staging import WriteError, check_document, read_input, read_input_text, write_document
@@ -22,30 +22,6 @@ NEW_DOCUMENT = {
     "en.md": "---\nkind: original\nlanguage: en\n---\nThe letter itself.\n",
     "en-copy.md": "---\nkind: edition\nlanguage: en\n---\nThe letter, copied.\n",
 }
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, bytes | None]]:
-    """Every entry under ``root``, hidden ones too: its mode and, for a file, its bytes."""
-    if not root.exists():
-        return {}
-    entries = {}
-    for path in sorted(root.rglob("*")):
-        entries[str(path.relative_to(root))] = (path.stat().st_mode, path.read_bytes() if path.is_file() else None)
-    return entries
-
-
-def disk_full_after(monkeypatch, writes: int) -> None:
-    """The disk fills up after ``writes`` files have been written."""
-    write = staging._write_file
-    done = []
-
-    def failing_write(path: Path, data: bytes) -> None:
-        if len(done) == writes:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        done.append(path)
-        write(path, data)
-
-    monkeypatch.setattr(staging, "_write_file", failing_write)
 
 
 def rename_fails_for(monkeypatch, name: str) -> None:
