@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -99,3 +102,15 @@ def disk_full_after(monkeypatch, writes: int) -> None:
         write(path, data)
 
     monkeypatch.setattr(staging, "_write_file", failing_write)
+
+
+def versions_command(*args, timeout: int = 20) -> subprocess.CompletedProcess:
+    """``versions ARGS`` in a process of its own: a hang fails the test after ``timeout`` seconds rather than blocking
+    it, and the memory it may take is limited."""
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31))
+
+    return subprocess.run(
+        [sys.executable, "-m", "versions.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout,
+        preexec_fn=limit_memory,
+    )

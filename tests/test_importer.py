@@ -1,9 +1,14 @@
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from conftest import disk_full_after, snapshot, versions_command
 from versions.archival import ArchivalRef
+from versions.cli import cli
+from versions.errors import CorpusError
 from versions.importer import (
     Content,
     ImportProblem,
@@ -14,6 +19,7 @@ from versions.importer import (
     sender_and_recipient,
     write_document,
 )
+from versions.staging import WriteError
 
 SEED = Path(__file__).parent / "data" / "seed" / "telegram-23256.txt"
 TITLE = "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]"
@@ -342,3 +348,60 @@ def test_undecodable_bytes_name_line_and_offset(tmp_path, seed_text):
     assert caught.value.line == seed_text[: seed_text.index("SERIES")].count("\n") + 1
     assert "is not UTF-8" in caught.value.message
     assert read_wilson_record(path, encoding="cp1251").body.count("СЕРИЯ") == 1
+
+
+# One import path: checked as `versions check` reads it, written all or nothing, inputs only from regular files
+
+
+def test_write_document_refuses_a_document_the_corpus_checks_refuse(written, record):
+    (written / "en-revised.md").write_text(
+        "---\nkind: translation\nlanguage: en\nderived_from: [no-such-version]\n---\nText\n", encoding="utf-8"
+    )
+    before = snapshot(written.parent)
+    with pytest.raises(CorpusError, match="no-such-version"):
+        write_document(record, written.parent, overwrite=True)
+    assert snapshot(written.parent) == before
+
+
+@pytest.mark.parametrize("writes", [0, 2, 4])
+def test_a_full_disk_leaves_no_partial_document(record, tmp_path, monkeypatch, writes):
+    corpus = tmp_path / "translations"
+    (corpus / "other").mkdir(parents=True)
+    disk_full_after(monkeypatch, writes)
+    with pytest.raises(WriteError, match=f"^{corpus / 'telegram-23256'}: cannot write: No space left on device$"):
+        write_document(record, corpus)
+    assert [p.name for p in corpus.iterdir()] == ["other"]
+
+
+def test_a_full_disk_while_overwriting_leaves_the_document_as_it_was(written, record, monkeypatch):
+    (written / "wilson-en.md").write_text(
+        (written / "wilson-en.md").read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8"
+    )
+    before = snapshot(written.parent)
+    disk_full_after(monkeypatch, 3)
+    with pytest.raises(WriteError):
+        write_document(record, written.parent, overwrite=True)
+    assert snapshot(written.parent) == before
+
+
+def test_the_cli_says_a_full_disk_in_one_line(tmp_path, monkeypatch):
+    corpus = tmp_path / "translations"
+    disk_full_after(monkeypatch, 1)
+    result = CliRunner().invoke(cli, ["import", str(SEED), "--corpus", str(corpus)], catch_exceptions=False)
+    assert (result.exit_code, result.stderr) == (
+        1, f"{corpus / 'telegram-23256'}: cannot write: No space left on device\n"
+    )
+    assert not corpus.exists()
+
+
+def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path):
+    pipe = tmp_path / "record.txt"
+    os.mkfifo(pipe)
+    for source in (pipe, Path("/dev/zero")):
+        result = versions_command("import", source, "--corpus", tmp_path / "translations")
+        assert (result.returncode, result.stderr) == (
+            1, f"{source}:1: not a regular file (a folder, pipe or device cannot be imported)\n"
+        )
+    assert not (tmp_path / "translations").exists()
+    with pytest.raises(ImportProblem, match="not a regular file"):
+        read_wilson_record(Path("/dev/zero"))
