@@ -135,6 +135,16 @@ def test_the_cli_refuses_an_xinclude_in_one_line_and_writes_nothing(tmp_path):
     assert not (tmp_path / "translations").exists()
 
 
+def test_plain_text_in_another_encoding_is_written_and_checked_as_utf8(tmp_path):
+    text = tmp_path / "draft.txt"
+    text.write_bytes("Ивану Ильичу: ждём указаний.\n".encode("cp1251"))  # И is 0xD0 0x98 in UTF-8: no cp1251 byte
+    result = run("import", text, "--corpus", tmp_path / "translations", "--document", "d", "--version", "ru",
+                 "--kind", "original", "--language", "ru", "--title", "T", "--document-date", "1952",
+                 "--encoding", "cp1251")
+    assert result.exit_code == 0, result.output
+    assert load_corpus(tmp_path / "translations").documents[0].version("ru").body == "Ивану Ильичу: ждём указаний.\n"
+
+
 # --- a full disk -------------------------------------------------------------------------------------------------------
 
 

@@ -88,7 +88,6 @@ def write_document(
     *,
     whole_folder: bool = False,
     overwrite: bool = False,
-    encoding: str | None = None,
 ) -> Path:
     """Write ``files`` (name -> text, written as UTF-8) as document ``root/document_id``, all or nothing; return
     that folder.
@@ -96,11 +95,11 @@ def write_document(
     ``whole_folder``: the files are the whole document, and an existing folder is replaced as a whole. Otherwise
     they are added to the folder and its other files stay. Unless ``overwrite``, an existing folder (whole folder)
     or file of the same name is refused with ``FileExistsError``. The document, as it would then be, must pass the
-    corpus checks (``CorpusError`` otherwise, read with ``encoding``); a failure to write raises ``WriteError``.
+    corpus checks (``CorpusError`` otherwise); a failure to write raises ``WriteError``.
     """
     root = Path(root)
     target = root / document_id
-    with _staged(root, document_id, files, whole_folder, overwrite, encoding) as (folder, _):
+    with _staged(root, document_id, files, whole_folder, overwrite) as (folder, _):
         with _writing(target):
             if whole_folder or not target.is_dir():
                 _move_folder(folder, target, folder.parent / "replaced")
@@ -116,18 +115,16 @@ def check_document(
     *,
     whole_folder: bool = False,
     overwrite: bool = False,
-    encoding: str | None = None,
 ) -> Document:
     """The document ``write_document`` with these arguments would write, read and checked; nothing is moved into
     the corpus."""
-    with _staged(Path(root), document_id, files, whole_folder, overwrite, encoding) as (_, document):
+    with _staged(Path(root), document_id, files, whole_folder, overwrite) as (_, document):
         return document
 
 
 @contextmanager
 def _staged(
-    root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool,
-    encoding: str | None,
+    root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool
 ) -> Iterator[tuple[Path, Document]]:
     """The document staged in ``root/.import-*/<document_id>/`` and read from there; removed afterwards."""
     target = root / document_id
@@ -146,7 +143,7 @@ def _staged(
             for name, content in files.items():
                 _write_file(folder / name, content.encode("utf-8"))
             _sync(folder)
-        yield folder, _load(staging_root, document_id, target, encoding)
+        yield folder, _load(staging_root, document_id, target)
     finally:
         if staging_root is not None:
             shutil.rmtree(staging_root, ignore_errors=True)
@@ -182,10 +179,11 @@ def _write_file(path: Path, data: bytes) -> None:
     path.chmod(0o644)  # corpus files are for everyone to read, whatever the umask
 
 
-def _load(staging_root: Path, document_id: str, target: Path, encoding: str | None) -> Document:
-    """The staged document as the corpus reader reads it; its problems name the files where they will be."""
+def _load(staging_root: Path, document_id: str, target: Path) -> Document:
+    """The staged document as the corpus reader reads it (as UTF-8, which importers write); its problems name the
+    files where they will be."""
     try:
-        return load_document(staging_root, document_id, encoding)
+        return load_document(staging_root, document_id)
     except CorpusError as error:
         staged = str(staging_root / document_id)
         raise CorpusError(

@@ -553,7 +553,10 @@ def import_text(
     overwrite: bool = False,
 ) -> ImportResult:
     """Write ``path`` as version ``version_id`` of ``document_id``; a new document needs ``title`` and
-    ``document_date``. Raises ``CorpusError`` (nothing written) if the result would not pass ``versions check``."""
+    ``document_date``. Raises ``CorpusError`` (nothing written) if the result would not pass ``versions check``.
+
+    ``encoding`` is the input file's; the version file is written, and checked, as UTF-8 like the rest of the corpus.
+    """
     for what, value in (("document", document_id), ("version", version_id)):
         if reason := slug_problem(value):
             raise ImportFailure(f"{what} {reason}")
@@ -582,7 +585,7 @@ def import_text(
         files[DOCUMENT_FILE] = staging.yaml_text(
             {"title": title, "date": document_date, "original_language": original_language or language}
         )
-    staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite, encoding=encoding)
+    staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite)
     return ImportResult(target, sorted(files), [])
 
 
