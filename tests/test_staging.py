@@ -69,6 +69,20 @@ def test_existing_files_are_refused_unless_overwrite(small_corpus):
     assert sorted(p.name for p in (small_corpus / "doc-1").iterdir()) == sorted(NEW_DOCUMENT)
 
 
+@pytest.mark.parametrize("document_id, name", [("../elsewhere", "en.md"), ("letter", "../en.md"), ("letter", ".en.md")])
+def test_nothing_is_written_outside_the_document_folder_or_hidden_in_it(tmp_path, document_id, name):
+    with pytest.raises(ValueError):
+        write_document(tmp_path / "translations", document_id, {name: NEW_VERSION})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_place_of_the_document_folder_is_never_replaced(tmp_path):
+    stray = write_files(tmp_path, {"letter": "notes of my own\n"}) / "letter"
+    with pytest.raises(FileExistsError, match="exists and is not a document folder"):
+        write_document(tmp_path, "letter", NEW_DOCUMENT, whole_folder=True, overwrite=True)
+    assert stray.read_text() == "notes of my own\n"
+
+
 def test_a_document_the_checks_refuse_is_not_written_and_its_problems_name_the_real_files(small_corpus):
     before = snapshot(small_corpus)
     broken = "---\nkind: edition\nlanguage: en\nderived_from: [nowhere]\n---\nText.\n"

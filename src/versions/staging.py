@@ -25,6 +25,7 @@ import yaml
 
 from .corpus import Document, load_document
 from .errors import CorpusError, problem
+from .ids import slug_problem
 from .text import MAX_FILE_BYTES, decode
 
 STAGING_PREFIX = ".import-"
@@ -127,6 +128,7 @@ def _staged(
     root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool
 ) -> Iterator[tuple[Path, Document]]:
     """The document staged in ``root/.import-*/<document_id>/`` and read from there; removed afterwards."""
+    _refuse_names(document_id, files)
     target = root / document_id
     _refuse_existing(target, files, whole_folder, overwrite)
     made_root = not root.exists()
@@ -152,7 +154,18 @@ def _staged(
                 root.rmdir()
 
 
+def _refuse_names(document_id: str, files: Mapping[str, str]) -> None:
+    """Nothing may land outside the document's folder, or hidden in it."""
+    if reason := slug_problem(document_id):
+        raise ValueError(f"document {reason}")
+    for name in files:
+        if Path(name).name != name or name.startswith("."):
+            raise ValueError(f"{name!r} is not the name of a file in a document folder")
+
+
 def _refuse_existing(target: Path, files: Mapping[str, str], whole_folder: bool, overwrite: bool) -> None:
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a document folder; move it away first")
     if overwrite or not target.exists():
         return
     if whole_folder:
