@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from conftest import disk_full_after, snapshot, versions_command
 from versions.cli import cli
@@ -74,6 +77,35 @@ def test_a_seg_keeps_its_whitespace_exactly_around_markup():
 def test_a_note_in_a_seg_is_an_annotation_and_left_out():
     seg = "Sent on <date>4 March</date><note>the copy says 5 March</note> by courier."
     assert bodies(tei(precise(seg)))["first"].startswith("Sent on 4 March by courier.\n\n")
+
+
+_XML_CHARACTER = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), st.sampled_from("\t\n <&>")
+)
+_PIECE = st.tuples(st.sampled_from([None, "hi", "persName", "comment"]), st.text(_XML_CHARACTER, max_size=6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECE, max_size=8))
+def test_any_markup_in_a_seg_keeps_every_character(pieces):
+    """Pieces of text, each either plain or wrapped in an element, or after a comment: all of them, in order."""
+    root = etree.fromstring(tei(precise("")))
+    seg = root.find(".//{http://www.tei-c.org/ns/1.0}seg")
+    last = None  # the node the next plain text follows
+    for wrapper, text in pieces:
+        if wrapper is None and last is None:
+            seg.text = (seg.text or "") + text
+        elif wrapper is None:
+            last.tail = (last.tail or "") + text
+        elif wrapper == "comment":
+            last = etree.Comment("a remark")
+            last.tail = text
+            seg.append(last)
+        else:
+            last = etree.SubElement(seg, f"{{http://www.tei-c.org/ns/1.0}}{wrapper}")
+            last.text = text
+    expected = "".join(text for _, text in pieces)
+    assert bodies(etree.tostring(root))["first"] == expected + "\n\nThe second paragraph.\n"
 
 
 def test_a_paragraph_with_markup_keeps_the_text_after_it():
