@@ -1,3 +1,4 @@
+import builtins
 import os
 from pathlib import Path
 
@@ -9,8 +10,8 @@ from versions.corpus import check_corpus, default_base, document_hashes, load_co
 from versions.errors import CorpusError
 
 
-def problems_of(root: Path) -> list[str]:
-    return [str(p) for p in check_corpus(root)]
+def problems_of(root: Path, encoding: str | None = None) -> list[str]:
+    return [str(p) for p in check_corpus(root, encoding)]
 
 
 def only_problem(root: Path) -> str:
@@ -128,7 +129,7 @@ BAD_VERSIONS = {
     ),
     "derived from unknown": (
         "---\nkind: translation\nlanguage: en\nderived_from: nowhere\n---\nText.\n",
-        1,
+        4,
         "derived_from names unknown version 'nowhere'",
     ),
     "derived from a path": (
@@ -258,3 +259,148 @@ def test_shipped_corpus_has_no_problems():
     from conftest import SHIPPED_CORPUS
 
     assert problems_of(SHIPPED_CORPUS) == []
+
+
+# --- what used to crash the reader or the hashing (issue 11) ---------------------------------------------------------
+
+
+def refuse(monkeypatch, target, name: str, path_part: str) -> None:
+    """Make ``target.name`` raise PermissionError for paths containing ``path_part``, as chmod 000 does for others
+    than root (the tests run as root, whom permissions do not stop)."""
+    original = getattr(target, name)
+
+    def denied(*args, **kwargs):
+        if any(path_part in str(getattr(arg, "path", arg)) for arg in args):
+            raise PermissionError(13, "Permission denied")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, denied)
+
+
+def test_an_unreadable_file_is_hashed_as_such_and_reported(small_corpus, monkeypatch):
+    refuse(monkeypatch, builtins, "open", "en.md")
+    refuse(monkeypatch, Path, "read_bytes", "en.md")
+    readable = document_hashes(small_corpus)["doc-1"]
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/en.md:1: cannot read: Permission denied"
+    monkeypatch.undo()
+    assert document_hashes(small_corpus)["doc-1"] != readable
+
+
+def test_an_unreadable_folder_is_hashed_as_such_and_reported(small_corpus, monkeypatch):
+    refuse(monkeypatch, os, "scandir", "doc-1")
+    refuse(monkeypatch, Path, "iterdir", "doc-1")
+    assert document_hashes(small_corpus)["doc-1"].signature is None
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1:1: cannot read folder: Permission denied"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_chmod_000_is_reported_not_raised(small_corpus):
+    path = small_corpus / "doc-1" / "en.md"
+    path.chmod(0)
+    try:
+        document_hashes(small_corpus)
+        assert only_problem(small_corpus) == f"{path}:1: cannot read: Permission denied"
+    finally:
+        path.chmod(0o644)
+
+
+def test_names_that_are_not_utf8_are_reported_on_one_line(small_corpus):
+    folder = os.fsencode(small_corpus / "doc-1")
+    with open(folder + b"/en\xff.md", "wb") as handle:
+        handle.write(VERSION_EN.encode())
+    os.mkdir(os.fsencode(small_corpus) + b"/doc\xfe")
+    assert set(document_hashes(small_corpus)) == {"doc-1", "doc\udcfe"}
+    assert problems_of(small_corpus) == [
+        f"{small_corpus}/doc-1/en\\xff.md:1: version id 'en\\xff': file name is not UTF-8; rename it",
+        f"{small_corpus}/doc\\xfe:1: document id 'doc\\xfe': file name is not UTF-8; rename it",
+        f"{small_corpus}/doc\\xfe/document.yaml:1: missing document.yaml",
+    ]
+
+
+@pytest.mark.parametrize("link", ["doc-2", "doc-1/proc.md", "doc-1/alignment.yaml"])
+def test_links_to_proc_self_are_refused_before_anything_is_read_through_them(small_corpus, monkeypatch, link):
+    (small_corpus / link).symlink_to("/proc/self")
+    real_open = builtins.open
+
+    def no_proc(file, *args, **kwargs):
+        assert not os.path.realpath(file).startswith("/proc"), f"{file} was read"
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_proc)
+    assert set(document_hashes(small_corpus)) == ({"doc-1", "doc-2"} if link == "doc-2" else {"doc-1"})
+    assert only_problem(small_corpus).startswith(f"{small_corpus}/{link}:1: symbolic link leads outside")
+
+
+def test_derivations_keep_their_lines_and_are_named_once(small_corpus):
+    write_files(small_corpus, {
+        "doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
+        "doc-1/en.md": VERSION_EN.replace("label: English\n", "derived_from:\n  - ru\n  - {version: ru}\n"),
+    })
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/en.md:6: derived_from names 'ru' twice"
+
+
+@pytest.mark.parametrize(
+    "front, line, message",
+    [
+        ("derived_from: {version: ru, relaton: copy-of}\n", 4, "unknown field 'relaton'"),
+        ("derived_from: [{version: ru, relation: copy-of, by: me}]\n", 4, "unknown field 'by'"),
+        ("? [a, b]\n: c\n", 4, "field names are text, not a list"),
+        ("? {a: b}\n: c\n", 4, "field names are text, not a mapping"),
+        ("true: c\n", 4, "field names are text, not 'true' (bool)"),
+        ("<<: {label: X}\n", 4, "merge keys (<<) are not allowed"),
+        ("date: 0x79f\n", 4, "'0x79f' reads as a number"),
+        ("date: 1_951\n", 4, "'1_951' reads as a number"),
+        ("date: 03637\n", 4, "field 'date' must be text, not a number"),  # octal 1951 in YAML 1.1
+        ("note: " + "9" * 5000 + "\n", 4, "reads as a number"),
+        ("date: 19510\n", 4, "field 'date' must be text, not a number"),
+        ("label: a\x7fb\n", 4, "control character U+007F at column 9"),
+        ("label: a\u2029b\n", 4, "line separator U+2029"),
+    ],
+)
+def test_front_matter_refused_at_its_line(small_corpus, front, line, message):
+    write_files(small_corpus, {
+        "doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
+        "doc-1/bad.md": f"---\nkind: edition\nlanguage: ru\n{front}---\nТекст.\n",
+    })
+    found = only_problem(small_corpus)
+    assert found.startswith(f"{small_corpus}/doc-1/bad.md:{line}: "), found
+    assert message in found
+
+
+def test_a_bare_four_digit_year_is_text(small_corpus):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML.replace("date: 1951-08-27", "date: 1951")})
+    assert load_corpus(small_corpus).documents[0].date == "1951"
+
+
+CORRECTION_PROBLEMS = {
+    "pin within one version": ("pin:\n  - [en/1, en/2]\n", 2, "a correction links two versions, not en with itself"),
+    "pin and forbid": ("pin: [[en/1, ru/1]]\nforbid: [[ru/1, en/1]]\n", 2, "forbid [ru/1, en/1] is pinned too"),
+    "forbid inside pins": (
+        "pin:\n  - [en/1, ru/1]\n  - [ru/3, en/1]\nforbid:\n  - [en/1, ru/2]\n",
+        5,
+        "forbid [en/1, ru/2] lies inside a group of paragraphs the pins join",
+    ),
+    "arabic-indic digits": ("pin:\n  - [en/\u0662, ru/1]\n", 2, "is not a paragraph reference"),
+    "fullwidth digits": ("pin:\n  - [en/\uff12, ru/1]\n", 2, "is not a paragraph reference"),
+    "huge number": ("pin:\n  - [en/" + "7" * 5000 + ", ru/1]\n", 2, "is not a paragraph reference"),
+    "number key": ("1: [[en/1, ru/1]]\n", 1, "field names are text, not '1' (int)"),
+    "null key": ("pin: [[en/1, ru/1]]\n~: [[en/2, ru/2]]\n", 2, "field names are text, not '~' (null)"),
+    "flow entries keep their lines": ("forbid: [[en/1, ru/1],\n         [en/9, ru/1]]\n", 2, "paragraph 9 no longer"),
+}
+
+
+@pytest.mark.parametrize("name", CORRECTION_PROBLEMS)
+def test_corrections_the_aligner_would_refuse_are_refused_at_their_line(small_corpus, name):
+    text, line, message = CORRECTION_PROBLEMS[name]
+    write_files(small_corpus, {
+        "doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nОдин.\n\nДва.\n\nТри.\n",
+        "doc-1/alignment.yaml": text,
+    })
+    found = only_problem(small_corpus)
+    assert found.startswith(f"{small_corpus}/doc-1/alignment.yaml:{line}: "), found
+    assert message in found
+
+
+def test_an_encoding_that_does_not_read_ascii_as_ascii_is_one_problem_for_the_corpus(small_corpus):
+    [found] = problems_of(small_corpus, "utf-7")
+    assert found.startswith(f"{small_corpus}:1: --encoding 'utf-7' does not read ASCII as ASCII")

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from versions.ids import slug_problem
@@ -24,3 +26,8 @@ def test_slug_rule(value, ok):
 )
 def test_each_refusal_says_why(value, reason):
     assert reason in slug_problem(value)
+
+
+def test_a_name_that_is_not_utf8_is_said_to_be_so_on_one_line():
+    name = os.fsdecode(b"wilson-\xff\n")
+    assert slug_problem(name) == "id 'wilson-\\xff\\n': file name is not UTF-8; rename it"

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,3 +61,10 @@ def test_split_is_lossless(body):
     assert join_body(leading, paragraphs) == body
     assert all(p.text.strip() for p in paragraphs)
     assert [p.n for p in paragraphs] == list(range(1, len(paragraphs) + 1))
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\u2028", "\u2029", "\x85", "\x1c"])
+def test_only_newlines_end_lines_so_paragraph_lines_match_the_file(separator):
+    leading, paragraphs = split_body(f"one{separator}still one\n\ntwo\n", 5)
+    assert [(p.text, p.line) for p in paragraphs] == [(f"one{separator}still one", 5), ("two", 7)]
+    assert join_body(leading, paragraphs) == f"one{separator}still one\n\ntwo\n"

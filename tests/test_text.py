@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from versions.errors import CorpusError
-from versions.text import MAX_FILE_BYTES, decode, read_text
+from versions.text import MAX_FILE_BYTES, decode, encoding_problem, read_text
 
 
 def problem_of(data: bytes, encoding=None) -> str:
@@ -64,3 +64,26 @@ def test_utf16_without_byte_order_mark_is_named(codec, order):
     assert problem_of("---\nkind: translation\n".encode(codec)) == (
         f"x.md:1: file looks like UTF-16 without a byte-order mark; pass --encoding utf-16-{order}"
     )
+
+
+@pytest.mark.parametrize(
+    "encoding, reason",
+    [
+        ("utf-7", "does not read ASCII as ASCII"),  # '+' starts encoded text
+        ("punycode", "does not read ASCII as ASCII"),
+        ("idna", "does not read ASCII as ASCII"),  # xn-- labels
+        ("unicode_escape", "does not read ASCII as ASCII"),  # backslashes
+        ("cp037", "does not read ASCII as ASCII"),  # EBCDIC
+        ("rot13", "is not a text encoding"),
+        ("hex", "is not a text encoding"),
+    ],
+)
+def test_encodings_that_would_change_ascii_text_are_refused(encoding, reason):
+    assert problem_of(b"---\nkind: translation\n", encoding).startswith(f"x.md:1: --encoding {encoding!r} {reason}")
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8", "utf-8-sig", "cp1251", "koi8-r", "latin-1", "gb18030", "utf-16"])
+def test_ascii_based_and_utf16_encodings_are_read(encoding):
+    assert encoding_problem(encoding) is None
+    text = "Kaesong +1 -- a\\u0041 xn--ls8h."
+    assert decode(text.encode(encoding or "utf-8"), "x.md", encoding) == text

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 
 from .anchors import anchor_keys, detect_language, extract_anchors, transliterate
 from .anchors import clear_cache as clear_anchor_cache
+from .corpus import forbids_inside_pins, parse_paragraph_ref, pin_groups, same_version_problem
 
 # --- beads -----------------------------------------------------------------------------------------------------------
 
@@ -1047,8 +1048,7 @@ def align(
     lang_b = lang_b or detect_language("\n".join(b))
     pinned, forbidden = set(pinned), frozenset(forbidden)
     _check_constraints(pinned, forbidden, len(a), len(b))
-    components = _pin_components(pinned)
-    _check_components(components, forbidden)
+    components = pin_groups(pinned)
     in_order, crossing = _split_crossing(components, len(a), len(b))
     keep_a = [i for i in range(len(a)) if not any(i in a_range for a_range, _ in crossing)]
     keep_b = [j for j in range(len(b)) if not any(j in b_range for _, b_range in crossing)]
@@ -1148,45 +1148,13 @@ def _check_constraints(pinned: set, forbidden: frozenset, n: int, m: int) -> Non
     for i, j in pinned | forbidden:
         if not (0 <= i < n and 0 <= j < m):
             raise ValueError(f"pinned or forbidden pair ({i}, {j}) is outside the texts ({n} and {m} segments)")
-    if pinned & forbidden:
-        raise ValueError(f"pairs both pinned and forbidden: {sorted(pinned & forbidden)}")
-
-
-def _check_components(components: list[tuple[range, range]], forbidden: frozenset) -> None:
-    for a_range, b_range in components:
-        inside = sorted((i, j) for i, j in forbidden if i in a_range and j in b_range)
-        if inside:
-            raise ValueError(
-                f"forbidden pairs {inside} lie inside the pinned group of A {a_range.start}-{a_range.stop - 1} "
-                f"and B {b_range.start}-{b_range.stop - 1}"
-            )
-
-
-def _pin_components(pinned: set[tuple[int, int]]) -> list[tuple[range, range]]:
-    """Group pins that share a segment, and widen each group to contiguous ranges on both sides."""
-    components = [(range(i, i + 1), range(j, j + 1)) for i, j in sorted(pinned)]
-    merged = True
-    while merged:
-        merged = False
-        for x in range(len(components)):
-            for y in range(x + 1, len(components)):
-                (ax, bx), (ay, by) = components[x], components[y]
-                if _overlap(ax, ay) or _overlap(bx, by):
-                    components[x] = (_span(ax, ay), _span(bx, by))
-                    del components[y]
-                    merged = True
-                    break
-            if merged:
-                break
-    return sorted(components, key=lambda c: (c[0].start, c[1].start))
-
-
-def _overlap(x: range, y: range) -> bool:
-    return x.start < y.stop and y.start < x.stop
-
-
-def _span(x: range, y: range) -> range:
-    return range(min(x.start, y.start), max(x.stop, y.stop))
+    for pair, (a_range, b_range) in forbids_inside_pins(pinned, forbidden):
+        if pair in pinned:
+            raise ValueError(f"pairs both pinned and forbidden: {sorted(pinned & forbidden)}")
+        raise ValueError(
+            f"forbidden pair {pair} lies inside the pinned group of A {a_range.start}-{a_range.stop - 1} "
+            f"and B {b_range.start}-{b_range.stop - 1}"
+        )
 
 
 def _split_crossing(components: list[tuple[range, range]], n: int, m: int) -> tuple[list, list]:
@@ -1234,8 +1202,8 @@ class Correction:
     def __post_init__(self):
         if self.action not in ("pin", "forbid"):
             raise ValueError(f"a correction is 'pin' or 'forbid', not {self.action!r}")
-        if self.first[0] == self.second[0]:
-            raise ValueError(f"a correction links two versions, not {self.first[0]} with itself")
+        if reason := same_version_problem(self.first[0], self.second[0]):
+            raise ValueError(reason)
 
     @classmethod
     def from_refs(cls, action: str, first: str, second: str) -> Correction:
@@ -1251,10 +1219,10 @@ class Correction:
 
 
 def _paragraph_ref(ref: str) -> tuple[str, int]:
-    version, _, number = str(ref).rpartition("/")
-    if not version or not number.isdigit() or int(number) < 1:
+    parsed = parse_paragraph_ref(str(ref))
+    if parsed is None or parsed[1] < 1:
         raise ValueError(f"a paragraph reference is <version>/<n> with n from 1, not {ref!r}")
-    return version, int(number) - 1
+    return parsed[0], parsed[1] - 1
 
 
 def corrections_from_mapping(data: Mapping | None) -> list[Correction]:

@@ -12,7 +12,8 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from .archival import ArchivalRef, archive_slug
 from .errors import CorpusError, Problem, problem
 from .ids import slug_problem
 from .segment import Paragraph, split_body, split_lines
-from .text import MAX_FILE_BYTES, read_text
+from .text import MAX_FILE_BYTES, encoding_problem, read_text
 
 KINDS = ("original", "archival-copy", "translation", "edition")
 RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
@@ -40,8 +41,7 @@ CORRECTIONS_FILE = "alignment.yaml"
 FORMAT_VERSION = "3"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
-_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
-_PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>\d+)\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
 
 # field name -> (accepted types, required)
 _DOCUMENT_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -85,6 +85,7 @@ MAX_YAML_DEPTH = 20
 class Derivation:
     source: str
     relation: str
+    line: int = field(default=1, compare=False)  # of its entry in the version's front matter
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,11 @@ def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -
     now = time.time_ns()
     hashes = {}
     for folder in _document_folders(root):
-        files = _folder_files(folder)
+        try:
+            files = _folder_files(root, folder)
+        except OSError:
+            hashes[folder.name] = FolderHash(_digest(b"unreadable folder").hexdigest(), None)
+            continue
         signature = _signature(files, now)
         previous = known.get(folder.name)
         if signature is not None and previous is not None and previous.signature == signature:
@@ -279,8 +284,10 @@ def _read_corpus(root: Path, encoding: str | None, only: Collection[str] | None 
     corpus = Corpus(root)
     if not root.is_dir():
         return corpus, [problem(root, 1, "corpus folder not found")]
+    if reason := encoding_problem(encoding):
+        return corpus, [problem(root, 1, reason)]
     problems: list[Problem] = []
-    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    for folder in _folder_paths(root, str(root), problems) or []:
         if not folder.is_dir():
             problems.append(problem(_shown(root, folder), 1, "unexpected file; each document is a folder"))
             continue
@@ -296,6 +303,15 @@ def _shown(root: Path, path: Path) -> str:
     return str(root / path.relative_to(root))
 
 
+def _folder_paths(folder: Path, shown: str, problems: list[Problem]) -> list[Path] | None:
+    """What a folder holds (but hidden files), sorted; None after recording why it cannot be listed."""
+    try:
+        return sorted(path for path in folder.iterdir() if not path.name.startswith("."))
+    except OSError as error:
+        problems.append(problem(shown, 1, f"cannot read folder: {error.strerror or error}"))
+        return None
+
+
 def _read_document(
     root: Path, folder: Path, encoding: str | None, problems: list[Problem], content_hash: str | None = None
 ) -> Document | None:
@@ -306,6 +322,9 @@ def _read_document(
         return None
     if reason := slug_problem(folder.name):
         problems.append(problem(shown, 1, f"document {reason}"))
+    paths = _folder_paths(folder, shown, problems)
+    if paths is None:
+        return None
     meta_path = folder / DOCUMENT_FILE
     if not meta_path.is_file():
         problems.append(problem(shown + "/" + DOCUMENT_FILE, 1, "missing document.yaml"))
@@ -316,16 +335,17 @@ def _read_document(
     data, lines = meta
     _check_fields(data, lines, _DOCUMENT_FIELDS, _shown(root, meta_path), problems)
     if isinstance(data.get("source"), dict):
-        _check_fields(data["source"], {}, _SOURCE_FIELDS, _shown(root, meta_path), problems, at=lines["source"])
+        source_lines = _within(lines, "source")
+        _check_fields(data["source"], source_lines, _SOURCE_FIELDS, _shown(root, meta_path), problems, lines["source"])
     refs = _archival_refs(data, lines, _shown(root, meta_path), problems)
-    versions = _read_versions(root, folder, encoding, problems)
+    versions = _read_versions(root, paths, encoding, problems)
     document = _document(folder.name, shown, data, refs, versions)
-    on_disk = {path.stem for path in folder.glob("*.md")}
+    on_disk = {path.stem for path in paths if path.suffix == ".md"}
     _check_document(document, on_disk, lines, _shown(root, meta_path), problems)
     document.corrections = _read_corrections(root, folder, document, encoding, problems)
     if len(problems) > found:
         return None
-    document.content_hash = content_hash or _folder_hash(folder)
+    document.content_hash = content_hash or _folder_hash(root, folder)
     return document
 
 
@@ -382,11 +402,11 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _read_versions(root: Path, folder: Path, encoding: str | None, problems: list[Problem]) -> list[Version]:
+def _read_versions(root: Path, paths: list[Path], encoding: str | None, problems: list[Problem]) -> list[Version]:
     versions: list[Version] = []
     seen: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
+    for path in paths:
+        if path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
             continue
         shown = _shown(root, path)
         if path.suffix == ".md" and (reason := _outside_problem(root, path)):
@@ -497,8 +517,9 @@ def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list
 
 
 def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem]):
-    """(mapping, line of each top-level key) or None after recording the problem."""
+    """(mapping, line of each field and list item: see ``_node_lines``) or None after recording the problem."""
     try:
+        _check_yaml_text(text)
         node, data = _read_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -511,10 +532,51 @@ def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem])
     if not isinstance(data, dict):
         problems.append(problem(shown, first_line, "expected a YAML mapping of field: value"))
         return None
-    lines = {key.value: first_line + key.start_mark.line for key, _ in node.value}
-    if isinstance(data.get("date"), int) and not isinstance(data["date"], bool):
-        data["date"] = str(data["date"])  # a bare year
-    return data, lines
+    _keep_bare_year(node, data)
+    return data, _node_lines(node, first_line)
+
+
+def _node_lines(node, first_line: int, path: tuple = ()) -> dict:
+    """The line of every field and list item below ``node``: a top-level field by its name (``'date'``), anything
+    deeper by its path (``('derived_from', 1)`` for the second item of that list, ``('source', 'url')``)."""
+    lines: dict = {}
+    if isinstance(node, yaml.MappingNode):
+        children = [(key.value, key, value) for key, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(index, item, item) for index, item in enumerate(node.value)]
+    else:
+        return lines
+    for name, marked, value in children:
+        lines[name if not path else (*path, name)] = first_line + marked.start_mark.line
+        lines.update(_node_lines(value, first_line, (*path, name)))
+    return lines
+
+
+def _within(lines: dict, *path) -> dict:
+    """The lines of the fields of the mapping at ``path``, by field name, as ``_check_fields`` takes them."""
+    return {key[-1]: line for key, line in lines.items() if isinstance(key, tuple) and key[:-1] == path}
+
+
+def _keep_bare_year(node, data: dict) -> None:
+    """``date: 1951`` is a year written without quotes; any other number (``0x79f``, ``1_951``, ``01951``) is not."""
+    for key, value in node.value:
+        if key.value == "date" and isinstance(value, yaml.ScalarNode) and _BARE_YEAR.match(value.value):
+            data["date"] = value.value
+
+
+# Characters YAML refuses (its reader's rule) or counts as line breaks where the rest of the tool counts only "\n".
+_NOT_YAML_TEXT = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+
+
+def _check_yaml_text(text: str) -> None:
+    """Refuse, at its own line, a character that would stop YAML without a line or shift the lines YAML counts."""
+    if found := _NOT_YAML_TEXT.search(text):
+        offset = found.start()
+        line, column = text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
+        char = found.group()
+        kind = "line separator" if char in "\x85\u2028\u2029" else "control character"
+        message = f"{kind} U+{ord(char):04X} at column {column + 1}; YAML text may not hold it"
+        raise yaml.MarkedYAMLError(problem=message, problem_mark=yaml.Mark("", offset, line, column, None, None))
 
 
 def _read_yaml(text: str):
@@ -554,24 +616,65 @@ def _compose_and_construct(text: str, loader_class: type):
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        _check_duplicate_keys(node)
+        _check_keys(node)
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
 
 
-def _check_duplicate_keys(node) -> None:
-    """YAML keeps the last of two equal keys silently; a corpus file saying a field twice is refused."""
+def _check_keys(node) -> None:
+    """Field names are plain text, each given once. YAML would also take a list, a number or null as a key
+    (unhashable, or not a field name), merge another mapping in with ``<<`` (a field given twice, unseen), and keep
+    the last of two equal keys silently."""
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value in seen:
-                raise yaml.MarkedYAMLError(problem=f"field {key.value!r} is given twice", problem_mark=key.start_mark)
-            seen.add(getattr(key, "value", None))
-            _check_duplicate_keys(value)
+            if getattr(key, "tag", None) == _MERGE_TAG:
+                raise _marked(key, "merge keys (<<) are not allowed; write each field out")
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _TEXT_TAG:
+                raise _marked(key, f"field names are text, not {_node_shown(key)}")
+            if key.value in seen:
+                raise _marked(key, f"field {key.value!r} is given twice")
+            seen.add(key.value)
+            _check_keys(value)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_duplicate_keys(item)
+            _check_keys(item)
+
+
+_TEXT_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _marked(node, message: str) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=message, problem_mark=node.start_mark)
+
+
+def _node_shown(node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"{_clipped(node.value)} ({node.tag.rpartition(':')[2]})"
+
+
+def _clipped(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _construct_number(loader, node) -> int:
+    """YAML 1.1 also reads ``0x79f``, ``017``, ``1_951`` and ``3:25`` as numbers, and a number of thousands of digits
+    that ``int`` refuses. No corpus field is a number: only a short plain decimal is read as one (and reported as a
+    number where text is due); any other is refused where it stands."""
+    if not _PLAIN_NUMBER.match(node.value):
+        raise _marked(node, f"{_clipped(node.value)} reads as a number; put it in quotes if it is text")
+    return int(node.value)
+
+
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]{1,18}\Z")
+_BARE_YEAR = re.compile(r"[0-9]{4}\Z")
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_number)
 
 
 def _check_fields(data: dict, lines: dict, spec: dict, shown: str, problems: list[Problem], at: int = 1) -> None:
@@ -635,22 +738,34 @@ def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -
     raw = data.get("derived_from")
     if not isinstance(raw, (str, list, dict)):
         return []  # missing, or a wrong type already reported
-    line = lines.get("derived_from", 1)
+    paths = [("derived_from", k) for k in range(len(raw))] if isinstance(raw, list) else [("derived_from",)]
     entries = raw if isinstance(raw, list) else [raw]
     default = DEFAULT_RELATION.get(data.get("kind"), "revision-of")
-    derivations = []
-    for entry in entries:
-        derivation = _derivation(entry, default, shown, line, problems)
-        if derivation:
+    derivations: list[Derivation] = []
+    for entry, path in zip(entries, paths):
+        line = lines.get(path if len(path) > 1 else path[0], lines["derived_from"])
+        derivation = _derivation(entry, default, shown, line, _within(lines, *path), problems)
+        if derivation and derivation.source in {d.source for d in derivations}:
+            problems.append(problem(shown, line, f"derived_from names {derivation.source!r} twice"))
+        elif derivation:
             derivations.append(derivation)
     return derivations
 
 
-def _derivation(entry: Any, default: str, shown: str, line: int, problems: list[Problem]) -> Derivation | None:
+_DERIVATION_FIELDS = {"version": ((str,), True), "relation": ((str,), False)}
+
+
+def _derivation(
+    entry: Any, default: str, shown: str, line: int, field_lines: dict, problems: list[Problem]
+) -> Derivation | None:
     if isinstance(entry, str):
         entry = {"version": entry}
-    if not isinstance(entry, dict) or not isinstance(entry.get("version"), str):
+    if not isinstance(entry, dict):
         problems.append(problem(shown, line, "derived_from entries are a version id or {version: id, relation: ...}"))
+        return None
+    before = len(problems)
+    _check_fields(entry, field_lines, _DERIVATION_FIELDS, shown, problems, line)
+    if len(problems) > before:
         return None
     relation = entry.get("relation", default)
     if relation not in RELATIONS:
@@ -659,7 +774,7 @@ def _derivation(entry: Any, default: str, shown: str, line: int, problems: list[
     if reason := slug_problem(entry["version"]):
         problems.append(problem(shown, line, f"derived_from {reason}"))
         return None
-    return Derivation(entry["version"], relation)
+    return Derivation(entry["version"], relation, line)
 
 
 def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[ArchivalRef]:
@@ -668,12 +783,13 @@ def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem])
         return []
     line = lines.get("archival_refs", 1)
     refs: list[ArchivalRef] = []
-    for entry in raw:
+    for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
             problems.append(problem(shown, line, "each archival reference is a mapping with at least 'archive'"))
             continue
         before = len(problems)
-        _check_fields(entry, {}, _REF_FIELDS, shown, problems, at=line)
+        at = lines.get(("archival_refs", index), line)
+        _check_fields(entry, _within(lines, "archival_refs", index), _REF_FIELDS, shown, problems, at)
         if len(problems) == before:
             refs.append(ArchivalRef(**{key: entry.get(key) for key in _REF_FIELDS}))
     slugs = [archive_slug(ref.archive) for ref in refs]
@@ -698,7 +814,8 @@ def _check_document(document: Document, on_disk: set[str], lines: dict, shown: s
             )
         for derivation in version.derived_from:
             if derivation.source not in on_disk:
-                problems.append(problem(version.path, 1, f"derived_from names unknown version {derivation.source!r}"))
+                message = f"derived_from names unknown version {derivation.source!r}"
+                problems.append(problem(version.path, derivation.line, message))
     if cycle := _derivation_cycle(document):
         problems.append(problem(cycle[0].path, 1, "derived_from forms a cycle: " + " -> ".join(v.id for v in cycle)))
 
@@ -730,7 +847,7 @@ def _read_corrections(
     root: Path, folder: Path, document: Document, encoding: str | None, problems: list[Problem]
 ) -> list[Correction]:
     path = folder / CORRECTIONS_FILE
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return []
     parsed = _read_yaml_file(root, path, encoding, problems)
     if parsed is None:
@@ -742,17 +859,18 @@ def _read_corrections(
         if action not in ("pin", "forbid"):
             problems.append(problem(shown, lines[action], f"unknown correction {action!r}; expected pin or forbid"))
             continue
-        corrections.extend(_corrections(action, data[action], document, shown, lines[action], problems))
+        corrections.extend(_corrections(action, data[action], document, shown, lines, problems))
+    _check_corrections(corrections, shown, problems)
     return corrections
 
 
-def _corrections(action: str, entries: Any, document: Document, shown: str, line: int, problems: list[Problem]):
+def _corrections(action: str, entries: Any, document: Document, shown: str, lines: dict, problems: list[Problem]):
     if not isinstance(entries, list):
-        problems.append(problem(shown, line, f"{action} must be a list of [version/n, version/n] pairs"))
+        problems.append(problem(shown, lines[action], f"{action} must be a list of [version/n, version/n] pairs"))
         return []
     corrections = []
-    for offset, entry in enumerate(entries, start=1):
-        at = line + offset
+    for index, entry in enumerate(entries):
+        at = lines[action, index]
         if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
             problems.append(problem(shown, at, f"{action} entries are pairs like [wilson-en/7, en-revised/8]"))
             continue
@@ -763,11 +881,11 @@ def _corrections(action: str, entries: Any, document: Document, shown: str, line
 
 
 def _paragraph_ref(text: str, document: Document, shown: str, line: int, problems: list[Problem]):
-    match = _PARAGRAPH_REF.match(text)
-    if not match:
-        problems.append(problem(shown, line, f"{text!r} is not a paragraph reference such as 'wilson-en/7'"))
+    parsed = parse_paragraph_ref(text)
+    if parsed is None:
+        problems.append(problem(shown, line, f"{_clipped(text)} is not a paragraph reference such as 'wilson-en/7'"))
         return None
-    version_id, n = match["version"], int(match["n"])
+    version_id, n = parsed
     version = next((v for v in document.versions if v.id == version_id), None)
     if version is None:
         problems.append(problem(shown, line, f"{text!r} names unknown version {version_id!r}"))
@@ -780,29 +898,111 @@ def _paragraph_ref(text: str, document: Document, shown: str, line: int, problem
     return version_id, n
 
 
-def _folder_hash(folder: Path) -> str:
+def _check_corrections(corrections: list[Correction], shown: str, problems: list[Problem]) -> None:
+    """Refuse here, at the entry's line, the corrections the aligner would refuse: within one version, or a forbid
+    that the pins between the same two versions contradict."""
+    between: dict[tuple[str, str], tuple[dict, dict]] = defaultdict(lambda: ({}, {}))  # pins, forbids by pair
+    for correction in corrections:
+        if reason := same_version_problem(correction.a[0], correction.b[0]):
+            problems.append(problem(shown, correction.line, reason))
+            continue
+        first, second = sorted((correction.a, correction.b))
+        pins, forbids = between[first[0], second[0]]
+        (pins if correction.action == "pin" else forbids)[first[1], second[1]] = correction
+    for pins, forbids in between.values():
+        for pair, _ in forbids_inside_pins(pins, forbids):
+            forbid = forbids[pair]
+            refs = f"[{forbid.a[0]}/{forbid.a[1]}, {forbid.b[0]}/{forbid.b[1]}]"
+            reason = "is pinned too" if pair in pins else "lies inside a group of paragraphs the pins join"
+            problems.append(problem(shown, forbid.line, f"forbid {refs} {reason}; a pin and a forbid contradict"))
+
+
+# --- pins and forbids: one rule for the reader (which names the line) and the aligner (which gets indices) -----------
+
+_PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>[0-9]{1,9})\Z", re.ASCII)  # no version holds 10^9 paragraphs
+
+
+def parse_paragraph_ref(text: str) -> tuple[str, int] | None:
+    """(version id, paragraph number from 1) of ``<version>/<n>``, or None if ``text`` is not one."""
+    match = _PARAGRAPH_REF.match(text)
+    return (match["version"], int(match["n"])) if match else None
+
+
+def same_version_problem(version_a: str, version_b: str) -> str | None:
+    if version_a == version_b:
+        return f"a correction links two versions, not {version_a} with itself"
+    return None
+
+
+def pin_groups(pinned: Iterable[tuple[int, int]]) -> list[tuple[range, range]]:
+    """Group pins that share a segment, and widen each group to contiguous ranges on both sides: one bead each."""
+    groups = [(range(i, i + 1), range(j, j + 1)) for i, j in sorted(pinned)]
+    merged = True
+    while merged:
+        merged = False
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                (ax, bx), (ay, by) = groups[x], groups[y]
+                if _overlap(ax, ay) or _overlap(bx, by):
+                    groups[x] = (_span(ax, ay), _span(bx, by))
+                    del groups[y]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(groups, key=lambda group: (group[0].start, group[1].start))
+
+
+def forbids_inside_pins(
+    pinned: Iterable[tuple[int, int]], forbidden: Iterable[tuple[int, int]]
+) -> list[tuple[tuple[int, int], tuple[range, range]]]:
+    """Each forbidden (i, j) pair that the pins put in one bead anyway, with the group of pins that does."""
+    groups = pin_groups(pinned)
+    return [(pair, (a, b)) for pair in sorted(forbidden) for a, b in groups if pair[0] in a and pair[1] in b]
+
+
+def _overlap(x: range, y: range) -> bool:
+    return x.start < y.stop and y.start < x.stop
+
+
+def _span(x: range, y: range) -> range:
+    return range(min(x.start, y.start), max(x.stop, y.stop))
+
+
+def _folder_hash(root: Path, folder: Path) -> str:
     """Changes when any file of the document or the tool's own version changes."""
-    return _files_hash(_folder_files(folder))
+    return _files_hash(_folder_files(root, folder))
 
 
-def _folder_files(folder: Path) -> list[os.DirEntry]:
-    with os.scandir(folder) as entries:  # DirEntry knows each file's type without a system call per file
+def _folder_files(root: Path, folder: Path) -> list[os.DirEntry]:
+    """The files of a document folder, as ``os.DirEntry`` (which knows each file's type without a system call per
+    file); none of a folder the reader refuses to follow (a link out of the corpus, say to /proc/self)."""
+    if _outside_problem(root, folder):
+        return []
+    with os.scandir(folder) as entries:
         return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
 
 
+def _digest(data: bytes = b""):
+    return hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode() + data)
+
+
 def _files_hash(files: list[os.DirEntry]) -> str:
-    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
+    digest = _digest()
     for entry in files:
-        digest.update(entry.name.encode() + b"\0" + _hashed_content(entry) + b"\0")
+        digest.update(os.fsencode(entry.name) + b"\0" + _hashed_content(entry) + b"\0")
     return digest.hexdigest()
 
 
 def _signature(files: list[os.DirEntry], now: int) -> str | None:
     """What a file's content hash can be vouched for by: its metadata, unless it changed within RACY_NS of now (a
     file written again within one tick of the clock keeps its times; git's index has the same rule)."""
-    digest = hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode())
+    digest = _digest()
     for entry in files:
-        status = entry.stat(follow_symlinks=False)
+        try:
+            status = entry.stat(follow_symlinks=False)
+        except OSError:
+            return None
         if max(status.st_mtime_ns, status.st_ctime_ns) > now - RACY_NS:
             return None
         fields = (entry.name, status.st_mode, status.st_size, status.st_dev, status.st_ino, status.st_mtime_ns,
@@ -812,13 +1012,17 @@ def _signature(files: list[os.DirEntry], now: int) -> str | None:
 
 
 def _hashed_content(entry: os.DirEntry) -> bytes:
-    """What of a file counts for the hash, read without following links or reading what the corpus refuses."""
-    if entry.is_symlink():
-        return b"link:" + os.readlink(entry.path).encode()
-    if not entry.is_file(follow_symlinks=False):
-        return b"not a file"
-    size = entry.stat(follow_symlinks=False).st_size
-    if size > MAX_FILE_BYTES:
-        return f"size:{size}".encode()
-    with open(entry.path, "rb") as handle:
-        return handle.read()
+    """What of a file counts for the hash, read without following links or reading what the corpus refuses; what
+    cannot be read counts as a marker, and the reader says why."""
+    try:
+        if entry.is_symlink():
+            return b"link:" + os.fsencode(os.readlink(entry.path))
+        if not entry.is_file(follow_symlinks=False):
+            return b"not a file"
+        size = entry.stat(follow_symlinks=False).st_size
+        if size > MAX_FILE_BYTES:
+            return f"size:{size}".encode()
+        with open(entry.path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b"unreadable"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters that would break a report's one line or cannot be printed: control characters, line and paragraph
+# separators, and the lone surrogates that stand for the bytes of a file name that is not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -13,7 +19,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{shown_name(self.path)}:{self.line}: {self.message}"
 
 
 class CorpusError(Exception):
@@ -26,3 +32,21 @@ class CorpusError(Exception):
 
 def problem(path: Path | str, line: int, message: str) -> Problem:
     return Problem(str(path), line, message)
+
+
+def shown_name(name: str) -> str:
+    """A file name as one printable line: unprintable characters escaped as Python writes them (``\\n``, ``\\x85``),
+    and each byte that is not UTF-8 as ``\\xff``."""
+    return _UNPRINTABLE.sub(_escape, name)
+
+
+def is_undecodable(name: str) -> bool:
+    """Whether a file name as Python reads it holds bytes that are not UTF-8 (as lone surrogates)."""
+    return any(unicodedata.category(char) == "Cs" for char in name)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if 0xDC80 <= ord(char) <= 0xDCFF:  # surrogateescape: the byte 0x80-0xff that could not be decoded
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import is_undecodable, shown_name
+
 MAX_ID_LENGTH = 64
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -12,6 +14,8 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 def slug_problem(value: str) -> str | None:
     """Why ``value`` is not a valid id, or None if it is one."""
+    if is_undecodable(value):
+        return f"id '{shown_name(value)}': file name is not UTF-8; rename it"
     if "/" in value or "\\" in value:
         return f"id {value!r} contains a path separator; ids are slugs such as 'wilson-en'"
     if ".." in value:

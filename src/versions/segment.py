@@ -66,8 +66,11 @@ def join_body(leading: str, paragraphs: list[Paragraph]) -> str:
 
 
 def _blocks(body: str) -> tuple[list[tuple[str, str, int]], str]:
-    """(text, separator, line offset) per run of non-blank lines, plus the leading blank lines."""
-    lines = body.splitlines(keepends=True)
+    """(text, separator, line offset) per run of non-blank lines, plus the leading blank lines.
+
+    Lines end at "\n" only, as the file's lines are counted everywhere else: ``str.splitlines`` would also end one
+    at a form feed or U+2028 and shift every later paragraph's line."""
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
     leading: list[str] = []
     blocks: list[tuple[list[str], list[str], int]] = []
     for offset, line in enumerate(lines):

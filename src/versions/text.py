@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import unicodedata
 from pathlib import Path
 
@@ -50,11 +51,40 @@ def normalize_text(text: str, shown: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@functools.lru_cache(maxsize=16)
+def encoding_problem(encoding: str | None) -> str | None:
+    """Why a corpus cannot be read in ``encoding``, or None. A text encoding must read ASCII as ASCII (cp1251,
+    koi8-r, latin-1, ...) or be UTF-16 or UTF-32, whose byte-order marks and NULs make them unmistakable: UTF-7,
+    punycode, idna or unicode-escape would read '+', '-' or backslashes as code and change the text unseen."""
+    if encoding is None:
+        return None
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        return f"unknown encoding {encoding!r}"
+    if not codec._is_text_encoding:
+        return f"--encoding {encoding!r} is not a text encoding"
+    if codec.name.startswith(("utf-16", "utf-32")) or _reads_ascii_as_ascii(codec):
+        return None
+    return f"--encoding {encoding!r} does not read ASCII as ASCII; use UTF-8, UTF-16 or an ASCII-based code page"
+
+
+# Printable ASCII, then what UTF-7, the escape codecs and idna read as code (each backslash starts a valid escape).
+_ASCII_SAMPLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "\\") + "\t\n\\n\\u0041\\x41 +- .xn--ls8h.\n"
+
+
+def _reads_ascii_as_ascii(codec: codecs.CodecInfo) -> bool:
+    try:
+        return codec.decode(_ASCII_SAMPLE.encode("ascii"))[0] == _ASCII_SAMPLE
+    except (UnicodeError, ValueError):
+        return False
+
+
 def _decode_bytes(data: bytes, shown: str, encoding: str | None) -> str:
+    if reason := encoding_problem(encoding):
+        raise _error(shown, 1, reason)
     try:
         return data.decode(encoding or "utf-8")
-    except LookupError:
-        raise _error(shown, 1, f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         byte = data[exc.start]
