@@ -40,6 +40,11 @@ def shown_name(name: str) -> str:
     return _UNPRINTABLE.sub(_escape, name)
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut short if long (a number of 5,000 digits, say)."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def is_undecodable(name: str) -> bool:
     """Whether a file name as Python reads it holds bytes that are not UTF-8 (as lone surrogates)."""
     return any(unicodedata.category(char) == "Cs" for char in name)

@@ -12,20 +12,26 @@ import os
 import re
 import time
 import unicodedata
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import __version__
-from .archival import ArchivalRef, archive_slug
-from .errors import CorpusError, Problem, problem
-from .ids import slug_problem
-from .segment import Paragraph, split_body, split_lines
-from .text import MAX_FILE_BYTES, encoding_problem, read_text
+from .. import __version__
+from ..archival import ArchivalRef, archive_slug
+from ..errors import CorpusError, Problem, problem
+from ..ids import slug_problem
+from ..segment import Paragraph, split_body, split_lines
+from ..text import MAX_FILE_BYTES, encoding_problem, read_text
+from .corrections import (  # noqa: F401  the rules shared with align, re-exported
+    Correction,
+    corrections_of,
+    forbids_inside_pins,
+    parse_paragraph_ref,
+    pin_groups,
+    same_version_problem,
+)
+from .safe_yaml import MAX_YAML_DEPTH, parse_yaml, within  # noqa: F401
 
 KINDS = ("original", "archival-copy", "translation", "edition")
 RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
@@ -78,7 +84,6 @@ _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "derived_from": ((str, list, dict), False),
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
-MAX_YAML_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -86,14 +91,6 @@ class Derivation:
     source: str
     relation: str
     line: int = field(default=1, compare=False)  # of its entry in the version's front matter
-
-
-@dataclass(frozen=True)
-class Correction:
-    action: str  # "pin" or "forbid"
-    a: tuple[str, int]  # (version id, paragraph n)
-    b: tuple[str, int]
-    line: int
 
 
 @dataclass
@@ -159,21 +156,6 @@ class Document:
 class Corpus:
     root: Path
     documents: list[Document] = field(default_factory=list)
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML in pure Python: slower, but its errors name the lines people expect."""
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):
-    """Safe YAML through LibYAML where it is installed: parsing is a large part of a build."""
-
-
-# Dates stay text, as the corpus format says: no implicit timestamps (which fail on 1951-02-30 without a line).
-_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def load_corpus(root: Path, encoding: str | None = None, only: Collection[str] | None = None) -> Corpus:
@@ -258,7 +240,7 @@ def read_text_file(path: Path, unit: str = "paragraph", encoding: str | None = N
     language, body, body_line = None, text, 1
     if text is not None and text.startswith("---\n"):
         split = _split_front_matter(text, str(path), problems)
-        parsed = _parse_yaml(split[0], str(path), 2, problems) if split else None
+        parsed = parse_yaml(split[0], str(path), 2, problems) if split else None
         if parsed:
             _, body, body_line = split
             language = parsed[0].get("language") if isinstance(parsed[0].get("language"), str) else None
@@ -335,7 +317,7 @@ def _read_document(
     data, lines = meta
     _check_fields(data, lines, _DOCUMENT_FIELDS, _shown(root, meta_path), problems)
     if isinstance(data.get("source"), dict):
-        source_lines = _within(lines, "source")
+        source_lines = within(lines, "source")
         _check_fields(data["source"], source_lines, _SOURCE_FIELDS, _shown(root, meta_path), problems, lines["source"])
     refs = _archival_refs(data, lines, _shown(root, meta_path), problems)
     versions = _read_versions(root, paths, encoding, problems)
@@ -448,7 +430,7 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
     if split is None:
         return None
     front, body, body_line = split
-    parsed = _parse_yaml(front, shown, 2, problems)
+    parsed = parse_yaml(front, shown, 2, problems)
     if parsed is None:
         return None
     data, lines = parsed
@@ -513,168 +495,7 @@ def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list
         problems.append(problem(shown, 1, reason))
         return None
     text = _read_file(path, encoding, shown, problems)
-    return None if text is None else _parse_yaml(text, shown, 1, problems)
-
-
-def _parse_yaml(text: str, shown: str, first_line: int, problems: list[Problem]):
-    """(mapping, line of each field and list item: see ``_node_lines``) or None after recording the problem."""
-    try:
-        _check_yaml_text(text)
-        node, data = _read_yaml(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.append(problem(shown, line, f"broken YAML: {error.problem or error.context}"))
-        return None
-    except (yaml.YAMLError, ValueError) as error:
-        problems.append(problem(shown, first_line, f"broken YAML: {error}"))
-        return None
-    if not isinstance(data, dict):
-        problems.append(problem(shown, first_line, "expected a YAML mapping of field: value"))
-        return None
-    _keep_bare_year(node, data)
-    return data, _node_lines(node, first_line)
-
-
-def _node_lines(node, first_line: int, path: tuple = ()) -> dict:
-    """The line of every field and list item below ``node``: a top-level field by its name (``'date'``), anything
-    deeper by its path (``('derived_from', 1)`` for the second item of that list, ``('source', 'url')``)."""
-    lines: dict = {}
-    if isinstance(node, yaml.MappingNode):
-        children = [(key.value, key, value) for key, value in node.value]
-    elif isinstance(node, yaml.SequenceNode):
-        children = [(index, item, item) for index, item in enumerate(node.value)]
-    else:
-        return lines
-    for name, marked, value in children:
-        lines[name if not path else (*path, name)] = first_line + marked.start_mark.line
-        lines.update(_node_lines(value, first_line, (*path, name)))
-    return lines
-
-
-def _within(lines: dict, *path) -> dict:
-    """The lines of the fields of the mapping at ``path``, by field name, as ``_check_fields`` takes them."""
-    return {key[-1]: line for key, line in lines.items() if isinstance(key, tuple) and key[:-1] == path}
-
-
-def _keep_bare_year(node, data: dict) -> None:
-    """``date: 1951`` is a year written without quotes; any other number (``0x79f``, ``1_951``, ``01951``) is not."""
-    for key, value in node.value:
-        if key.value == "date" and isinstance(value, yaml.ScalarNode) and _BARE_YEAR.match(value.value):
-            data["date"] = value.value
-
-
-# Characters YAML refuses (its reader's rule) or counts as line breaks where the rest of the tool counts only "\n".
-_NOT_YAML_TEXT = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
-
-
-def _check_yaml_text(text: str) -> None:
-    """Refuse, at its own line, a character that would stop YAML without a line or shift the lines YAML counts."""
-    if found := _NOT_YAML_TEXT.search(text):
-        offset = found.start()
-        line, column = text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
-        char = found.group()
-        kind = "line separator" if char in "\x85\u2028\u2029" else "control character"
-        message = f"{kind} U+{ord(char):04X} at column {column + 1}; YAML text may not hold it"
-        raise yaml.MarkedYAMLError(problem=message, problem_mark=yaml.Mark("", offset, line, column, None, None))
-
-
-def _read_yaml(text: str):
-    """(node, data) of a YAML text read by LibYAML; on an error, the pure-Python parser's error, which names the
-    line of an unclosed bracket rather than the line after it."""
-    try:
-        _check_events(text, _FastLoader)
-        return _compose_and_construct(text, _FastLoader)
-    except yaml.MarkedYAMLError as fast_error:
-        try:
-            _check_events(text, _Loader)
-            _compose_and_construct(text, _Loader)
-        except yaml.MarkedYAMLError as error:
-            raise error from None
-        raise fast_error
-
-
-def _check_events(text: str, loader: type) -> None:
-    """Refuse aliases and deep nesting before anything is composed: an alias bomb (billion laughs) would expand
-    downstream, and PyYAML's composer recurses once per level."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in the corpus", problem_mark=event.start_mark)
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise yaml.MarkedYAMLError(
-                    problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=event.start_mark
-                )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-
-
-def _compose_and_construct(text: str, loader_class: type):
-    """The node tree (for key lines and repeated keys) and the data, from one composition."""
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        _check_keys(node)
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def _check_keys(node) -> None:
-    """Field names are plain text, each given once. YAML would also take a list, a number or null as a key
-    (unhashable, or not a field name), merge another mapping in with ``<<`` (a field given twice, unseen), and keep
-    the last of two equal keys silently."""
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            if getattr(key, "tag", None) == _MERGE_TAG:
-                raise _marked(key, "merge keys (<<) are not allowed; write each field out")
-            if not isinstance(key, yaml.ScalarNode) or key.tag != _TEXT_TAG:
-                raise _marked(key, f"field names are text, not {_node_shown(key)}")
-            if key.value in seen:
-                raise _marked(key, f"field {key.value!r} is given twice")
-            seen.add(key.value)
-            _check_keys(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_keys(item)
-
-
-_TEXT_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def _marked(node, message: str) -> yaml.MarkedYAMLError:
-    return yaml.MarkedYAMLError(problem=message, problem_mark=node.start_mark)
-
-
-def _node_shown(node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    return f"{_clipped(node.value)} ({node.tag.rpartition(':')[2]})"
-
-
-def _clipped(text: str, limit: int = 40) -> str:
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _construct_number(loader, node) -> int:
-    """YAML 1.1 also reads ``0x79f``, ``017``, ``1_951`` and ``3:25`` as numbers, and a number of thousands of digits
-    that ``int`` refuses. No corpus field is a number: only a short plain decimal is read as one (and reported as a
-    number where text is due); any other is refused where it stands."""
-    if not _PLAIN_NUMBER.match(node.value):
-        raise _marked(node, f"{_clipped(node.value)} reads as a number; put it in quotes if it is text")
-    return int(node.value)
-
-
-_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]{1,18}\Z")
-_BARE_YEAR = re.compile(r"[0-9]{4}\Z")
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
-_FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+    return None if text is None else parse_yaml(text, shown, 1, problems)
 
 
 def _check_fields(data: dict, lines: dict, spec: dict, shown: str, problems: list[Problem], at: int = 1) -> None:
@@ -744,7 +565,7 @@ def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -
     derivations: list[Derivation] = []
     for entry, path in zip(entries, paths):
         line = lines.get(path if len(path) > 1 else path[0], lines["derived_from"])
-        derivation = _derivation(entry, default, shown, line, _within(lines, *path), problems)
+        derivation = _derivation(entry, default, shown, line, within(lines, *path), problems)
         if derivation and derivation.source in {d.source for d in derivations}:
             problems.append(problem(shown, line, f"derived_from names {derivation.source!r} twice"))
         elif derivation:
@@ -789,7 +610,7 @@ def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem])
             continue
         before = len(problems)
         at = lines.get(("archival_refs", index), line)
-        _check_fields(entry, _within(lines, "archival_refs", index), _REF_FIELDS, shown, problems, at)
+        _check_fields(entry, within(lines, "archival_refs", index), _REF_FIELDS, shown, problems, at)
         if len(problems) == before:
             refs.append(ArchivalRef(**{key: entry.get(key) for key in _REF_FIELDS}))
     slugs = [archive_slug(ref.archive) for ref in refs]
@@ -852,121 +673,8 @@ def _read_corrections(
     parsed = _read_yaml_file(root, path, encoding, problems)
     if parsed is None:
         return []
-    data, lines = parsed
-    shown = _shown(root, path)
-    corrections = []
-    for action in data:
-        if action not in ("pin", "forbid"):
-            problems.append(problem(shown, lines[action], f"unknown correction {action!r}; expected pin or forbid"))
-            continue
-        corrections.extend(_corrections(action, data[action], document, shown, lines, problems))
-    _check_corrections(corrections, shown, problems)
-    return corrections
-
-
-def _corrections(action: str, entries: Any, document: Document, shown: str, lines: dict, problems: list[Problem]):
-    if not isinstance(entries, list):
-        problems.append(problem(shown, lines[action], f"{action} must be a list of [version/n, version/n] pairs"))
-        return []
-    corrections = []
-    for index, entry in enumerate(entries):
-        at = lines[action, index]
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
-            problems.append(problem(shown, at, f"{action} entries are pairs like [wilson-en/7, en-revised/8]"))
-            continue
-        ends = [_paragraph_ref(text, document, shown, at, problems) for text in entry]
-        if all(ends):
-            corrections.append(Correction(action, ends[0], ends[1], at))
-    return corrections
-
-
-def _paragraph_ref(text: str, document: Document, shown: str, line: int, problems: list[Problem]):
-    parsed = parse_paragraph_ref(text)
-    if parsed is None:
-        problems.append(problem(shown, line, f"{_clipped(text)} is not a paragraph reference such as 'wilson-en/7'"))
-        return None
-    version_id, n = parsed
-    version = next((v for v in document.versions if v.id == version_id), None)
-    if version is None:
-        problems.append(problem(shown, line, f"{text!r} names unknown version {version_id!r}"))
-        return None
-    if not 1 <= n <= len(version.paragraphs):
-        problems.append(
-            problem(shown, line, f"{text!r}: paragraph {n} no longer exists ({version_id} has {len(version.paragraphs)})")
-        )
-        return None
-    return version_id, n
-
-
-def _check_corrections(corrections: list[Correction], shown: str, problems: list[Problem]) -> None:
-    """Refuse here, at the entry's line, the corrections the aligner would refuse: within one version, or a forbid
-    that the pins between the same two versions contradict."""
-    between: dict[tuple[str, str], tuple[dict, dict]] = defaultdict(lambda: ({}, {}))  # pins, forbids by pair
-    for correction in corrections:
-        if reason := same_version_problem(correction.a[0], correction.b[0]):
-            problems.append(problem(shown, correction.line, reason))
-            continue
-        first, second = sorted((correction.a, correction.b))
-        pins, forbids = between[first[0], second[0]]
-        (pins if correction.action == "pin" else forbids)[first[1], second[1]] = correction
-    for pins, forbids in between.values():
-        for pair, _ in forbids_inside_pins(pins, forbids):
-            forbid = forbids[pair]
-            refs = f"[{forbid.a[0]}/{forbid.a[1]}, {forbid.b[0]}/{forbid.b[1]}]"
-            reason = "is pinned too" if pair in pins else "lies inside a group of paragraphs the pins join"
-            problems.append(problem(shown, forbid.line, f"forbid {refs} {reason}; a pin and a forbid contradict"))
-
-
-# --- pins and forbids: one rule for the reader (which names the line) and the aligner (which gets indices) -----------
-
-_PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>[0-9]{1,9})\Z", re.ASCII)  # no version holds 10^9 paragraphs
-
-
-def parse_paragraph_ref(text: str) -> tuple[str, int] | None:
-    """(version id, paragraph number from 1) of ``<version>/<n>``, or None if ``text`` is not one."""
-    match = _PARAGRAPH_REF.match(text)
-    return (match["version"], int(match["n"])) if match else None
-
-
-def same_version_problem(version_a: str, version_b: str) -> str | None:
-    if version_a == version_b:
-        return f"a correction links two versions, not {version_a} with itself"
-    return None
-
-
-def pin_groups(pinned: Iterable[tuple[int, int]]) -> list[tuple[range, range]]:
-    """Group pins that share a segment, and widen each group to contiguous ranges on both sides: one bead each."""
-    groups = [(range(i, i + 1), range(j, j + 1)) for i, j in sorted(pinned)]
-    merged = True
-    while merged:
-        merged = False
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                (ax, bx), (ay, by) = groups[x], groups[y]
-                if _overlap(ax, ay) or _overlap(bx, by):
-                    groups[x] = (_span(ax, ay), _span(bx, by))
-                    del groups[y]
-                    merged = True
-                    break
-            if merged:
-                break
-    return sorted(groups, key=lambda group: (group[0].start, group[1].start))
-
-
-def forbids_inside_pins(
-    pinned: Iterable[tuple[int, int]], forbidden: Iterable[tuple[int, int]]
-) -> list[tuple[tuple[int, int], tuple[range, range]]]:
-    """Each forbidden (i, j) pair that the pins put in one bead anyway, with the group of pins that does."""
-    groups = pin_groups(pinned)
-    return [(pair, (a, b)) for pair in sorted(forbidden) for a, b in groups if pair[0] in a and pair[1] in b]
-
-
-def _overlap(x: range, y: range) -> bool:
-    return x.start < y.stop and y.start < x.stop
-
-
-def _span(x: range, y: range) -> range:
-    return range(min(x.start, y.start), max(x.stop, y.stop))
+    paragraphs = {version.id: len(version.paragraphs) for version in document.versions}
+    return corrections_of(*parsed, paragraphs, _shown(root, path), problems)
 
 
 def _folder_hash(root: Path, folder: Path) -> str:

@@ -1,0 +1,142 @@
+"""``alignment.yaml``: human corrections to the alignment, and the rules a set of pins and forbids must keep.
+
+The rules are applied twice, by one set of functions: here, to name the entry's line of a correction the aligner
+would refuse, and by ``align.align`` on the indices it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Problem, clipped, problem
+
+
+@dataclass(frozen=True)
+class Correction:
+    action: str  # "pin" or "forbid"
+    a: tuple[str, int]  # (version id, paragraph n)
+    b: tuple[str, int]
+    line: int
+
+
+def corrections_of(data: dict, lines: dict, paragraphs: Mapping[str, int], shown: str, problems: list[Problem]):
+    """The corrections of a parsed alignment.yaml (``lines`` as ``parse_yaml`` gives them), given how many
+    paragraphs each version of the document has; every problem recorded with its entry's line."""
+    corrections = []
+    for action in data:
+        if action not in ("pin", "forbid"):
+            problems.append(problem(shown, lines[action], f"unknown correction {action!r}; expected pin or forbid"))
+            continue
+        corrections.extend(_corrections(action, data[action], paragraphs, shown, lines, problems))
+    _check_corrections(corrections, shown, problems)
+    return corrections
+
+
+def _corrections(
+    action: str, entries: Any, paragraphs: Mapping[str, int], shown: str, lines: dict, problems: list[Problem]
+) -> list[Correction]:
+    if not isinstance(entries, list):
+        problems.append(problem(shown, lines[action], f"{action} must be a list of [version/n, version/n] pairs"))
+        return []
+    corrections = []
+    for index, entry in enumerate(entries):
+        at = lines[action, index]
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+            problems.append(problem(shown, at, f"{action} entries are pairs like [wilson-en/7, en-revised/8]"))
+            continue
+        ends = [_paragraph_ref(text, paragraphs, shown, at, problems) for text in entry]
+        if all(ends):
+            corrections.append(Correction(action, ends[0], ends[1], at))
+    return corrections
+
+
+def _paragraph_ref(text: str, paragraphs: Mapping[str, int], shown: str, line: int, problems: list[Problem]):
+    parsed = parse_paragraph_ref(text)
+    if parsed is None:
+        problems.append(problem(shown, line, f"{clipped(text)} is not a paragraph reference such as 'wilson-en/7'"))
+        return None
+    version_id, n = parsed
+    if version_id not in paragraphs:
+        problems.append(problem(shown, line, f"{text!r} names unknown version {version_id!r}"))
+        return None
+    if not 1 <= n <= paragraphs[version_id]:
+        problems.append(
+            problem(shown, line, f"{text!r}: paragraph {n} no longer exists ({version_id} has {paragraphs[version_id]})")
+        )
+        return None
+    return version_id, n
+
+
+def _check_corrections(corrections: list[Correction], shown: str, problems: list[Problem]) -> None:
+    """Refuse here, at the entry's line, the corrections the aligner would refuse: within one version, or a forbid
+    that the pins between the same two versions contradict."""
+    between: dict[tuple[str, str], tuple[dict, dict]] = defaultdict(lambda: ({}, {}))  # pins, forbids by pair
+    for correction in corrections:
+        if reason := same_version_problem(correction.a[0], correction.b[0]):
+            problems.append(problem(shown, correction.line, reason))
+            continue
+        first, second = sorted((correction.a, correction.b))
+        pins, forbids = between[first[0], second[0]]
+        (pins if correction.action == "pin" else forbids)[first[1], second[1]] = correction
+    for pins, forbids in between.values():
+        for pair, _ in forbids_inside_pins(pins, forbids):
+            forbid = forbids[pair]
+            refs = f"[{forbid.a[0]}/{forbid.a[1]}, {forbid.b[0]}/{forbid.b[1]}]"
+            reason = "is pinned too" if pair in pins else "lies inside a group of paragraphs the pins join"
+            problems.append(problem(shown, forbid.line, f"forbid {refs} {reason}; a pin and a forbid contradict"))
+
+
+# --- pins and forbids: one rule for the reader (which names the line) and the aligner (which gets indices) -----------
+
+_PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>[0-9]{1,9})\Z", re.ASCII)  # no version holds 10^9 paragraphs
+
+
+def parse_paragraph_ref(text: str) -> tuple[str, int] | None:
+    """(version id, paragraph number from 1) of ``<version>/<n>``, or None if ``text`` is not one."""
+    match = _PARAGRAPH_REF.match(text)
+    return (match["version"], int(match["n"])) if match else None
+
+
+def same_version_problem(version_a: str, version_b: str) -> str | None:
+    if version_a == version_b:
+        return f"a correction links two versions, not {version_a} with itself"
+    return None
+
+
+def pin_groups(pinned: Iterable[tuple[int, int]]) -> list[tuple[range, range]]:
+    """Group pins that share a segment, and widen each group to contiguous ranges on both sides: one bead each."""
+    groups = [(range(i, i + 1), range(j, j + 1)) for i, j in sorted(pinned)]
+    merged = True
+    while merged:
+        merged = False
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                (ax, bx), (ay, by) = groups[x], groups[y]
+                if _overlap(ax, ay) or _overlap(bx, by):
+                    groups[x] = (_span(ax, ay), _span(bx, by))
+                    del groups[y]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(groups, key=lambda group: (group[0].start, group[1].start))
+
+
+def forbids_inside_pins(
+    pinned: Iterable[tuple[int, int]], forbidden: Iterable[tuple[int, int]]
+) -> list[tuple[tuple[int, int], tuple[range, range]]]:
+    """Each forbidden (i, j) pair that the pins put in one bead anyway, with the group of pins that does."""
+    groups = pin_groups(pinned)
+    return [(pair, (a, b)) for pair in sorted(forbidden) for a, b in groups if pair[0] in a and pair[1] in b]
+
+
+def _overlap(x: range, y: range) -> bool:
+    return x.start < y.stop and y.start < x.stop
+
+
+def _span(x: range, y: range) -> range:
+    return range(min(x.start, y.start), max(x.stop, y.stop))
