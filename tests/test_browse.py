@@ -326,7 +326,7 @@ def test_provenance_survives_a_cycle_a_long_edge_and_an_unknown_source():
         _version("z", [("ghost", "copy-of")]),  # a source the document does not hold
     )
     document = browse.DocumentInfo("d", "D", "1951", None, None, None, "en", "a", None, None, None, None, False,
-                                   versions, (), 0)
+                                   versions, (), 0, 0)
     graph = browse.provenance(document)
     depth = {node.id: node.depth for node in graph.nodes}
     assert (depth["a"], depth["b"], depth["c"], depth["d"]) == (0, 1, 2, 3)
@@ -381,3 +381,62 @@ def test_a_database_without_history_tables_has_no_history(conn, document, tmp_pa
     assert not browse.has_history(bare)
     assert browse.revision_counts(bare, DOC) == {} and browse.latest_revisions(bare, DOC) == {}
     assert browse.load_history(bare, document, "wilson-en") == []
+
+
+# Bounded reads -------------------------------------------------------------------------------------------------------
+
+
+def test_a_page_of_a_list():
+    page = browse.Page(2, 10, 25)
+    assert (page.count, page.start, page.stop, page.numbers) == (3, 10, 20, range(11, 21))
+    assert (page.previous, page.next, page.holding(24)) == (1, 3, 3)
+    last = browse.Page(3, 10, 25)
+    assert (last.stop, last.next) == (25, None)
+    empty = browse.Page(1, 10, 0)
+    assert (empty.count, empty.numbers, empty.previous, empty.next) == (1, range(1, 1), None, None)
+
+
+def test_an_alignment_reads_only_the_rows_and_versions_asked_for(conn, document):
+    alignment = browse.load_alignment(conn, document, rows=range(5, 8), versions=["ru-rendering"])
+    assert [row.n for row in alignment.rows] == [5, 6, 7]
+    assert all(set(row.readings) == {"wilson-en", "ru-rendering"} for row in alignment.rows)  # the base always
+    whole = browse.load_alignment(conn, document)
+    for row in alignment.rows:
+        assert row.readings["ru-rendering"].text == whole.row(row.n).readings["ru-rendering"].text
+        assert row.readings["ru-rendering"].anchors_shared == whole.row(row.n).readings["ru-rendering"].anchors_shared
+
+
+def test_computed_variance_is_over_the_versions_read(conn, document):
+    two = browse.load_alignment(conn, document, base="en-revised", rows=range(8, 9), versions=["wilson-en"])
+    assert set(two.rows[0].readings) == {"en-revised", "wilson-en"}
+    assert two.rows[0].readings["wilson-en"].diff is not None
+
+
+def test_a_comparison_of_some_rows(conn, document):
+    comparison = browse.load_comparison(conn, document, "wilson-en", "en-revised", ALL, rows=range(3, 5))
+    assert [pair.row.n for pair in comparison.pairs] == [3, 4]
+    assert comparison.totals["rows"] == 2
+
+
+def test_documents_page_by_page(conn):
+    assert browse.count_documents(conn) == 1
+    assert [summary.id for summary in browse.list_documents(conn, 0, 1)] == [DOC]
+    assert browse.list_documents(conn, 1, 1) == []
+
+
+def test_archival_references_read_are_capped_and_counted(conn, monkeypatch):
+    monkeypatch.setattr(browse, "ARCHIVAL_REFS_SHOWN", 1)
+    document = browse.get_document(conn, DOC)
+    assert len(document.archival_refs) == 1 and document.archival_ref_count == 3
+    # a version still knows its own reference
+    assert all(version.archival_ref for version in document.versions if version.kind == "archival-copy")
+    row = browse.load_alignment(conn, document, group=8).row(8)
+    assert "; and 2 more. Paragraph 8" in browse.citation(document, row, "https://example.org/p/8")
+
+
+def test_a_page_of_history(conn, document):
+    assert [revision.n for revision in browse.load_history(conn, document, "ru-rendering", 1, 1)] == [1]
+    capped = browse.load_history(conn, document, "ru-rendering", changes=1)
+    assert all(len(revision.changes) <= 1 for revision in capped)
+    span = browse.history_span(conn, document, "ru-rendering")
+    assert span.first_date and span.last_date and span.first_date <= span.last_date

@@ -1,15 +1,18 @@
 """The Datasette plugin through datasette.client (no server): every page, every error case, escaping, render_cell,
 canned queries and facets."""
 
+import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from datasette.app import Datasette
 from markupsafe import Markup
 
 from conftest import ROOT, SHIPPED_CORPUS, write_files
+from versions import browse
 from versions.store import build
 from versions.web import render_cell
 
@@ -923,3 +926,265 @@ async def test_a_document_without_derivations_says_so(small_corpus, tmp_path):
     history = await ds.client.get("/-/versions/doc-1/history/en")
     assert history.status_code == 200
     assert "badge-uncommitted" in history.text or "unversioned" in history.text  # outside git, or untracked in one
+
+
+# Permissions: the plugin answers as Datasette does for the tables it reads -----------------------------------------
+
+PLUGIN_PAGES = [
+    "/-/versions",
+    "/-/versions/-/search?q=Kaesong",
+    f"/-/versions/{DOC}",
+    f"/-/versions/{DOC}/compare?a=wilson-en&b=en-revised",
+    f"/-/versions/{DOC}/p/8",
+    f"/-/versions/{DOC}/history",
+    f"/-/versions/{DOC}/history/ru-rendering",
+]
+
+
+def _metadata_with(**database) -> dict:
+    metadata = json.loads(json.dumps(METADATA))
+    metadata["databases"]["versions"].update(database)
+    return metadata
+
+
+async def _datasette(db_path: Path, metadata: dict) -> Datasette:
+    ds = Datasette([str(db_path)], metadata=metadata)
+    await ds.invoke_startup()
+    return ds
+
+
+def _as(ds: Datasette, actor_id: str) -> dict:
+    return {"ds_actor": ds.sign({"a": {"id": actor_id}}, "actor")}
+
+
+@pytest.fixture
+async def locked(shipped_db):
+    return await _datasette(shipped_db, _metadata_with(allow={"id": "admin"}))
+
+
+@pytest.mark.parametrize("path", PLUGIN_PAGES)
+async def test_a_locked_database_locks_every_plugin_page(locked, path):
+    anonymous = await locked.client.get(path)
+    assert anonymous.status_code == 403
+    assert "Kaesong" not in anonymous.text and "Wilson" not in anonymous.text
+    stranger = await locked.client.get(path, cookies=_as(locked, "someone"))
+    assert stranger.status_code == 403
+    admin = await locked.client.get(path, cookies=_as(locked, "admin"))
+    assert admin.status_code == 200
+
+
+async def test_a_locked_database_is_locked_for_datasette_too(locked):
+    assert (await locked.client.get("/versions/paragraphs")).status_code == 403
+
+
+async def test_an_unknown_document_of_a_locked_database_is_403_not_404(locked):
+    assert (await locked.client.get("/-/versions/no-such-document")).status_code == 403
+
+
+async def test_a_locked_table_locks_the_pages_that_read_it(shipped_db):
+    ds = await _datasette(shipped_db, _metadata_with(tables={
+        **METADATA["databases"]["versions"]["tables"],
+        "revisions": {**METADATA["databases"]["versions"]["tables"].get("revisions", {}), "allow": {"id": "admin"}},
+    }))
+    for path in (f"/-/versions/{DOC}/history/ru-rendering", f"/-/versions/{DOC}/history", f"/-/versions/{DOC}"):
+        assert (await ds.client.get(path)).status_code == 403, path
+        assert (await ds.client.get(path, cookies=_as(ds, "admin"))).status_code == 200, path
+    assert (await ds.client.get("/-/versions")).status_code == 200  # the list reads no revision
+
+
+MENU_LINK = 'href="/-/versions">Documents and their versions</a>'
+
+
+async def test_the_menu_links_to_the_documents_for_whoever_may_see_them(datasette, locked):
+    assert MENU_LINK in (await datasette.client.get("/")).text
+    assert MENU_LINK in (await datasette.client.get(f"/-/versions/{DOC}")).text
+    assert MENU_LINK not in (await locked.client.get("/")).text
+    assert MENU_LINK in (await locked.client.get("/", cookies=_as(locked, "admin"))).text
+
+
+async def test_shared_template_variables_are_given_to_our_templates_only(datasette):
+    from versions.web import extra_template_vars
+
+    assert extra_template_vars("index.html", datasette) is None
+    shared = extra_template_vars("versions_document.html", datasette)
+    assert shared["versions_url"]("/x") == "/-/versions/x"
+
+
+# render_cell takes any value -------------------------------------------------------------------------------------
+
+
+async def test_deeply_nested_brackets_in_an_ops_column_are_left_to_datasette(datasette):
+    sql = "select replace(hex(zeroblob(2000)), '00', '[') as ops"
+    response = await datasette.client.get("/versions?" + urlencode({"sql": sql}))
+    assert response.status_code == 200
+    assert "[[[[" in response.text
+
+
+@pytest.mark.parametrize("value", [
+    "[" * 4000,
+    "[" * 4000 + "]" * 4000,
+    '[[0, "x"], [[0, "y"]]]',  # three deep
+    '[[0, "' + "x" * 1_000_001 + '"]]',  # longer than MAX_OPS_LENGTH
+    '[[0, "x"]',
+])
+def test_render_cell_leaves_anything_not_exactly_ops_alone(value):
+    assert render_cell({"muted": "[]"}, value, "ops", None, None) is None
+
+
+def test_render_cell_still_renders_ops_with_brackets_in_their_text():
+    assert render_cell({"muted": "[]"}, '[[0, "[[[x]]]"], [1, "{y"]]', "ops", None, None) == Markup(
+        '<span class="versions-diff">[[[x]]]<ins>{y</ins></span>')
+
+
+# Bounded pages -------------------------------------------------------------------------------------------------------
+
+MANY_VERSIONS, MANY_PARAGRAPHS = 60, 3
+MANY_TEXTS = ["The delegation crossed the river at Kaesong on Monday morning.",
+              "Nine bombs fell near the conference house during the night.",
+              "The commander asked for an inquiry into the raid and its witnesses."]
+PAGE_SIZES = {"rows_per_page": 2, "columns_per_page": 4, "items_per_page": 10, "documents_per_page": 2,
+              "hits_per_page": 10}
+
+
+def many_versions_corpus(root: Path) -> Path:
+    """One document in MANY_VERSIONS English versions of MANY_PARAGRAPHS paragraphs (v00 the base), and two small
+    documents beside it."""
+    files = {"many/document.yaml": "title: Many versions\ndate: 1951-08-27\noriginal_language: en\nbase: v00\n"}
+    for v in range(MANY_VERSIONS):
+        body = "\n\n".join(f"{text} (copy {v})" for text in MANY_TEXTS[:MANY_PARAGRAPHS])
+        files[f"many/v{v:02d}.md"] = f"---\nkind: translation\nlanguage: en\nlabel: Copy {v:02d}\n---\n{body}\n"
+    for name in ("small-a", "small-b"):
+        files[f"{name}/document.yaml"] = f"title: Small {name}\ndate: 1952-01-01\noriginal_language: en\nbase: en\n"
+        files[f"{name}/en.md"] = "---\nkind: translation\nlanguage: en\n---\nOne paragraph.\n"
+    return write_files(root, files)
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("many")
+    build(many_versions_corpus(root / "translations"), root / "versions.db")
+    return root / "versions.db"
+
+
+@pytest.fixture
+async def many(many_db):
+    return await _datasette(many_db, {**METADATA, "plugins": {"versions": PAGE_SIZES}})
+
+
+def _row_numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="g-([0-9]+)"', text)]
+
+
+def _column_ids(text: str) -> list[str]:
+    return re.findall(r'<th scope="col" id="col-([a-z0-9-]+)">', text)
+
+
+def _pager_link(text: str, name: str, rel: str = "next") -> str | None:
+    """The address of the previous or next page of a pager of the page, or None."""
+    nav = re.search(rf'<nav class="list-pager" data-pager="{name}".*?</nav>', text, re.S)
+    link = re.search(rf'<a href="([^"]+)" rel="{rel}"', nav.group(0)) if nav else None
+    return html.unescape(link.group(1)) if link else None
+
+
+async def _follow(ds: Datasette, url: str, name: str, found) -> list:
+    """Everything ``found`` finds on a page and on each next page of its pager ``name``."""
+    everything = []
+    while url:
+        response = await ds.client.get(url)
+        assert response.status_code == 200, url
+        everything += found(response.text)
+        url = _pager_link(response.text, name)
+    return everything
+
+
+async def test_the_document_page_shows_one_page_of_rows_and_columns(many):
+    response = await many.client.get("/-/versions/many")
+    assert response.status_code == 200
+    assert _row_numbers(response.text) == [1, 2]
+    assert _column_ids(response.text) == ["v00", "v01", "v02", "v03"]
+    groups = (await many.client.get("/versions/alignment_groups.json?document_id=many&_shape=array&_size=max")).json()
+    assert len(groups) > 2
+    assert await _follow(many, "/-/versions/many", "page", _row_numbers) == list(range(1, len(groups) + 1))
+    pages = await _follow(many, "/-/versions/many", "column_page", lambda text: [_column_ids(text)])
+    assert all(shown[0] == "v00" and len(shown) <= 4 for shown in pages)  # the base on every page
+    assert [slug for shown in pages for slug in shown[1:]] == [f"v{v:02d}" for v in range(1, MANY_VERSIONS)]
+
+
+async def test_only_the_rows_and_versions_shown_are_diffed(many, monkeypatch):
+    compared = []
+    original = browse._compare_row
+    monkeypatch.setattr(browse, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
+    response = await many.client.get("/-/versions/many?base=v05&page=2&column_page=3")
+    assert response.status_code == 200
+    assert _row_numbers(response.text) == [3]
+    assert compared == [{"v05", "v07", "v08", "v09"}]  # the base, then the third page of three other columns
+
+
+async def test_the_compare_page_shows_one_page_of_rows(many):
+    first = await many.client.get("/-/versions/many/compare?a=v00&b=v07")
+    assert _row_numbers(first.text) == [1, 2]
+    second = await many.client.get(_pager_link(first.text, "page"))
+    assert _row_numbers(second.text) == [3]
+    assert "a=v00" in str(second.url) and "b=v07" in str(second.url)
+
+
+async def test_the_paragraph_page_shows_one_page_of_readings(many):
+    first = await many.client.get("/-/versions/many/p/1")
+    assert re.findall(r'<li id="reading-([a-z0-9-]+)"', first.text) == ["v00", "v01", "v02", "v03"]
+    assert "Many versions" in first.text and "Paragraph 1 (Copy 00" in first.text
+    last = await many.client.get("/-/versions/many/p/1?column_page=15")
+    assert re.findall(r'<li id="reading-([a-z0-9-]+)"', last.text) == ["v56", "v57", "v58", "v59"]
+
+
+async def test_the_document_list_and_the_version_cards_are_paged(many):
+    first = await many.client.get("/-/versions")
+    assert len(re.findall(r'<ul class="documents-list">\s*<li>', first.text)) == 1
+    assert first.text.count("<h2><a href=") == 2
+    second = await many.client.get(_pager_link(first.text, "page"))
+    assert second.text.count("<h2><a href=") == 1
+    document = await many.client.get("/-/versions/many?version_page=6")
+    assert re.findall(r'<li id="version-([a-z0-9-]+)">', document.text) == [f"v{v}" for v in range(50, 60)]
+
+
+async def test_search_hits_are_paged(many):
+    first = await many.client.get("/-/versions/-/search?q=copy")
+    assert "<strong>180</strong> paragraphs found" in first.text
+    assert first.text.count('<div class="snippet"') == 10
+    second = await many.client.get(_pager_link(first.text, "page"))
+    assert 'start="11"' in second.text and second.text.count('<div class="snippet"') == 10
+    assert (await many.client.get("/-/versions/-/search?q=copy&page=18")).status_code == 200
+    assert (await many.client.get("/-/versions/-/search?q=copy&page=19")).status_code == 404
+
+
+async def test_too_many_versions_to_draw_are_listed_as_data(many, monkeypatch):
+    import versions.web
+
+    monkeypatch.setattr(versions.web, "MAX_DRAWN_VERSIONS", 10)
+    response = await many.client.get("/-/versions/many")
+    assert "too many to draw" in response.text and "<svg class=\"pv-drawing" not in response.text
+
+
+async def test_history_revisions_are_paged(history_db):
+    ds = await _datasette(history_db, {**METADATA, "plugins": {"versions": {"items_per_page": 2}}})
+    first = await ds.client.get("/-/versions/doc-1/history/en")
+    assert re.findall(r'id="(rev-[0-9]+)"', first.text) == ["rev-3", "rev-2"]
+    assert "<li>3 revisions</li>" in first.text
+    second = await ds.client.get(_pager_link(first.text, "page", "next"))
+    assert re.findall(r'id="(rev-[0-9]+)"', second.text) == ["rev-1"]
+
+
+@pytest.mark.parametrize("query, status", [
+    ("page=0", 400), ("page=x", 400), ("page=-1", 400), ("page=1.5", 400), ("page=", 400), ("page=%EF%BC%92", 400),
+    ("page=3", 404), ("page=9999999999", 404), ("column_page=21", 404), ("column_page=0", 400),
+    ("version_page=7", 404), ("page=2", 200), ("column_page=20", 200), ("version_page=6", 200),
+])
+async def test_page_parameters(many, query, status):
+    assert (await many.client.get(f"/-/versions/many?{query}")).status_code == status
+
+
+@pytest.mark.parametrize("path", [
+    "/-/versions?page=3", "/-/versions/many/compare?page=99", "/-/versions/many/p/1?column_page=16",
+    "/-/versions/many/history?page=7",
+])
+async def test_pages_out_of_range_are_404(many, path):
+    assert (await many.client.get(path)).status_code == 404

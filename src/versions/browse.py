@@ -20,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from urllib.parse import urlsplit
 
@@ -36,10 +36,19 @@ from .text import load_data_yaml
 
 REQUIRED_TABLES = {"documents", "versions", "paragraphs"}
 ALIGNMENT_TABLES = {"alignment_groups", "alignment_members", "diffs", "anchors"}
+# the tables each kind of page reads, for whoever checks that its reader may see them (the web plugin)
+LIST_TABLES = ("documents", "versions", "paragraphs", "archival_refs", "alignment_groups")  # list_documents
+DOCUMENT_TABLES = ("documents", "archival_refs", "derivations", "versions", "alignment_groups")  # get_document
+ALIGNMENT_TABLES_READ = (*DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions")  # + revision_counts
+HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs")
+SEARCH_TABLES = ("paragraphs", "paragraphs_fts", "versions", "documents", "alignment_members", "alignment_groups")
 PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
 SEARCH_LIMIT = 100
 MAX_SEARCH_TERMS = 16
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)
+AUTHORS_SHOWN = 20
+ARCHIVAL_REFS_SHOWN = 20  # archival references read with a document (DocumentInfo.archival_ref_count counts them all)
 
 
 @dataclass(frozen=True)
@@ -67,20 +76,36 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
 
 
-def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
+def count_documents(conn: sqlite3.Connection) -> int:
+    return conn.execute("select count(*) from documents").fetchone()[0]
+
+
+def list_documents(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[DocumentSummary]:
+    """The documents by date (``limit`` of them from ``offset``; -1: all), each with its counts and the names of
+    the archives holding it."""
     documents = conn.execute(
-        "select id, title, date, sender, recipient, illustrative, summary from documents order by date, id"
+        "select id, title, date, sender, recipient, illustrative, summary from documents order by date, id "
+        "limit ? offset ?",
+        [limit, offset],
     ).fetchall()
-    kinds = _counts(conn, "select document_id, kind, count(*) from versions group by document_id, kind")
-    languages = _counts(conn, "select document_id, language, count(*) from versions group by document_id, language")
-    transcribed = dict(conn.execute("select document_id, sum(transcribed) from versions group by document_id"))
-    paragraphs = dict(conn.execute("select document_id, count(*) from paragraphs group by document_id"))
+    ids = [row[0] for row in documents]
+    of_page = f"document_id in ({', '.join('?' * len(ids))})"
+    kinds = _counts(conn, f"select document_id, kind, count(*) from versions where {of_page} group by document_id, kind", ids)
+    languages = _counts(
+        conn, f"select document_id, language, count(*) from versions where {of_page} group by document_id, language", ids)
+    transcribed = dict(conn.execute(
+        f"select document_id, sum(transcribed) from versions where {of_page} group by document_id", ids))
+    paragraphs = dict(conn.execute(f"select document_id, count(*) from paragraphs where {of_page} group by document_id", ids))
     archives: dict[str, list[str]] = {}
-    for doc_id, archive in conn.execute("select document_id, archive from archival_refs order by rowid"):
+    for doc_id, archive in conn.execute(
+        f"select document_id, archive from archival_refs where {of_page} group by document_id, archive "
+        "order by min(rowid)", ids
+    ):
         archives.setdefault(doc_id, []).append(archive)
     groups: dict[str, int] = {}
     if "alignment_groups" in _tables(conn):
-        groups = dict(conn.execute("select document_id, count(*) from alignment_groups group by document_id"))
+        groups = dict(conn.execute(
+            f"select document_id, count(*) from alignment_groups where {of_page} group by document_id", ids))
     return [
         DocumentSummary(
             id=doc_id,
@@ -101,9 +126,9 @@ def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
     ]
 
 
-def _counts(conn: sqlite3.Connection, sql: str) -> dict[str, dict[str, int]]:
+def _counts(conn: sqlite3.Connection, sql: str, params: list) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
-    for doc_id, key, count in conn.execute(sql):
+    for doc_id, key, count in conn.execute(sql, params):
         counts.setdefault(doc_id, {})[key] = count
     return counts
 
@@ -118,6 +143,48 @@ def web_url(value: str | None) -> str | None:
     except ValueError:
         return None
     return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# Pages of long lists ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page ``number`` (from 1) of a list of ``total`` items, ``size`` to a page: items ``start`` to ``stop - 1``
+    (counted from 0). An empty list has one, empty, page."""
+
+    number: int
+    size: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def stop(self) -> int:
+        return min(self.total, self.start + self.size)
+
+    @property
+    def numbers(self) -> range:
+        """The row numbers (from 1) of the page, for lists numbered from 1 such as the rows of an alignment."""
+        return range(self.start + 1, self.stop + 1)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    def holding(self, index: int) -> int:
+        """The number of the page holding item ``index`` (counted from 0)."""
+        return index // self.size + 1
 
 
 # Documents and versions --------------------------------------------------------------------------------------------
@@ -164,11 +231,16 @@ class DocumentInfo:
     rights: str | None
     illustrative: bool
     versions: tuple[VersionInfo, ...]
-    archival_refs: tuple[ArchivalRef, ...]
+    archival_refs: tuple[ArchivalRef, ...]  # the first ARCHIVAL_REFS_SHOWN
+    archival_ref_count: int
     groups: int
 
     def version(self, slug: str) -> VersionInfo | None:
-        return next((version for version in self.versions if version.id == slug), None)
+        return self._by_slug.get(slug)
+
+    @cached_property
+    def _by_slug(self) -> dict[str, VersionInfo]:
+        return {version.id: version for version in self.versions}
 
     @property
     def transcribed(self) -> list[VersionInfo]:
@@ -194,14 +266,20 @@ def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | N
     ).fetchone()
     if row is None:
         return None
-    refs = {
+    select_refs = "select id, archive, fond, opis, delo, papka, listy, citation from archival_refs "
+    listed = {
         ref_id: ArchivalRef(*rest)
         for ref_id, *rest in conn.execute(
-            "select id, archive, fond, opis, delo, papka, listy, citation from archival_refs "
-            "where document_id = ? order by rowid",
-            [document_id],
+            select_refs + "where document_id = ? order by rowid limit ?", [document_id, ARCHIVAL_REFS_SHOWN]
         )
     }
+    refs = listed | {
+        ref_id: ArchivalRef(*rest)
+        for ref_id, *rest in conn.execute(
+            select_refs + "where id in (select archival_ref_id from versions where document_id = ?)", [document_id]
+        )
+    }
+    ref_count = conn.execute("select count(*) from archival_refs where document_id = ?", [document_id]).fetchone()[0]
     derivations: dict[str, list[tuple[str, str]]] = {}
     for version_key, source_key, relation in conn.execute(
         "select version_id, source_version_id, relation from derivations where document_id = ? order by rowid",
@@ -232,7 +310,7 @@ def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | N
         id=doc_id, title=title, date=date, sender=sender, recipient=recipient, summary=summary,
         original_language=original_language, base=_slug(base_key) if base_key else None, citation=citation,
         source_name=source_name, source_url=source_url, rights=rights, illustrative=bool(illustrative),
-        versions=versions, archival_refs=tuple(refs.values()), groups=groups,
+        versions=versions, archival_refs=tuple(listed.values()), archival_ref_count=ref_count, groups=groups,
     )
 
 
@@ -335,35 +413,48 @@ def load_alignment(
     normalization: Normalization | None = None,
     group: int | None = None,
     compute: bool = False,
+    rows: range | None = None,
+    versions: Sequence[str] | None = None,
 ) -> Alignment:
-    """The alignment table of ``document`` (or only its row ``group``) compared with ``base``.
+    """The alignment table of ``document`` (only its rows numbered in ``rows``, or only its row ``group``) compared
+    with ``base``, with a reading of every transcribed version (or of those in ``versions``, the base always among
+    them).
 
     ``base`` must be a transcribed version of the document (default: the stored base); ``normalization`` defaults
     to the one the stored diffs were made with. Rows of another base or normalization (or all rows, with
-    ``compute``) are diffed and anchor-checked here instead of read from the stored diffs and anchors.
+    ``compute``) are diffed and anchor-checked here instead of read from the stored diffs and anchors, against the
+    versions read only, so that the work is bounded by the rows and versions asked for.
     """
     base = base or document.base
     stored_normalization = _stored_normalization(conn, document.id)
     normalization = stored_normalization if normalization is None else normalization
     stored = base == document.base and normalization == stored_normalization and not compute
-    versions = document.transcribed
-    if base is None or not versions or not ALIGNMENT_TABLES <= _tables(conn):
+    shown = [v for v in document.transcribed if versions is None or v.id in versions or v.id == base]
+    if base is None or not shown or not ALIGNMENT_TABLES <= _tables(conn):
         return Alignment(document, base or "", normalization, stored, [])
-    where, params = ("document_id = ?", [document.id]) if group is None else ("id = ?", [f"{document.id}/{group}"])
-    rows = [
+    if group is not None:
+        rows = range(group, group + 1)
+    where, params = "document_id = ?", [document.id]
+    if rows is not None:
+        where, params = where + " and n >= ? and n < ?", [*params, rows.start, rows.stop]
+    table_rows = [
         Row(group_id, n, variance or 0.0, bool(moved), versions_present or 0, excerpt or "")
         for group_id, n, variance, moved, versions_present, excerpt in conn.execute(
             f"select id, n, variance, moved, versions_present, excerpt from alignment_groups where {where} order by n",
             params,
         )
     ]
-    by_id = {row.id: row for row in rows}
-    member_where = "m.document_id = ?" if group is None else "m.group_id = ?"
+    by_id = {row.id: row for row in table_rows}
+    in_rows = f"group_id in (select id from alignment_groups where {where})"
+    if versions is not None:
+        keys = [version.key for version in shown]
+        in_rows += f" and version_id in ({', '.join('?' * len(keys))})"
+        params = [*params, *keys]
     members: dict[tuple[str, str], dict] = {}
     for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text in conn.execute(
         "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text "
-        "from alignment_members m join paragraphs p on p.id = m.paragraph_id "
-        f"where {member_where} order by m.group_id, m.version_id, p.n",
+        f"from (select * from alignment_members where {in_rows}) m join paragraphs p on p.id = m.paragraph_id "
+        "order by m.group_id, m.version_id, p.n",
         params,
     ):
         member = members.setdefault(
@@ -371,8 +462,8 @@ def load_alignment(
         )
         member["moved"] = member["moved"] or bool(moved)
         member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text))
-    for row in rows:
-        for version in versions:
+    for row in table_rows:
+        for version in shown:
             member = members.get((row.id, version.id))
             row.readings[version.id] = Reading(
                 version=version.id,
@@ -385,13 +476,13 @@ def load_alignment(
                 is_base=version.id == base,
             )
     if stored:
-        _read_comparisons(conn, by_id, "document_id = ?" if group is None else "group_id = ?", params)
+        _read_comparisons(conn, by_id, in_rows, params)
     else:
         base_language = document.version(base).language
-        for row in rows:
+        for row in table_rows:
             row.variance = _compare_row(row, base, base_language, normalization)
-    _locate_moves(conn, document, rows)
-    return Alignment(document, base, normalization, stored, rows)
+    _locate_moves(conn, document, table_rows)
+    return Alignment(document, base, normalization, stored, table_rows)
 
 
 def _stored_normalization(conn: sqlite3.Connection, document_id: str) -> Normalization:
@@ -528,11 +619,17 @@ class Comparison:
 
 
 def load_comparison(
-    conn: sqlite3.Connection, document: DocumentInfo, a: str, b: str, normalization: Normalization
+    conn: sqlite3.Connection,
+    document: DocumentInfo,
+    a: str,
+    b: str,
+    normalization: Normalization,
+    rows: range | None = None,
 ) -> Comparison:
-    """Versions ``a`` and ``b`` (transcribed versions of ``document``) row by row of the stored alignment, diffed
-    word by word with ``normalization`` when they share a language, else compared by anchors."""
-    alignment = load_alignment(conn, document)
+    """Versions ``a`` and ``b`` (transcribed versions of ``document``) row by row of the stored alignment (only its
+    rows numbered in ``rows``), diffed word by word with ``normalization`` when they share a language, else
+    compared by anchors."""
+    alignment = load_alignment(conn, document, rows=rows, versions=[a, b])
     version_a, version_b = document.version(a), document.version(b)
     pairs = []
     for row in alignment.rows:
@@ -685,8 +782,10 @@ def search(
     language: str | None = None,
     document: str | None = None,
     limit: int = SEARCH_LIMIT,
+    offset: int = 0,
 ) -> SearchResults:
-    """Paragraphs of every version in every language matching ``query``, best first."""
+    """Paragraphs of every version in every language matching ``query``, best first: ``limit`` of them from
+    ``offset``."""
     terms = expand_terms(search_terms(query))
     if not terms or "paragraphs_fts" not in _tables(conn):
         return SearchResults(query, terms, [], 0, {}, language)
@@ -712,8 +811,8 @@ def search(
         for p_id, doc_id, title, version_key, label, lang, n, kind, group, snippet in conn.execute(
             "select p.id, p.document_id, d.title, p.version_id, v.label, v.language, p.n, p.kind, "
             f"{group_select}, snippet(paragraphs_fts, 0, char(2), char(3), '…', 32) "
-            f"{joins} join documents d on d.id = p.document_id where {where} order by rank limit ?",
-            [*params, limit],
+            f"{joins} join documents d on d.id = p.document_id where {where} order by rank limit ? offset ?",
+            [*params, limit, offset],
         )
     ]
     total = sum(count for lang, count in languages.items() if not language or lang == language)
@@ -734,6 +833,8 @@ def citation(document: DocumentInfo, row: Row, url: str) -> str:
     """A ready-to-copy citation of one row: document, date, archival references, paragraph and address."""
     parts = [f"“{document.title}”, {document.date}"]
     refs = [ref.reference for ref in document.archival_refs]
+    if document.archival_ref_count > len(refs):
+        refs.append(f"and {document.archival_ref_count - len(refs)} more")
     if refs:
         parts.append("; ".join(refs))
     paragraph = f"Paragraph {row.n}"
@@ -943,30 +1044,60 @@ def revision_counts(conn: sqlite3.Connection, document_id: str) -> dict[str, int
     }
 
 
-def load_history(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> list[RevisionInfo]:
-    """The revisions of one version of ``document``, newest first, each with its paragraph changes (two queries:
-    the revisions, then every change of the version). The text of a first revision is read too."""
+def load_history(
+    conn: sqlite3.Connection, document: DocumentInfo, version: str, offset: int = 0, limit: int = -1,
+    changes: int = CHANGES_SHOWN,
+) -> list[RevisionInfo]:
+    """The revisions of one version of ``document``, newest first (``limit`` of them from ``offset``; -1: all), each
+    with its first ``changes`` paragraph changes (two queries: the revisions, then their changes). The text of a
+    first revision is read too."""
     if not has_history(conn):
         return []
     key = f"{document.id}/{version}"
-    revisions = _revisions(conn, "version_id = ? order by n desc", [key])
+    revisions = _revisions(conn, "version_id = ? order by n desc limit ? offset ?", [key, limit, offset])
     by_id = {revision.id: revision for revision in revisions}
+    ids = list(by_id)
     for revision_id, k, kind, old, new, ops, muted, similarity, inserted, deleted, replaced in conn.execute(
         "select revision_id, k, kind, old_paragraphs, new_paragraphs, ops, muted, similarity, inserted, deleted, "
-        "replaced from revision_diffs where version_id = ? order by revision_id, k",
-        [key],
+        "replaced from (select *, row_number() over (partition by revision_id order by k) as place "
+        f"from revision_diffs where revision_id in ({', '.join('?' * len(ids))})) where place <= ? "
+        "order by revision_id, k",
+        [*ids, changes],
     ):
-        revision = by_id.get(revision_id)
-        if revision is None:
-            continue
         diff = change_diff({"ops": ops, "muted": muted, "similarity": similarity, "inserted": inserted,
                             "deleted": deleted, "replaced": replaced})
-        revision.changes.append(RevisionChange(k, kind, tuple(json.loads(old)), tuple(json.loads(new)), diff))
+        by_id[revision_id].changes.append(RevisionChange(k, kind, tuple(json.loads(old)), tuple(json.loads(new)), diff))
     for revision in revisions:
-        revision.changes.sort(key=lambda change: change.k)
         if revision.first and revision.compared and revision.readable and revision.paragraph_count:
             revision.text = stored_revision_text(conn, revision.id)
     return revisions
+
+
+@dataclass(frozen=True)
+class HistorySpan:
+    """What the whole history of a version covers, however much of it a page shows."""
+
+    authors: tuple[str, ...]  # at most AUTHORS_SHOWN, alphabetically
+    first_date: str | None  # day of the first and of the last commit
+    last_date: str | None
+    unknown: int  # revisions whose changes are not known
+
+
+def history_span(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> HistorySpan:
+    if not has_history(conn):
+        return HistorySpan((), None, None, 0)
+    key = f"{document.id}/{version}"
+    authors = tuple(author for (author,) in conn.execute(
+        "select distinct author from revisions where version_id = ? and author is not null order by author limit ?",
+        [key, AUTHORS_SHOWN],
+    ))
+    first, last, unknown = conn.execute(
+        "select (select substr(date, 1, 10) from revisions where version_id = :key and commit_hash is not null "
+        "order by n limit 1), (select substr(date, 1, 10) from revisions where version_id = :key and commit_hash is "
+        "not null order by n desc limit 1), (select count(*) from revisions where version_id = :key and not compared)",
+        {"key": key},
+    ).fetchone()
+    return HistorySpan(authors, first, last, unknown)
 
 
 def latest_revisions(conn: sqlite3.Connection, document_id: str) -> dict[str, RevisionInfo]:

@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import BadRequest, NotFound, Response
+from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
@@ -38,6 +38,17 @@ from .provenance import provenance_view, relation_class, relation_phrase
 
 PLUGIN = "versions"
 MAX_PARAM_LENGTH = 500
+MAX_DRAWN_VERSIONS = 60  # a document with more versions lists its derivations as data instead of drawing them
+MAX_OPS_LENGTH = 1_000_000  # characters of a value render_cell reads as diff operations
+# what one page shows at most; each can be set in metadata: {"plugins": {"versions": {"rows_per_page": 20}}}
+PAGE_SIZES = {
+    "rows_per_page": 50,  # rows of an alignment table or a comparison
+    "columns_per_page": 6,  # versions side by side, the base included
+    "documents_per_page": 50,
+    "hits_per_page": 50,  # search results
+    "items_per_page": 20,  # revisions of a version, versions in a document's history
+}
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/[0-9]+\Z")
 
@@ -61,6 +72,39 @@ def extra_css_urls(datasette):
 
 
 @hookimpl
+def menu_links(datasette, actor):
+    async def links():
+        try:
+            database = await versions_database(datasette)
+            await ensure_can_view(datasette, actor, database, browse.LIST_TABLES)
+        except (NotFound, Forbidden):
+            return []
+        return [{"href": datasette.urls.path("/-/versions"), "label": "Documents and their versions"}]
+
+    return links
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    """What every page of ours uses; our templates' names start with ``versions_``."""
+    if not template.startswith("versions_"):
+        return None
+    return {
+        "versions_url": lambda path="": datasette.urls.path("/-/versions" + path),
+        "versions_css": datasette.urls.static_plugins(PLUGIN, "versions.css"),
+        "versions_js": datasette.urls.static_plugins(PLUGIN, "versions.js"),
+        "diff_html": render_html,
+        "side_parts": side_parts,
+        "web_url": browse.web_url,
+        "history_url": lambda document_id, version_id: datasette.urls.path(
+            f"/-/versions/{document_id}/history/{version_id}"),
+        "relation_class": relation_class,
+        "relation_phrase": relation_phrase,
+        "EQUAL": EQUAL,
+    }
+
+
+@hookimpl
 def render_cell(row, value, column, table, datasette):
     """Stored diff operations (``diffs.ops``, ``revision_diffs.ops``) as a marked-up diff; a group's number as a link to its page."""
     try:
@@ -81,33 +125,68 @@ def render_cell(row, value, column, table, datasette):
 
 
 def _render_ops(row, value: str) -> Markup | None:
-    ops = json.loads(value)
-    if not isinstance(ops, list) or not all(
+    """Exactly the shape of stored ops (a flat list of ``[op, text]`` pairs, no longer than MAX_OPS_LENGTH), else
+    None: Datasette shows the value as it is."""
+    ops = _flat_json_list(value)
+    if ops is None or not all(
         isinstance(op, list) and len(op) == 2 and op[0] in (DELETE, EQUAL, INSERT) and isinstance(op[1], str)
         for op in ops
     ):
         return None
     muted: list[int] = []
-    if "muted" in row.keys() and isinstance(row["muted"], (str, type(None))):
-        parsed = json.loads(row["muted"] or "[]")
-        muted = [index for index in parsed if isinstance(index, int)] if isinstance(parsed, list) else []
+    if "muted" in row.keys() and isinstance(row["muted"], str):
+        parsed = _flat_json_list(row["muted"])
+        if parsed is None:
+            return None
+        muted = [index for index in parsed if isinstance(index, int)]
     diff = WordDiff(ops=[(op, text) for op, text in ops], muted=muted, similarity=0.0, inserted=0, deleted=0,
                     replaced=0)
     return Markup('<span class="versions-diff">{}</span>').format(render_html(diff))
+
+
+def _flat_json_list(value: str) -> list | None:
+    """A JSON list nested at most two deep (a list of lists of scalars), or None. Checked before parsing, so that
+    neither the size nor the depth of a value (any SQL result may reach ``render_cell``) costs more than a scan."""
+    if len(value) > MAX_OPS_LENGTH or not value.lstrip().startswith("[") or _depth(value) > 2:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) else None
+
+
+def _depth(value: str) -> int:
+    """How deep the brackets outside JSON strings nest."""
+    depth = deepest = 0
+    for token in _JSON_TOKEN.findall(value):
+        if token == "[" or token == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "]" or token == "}":
+            depth -= 1
+    return deepest
 
 
 # Pages ---------------------------------------------------------------------------------------------------------------
 
 
 async def documents_page(datasette, request):
-    database = await versions_database(datasette)
-    documents = await database.execute_fn(browse.list_documents)
-    context = {"documents": documents, "database": database.name, **_common(datasette)}
+    database = await _readable_database(datasette, request, browse.LIST_TABLES)
+    total = await database.execute_fn(browse.count_documents)
+    page = _page_param(request, "page", total, _page_size(datasette, "documents_per_page"))
+    documents = await database.execute_fn(lambda conn: browse.list_documents(conn, page.start, page.size))
+    context = {
+        "documents": documents,
+        "page": page,
+        "page_url": lambda number: _url(datasette, "/-/versions", page=_beyond_first(number)),
+        "database": database.name,
+    }
     return await _html(datasette, request, "versions_index.html", context)
 
 
 async def search_page(datasette, request):
-    database = await versions_database(datasette)
+    database = await _readable_database(datasette, request, browse.SEARCH_TABLES)
     query = _text_param(request, "q", default="")
     language = _text_param(request, "language", default="") or None
     if language and not _LANGUAGE.match(language):
@@ -115,58 +194,93 @@ async def search_page(datasette, request):
     document = _text_param(request, "document", default="") or None
     if document:
         _check_slug("document", document)
-    results = None
+    size = _page_size(datasette, "hits_per_page")
+    number = _page_number(request, "page")
+    results, page = None, None
     if query.strip():
-        results = await database.execute_fn(lambda conn: browse.search(conn, query, language, document))
+        results = await database.execute_fn(
+            lambda conn: browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size))
+        page = _page_in_range("page", browse.Page(number, size, results.total))
+
+    def search_url(**changes):
+        return _url(datasette, "/-/versions/-/search", **{"q": query, "language": language, "document": document,
+                                                          **changes})
+
     context = {
         "query": query,
         "language": language,
         "document": document,
         "results": results,
+        "page": page,
+        "page_url": lambda number: search_url(page=_beyond_first(number)),
         "database": database.name,
-        "search_url": lambda **params: _url(datasette, "/-/versions/-/search", q=query, document=document, **params),
-        **_common(datasette),
+        "search_url": search_url,
     }
     return await _html(datasette, request, "versions_search.html", context)
 
 
 async def document_page(datasette, request):
-    database, document = await _document(datasette, request)
+    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
     columns = _base_first(_columns_param(request, document) or _default_columns(document, base), base)
-    alignment = await database.execute_fn(lambda conn: browse.load_alignment(conn, document, base))
+    column_size = _page_size(datasette, "columns_per_page")
+    column_page = _page_param(request, "column_page", *_column_count(columns, base, column_size))
+    shown = _shown_columns(columns, base, column_page)
+    row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
+    version_page = _page_param(request, "version_page", len(document.versions), _page_size(datasette, "items_per_page"))
+    drawn = len(document.versions) <= MAX_DRAWN_VERSIONS
+    alignment = await database.execute_fn(
+        lambda conn: browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown))
     revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
     path = f"/-/versions/{document.id}"
 
-    def view_url(base=base, columns=columns, muted=muted):
+    def view_url(base=base, columns=columns, muted=muted, page=row_page.number, column_page=column_page.number,
+                 version_page=version_page.number):
+        total, size = _column_count(columns, base, column_size)
+        last_column_page = browse.Page(1, size, total).count
         return _url(
             datasette, path,
             base=None if base == document.base else base,
             columns=None if list(columns) == _default_columns(document, base) else ",".join(columns),
             muted=None if muted else "hide",
+            column_page=_beyond_first(min(column_page, last_column_page)),
+            page=_beyond_first(page),
+            version_page=_beyond_first(version_page),
         )
+
+    def row_href(n):
+        holding = row_page.holding(n - 1)
+        return f"#g-{n}" if holding == row_page.number else f"{view_url(page=holding)}#g-{n}"
 
     context = {
         "document": document,
         "alignment": alignment,
-        "columns": [document.version(slug) for slug in columns],
+        "columns": [document.version(slug) for slug in shown],
         "column_ids": columns,
+        "shown_ids": shown,
+        "column_page": column_page,
+        "row_page": row_page,
         "base": document.version(base) if base else None,
         "muted": muted,
         "view_url": view_url,
-        "row_href": lambda n: f"#g-{n}",
+        "column_page_url": lambda number: view_url(column_page=number),
+        "row_page_url": lambda number: view_url(page=number),
+        "row_href": row_href,
         "top_rows": sorted(alignment.rows, key=lambda row: (-row.variance, row.n))[:5],
-        "provenance": provenance_view(browse.provenance(document)),
+        "provenance": provenance_view(browse.provenance(document)) if drawn else None,
+        "provenance_drawn": drawn,
+        "version_cards": document.versions[version_page.start:version_page.stop],
+        "version_page": version_page,
+        "version_page_url": lambda number: view_url(version_page=number) + "#versions",
         "revisions": revisions,
         "database": database.name,
-        **_common(datasette),
     }
     return await _html(datasette, request, "versions_document.html", context)
 
 
 async def compare_page(datasette, request):
-    database, document = await _document(datasette, request)
+    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
     transcribed = document.transcribed
     if not transcribed:
         raise NotFound(f"{document.id} has no transcribed version to compare")
@@ -176,15 +290,17 @@ async def compare_page(datasette, request):
     normalization = _normalization_param(request)
     muted = _muted_param(request)
     rows = _choice_param(request, "rows", ("all", "changed"))
+    row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
     comparison = await database.execute_fn(
-        lambda conn: browse.load_comparison(conn, document, a, b, normalization)
+        lambda conn: browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
     )
     path = f"/-/versions/{document.id}/compare"
 
     def view_url(**changes):
         params = {"a": a, "b": b, "norm": _norm_value(normalization), "muted": None if muted else "hide",
-                  "rows": None if rows == "all" else rows}
+                  "rows": None if rows == "all" else rows, "page": row_page.number}
         params.update(changes)
+        params["page"] = _beyond_first(params["page"])
         return _url(datasette, path, **params)
 
     context = {
@@ -196,17 +312,18 @@ async def compare_page(datasette, request):
         "flags": FLAGS,
         "muted": muted,
         "view_url": view_url,
+        "row_page": row_page,
+        "row_page_url": lambda number: view_url(page=number),
         "totals": comparison.totals,
         "pairs": [pair for pair in comparison.pairs if rows == "all" or not pair.same],
         "rows": rows,
         "database": database.name,
-        **_common(datasette),
     }
     return await _html(datasette, request, "versions_compare.html", context)
 
 
 async def paragraph_page(datasette, request):
-    database, document = await _document(datasette, request)
+    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
     raw = request.url_vars["n"]
     if not raw.isascii() or not raw.isdigit():
         raise BadRequest(f"a paragraph is a whole number from 1, not {raw!r}")
@@ -218,17 +335,29 @@ async def paragraph_page(datasette, request):
         return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{n}") + query, status=301)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
-    alignment = await database.execute_fn(lambda conn: browse.load_alignment(conn, document, base, group=n))
+    if not 1 <= n <= document.groups:
+        raise NotFound(f"{document.id} has no paragraph {n}" + (f" (it has 1–{document.groups})" if document.groups else ""))
+    readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
+    shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
+    alignment = await database.execute_fn(
+        lambda conn: browse.load_alignment(conn, document, base, group=n, versions=[*shown, document.base]))
     row = alignment.row(n)
     if row is None:
-        raise NotFound(f"{document.id} has no paragraph {n}" + (f" (it has 1–{document.groups})" if document.groups else ""))
+        raise NotFound(f"{document.id} has no paragraph {n}")
     revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
     canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{n}")
     url = datasette.absolute_url(request, canonical)
+    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(n - 1)
     context = {
         "document": document,
         "alignment": alignment,
         "row": row,
+        "readings": {slug: row.readings[slug] for slug in shown},
+        "readings_page": readings,
+        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/p/{n}",
+                                        base=None if base == document.base else base, muted=None if muted else "hide",
+                                        column_page=_beyond_first(number)),
+        "table_page": _beyond_first(table_page),
         "base": document.version(base) if base else None,
         "muted": muted,
         "citation": browse.citation(document, row, url),
@@ -239,28 +368,30 @@ async def paragraph_page(datasette, request):
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
         "revisions": revisions,
         "database": database.name,
-        **_common(datasette),
     }
     return await _html(datasette, request, "versions_paragraph.html", context)
 
 
 async def document_history_page(datasette, request):
-    database, document = await _document(datasette, request)
+    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
+    page = _page_param(request, "page", len(document.versions), _page_size(datasette, "items_per_page"))
     revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
     latest = await database.execute_fn(lambda conn: browse.latest_revisions(conn, document.id))
     context = {
         "document": document,
+        "versions": document.versions[page.start:page.stop],
+        "page": page,
+        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/history", page=_beyond_first(number)),
         "revisions": revisions,
         "latest": latest,
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
         "database": database.name,
-        **_common(datasette),
     }
     return await _html(datasette, request, "versions_document_history.html", context)
 
 
 async def history_page(datasette, request):
-    database, document = await _document(datasette, request)
+    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
     slug = request.url_vars["version"]
     if slug_problem(slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
@@ -268,23 +399,23 @@ async def history_page(datasette, request):
     version = document.version(slug)
     if version is None:
         raise NotFound(f"{document.id} has no version {slug!r}")
-    history = await database.execute_fn(lambda conn: browse.load_history(conn, document, slug))
     counts = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
-    committed = [revision for revision in history if revision.commit]
+    page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
+    history = await database.execute_fn(lambda conn: browse.load_history(conn, document, slug, page.start, page.size))
+    span = await database.execute_fn(lambda conn: browse.history_span(conn, document, slug))
     context = {
         "document": document,
         "version": version,
         "history": history,
+        "page": page,
+        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/history/{slug}",
+                                        page=_beyond_first(number)),
         "revisions": counts,
-        "authors": sorted({revision.author for revision in history if revision.author}),
-        "first_date": committed[-1].day if committed else None,
-        "last_date": committed[0].day if committed else None,
-        "unknown": sum(not revision.compared for revision in history),
+        "span": span,
         "data_url": _table_url(datasette, database.name, "revisions", version_id=version.key, _sort_desc="n"),
         "changes_url": _table_url(datasette, database.name, "revision_diffs", version_id=version.key),
         "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
         "database": database.name,
-        **_common(datasette),
     }
     return await _html(datasette, request, "versions_history.html", context)
 
@@ -300,8 +431,23 @@ async def versions_database(datasette):
     raise NotFound("No versions database is attached")
 
 
-async def _document(datasette, request):
+async def ensure_can_view(datasette, actor, database, tables) -> None:
+    """Forbidden unless ``actor`` may view every one of ``tables``, checked as Datasette checks its own table
+    pages (the table's ``allow``, else the database's, else the instance's)."""
+    for table in tables:
+        await datasette.ensure_permissions(
+            actor, [("view-table", (database.name, table)), ("view-database", database.name), "view-instance"]
+        )
+
+
+async def _readable_database(datasette, request, tables):
     database = await versions_database(datasette)
+    await ensure_can_view(datasette, request.actor, database, tables)
+    return database
+
+
+async def _document(datasette, request, tables):
+    database = await _readable_database(datasette, request, tables)
     document_id = request.url_vars["document"]
     if slug_problem(document_id):
         raise NotFound(f"There is no document {document_id!r}: document ids are slugs such as telegram-23256")
@@ -315,20 +461,50 @@ async def _html(datasette, request, template, context):
     return Response.html(await datasette.render_template(template, context, request=request))
 
 
-def _common(datasette) -> dict:
-    return {
-        "versions_url": lambda path="": datasette.urls.path("/-/versions" + path),
-        "versions_css": datasette.urls.static_plugins(PLUGIN, "versions.css"),
-        "versions_js": datasette.urls.static_plugins(PLUGIN, "versions.js"),
-        "diff_html": render_html,
-        "side_parts": side_parts,
-        "web_url": browse.web_url,
-        "history_url": lambda document_id, version_id: datasette.urls.path(
-            f"/-/versions/{document_id}/history/{version_id}"),
-        "relation_class": relation_class,
-        "relation_phrase": relation_phrase,
-        "EQUAL": EQUAL,
-    }
+def _page_size(datasette, name: str) -> int:
+    """A page size of the plugin's configuration (``plugins.versions.<name>`` in metadata), else the default."""
+    value = (datasette.plugin_config(PLUGIN) or {}).get(name)
+    return value if type(value) is int and value > 0 else PAGE_SIZES[name]
+
+
+def _page_number(request, name: str) -> int:
+    """``?<name>=``: a whole number from 1 (400 otherwise); absent, 1."""
+    value = _text_param(request, name)
+    if value is None:
+        return 1
+    if not value.isascii() or not value.isdigit() or not value.strip("0"):
+        raise BadRequest(f"?{name}= is a page number from 1, not {value!r}")
+    if len(value) > 9:
+        raise NotFound(f"There is no page {value[:12]}…")
+    return int(value)
+
+
+def _page_in_range(name: str, page: browse.Page) -> browse.Page:
+    if page.number > page.count:
+        raise NotFound(f"There is no page {page.number} (?{name}=): the last is {page.count}")
+    return page
+
+
+def _page_param(request, name: str, total: int, size: int) -> browse.Page:
+    return _page_in_range(name, browse.Page(_page_number(request, name), size, total))
+
+
+def _beyond_first(number: int) -> int | None:
+    """A page number for a link: none for the first page, so that it keeps its plain address."""
+    return number if number > 1 else None
+
+
+def _column_count(columns: list[str], base: str | None, size: int) -> tuple[int, int]:
+    """(number of columns paged, columns to a page): the base column, when shown, is on every page."""
+    if base in columns:
+        return len(columns) - 1, max(1, size - 1)
+    return len(columns), size
+
+
+def _shown_columns(columns: list[str], base: str | None, page: browse.Page) -> list[str]:
+    if base in columns:
+        return [base, *columns[1:][page.start:page.stop]]
+    return columns[page.start:page.stop]
 
 
 def _url(datasette, path: str, **params) -> str:
