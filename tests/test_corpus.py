@@ -404,3 +404,9 @@ def test_corrections_the_aligner_would_refuse_are_refused_at_their_line(small_co
 def test_an_encoding_that_does_not_read_ascii_as_ascii_is_one_problem_for_the_corpus(small_corpus):
     [found] = problems_of(small_corpus, "utf-7")
     assert found.startswith(f"{small_corpus}:1: --encoding 'utf-7' does not read ASCII as ASCII")
+
+
+def test_an_unreadable_corpus_folder_is_one_problem(small_corpus, monkeypatch):
+    refuse(monkeypatch, Path, "iterdir", "translations")
+    assert document_hashes(small_corpus) == {}
+    assert problems_of(small_corpus) == [f"{small_corpus}:1: cannot read folder: Permission denied"]

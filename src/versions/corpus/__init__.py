@@ -220,7 +220,10 @@ def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -
 
 
 def _document_folders(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
+    try:
+        return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
+    except OSError:
+        return []  # the reader says why the corpus folder cannot be read
 
 
 @dataclass(frozen=True)
