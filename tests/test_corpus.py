@@ -410,3 +410,9 @@ def test_an_unreadable_corpus_folder_is_one_problem(small_corpus, monkeypatch):
     refuse(monkeypatch, Path, "iterdir", "translations")
     assert document_hashes(small_corpus) == {}
     assert problems_of(small_corpus) == [f"{small_corpus}:1: cannot read folder: Permission denied"]
+
+
+def test_a_link_whose_target_holds_a_newline_is_reported_on_one_line(small_corpus):
+    (small_corpus / "doc-1" / "gone.md").symlink_to("no\nwhere.md")
+    [found] = check_corpus(small_corpus)
+    assert str(found) == f"{small_corpus}/doc-1/gone.md:1: broken symbolic link to no\\nwhere.md"

@@ -26,3 +26,8 @@ def test_names_read_from_bytes_that_are_not_utf8_are_recognised():
     assert is_undecodable(os.fsdecode(b"en\xff.md"))
     assert not is_undecodable("en.md") and not is_undecodable("Кэсон.md")
     assert shown_name("plain/path.md") == "plain/path.md"
+
+
+def test_a_message_quoting_a_name_stays_on_the_line_too():
+    found = Problem("doc-1/en.md", 1, "broken symbolic link to /tmp/a\nb")
+    assert str(found) == "doc-1/en.md:1: broken symbolic link to /tmp/a\\nb"

@@ -19,7 +19,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{shown_name(self.path)}:{self.line}: {self.message}"
+        return f"{shown_name(self.path)}:{self.line}: {shown_name(self.message)}"  # one line, whatever a name holds
 
 
 class CorpusError(Exception):
@@ -35,8 +35,8 @@ def problem(path: Path | str, line: int, message: str) -> Problem:
 
 
 def shown_name(name: str) -> str:
-    """A file name as one printable line: unprintable characters escaped as Python writes them (``\\n``, ``\\x85``),
-    and each byte that is not UTF-8 as ``\\xff``."""
+    """A file name (or a message quoting one) as one printable line: unprintable characters escaped as Python writes
+    them (``\\n``, ``\\x85``), and each byte that is not UTF-8 as ``\\xff``."""
     return _UNPRINTABLE.sub(_escape, name)
 
 
