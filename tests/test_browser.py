@@ -14,13 +14,14 @@ import socket
 import subprocess
 import sys
 import time
+import json
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SHIPPED_CORPUS
-from test_web import history_repository, xss_corpus
+from test_web import METADATA, PAGE_SIZES, history_repository, many_versions_corpus, xss_corpus
 from versions.store import build
 
 pytestmark = pytest.mark.browser
@@ -91,11 +92,11 @@ def _free_port() -> int:
 class Server:
     """``datasette serve -i`` of one database in a subprocess, on a free port of 127.0.0.1."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, metadata: Path = ROOT / "metadata.json"):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(ROOT / "metadata.json"),
+            [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(metadata),
              "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
@@ -373,6 +374,51 @@ def test_provenance_graph_is_readable(servers, browser, device, shown, hidden):
         }).map(g => g.dataset.version)""", svg.element_handle())
         assert outside == []
         figure.screenshot(path=str(SCREENSHOTS / f"provenance-{width}.png"))
+        assert watched.errors == [] and watched.dialogs == []
+    finally:
+        watched.close()
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory):
+    """A document in sixty versions, served with small pages (test_web.PAGE_SIZES)."""
+    _require_chromium()
+    root = tmp_path_factory.mktemp("many")
+    build(many_versions_corpus(root / "translations"), root / "versions.db")
+    metadata = root / "metadata.json"
+    metadata.write_text(json.dumps({**METADATA, "plugins": {"versions": PAGE_SIZES}}), encoding="utf-8")
+    server = Server(root / "versions.db", metadata)
+    try:
+        server.wait()
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_page_links_lead_through_rows_and_columns(many_server, browser, javascript):
+    watched = Watched(browser, 1280, javascript=javascript)
+    page = watched.page
+    headers = page.locator("table.alignment thead th[id]")
+    rows = page.locator("table.alignment tbody tr")
+    try:
+        watched.open(many_server + "/-/versions/many")
+        assert [headers.nth(i).get_attribute("id") for i in range(headers.count())] == ["col-v00", "col-v01", "col-v02", "col-v03"]
+        assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-1", "g-2"]
+        page.locator("[data-pager=page] a[rel=next]").first.click()
+        page.wait_for_url("**page=2**")
+        assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-3"]
+        page.locator("[data-pager=column_page] a", has_text="last").click()
+        page.wait_for_url("**column_page=20**")
+        assert "page=2" in page.url.replace("column_page", "")  # the page of rows is kept
+        assert [headers.nth(i).get_attribute("id") for i in range(headers.count())] == ["col-v00", "col-v58", "col-v59"]
+        page.locator("[data-pager=column_page] a[rel=prev]").click()
+        page.wait_for_url("**column_page=19**")
+        assert headers.nth(1).get_attribute("id") == "col-v55"
+        page.locator("[data-pager=page] a[rel=prev]").first.click()
+        page.wait_for_function("!location.search.replace('column_page', '').includes('page=')")
+        assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-1", "g-2"]
+        assert "column_page=19" in page.url
         assert watched.errors == [] and watched.dialogs == []
     finally:
         watched.close()
