@@ -222,3 +222,18 @@ def test_every_case_is_described():
         assert ("expect" in case) != bool(case.get("accept")), f"{name}: give either expect or accept: true"
         assert set(case) <= {"description", "expect", "accept", "args", "remove", "symlinks", "copies", "fifos",
                              "generate", "standalone", "deadline"}, name
+
+
+def test_a_file_name_that_is_not_utf8(valid_database, tmp_path, monkeypatch):
+    """Not a case folder: git and YAML cannot carry a name that is not UTF-8, so it is made here from bytes."""
+    shutil.copytree(VALID, tmp_path / CORPUS)
+    corpus = os.fsencode(tmp_path / CORPUS)
+    shutil.copyfile(corpus + b"/doc-1/en.md", corpus + b"/doc-1/en-\xff.md")
+    (tmp_path / DB).parent.mkdir()
+    (tmp_path / DB).write_bytes(valid_database)
+    monkeypatch.chdir(tmp_path)
+    expect = {"path": "doc-1/en-\\xff.md", "line": 1, "message": "file name is not UTF-8"}
+    with deadline(DEADLINE_SECONDS):
+        assert_one_problem_line(invoke("check", "--corpus", CORPUS), {"expect": expect}, "check")
+        assert_one_problem_line(invoke("build", "--corpus", CORPUS, "--db", DB), {"expect": expect}, "build")
+    assert (tmp_path / DB).read_bytes() == valid_database
