@@ -1126,12 +1126,16 @@ async def test_the_compare_page_shows_one_page_of_rows(many):
     second = await many.client.get(_pager_link(first.text, "page"))
     assert _row_numbers(second.text) == [3]
     assert "a=v00" in str(second.url) and "b=v07" in str(second.url)
+    assert '<input type="hidden" name="page" value="2">' in second.text  # the form keeps the page
 
 
 async def test_the_paragraph_page_shows_one_page_of_readings(many):
     first = await many.client.get("/-/versions/many/p/1")
     assert re.findall(r'<li id="reading-([a-z0-9-]+)"', first.text) == ["v00", "v01", "v02", "v03"]
     assert "Many versions" in first.text and "Paragraph 1 (Copy 00" in first.text
+    third = await many.client.get("/-/versions/many/p/3")
+    assert 'href="/-/versions/many?page=2#g-3">in the alignment table' in third.text
+    assert "compare?a=v00&amp;b=v01&amp;page=2#g-3" in third.text
     last = await many.client.get("/-/versions/many/p/1?column_page=15")
     assert re.findall(r'<li id="reading-([a-z0-9-]+)"', last.text) == ["v56", "v57", "v58", "v59"]
 

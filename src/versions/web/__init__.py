@@ -2,19 +2,31 @@
 
 Pages (all GET, all readable without JavaScript)::
 
-    /-/versions                          documents, and a search box over every version in every language
-    /-/versions/-/search?q=&language=    search results (``-`` is never a document id, ids are slugs)
-    /-/versions/<doc>                    the alignment table: ?base= ?columns= ?muted=
-    /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted=
-    /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted=
-    /-/versions/<doc>/history            the versions of a document with their numbers of revisions
-    /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its diff
+    /-/versions                          documents, and a search box over every version in every language: ?page=
+    /-/versions/-/search?q=&language=    search results (``-`` is never a document id, ids are slugs): ?page=
+    /-/versions/<doc>                    the alignment table: ?base= ?columns= ?muted= ?page= ?column_page=
+                                         ?version_page=
+    /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted= ?rows= ?page=
+    /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted= ?column_page=
+    /-/versions/<doc>/history            the versions of a document with their numbers of revisions: ?page=
+    /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
+                                         diff: ?page=
 
 The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``).
 
-Errors: an unknown document, group, or a version named by ``a``/``b``/``base`` or in a history address is 404; a
-malformed parameter (empty, not a slug, not an integer, a ``columns`` list naming no column of the table, an unknown
-normalization) or a version in a history address that is not a slug is 400.
+Permissions: a page answers 403, as Datasette's own table pages do, unless the actor may view every table it reads
+(``view-table``, else ``view-database``, else ``view-instance``); the menu links to the documents only for an actor
+who may see them.
+
+Bounded work: every list a page shows is paged (``PAGE_SIZES``, which metadata may change under
+``plugins.versions``): documents, rows (``page``), versions side by side (``column_page``, the base on every page),
+version cards, search results, revisions. Only the rows and versions shown are read and, for another base or
+normalization, diffed.
+
+Errors: an unknown document, group, or a version named by ``a``/``b``/``base`` or in a history address is 404, and so
+is a page beyond the last; a malformed parameter (empty, not a slug, not an integer, not a page number from 1, a
+``columns`` list naming no column of the table, an unknown normalization) or a version in a history address that is
+not a slug is 400.
 
 Every value reaches HTML through Jinja with autoescape, or through markupsafe (``versions.diff.render_html``).
 """
