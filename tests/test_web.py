@@ -1026,9 +1026,19 @@ async def test_deeply_nested_brackets_in_an_ops_column_are_left_to_datasette(dat
     '[[0, "x"], [[0, "y"]]]',  # three deep
     '[[0, "' + "x" * 1_000_001 + '"]]',  # longer than MAX_OPS_LENGTH
     '[[0, "x"]',
+    '[[0, "x", 1]]',
+    '[[1.0, "x"]]',
+    '[[-2, "x"]]',
+    '[[0, "' + '\\"' * 300_000,  # an unclosed string of escaped quotes: one scan, not one per quote
+    '[[0, "tab\there"]]',  # a control character JSON refuses
 ])
 def test_render_cell_leaves_anything_not_exactly_ops_alone(value):
     assert render_cell({"muted": "[]"}, value, "ops", None, None) is None
+
+
+@pytest.mark.parametrize("muted", ["[1.5]", '["1"]', "[[1]]", "{}"])
+def test_render_cell_leaves_ops_alone_when_muted_is_not_a_list_of_indexes(muted):
+    assert render_cell({"muted": muted}, '[[0, "x"]]', "ops", None, None) is None
 
 
 def test_render_cell_still_renders_ops_with_brackets_in_their_text():

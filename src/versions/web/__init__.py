@@ -43,7 +43,7 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
-from ..diff import DELETE, EQUAL, INSERT, WordDiff, render_html
+from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
 from .provenance import provenance_view, relation_class, relation_phrase
@@ -60,7 +60,12 @@ PAGE_SIZES = {
     "hits_per_page": 50,  # search results
     "items_per_page": 20,  # revisions of a version, versions in a document's history
 }
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# the shapes of diffs.ops (op: DELETE -1, EQUAL 0, INSERT 1) and diffs.muted as stored; possessive, so that nothing
+# is ever matched twice
+_JSON_STRING = r'"(?:[^"\\]|\\.)*+"'
+_OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
+_OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
+_MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/[0-9]+\Z")
 
@@ -137,47 +142,31 @@ def render_cell(row, value, column, table, datasette):
 
 
 def _render_ops(row, value: str) -> Markup | None:
-    """Exactly the shape of stored ops (a flat list of ``[op, text]`` pairs, no longer than MAX_OPS_LENGTH), else
-    None: Datasette shows the value as it is."""
-    ops = _flat_json_list(value)
-    if ops is None or not all(
-        isinstance(op, list) and len(op) == 2 and op[0] in (DELETE, EQUAL, INSERT) and isinstance(op[1], str)
-        for op in ops
-    ):
+    """Stored ops (``[[op, text], ...]``) and their ``muted`` indexes as a diff, if both are exactly of that shape;
+    else None: Datasette shows the value as it is."""
+    ops = _json_of_shape(_OPS, value)
+    if ops is None:
         return None
     muted: list[int] = []
     if "muted" in row.keys() and isinstance(row["muted"], str):
-        parsed = _flat_json_list(row["muted"])
-        if parsed is None:
+        muted = _json_of_shape(_MUTED, row["muted"])
+        if muted is None:
             return None
-        muted = [index for index in parsed if isinstance(index, int)]
     diff = WordDiff(ops=[(op, text) for op, text in ops], muted=muted, similarity=0.0, inserted=0, deleted=0,
                     replaced=0)
     return Markup('<span class="versions-diff">{}</span>').format(render_html(diff))
 
 
-def _flat_json_list(value: str) -> list | None:
-    """A JSON list nested at most two deep (a list of lists of scalars), or None. Checked before parsing, so that
-    neither the size nor the depth of a value (any SQL result may reach ``render_cell``) costs more than a scan."""
-    if len(value) > MAX_OPS_LENGTH or not value.lstrip().startswith("[") or _depth(value) > 2:
+def _json_of_shape(shape: re.Pattern, value: str):
+    """``value`` parsed, if all of it matches ``shape``, else None. Any SQL result may reach ``render_cell``: the
+    match, one pass without backtracking, keeps any value from costing more than a scan (or the parser from
+    recursing into it)."""
+    if len(value) > MAX_OPS_LENGTH or not shape.fullmatch(value):
         return None
     try:
-        parsed = json.loads(value)
-    except ValueError:
+        return json.loads(value)
+    except ValueError:  # a control character in a string, an escape JSON does not know
         return None
-    return parsed if isinstance(parsed, list) else None
-
-
-def _depth(value: str) -> int:
-    """How deep the brackets outside JSON strings nest."""
-    depth = deepest = 0
-    for token in _JSON_TOKEN.findall(value):
-        if token == "[" or token == "{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token == "]" or token == "}":
-            depth -= 1
-    return deepest
 
 
 # Pages ---------------------------------------------------------------------------------------------------------------
