@@ -577,12 +577,16 @@ async def test_no_versions_database_attached(tmp_path):
     f"/-/versions/{DOC}/history/ru-rendering",
 ])
 async def test_every_link_of_a_page_leads_somewhere(datasette, page):
-    response = await datasette.client.get(page)
+    await _follow_every_link(datasette, page)
+
+
+async def _follow_every_link(ds: Datasette, page: str) -> None:
+    response = await ds.client.get(page)
     links = {href.replace("&amp;", "&").split("#")[0] for href in re.findall(r'href="([^"]+)"', response.text)}
     local = sorted(link for link in links if link.startswith("/") and not link.startswith("//"))
     assert len(local) > 3
     for link in local:
-        followed = await datasette.client.get(link)
+        followed = await ds.client.get(link)
         assert followed.status_code == 200, (page, link, followed.status_code)
 
 
@@ -1202,3 +1206,15 @@ async def test_page_parameters(many, query, status):
 ])
 async def test_pages_out_of_range_are_404(many, path):
     assert (await many.client.get(path)).status_code == 404
+
+
+@pytest.mark.parametrize("page", [
+    "/-/versions?page=2",
+    "/-/versions/-/search?q=copy&page=18",
+    "/-/versions/many?page=2&column_page=20&version_page=6",
+    "/-/versions/many?base=v03&columns=v03,v01,v02,v04,v05&column_page=2",
+    "/-/versions/many/compare?a=v00&b=v07&page=2",
+    "/-/versions/many/p/3?column_page=15",
+])
+async def test_every_link_of_a_paged_page_leads_somewhere(many, page):
+    await _follow_every_link(many, page)
