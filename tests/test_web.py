@@ -1116,6 +1116,8 @@ async def test_the_document_page_shows_one_page_of_rows_and_columns(many):
     assert response.status_code == 200
     assert _row_numbers(response.text) == [1, 2]
     assert _column_ids(response.text) == ["v00", "v01", "v02", "v03"]
+    # the form still names every column, so that sending it keeps them all
+    assert len(re.findall(r'name="columns" value="v[0-9]+" checked', response.text)) == MANY_VERSIONS
     groups = (await many.client.get("/versions/alignment_groups.json?document_id=many&_shape=array&_size=max")).json()
     assert len(groups) > 2
     assert await _follow(many, "/-/versions/many", "page", _row_numbers) == list(range(1, len(groups) + 1))
