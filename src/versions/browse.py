@@ -5,7 +5,9 @@ knows about HTTP or HTML: pages get dataclasses holding texts, stored or freshly
 anchor checks, and render them themselves.
 
 Each page is served by a handful of set-based queries (one per table involved, filtered by document or by group),
-never by one query per row.
+never by one query per row. Whatever may grow without bound (documents, rows, versions, search hits, revisions,
+archival references) is read a part at a time (``rows=``, ``versions=``, ``offset``/``limit``; ``Page`` numbers the
+parts), so that what one page costs does not grow with the corpus.
 
 The alignment of a document is the one stored by ``versions build``: its rows (alignment groups) are numbered from 1
 along the stored base and never change with the view. What a view may change is the version the others are compared
