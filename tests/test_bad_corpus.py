@@ -190,7 +190,7 @@ def test_bad_input(name, valid_database, tmp_path, monkeypatch):
     (work / DB).write_bytes(valid_database)
     monkeypatch.chdir(work)
     args = [str(a) for a in case.get("args", [])]
-    seconds = {}
+    seconds, said = {}, {}
     with deadline(case.get("deadline", DEADLINE_SECONDS)):
         for command in ("check", "build"):
             start = time.perf_counter()
@@ -201,6 +201,8 @@ def test_bad_input(name, valid_database, tmp_path, monkeypatch):
                 assert_accepted(result, command)
             else:
                 assert_one_problem_line(result, case, command)
+                said[command] = result.stderr
+    assert said.get("check") == said.get("build"), "check and build are one pass: they refuse with the same line"
     if case.get("accept"):
         assert "no problems" in invoke("check", "--corpus", CORPUS, *args).output
         encoding = args[args.index("--encoding") + 1] if "--encoding" in args else None

@@ -345,7 +345,8 @@ def _outside_problem(root: Path, path: Path) -> str | None:
     except (RuntimeError, OSError):
         return "symbolic link loop"
     if not target.is_relative_to(root.resolve()):
-        return f"symbolic link leads outside {root}; refusing to read {target}"
+        # named as written: what it resolves to can differ between two runs (/proc/self)
+        return f"symbolic link leads outside {root} (to {os.readlink(path)}); refusing to read it"
     return None
 
 
