@@ -279,7 +279,7 @@ def refuse(monkeypatch, target, name: str, path_part: str) -> None:
 
 def test_an_unreadable_file_is_hashed_as_such_and_reported(small_corpus, monkeypatch):
     refuse(monkeypatch, builtins, "open", "en.md")
-    refuse(monkeypatch, Path, "read_bytes", "en.md")
+    refuse(monkeypatch, os, "open", "en.md")
     readable = document_hashes(small_corpus)["doc-1"]
     assert only_problem(small_corpus) == f"{small_corpus}/doc-1/en.md:1: cannot read: Permission denied"
     monkeypatch.undo()
@@ -322,11 +322,18 @@ def test_links_to_proc_self_are_refused_before_anything_is_read_through_them(sma
     (small_corpus / link).symlink_to("/proc/self")
     real_open = builtins.open
 
+    real_os_open = os.open
+
     def no_proc(file, *args, **kwargs):
-        assert not os.path.realpath(file).startswith("/proc"), f"{file} was read"
+        assert isinstance(file, int) or not os.path.realpath(file).startswith("/proc"), f"{file} was read"
         return real_open(file, *args, **kwargs)
 
+    def no_proc_descriptor(file, *args, **kwargs):
+        assert not os.path.realpath(file).startswith("/proc"), f"{file} was read"
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", no_proc)
+    monkeypatch.setattr(os, "open", no_proc_descriptor)
     assert set(document_hashes(small_corpus)) == ({"doc-1", "doc-2"} if link == "doc-2" else {"doc-1"})
     assert only_problem(small_corpus).startswith(f"{small_corpus}/{link}:1: symbolic link leads outside")
 

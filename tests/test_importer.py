@@ -400,7 +400,7 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
     for source in (pipe, Path("/dev/zero")):
         result = versions_command("import", source, "--corpus", tmp_path / "translations")
         assert (result.returncode, result.stderr) == (
-            1, f"{source}:1: not a regular file (a folder, pipe or device cannot be imported)\n"
+            1, f"{source}:1: not a regular file (a folder, pipe or device cannot be read as text)\n"
         )
     assert not (tmp_path / "translations").exists()
     with pytest.raises(ImportProblem, match="not a regular file"):

@@ -13,8 +13,7 @@ import pytest
 from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, write_files
 from versions import staging
 from versions.errors import CorpusError
-from versions.staging import WriteError, check_document, read_input, read_input_text, write_document
-from versions.text import MAX_FILE_BYTES
+from versions.staging import WriteError, check_document, write_document
 
 NEW_VERSION = "---\nkind: edition\nlanguage: en\n---\nA second English text of the telegram.\n"
 NEW_DOCUMENT = {
@@ -155,65 +154,6 @@ def test_the_document_is_staged_in_a_hidden_folder_beside_the_documents(small_co
     monkeypatch.setattr(staging, "load_document", watching_load)
     write_document(small_corpus, "doc-1", {"en-2.md": NEW_VERSION})
     assert seen and seen[0][0].startswith(staging.STAGING_PREFIX) and seen[0][1:] == ["doc-1"]
-
-
-# --- reading -----------------------------------------------------------------------------------------------------------
-
-
-def read_in_time(path: Path) -> BaseException | bytes:
-    """``read_input(path)``, or fail the test if it does not return within 20 seconds (a hang, not a refusal)."""
-    outcome: list = []
-
-    def read() -> None:
-        try:
-            outcome.append(read_input(path))
-        except BaseException as error:  # noqa: BLE001  handed to the test
-            outcome.append(error)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(20)
-    assert outcome, f"reading {path} did not return"
-    return outcome[0]
-
-
-def test_a_named_pipe_is_refused_before_it_is_read(tmp_path):
-    pipe = tmp_path / "record.txt"
-    os.mkfifo(pipe)
-    refused = read_in_time(pipe)
-    assert isinstance(refused, CorpusError)
-    assert str(refused) == f"{pipe}:1: not a regular file (a folder, pipe or device cannot be imported)"
-
-
-@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
-def test_a_device_is_refused_before_it_is_read(device):
-    refused = read_in_time(Path(device))
-    assert isinstance(refused, CorpusError) and "not a regular file" in str(refused)
-
-
-def test_a_folder_and_a_missing_file_are_refused_with_one_line(tmp_path):
-    with pytest.raises(CorpusError, match="not a regular file"):
-        read_input(tmp_path)
-    with pytest.raises(CorpusError, match=f"^{tmp_path / 'none.txt'}:1: cannot read: No such file or directory$"):
-        read_input(tmp_path / "none.txt")
-
-
-def test_an_input_over_the_limit_is_refused(tmp_path):
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
-    with pytest.raises(CorpusError, match="larger than the limit of 10 MiB"):
-        read_input(big)
-    big.write_bytes(b"a" * MAX_FILE_BYTES)
-    assert len(read_input(big)) == MAX_FILE_BYTES
-
-
-def test_input_text_follows_the_corpus_text_rules(tmp_path):
-    path = write_files(tmp_path, {"t.txt": "\ufeffline one\r\nline two\r\n".encode()}) / "t.txt"
-    assert read_input_text(path) == "line one\nline two\n"
-    path.write_bytes("Текст".encode("cp1251"))
-    assert read_input_text(path, "cp1251") == "Текст"
-    with pytest.raises(CorpusError, match="not UTF-8"):
-        read_input_text(path)
 
 
 def test_version_file_is_front_matter_then_the_body_as_it_is():

@@ -221,7 +221,7 @@ def test_the_cli_refuses_a_named_pipe_as_tei_or_plain_text(tmp_path):
         os.mkfifo(pipe)
         result = versions_command("import", pipe, "--corpus", corpus, *options)
         assert (result.returncode, result.stderr) == (
-            1, f"{pipe}:1: not a regular file (a folder, pipe or device cannot be imported)\n"
+            1, f"{pipe}:1: not a regular file (a folder, pipe or device cannot be read as text)\n"
         )
     assert not corpus.exists()
 

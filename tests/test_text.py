@@ -1,9 +1,13 @@
 import codecs
+import os
+import threading
+from pathlib import Path
 
 import pytest
 
+from conftest import write_files
 from versions.errors import CorpusError
-from versions.text import MAX_FILE_BYTES, decode, encoding_problem, read_text
+from versions.text import MAX_FILE_BYTES, decode, encoding_problem, read_bytes, read_text
 
 
 def problem_of(data: bytes, encoding=None) -> str:
@@ -87,3 +91,62 @@ def test_ascii_based_and_utf16_encodings_are_read(encoding):
     assert encoding_problem(encoding) is None
     text = "Kaesong +1 -- a\\u0041 xn--ls8h."
     assert decode(text.encode(encoding or "utf-8"), "x.md", encoding) == text
+
+
+# --- reading -----------------------------------------------------------------------------------------------------------
+
+
+def read_in_time(path: Path) -> BaseException | bytes:
+    """``read_bytes(path)``, or fail the test if it does not return within 20 seconds (a hang, not a refusal)."""
+    outcome: list = []
+
+    def read() -> None:
+        try:
+            outcome.append(read_bytes(path))
+        except BaseException as error:  # noqa: BLE001  handed to the test
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(20)
+    assert outcome, f"reading {path} did not return"
+    return outcome[0]
+
+
+def test_a_named_pipe_is_refused_before_it_is_read(tmp_path):
+    pipe = tmp_path / "record.txt"
+    os.mkfifo(pipe)
+    refused = read_in_time(pipe)
+    assert isinstance(refused, CorpusError)
+    assert str(refused) == f"{pipe}:1: not a regular file (a folder, pipe or device cannot be read as text)"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_before_it_is_read(device):
+    refused = read_in_time(Path(device))
+    assert isinstance(refused, CorpusError) and "not a regular file" in str(refused)
+
+
+def test_a_folder_and_a_missing_file_are_refused_with_one_line(tmp_path):
+    with pytest.raises(CorpusError, match="not a regular file"):
+        read_bytes(tmp_path)
+    with pytest.raises(CorpusError, match=f"^{tmp_path / 'none.txt'}:1: cannot read: No such file or directory$"):
+        read_bytes(tmp_path / "none.txt")
+
+
+def test_an_input_over_the_limit_is_refused(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(CorpusError, match="the limit is 10 MiB"):
+        read_bytes(big)
+    big.write_bytes(b"a" * MAX_FILE_BYTES)
+    assert len(read_bytes(big)) == MAX_FILE_BYTES
+
+
+def test_input_text_follows_the_corpus_text_rules(tmp_path):
+    path = write_files(tmp_path, {"t.txt": "\ufeffline one\r\nline two\r\n".encode()}) / "t.txt"
+    assert read_text(path) == "line one\nline two\n"
+    path.write_bytes("Текст".encode("cp1251"))
+    assert read_text(path, "cp1251") == "Текст"
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        read_text(path)

@@ -32,7 +32,7 @@ from . import staging
 from .archival import ArchivalRef, archive_slug, parse_archival_refs
 from .errors import CorpusError
 from .ids import slug_problem
-from .text import normalize_text
+from .text import normalize_text, read_text
 
 PUBLISHER = "Wilson Center Digital Archive"
 RIGHTS = (
@@ -117,7 +117,7 @@ class _Field:
 def read_wilson_record(path: Path, encoding: str | None = None) -> WilsonRecord:
     """Read and parse a record file; text that breaks the corpus rules is an ImportProblem naming the line."""
     try:
-        return parse_wilson_record(staging.read_input_text(Path(path), encoding))
+        return parse_wilson_record(read_text(Path(path), encoding))
     except CorpusError as error:
         first = error.problems[0]
         raise ImportProblem(first.line, first.message) from None

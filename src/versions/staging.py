@@ -1,7 +1,7 @@
 """The one path by which importers read their input and write a document into the corpus.
 
-Reading: ``read_input`` refuses anything that is not a regular file before reading a byte, so a named pipe cannot
-hang an import and ``/dev/zero`` cannot fill memory.
+Importers read their input with ``text.read_bytes`` / ``text.read_text``, as the corpus reader does: anything that
+is not a regular file is refused before a byte is read.
 
 Writing: ``write_document(root, document_id, files, whole_folder=..., overwrite=...)`` writes every file to a staging
 folder beside the documents (``root/.import-*``: the same file system, and a dot-name the corpus reader skips),
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -26,46 +25,12 @@ import yaml
 from .corpus import Document, load_document
 from .errors import CorpusError, problem
 from .ids import slug_problem
-from .text import MAX_FILE_BYTES, decode
 
 STAGING_PREFIX = ".import-"
 
 
 class WriteError(Exception):
     """The corpus cannot be written (a full disk, a read-only folder): one line, nothing changed."""
-
-
-# --- reading -----------------------------------------------------------------------------------------------------------
-
-
-def read_input(path: Path) -> bytes:
-    """The bytes of an import's input file; ``CorpusError`` naming it if it is not a regular file or too large."""
-    try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer before fstat can refuse it.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise _input_error(path, f"cannot read: {error.strerror}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _input_error(path, "not a regular file (a folder, pipe or device cannot be imported)")
-        with open(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise _input_error(path, f"cannot read: {error.strerror}") from None
-    finally:
-        os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:
-        raise _input_error(path, f"file is larger than the limit of {MAX_FILE_BYTES // 2**20} MiB")
-    return data
-
-
-def read_input_text(path: Path, encoding: str | None = None) -> str:
-    """An import's input file as text, by the corpus text rules (``text.decode``)."""
-    return decode(read_input(path), str(path), encoding)
-
-
-def _input_error(path: Path, message: str) -> CorpusError:
-    return CorpusError([problem(path, 1, message)])
 
 
 # --- the files of a document -------------------------------------------------------------------------------------------

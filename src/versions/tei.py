@@ -42,6 +42,7 @@ from .diff import EQUAL, diff_sequences
 from .errors import CorpusError
 from .export import REF_PARTS, TEI_NS, XML_NS
 from .ids import slug_problem
+from .text import read_bytes, read_text
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -92,7 +93,7 @@ class ImportResult:
 
 def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDocument:
     """Parse a TEI parallel-segmentation file into a document ready to be written."""
-    data = source if isinstance(source, bytes) else staging.read_input(Path(source))
+    data = source if isinstance(source, bytes) else read_bytes(Path(source))
     # Entities declared in the file are its own text and are expanded; any other reference (to another file, or
     # never declared) is not well-formed here, since nothing outside the file is read.
     parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False)
@@ -563,7 +564,7 @@ def import_text(
     if kind not in KINDS:
         raise ImportFailure(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
-    body = staging.read_input_text(path, encoding)
+    body = read_text(path, encoding)
     if body.startswith("---\n"):
         raise ImportFailure(
             "the file starts with '---' front matter, so it is already a version file; copy it into the corpus"

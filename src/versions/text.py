@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -17,12 +19,40 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def read_text(path: Path, encoding: str | None = None, display: str | None = None) -> str:
-    """Read a corpus file, refusing anything that is not clean text; errors name the file and line."""
+    """Read a corpus file or an import's input, refusing anything that is not clean text; errors name the file and
+    line."""
     shown = display or str(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _error(shown, 1, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
-    return decode(path.read_bytes(), shown, encoding)
+    return decode(read_bytes(path, shown), shown, encoding)
+
+
+def read_bytes(path: Path, display: str | None = None) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. Anything else is refused before a byte is read, so a
+    named pipe cannot hang a command and ``/dev/zero`` cannot fill memory."""
+    shown = display or str(path)
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer before fstat can refuse it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise _error(shown, 1, f"cannot read: {error.strerror}") from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise _error(shown, 1, "not a regular file (a folder, pipe or device cannot be read as text)")
+        if status.st_size > MAX_FILE_BYTES:
+            raise _too_large(shown, status.st_size)
+        with open(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _error(shown, 1, f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read
+        raise _too_large(shown, len(data))
+    return data
+
+
+def _too_large(shown: str, size: int) -> CorpusError:
+    return _error(shown, 1, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
 
 
 def decode(data: bytes, shown: str, encoding: str | None = None) -> str:

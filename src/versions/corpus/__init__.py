@@ -468,15 +468,10 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
 
 
 def _read_file(path: Path, encoding: str | None, shown: str, problems: list[Problem]) -> str | None:
-    if not path.is_file():
-        problems.append(problem(shown, 1, "not a regular file (a folder, pipe or device cannot be read as text)"))
-        return None
     try:
         return read_text(path, encoding, shown)
     except CorpusError as error:
         problems.extend(error.problems)
-    except OSError as error:
-        problems.append(problem(shown, 1, f"cannot read: {error.strerror}"))
     return None
 
 
