@@ -349,19 +349,6 @@ def test_a_rename_from_outside_the_corpus_is_followed(repo):
     assert history.revisions[0].path == "drafts/en.md" and history.revisions[0].body == TEXT_1.removeprefix(FRONT)
 
 
-def test_history_with_merges_is_what_git_log_follow_gives(repo):
-    git(repo, "checkout", "-q", "-b", "side")
-    commit(repo, "Side edit", {"translations/doc-1/en.md": TEXT_1}, "2024-01-04T09:00:00+00:00")
-    git(repo, "checkout", "-q", "-")
-    commit(repo, "Main edit", {"translations/doc-1/aprf-copy.md": VERSION_COPY + "\nMore.\n"},
-           "2024-01-05T09:00:00+00:00")
-    git(repo, "merge", "-q", "--no-edit", "side", date="2024-01-06T09:00:00+00:00")
-    history = version_history(repo / "translations/doc-1/en.md")
-    expected = git(repo, "log", "--follow", "--format=%H", "--", "translations/doc-1/en.md").split()
-    assert [r.commit for r in history.revisions] == expected[::-1]
-    assert history.revisions[-1].subject == "Side edit" and history.revisions[-1].body == TEXT_1.removeprefix(FRONT)
-
-
 def _commits_in_worker(path):
     return [r.commit for r in version_history(path).revisions]
 
@@ -375,3 +362,163 @@ def test_histories_in_forked_workers_match(repo):
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
         assert list(pool.map(_commits_in_worker, paths * 3)) == here * 3
     assert [_commits_in_worker(path) for path in paths] == here  # this process's reader still works
+
+
+# --- merges, any byte in a message, the corpus's encoding ---------------------------------------------------------------
+
+
+TRANSCRIBER = "Ann Transcriber <ann@example.org>"
+
+
+def commit_as(repo: Path, author: str, message: str, files: dict[str, str | bytes], date: str) -> None:
+    write_files(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", f"--author={author}", "-m", message, date=date)
+
+
+def branch_edit(repo: Path, edits: list[tuple[str, str]]) -> None:
+    """A branch ``side`` where the transcriber commits each (message, text of en.md), after one edit on main."""
+    git(repo, "checkout", "-q", "-b", "side")
+    for day, (message, text) in enumerate(edits, start=4):
+        commit_as(repo, TRANSCRIBER, message, {"translations/doc-1/en.md": text}, f"2024-01-0{day}T09:00:00+00:00")
+    git(repo, "checkout", "-q", "-")
+    commit(repo, "Main edit", {"translations/doc-1/en.md": TEXT_3.replace("Mao Zedong.", "Mao Tse-tung.")},
+           "2024-01-03T12:00:00+00:00")
+
+
+def test_a_merge_resolution_is_a_revision_and_branch_commits_keep_their_author(repo):
+    branch_edit(repo, [("Signed", TEXT_3.replace("Mao Zedong.", "Mao Zedong (signed)."))])
+    conflict = subprocess.run(["git", *GIT_IDENTITY, "-C", str(repo), "merge", "-q", "side"], capture_output=True)
+    assert conflict.returncode != 0  # both sides changed the signature
+    resolved = TEXT_3.replace("Mao Zedong.", "Mao Tse-tung (signed).")
+    commit(repo, "Merge the transcription", {"translations/doc-1/en.md": resolved}, "2024-01-08T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    revisions = history.revisions
+    assert [(r.subject, r.author, r.status) for r in revisions[3:]] == [
+        ("Main edit", "Test Historian", "committed"),
+        ("Signed", "Ann Transcriber", "committed"),
+        ("Merge the transcription", "Test Historian", "committed"),
+    ]  # the tree is clean: no "uncommitted" revision after the merge
+    main_edit, signed, merge = history.diffs[3:]
+    assert (signed.previous.n, merge.previous.n) == (3, 4)  # each against its first parent's state of the file
+    assert [(c.kind, c.diff.text_a, c.diff.text_b) for c in signed.changes] == [
+        ("modified", "Mao Zedong.", "Mao Zedong (signed).")
+    ]
+    assert [(c.kind, c.old, c.new, c.diff.text_a, c.diff.text_b) for c in merge.changes] == [
+        ("modified", (4,), (4,), "Mao Tse-tung.", "Mao Tse-tung (signed).")
+    ]
+    assert revisions[-1].body == resolved.removeprefix(FRONT)
+    with pytest.raises(HistoryError, match="no uncommitted changes"):
+        get_revision(repo / "translations", "doc-1", "en", "uncommitted")
+
+
+def test_a_merge_that_keeps_its_first_parent_text_still_ends_the_history(repo):
+    branch_edit(repo, [("Signed", TEXT_3.replace("Mao Zedong.", "Mao Zedong (signed).")),
+                       ("Dated", TEXT_3.replace("Mao Zedong.", "Mao Zedong, 1951."))])
+    git(repo, "merge", "-q", "-s", "ours", "-m", "Keep the main text", "side", date="2024-01-09T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    assert [r.subject for r in history.revisions[3:]] == ["Main edit", "Signed", "Dated", "Keep the main text"]
+    assert [r.author for r in history.revisions[4:6]] == ["Ann Transcriber", "Ann Transcriber"]
+    kept = history.revisions[-1]
+    assert kept.status == "committed" and "first parent" in kept.note
+    assert history.diffs[-1].previous.n == 4 and history.diffs[-1].changes == []
+    assert history.diffs[5].previous.n == 5  # the second branch commit against the first
+
+
+def test_the_merge_that_brings_branch_edits_shows_them_too(repo):
+    git(repo, "checkout", "-q", "-b", "side")
+    commit_as(repo, TRANSCRIBER, "Side edit", {"translations/doc-1/en.md": TEXT_1}, "2024-01-04T09:00:00+00:00")
+    git(repo, "checkout", "-q", "-")
+    commit(repo, "Main edit", {"translations/doc-1/aprf-copy.md": VERSION_COPY + "\nMore.\n"},
+           "2024-01-05T09:00:00+00:00")
+    git(repo, "merge", "-q", "--no-edit", "side", date="2024-01-06T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    assert [(r.subject, r.author) for r in history.revisions[3:]] == [
+        ("Side edit", "Ann Transcriber"), ("Merge branch 'side'", "Test Historian")
+    ]
+    assert history.diffs[3].summary() == history.diffs[4].summary() == "2 paragraphs changed (1 modified, 1 deleted)"
+    assert history.diffs[3].previous.n == history.diffs[4].previous.n == 3
+    assert history.revisions[-1].body == TEXT_1.removeprefix(FRONT)
+
+
+def test_histories_with_merges_ask_git_once_per_corpus(repo, count_git):
+    branch_edit(repo, [("Signed", TEXT_3.replace("Mao Zedong.", "Mao Zedong (signed)."))])
+    commit(repo, "Copy noted", {"translations/doc-1/aprf-copy.md": VERSION_COPY + "\nMore.\n"},
+           "2024-01-08T09:00:00+00:00")
+    git(repo, "merge", "-q", "-X", "theirs", "-m", "Merge", "side", date="2024-01-09T09:00:00+00:00")
+    write_files(repo, {f"translations/doc-{n}/en.md": TEXT_1 for n in range(2, 6)})
+    commit(repo, "More documents", {}, "2024-01-10T09:00:00+00:00")
+    count_git.clear()
+    for path in sorted((repo / "translations").glob("*/*.md")):
+        version_history(path)
+    assert len([c for c in count_git if "log" in c]) <= 2
+
+
+@pytest.mark.parametrize("separator", ["\x1e", "\x1f"])
+def test_any_byte_in_a_message_or_an_author_is_theirs(repo, separator):
+    author = f"Ann{separator}Transcriber <ann@example.org>"
+    message = f"Raid{separator}not attack\n\nsecond{separator}paragraph"
+    commit_as(repo, author, message, {"translations/doc-1/en.md": TEXT_1}, "2024-01-04T09:00:00+00:00")
+    commit(repo, "After", {"translations/doc-1/en.md": TEXT_2}, "2024-01-05T09:00:00+00:00")
+    history = version_history(repo / "translations/doc-1/en.md")
+    assert [r.subject for r in history.revisions] == [
+        "Add the telegram", "Raid, not attack", "Add the casualties", message.split("\n", 1)[0], "After"
+    ]
+    odd = history.revisions[3]
+    assert (odd.author, odd.message) == (author.split(" <")[0], message)
+    assert history.diffs[3].summary() == "2 paragraphs changed (1 modified, 1 deleted)"
+    assert history.diffs[4].summary() == "1 paragraph changed (1 modified)"
+    last = git(repo, "rev-parse", "HEAD").strip()
+    assert history_fingerprints(repo / "translations", ["doc-1"])["doc-1"].startswith(f"git:{last}:")
+
+
+def test_fingerprint_counts_a_merge_resolution(repo):
+    branch_edit(repo, [("Signed", TEXT_3.replace("Mao Zedong.", "Mao Zedong (signed)."))])
+    git(repo, "merge", "-q", "-s", "ours", "--no-commit", "side")
+    commit(repo, "Resolve", {"translations/doc-1/en.md": TEXT_1}, "2024-01-09T09:00:00+00:00")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    batched = history_fingerprints(repo / "translations", ["doc-1"])["doc-1"]
+    assert batched.startswith(f"git:{merge}:") and history_fingerprint(repo / "translations/doc-1") == batched
+
+
+def test_build_reads_every_revision_with_the_corpus_encoding(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    russian = FRONT.replace("language: en", "language: ru") + "Телеграмма № 1.\n\nМао Цзэдун.\n"
+    files = {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("base: en", "base: ru").encode("cp1251"),
+             "translations/doc-1/ru.md": russian.encode("cp1251")}
+    commit(root, "Add", files, "2024-01-01T09:00:00+00:00")
+    commit(root, "Edit", {"translations/doc-1/ru.md": russian.replace("№ 1", "№ 2").encode("cp1251")},
+           "2024-01-02T09:00:00+00:00")
+    db_path = tmp_path / "versions.db"
+    build(root / "translations", db_path, encoding="cp1251")
+    rows = list(sqlite_utils.Database(db_path).query("select readable, note, summary from revisions order by n"))
+    assert rows == [(dict(readable=1, note=None, summary="created, 2 paragraphs")),
+                    (dict(readable=1, note=None, summary="1 paragraph changed (1 modified)"))]
+
+
+@pytest.mark.parametrize("renamed_on", ["side", "main"])
+def test_a_rename_on_either_side_of_a_merge_keeps_both_sides_commits(repo, renamed_on):
+    old, new = "translations/doc-1/en.md", "translations/doc-1/en-wilson.md"
+    git(repo, "checkout", "-q", "-b", "side")
+    if renamed_on == "side":
+        git(repo, "mv", old, new)
+        git(repo, "commit", "-q", "-m", "Rename", date="2024-01-04T09:00:00+00:00")
+    commit_as(repo, TRANSCRIBER, "Side edit", {new if renamed_on == "side" else old: TEXT_2},
+              "2024-01-05T09:00:00+00:00")
+    git(repo, "checkout", "-q", "-")
+    if renamed_on == "main":
+        git(repo, "mv", old, new)
+        git(repo, "commit", "-q", "-m", "Rename", date="2024-01-04T09:00:00+00:00")
+    commit(repo, "Main edit", {"translations/doc-1/aprf-copy.md": VERSION_COPY + "\nMore.\n"},
+           "2024-01-06T09:00:00+00:00")
+    git(repo, "merge", "-q", "--no-edit", "side", date="2024-01-07T09:00:00+00:00")
+    history = version_history(repo / new)
+    subjects = [r.subject for r in history.revisions]
+    assert subjects[:3] == ["Add the telegram", "Raid, not attack", "Add the casualties"]
+    assert sorted(subjects[3:5]) == ["Rename", "Side edit"] and subjects[5:] == ["Merge branch 'side'"]
+    side_edit = next(r for r in history.revisions if r.subject == "Side edit")
+    assert side_edit.author == "Ann Transcriber" and side_edit.body == TEXT_2.removeprefix(FRONT)
+    assert history.revisions[-1].body == TEXT_2.removeprefix(FRONT)
+    assert [r.status for r in history.revisions] == ["committed"] * 6

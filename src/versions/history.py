@@ -1,33 +1,40 @@
 """Revisions of a version: every committed state of its file in git, plus the working tree when it differs.
 
 Where the revisions come from
-    ``git log --follow`` of the version file, oldest first: commit, author date, author, message, and the file's
-    content at that commit, parsed with the corpus's own front-matter rules. Git is not asked once per file: the log
-    of the corpus folder is read once per repository state (renames and copies found as ``--follow`` finds them) and
-    contents come from one long-lived ``git cat-file --batch``; a file whose history has merges or comes from outside
-    the corpus folder gets its own ``git log --follow``. Outside a repository no git process is started.
-    When the file in the working tree differs from its last commit, its state is one more revision marked
-    ``uncommitted``. A file git does not track, a corpus outside any repository, or no ``git`` at all: one revision
-    (``untracked`` / ``unversioned``) with a ``note`` saying why. Nothing here raises for a repository in a strange
-    state; what could not be done is said in a note.
+    Every commit that changed the version file, merges included: commit, author date, author, message, and the file's
+    content at that commit, parsed with the corpus's own front-matter rules (in the corpus's encoding). A commit on a
+    merged branch is a revision of its own, credited to its author; a merge whose text differs from its first parent's
+    is one too (what the merge took or resolved), and so is a merge that brought in such commits but kept its first
+    parent's text. They come in the order they reached HEAD (a merge right after the commits it brought in), so the last
+    one is the file as HEAD has it; renames and copies are found as ``--follow`` finds them. Git is not asked once per
+    file: the log of the corpus folder is read once per repository state (that of the whole repository too, only for a
+    file renamed from outside the corpus) and contents come from one long-lived ``git cat-file --batch``. Outside a
+    repository no git process is started. When the file in the working tree differs from HEAD's, its state is one more
+    revision marked ``uncommitted``. A file git does not track, a corpus outside any repository, or no ``git`` at all:
+    one revision (``untracked`` / ``unversioned``) with a ``note`` saying why. Nothing here raises for a repository in a
+    strange state; what could not be done is said in a note.
 
 What is said in notes
     - a rename: ``renamed from translations/doc/old.md`` on the revision whose commit renamed it (``--follow``);
     - a copy: when git finds the file was made as a copy of another (``created as a copy of ...``), its history
       starts there; the other file's past is not this version's;
-    - a shallow clone: on the oldest revision whose commit is a shallow boundary, that earlier history is not in
-      this clone; that revision is not diffed (what it changed is unknown);
+    - a shallow clone: on a revision whose commit is a shallow boundary, that earlier history is not in this clone;
+      that revision is not diffed (what it changed is unknown);
+    - a merge that kept its first parent's text while the commits it brought in changed the file;
     - a state that cannot be read (not UTF-8, no front matter, empty): the revision is kept, with the reason.
 
 How a revision is compared with the one before
-    Paragraph by paragraph, not as one body. Paragraphs whose text is identical are matched first (a sequence match
-    on paragraph hashes); only the stretches in between are aligned, with the same-language aligner of
-    ``versions.align`` (so a split, a merge or a rewritten paragraph is one change, not a deletion plus an insertion),
-    and each aligned unit gets the word diff of ``versions.diff`` (no normalization: in a history every character
-    counts). An identical paragraph that changed place is a ``moved`` change. This (1) gives the number of paragraphs
-    a revision changed directly, (2) stores nothing for the unchanged paragraphs, so a typo fixed in a long text
-    costs one small row, and (3) keeps an edit from being smeared over its neighbours by the semantic cleanup of a
-    whole-body diff. The first revision is compared with nothing: every paragraph is ``inserted``.
+    The one before is the revision holding the file as the commit's first parent had it (``previous``), so a branch
+    commit is compared with the state it started from, not with a commit made meanwhile on another branch; for the
+    working tree, the last commit. Paragraph by paragraph, not as one body. Paragraphs whose text is identical are
+    matched first (a sequence match on paragraph hashes); only the stretches in between are aligned, with the
+    same-language aligner of ``versions.align`` (so a split, a merge or a rewritten paragraph is one change, not a
+    deletion plus an insertion), and each aligned unit gets the word diff of ``versions.diff`` (no normalization: in a
+    history every character counts). An identical paragraph that changed place is a ``moved`` change. This (1) gives the
+    number of paragraphs a revision changed directly, (2) stores nothing for the unchanged paragraphs, so a typo fixed
+    in a long text costs one small row, and (3) keeps an edit from being smeared over its neighbours by the semantic
+    cleanup of a whole-body diff. A revision with nothing before it is compared with nothing: every paragraph is
+    ``inserted``.
 
 Rows (``history_rows``, tables ``revisions`` and ``revision_diffs``)
     One ``revisions`` row per revision with its counts (``changed_paragraphs`` ...) and ``summary``; one
@@ -49,7 +56,10 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +74,6 @@ COMMITTED, UNCOMMITTED, UNTRACKED, UNVERSIONED = "committed", "uncommitted", "un
 CHANGE_KINDS = ("modified", "inserted", "deleted", "moved")
 GIT_TIMEOUT = 60
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = "%x1e%H%x1f%aI%x1f%an%x1f%B%x1f"
 _REVISION_REF = re.compile(r"(?P<version>[^@]+)@(?P<rev>[^@]+)\Z")
 
 
@@ -91,6 +99,7 @@ class Revision:
     leading: str
     paragraphs: tuple[Paragraph, ...]
     boundary: bool = False  # the oldest commit of a shallow clone: what came before is not known
+    previous: int | None = None  # n of the revision holding the file as this one's first parent had it; None: new
 
     @property
     def key(self) -> str:
@@ -116,7 +125,7 @@ class ParagraphChange:
 @dataclass
 class RevisionDiff:
     revision: Revision
-    previous: Revision | None  # None for the first revision: compared with an empty text
+    previous: Revision | None  # the revision compared with; None: nothing before it, compared with an empty text
     changes: list[ParagraphChange]
 
     def count(self, kind: str) -> int:
@@ -202,18 +211,14 @@ def version_history(
     document_id = document_id or path.parent.name
     version_id = version_id or path.stem
     history = VersionHistory(document_id, version_id, path, current_body=known.body if known is not None else None)
-    states = _states(path, encoding, history)
-    history.revisions = [
-        _revision(document_id, version_id, n, state, encoding, known) for n, state in enumerate(states, start=1)
-    ]
+    history.revisions = _revisions(document_id, version_id, _states(path, encoding, history), encoding, known)
     language = _language(history.revisions)
-    previous: Revision | None = None
     for revision in history.revisions:
+        previous = history.revisions[revision.previous - 1] if revision.previous else None
         if not revision.readable or revision.boundary or (previous is not None and not previous.readable):
             history.diffs.append(None)
         else:
             history.diffs.append(RevisionDiff(revision, previous, compare(previous, revision, language)))
-        previous = revision
     return history
 
 
@@ -235,7 +240,7 @@ def get_revision(
     digits), ``latest``/``HEAD`` or ``uncommitted``. Raises ``HistoryError`` naming the revisions that exist."""
     folder = _document_folder(Path(corpus_root), document_id)
     states = _states(_version_file(folder, version_id), encoding, None)
-    revisions = [_revision(document_id, version_id, n, state, encoding) for n, state in enumerate(states, start=1)]
+    revisions = _revisions(document_id, version_id, states, encoding)
     return find_revision(revisions, rev, f"{document_id}/{version_id}")
 
 
@@ -332,17 +337,11 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], language: str
 
 def history_fingerprint(folder: Path) -> str:
     """What, besides the files themselves, makes a document's history change: the last commit touching the folder
-    (a commit, an amend, a rebase), whether the clone is shallow and where. Empty outside git. Meant to be mixed into
-    the document's content hash so that a build notices new revisions even when the files did not change."""
+    (a commit, an amend, a rebase, a merge), whether the clone is shallow and where. Empty outside git. Meant to be
+    mixed into the document's content hash so that a build notices new revisions even when the files did not
+    change."""
     folder = Path(folder)
-    top = _toplevel(folder)
-    if top is None:
-        return ""
-    try:
-        last = _git(top, "log", "-1", "--format=%H", "--", str(folder.resolve().relative_to(top))).strip()
-    except (_GitFailed, ValueError):
-        return ""
-    return f"git:{last}:shallow:{_shallow_digest(top)}"
+    return history_fingerprints(folder.parent, [folder.name])[folder.name]
 
 
 def history_fingerprints(corpus_root: Path, document_ids) -> dict[str, str]:
@@ -355,32 +354,19 @@ def history_fingerprints(corpus_root: Path, document_ids) -> dict[str, str]:
         return dict.fromkeys(wanted, "")
     prefix = root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    shallow = _shallow_digest(top)
     found: dict[str, str] = {}
-    command = ["git", "-c", "core.quotepath=off", "-C", str(top), "log", "--format=%x1e%H", "-z", "--name-only",
-               "--no-renames", "--", prefix or "."]
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env())
-    except OSError:
+        with closing(_log(top, *_HISTORY_OPTIONS, "--", prefix or ".")) as commits:
+            for commit in commits:
+                for change in commit.changes:
+                    folder = change.path.removeprefix(prefix).split("/", 1)[0]
+                    if folder in wanted:
+                        found.setdefault(folder, commit.commit)
+                if len(found) == len(wanted):
+                    break
+    except _GitFailed:
         return dict.fromkeys(wanted, "")
-    commit, pending = "", b""
-    try:
-        while len(found) < len(wanted):
-            chunk = process.stdout.read(65536)
-            if not chunk:
-                break
-            *tokens, pending = (pending + chunk).split(b"\0")
-            for token in tokens:
-                text = token.decode("utf-8", "replace").lstrip("\n")
-                if text.startswith(_RECORD):
-                    commit = text[1:]
-                elif text.startswith(prefix):
-                    folder = text[len(prefix):].split("/", 1)[0]
-                    if folder in wanted and folder not in found:
-                        found[folder] = commit
-    finally:
-        process.kill()
-        process.wait()
+    shallow = _shallow_digest(top)
     return {doc: f"git:{found.get(doc, '')}:shallow:{shallow}" for doc in wanted}
 
 
@@ -421,7 +407,7 @@ def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDif
         "body": None if revision.body == history.current_body else revision.body,
         "paragraph_count": len(revision.paragraphs),
         "word_count": sum(count_words(p.text) for p in revision.paragraphs),
-        "previous_revision_id": f"{version}@{revision.n - 1}" if revision.n > 1 else None,
+        "previous_revision_id": f"{version}@{revision.previous}" if revision.previous else None,
         "latest": revision.n == len(history.revisions),
         "compared": diff is not None,
         "changed_paragraphs": diff.changed if diff else None,
@@ -556,7 +542,7 @@ def _language(revisions: list[Revision]) -> str | None:
 # --- states of the file --------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _State:
     status: str
     path: str
@@ -567,6 +553,7 @@ class _State:
     message: str | None = None
     notes: list[str] = field(default_factory=list)
     boundary: bool = False
+    previous: "_State | None" = None  # the state this one is compared with: its first parent's, or the last commit's
 
 
 def _states(path: Path, encoding: str | None, history: VersionHistory | None) -> list[_State]:
@@ -589,8 +576,9 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
             history.shallow = bool(shallow)
         log = _corpus_log(repository, _scope(resolved, top))
         states = _states_from_log(log, relative)
-        if states is None:  # a merge, or a rename from outside what the log read: ask git about this one file
-            states = _followed_states(top, relative)
+        if states is None:  # renamed from outside the corpus: the log of the whole repository says from where
+            log = _corpus_log(repository, "")
+            states = _states_from_log(log, relative)
         states = _finish_committed(top, states, shallow)
     except _GitFailed as failure:
         return [_State(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
@@ -601,7 +589,8 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
     if working is None:
         states[-1].notes.append("the file is missing from the working tree")
     elif not _same_text(states[-1].data, working, encoding):
-        states.append(_State(UNCOMMITTED, relative, working, notes=["changes in the working tree, not yet committed"]))
+        states.append(_State(UNCOMMITTED, relative, working, notes=["changes in the working tree, not yet committed"],
+                             previous=states[-1]))
     return states
 
 
@@ -614,81 +603,95 @@ def _scope(resolved: Path, top: Path) -> str:
     return corpus.relative_to(top).as_posix() + "/"
 
 
-def _followed_states(top: Path, relative: str) -> list[_State]:
-    """The committed states of one file, newest first, from its own ``git log --follow`` (contents not read)."""
-    output = _git(top, "log", "--follow", "-z", "--name-status", f"--format={_LOG_FORMAT}", "--", relative)
-    states: list[_State] = []
-    current = relative
-    for record in output.split(_RECORD)[1:]:
-        parts = record.split(_FIELD, 4)
-        if len(parts) < 5:
-            continue
-        commit, date, author, message = parts[0], parts[1], parts[2], parts[3]
-        names = [token for token in parts[4].strip("\0\n").split("\0") if token]
-        names = [token.lstrip("\n") for token in names]
-        state = _State(COMMITTED, current, None, commit, date, author, message.rstrip("\n"))
-        if names and names[0][:1] == "C" and len(names) >= 3:
-            # A file made as a copy of another one starts here: the other file's past is not this version's.
-            state.path = names[2]
-            state.notes.append(f"created as a copy of {names[1]}")
-            states.append(state)
-            break
-        if names and names[0][:1] == "R" and len(names) >= 3:
-            old, new = names[1], names[2]
-            state.path = new
-            state.notes.append(f"renamed from {old}")
-            current = old
-        elif len(names) >= 2:
-            state.path = names[1]
-            current = names[1]
-            if names[0] == "D":
-                state.notes.append("deleted in this commit")
-        states.append(state)
-    return states
-
-
 def _states_from_log(log: "_CorpusLog", relative: str) -> list[_State] | None:
-    """The committed states of one file, newest first, as ``git log --follow`` gives them, from the log of its corpus
-    read once; None when that log cannot say (history that is not linear, or that goes on outside the corpus)."""
-    if not log.linear:
+    """The committed states of one file, oldest first, each compared with the state its first parent had, from the
+    log of its corpus read once; None when its history goes on outside the corpus (a rename from elsewhere)."""
+    states = _changing_commits(log, relative)
+    if states is None:
         return None
-    states: list[_State] = []
-    current, position = relative, -1  # only commits older than ``position`` (later in the log) are left
-    while True:
-        if not current.startswith(log.scope):
+    kept = _merges_keeping_first_parent(log, states)
+    states |= kept
+    for position, before in log.first_parent_previous(states).items():
+        states[position].previous = states.get(before)
+    for merge in kept.values():
+        if merge.previous is None:  # the file was not in its first parent, so not in the merge either
+            merge.path = relative
+            merge.notes.append("deleted in this commit")
+        else:
+            merge.path = merge.previous.path
+            merge.notes.append("a merge that kept its first parent's text of this file")
+    return [states[position] for position in sorted(states)]
+
+
+def _changing_commits(log: "_CorpusLog", relative: str) -> dict[int, _State] | None:
+    """The commits that changed the file, by position in the log, under every name it had, renames and copies found
+    as ``git log --follow`` finds them: a rename adds the name before it, where it is followed but after the rename
+    (it may live on, on a branch merged later); a name is not followed before the rename or copy that made it (an
+    older file of that name is another file). None when a name is outside the corpus."""
+    found: dict[int, _State] = {}
+    names = [relative]  # newest first, growing while walked
+    left: dict[str, list[int]] = {relative: []}  # name -> the commits that renamed the file away from it
+    for name in names:
+        if not name.startswith(log.scope):
             return None
-        touching = log.paths.get(current, ())
-        found = bisect.bisect_right(touching, (position, "\U0010ffff"))
-        if found == len(touching):
-            return states
-        position, status = touching[found]
-        commit, date, author, message = log.commits[position]
-        state = _State(COMMITTED, current, None, commit, date, author, message)
-        if status == "A":  # where --follow looks for a rename or a copy the file was made from
-            source = log.sources.get((position, current))
-            if source and source[0] == "C":
-                state.notes.append(f"created as a copy of {source[1]}")
-                states.append(state)
-                return states
-            if source and source[0] == "R":
-                state.notes.append(f"renamed from {source[1]}")
-                current = source[1]
-        elif status == "D":
-            state.notes.append("deleted in this commit")
-        states.append(state)
+        touching = [(position, status) for position, status in log.paths.get(name, []) if position not in found]
+        made = [position for position, status in touching if status == "A" and (position, name) in log.sources]
+        for position, status in touching:
+            if any(log.on_first_parent_line(position, of=at) for at in made if at != position):
+                continue  # before the commit that made this file under this name
+            if any(log.on_first_parent_line(at, of=position) for at in left[name] if at != position):
+                continue  # after the commit that renamed the file away from this name
+            state = found[position] = _committed_state(log.commits[position], name)
+            if status == "A":
+                how, source = log.sources.get((position, name), ("", ""))
+                if how == "C":  # a file made as a copy of another: the other file's past is not its own
+                    state.notes.append(f"created as a copy of {source}")
+                elif how == "R":
+                    state.notes.append(f"renamed from {source}")
+                    if source not in left:
+                        names.append(source)
+                        left[source] = []
+                    left[source].append(position)
+            elif status == "D":
+                state.notes.append("deleted in this commit")
+    return found
+
+
+def _merges_keeping_first_parent(log: "_CorpusLog", found: dict[int, _State]) -> dict[int, _State]:
+    """The merges that brought in some of these commits but left the file as their first parent had it (so that
+    the last state is the file as HEAD has it); their path is set once that parent's state is known."""
+    kept: dict[int, _State] = {}
+    for position in found:
+        merge = log.brought_by[position]
+        while merge is not None and merge not in found and merge not in kept:
+            kept[merge] = _committed_state(log.commits[merge], "")
+            merge = log.brought_by[merge]
+    return kept
+
+
+def _committed_state(commit: "_Commit", path: str) -> _State:
+    return _State(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
 
 
 def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> list[_State]:
-    """Newest-first states -> oldest first, with their contents and the shallow-clone note."""
-    states.reverse()
+    """The contents of the states and the shallow-clone note; deletions dropped (what followed one is new)."""
     _read_contents(top, states)
-    if states and states[0].commit in shallow:
-        states[0].boundary = True
-        states[0].notes.append(
-            "shallow clone: the history before this commit is not in this clone, so what this revision changed is not "
-            "known (fetch with --unshallow to see it)"
-        )
-    return [s for s in states if not (s.data is None and "deleted in this commit" in s.notes)]
+    for state in states:
+        if state.commit in shallow:
+            state.boundary = True
+            state.notes.append(
+                "shallow clone: the history before this commit is not in this clone, so what this revision changed is "
+                "not known (fetch with --unshallow to see it)"
+            )
+    kept = [state for state in states if not _deletion(state)]
+    for state in kept:
+        if state.previous is not None and _deletion(state.previous):
+            state.previous = None
+    return kept
+
+
+def _deletion(state: _State) -> bool:
+    return state.data is None and "deleted in this commit" in state.notes
 
 
 def _read_contents(top: Path, states: list[_State]) -> None:
@@ -701,7 +704,17 @@ def _read_contents(top: Path, states: list[_State]) -> None:
             state.notes.append(f"{state.path} is not in commit {state.commit[:10]}")
 
 
-def _revision(document_id: str, version_id: str, n: int, state: _State, encoding: str | None, known=None) -> Revision:
+def _revisions(document_id: str, version_id: str, states: list[_State], encoding: str | None, known=None):
+    numbers = {id(state): n for n, state in enumerate(states, start=1)}
+    return [
+        _revision(document_id, version_id, n, state, encoding, known, state.previous and numbers[id(state.previous)])
+        for n, state in enumerate(states, start=1)
+    ]
+
+
+def _revision(
+    document_id: str, version_id: str, n: int, state: _State, encoding: str | None, known, previous: int | None
+) -> Revision:
     notes = list(state.notes)
     readable, front, body = False, None, ""
     if state.data is None:
@@ -745,6 +758,7 @@ def _revision(document_id: str, version_id: str, n: int, state: _State, encoding
         leading=leading,
         paragraphs=tuple(paragraphs),
         boundary=state.boundary,
+        previous=previous,
     )
 
 
@@ -802,22 +816,119 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _git_bytes(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
-    command = ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-C", str(cwd), *args]
-    try:
-        result = subprocess.run(
-            command, input=input, capture_output=True, env=_git_env(), timeout=GIT_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _GitFailed(str(error)) from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitFailed(message[-1] if message else f"git {args[0]} exited with {result.returncode}")
-    return result.stdout
+def _git_command(cwd: Path, *args: str) -> list[str]:
+    return ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-C", str(cwd), *args]
+
+
+def _failure(command: str, status: int, stderr: bytes) -> _GitFailed:
+    message = stderr.decode("utf-8", "replace").strip().splitlines()
+    return _GitFailed(message[-1] if message else f"git {command} exited with {status}")
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return _git_bytes(cwd, *args).decode("utf-8", "replace")
+    try:
+        result = subprocess.run(_git_command(cwd, *args), capture_output=True, env=_git_env(), timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise _GitFailed(str(error)) from None
+    if result.returncode != 0:
+        raise _failure(args[0], result.returncode, result.stderr)
+    return result.stdout.decode("utf-8", "replace")
+
+
+# Every log is read one way, ``_log``: each commit of ``git log -z`` in this format starts with an empty field (no
+# path and no status is empty, so an empty field can only start a commit), then its fields and the files it changed,
+# each ended by NUL. A message cannot hold NUL, so any other byte in a message or a name is theirs.
+_LOG_FORMAT = "%x00%H%x00%P%x00%aI%x00%an%x00%B"
+_LOG_FIELDS = 5
+# The history of a corpus as its revisions need it: both sides of every merge walked (``--full-history``), so that a
+# transcriber's commits on a merged branch stay theirs; a merge's changes are those against its first parent; parents
+# are rewritten to the nearest commit listed (``--parents``). Renames are looked for apart (``_find_sources``).
+_HISTORY_OPTIONS = ("--full-history", "--parents", "--diff-merges=first-parent", "--no-renames", "--name-status")
+
+
+@dataclass(frozen=True)
+class _Change:
+    status: str  # A, M, D, T, R or C
+    path: str
+    source: str | None  # for R and C: the path it came from
+
+
+@dataclass(frozen=True)
+class _Commit:
+    commit: str
+    parents: tuple[str, ...]
+    date: str
+    author: str
+    message: str
+    changes: tuple[_Change, ...]
+
+
+def _log(top: Path, *args: str, input: bytes = b"") -> Iterator[_Commit]:
+    """The commits of ``git log <args>``, newest first, as git writes them; closing the generator stops git."""
+    command = _git_command(top, "log", "-z", f"--format={_LOG_FORMAT}", *args)
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE if input else subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=errors, env=_git_env())
+        except OSError as error:
+            raise _GitFailed(str(error)) from None
+        timer = threading.Timer(GIT_TIMEOUT, process.kill)
+        timer.start()
+        finished = False
+        try:
+            if input:
+                _send(process, input)
+            yield from _parse_log(_nul_separated(process.stdout))
+            finished = True
+        finally:
+            timer.cancel()
+            if not finished:
+                process.kill()
+            process.stdout.close()
+            status = process.wait()
+        if status != 0:
+            errors.seek(0)
+            raise _failure("log", status, errors.read())
+
+
+def _send(process: subprocess.Popen, data: bytes) -> None:
+    try:
+        process.stdin.write(data)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # git stopped before reading it: its exit status says why
+
+
+def _nul_separated(stream) -> Iterator[bytes]:
+    pending = b""
+    while chunk := stream.read(65536):
+        *fields, pending = (pending + chunk).split(b"\0")
+        yield from fields
+    if pending:
+        yield pending
+
+
+def _parse_log(fields: Iterator[bytes]) -> Iterator[_Commit]:
+    """The commits in the fields of ``git log -z --format=_LOG_FORMAT``, with ``--name-status`` or no files."""
+    header: list[str] = []
+    changes: list[_Change] = []
+    for value in fields:
+        if not value:  # a commit starts
+            if header:
+                yield _commit(header, changes)
+            header = [next(fields, b"").decode("utf-8", "replace") for _ in range(_LOG_FIELDS)]
+            changes = []
+            continue
+        status = value.lstrip(b"\n")[:1].decode("ascii", "replace")
+        paths = [next(fields, b"").decode("utf-8", "replace") for _ in range(2 if status in ("R", "C") else 1)]
+        changes.append(_Change(status, paths[-1], paths[0] if len(paths) == 2 else None))
+    if header:
+        yield _commit(header, changes)
+
+
+def _commit(header: list[str], changes: list[_Change]) -> _Commit:
+    commit, parents, date, author, message = header
+    return _Commit(commit, tuple(parents.split()), date, author, message.rstrip("\n"), tuple(changes))
 
 
 # What is asked of git is asked once per process and repository state, not once per version file: where the
@@ -837,12 +948,39 @@ class _Repository:
 
 @dataclass
 class _CorpusLog:
+    """The log of a corpus folder, arranged for the revisions of its files.
+
+    ``commits`` are in the order their changes reached HEAD, oldest first: each after its parents, and the commits a
+    merge brings in from its other parents just before it. ``brought_by``: the innermost merge that brought a commit
+    in (None on HEAD's line of first parents). ``spans``: each commit's entry and exit in a walk of the tree of first
+    parents, so that a commit is on another's line of first parents when its span holds the other's entry."""
+
     key: tuple
     scope: str  # pathspec prefix relative to the repository ("" for all of it), ending in "/"
-    commits: list[tuple[str, str, str, str]]  # (hash, author date, author, message), newest first
-    paths: dict[str, list[tuple[int, str]]]  # path -> [(index in commits, status A/M/D/T)], newest first
-    sources: dict[tuple[int, str], tuple[str, str]]  # (commit, added path) -> ("R" or "C", the path it came from)
-    linear: bool  # no merge commit: what touched a file is just the commits that list it
+    commits: list[_Commit]
+    brought_by: list[int | None]  # positions in ``commits``, as everywhere here
+    spans: list[tuple[int, int]]
+    # path -> [(position, status A/M/D/T)], ascending
+    paths: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # (position, added path) -> ("R" or "C", the path it came from)
+    sources: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+
+    def first_parent_previous(self, positions) -> dict[int, int | None]:
+        """For each of these commits, the nearest other one of them on its line of first parents (None: none)."""
+        previous: dict[int, int | None] = {}
+        line: list[int] = []  # those whose spans hold the commit in hand, innermost last
+        for position in sorted(positions, key=lambda p: self.spans[p][0]):
+            entry = self.spans[position][0]
+            while line and self.spans[line[-1]][1] <= entry:
+                line.pop()
+            previous[position] = line[-1] if line else None
+            line.append(position)
+        return previous
+
+    def on_first_parent_line(self, position: int, of: int) -> bool:
+        """Whether the commit at ``position`` is the one at ``of`` or on its line of first parents."""
+        entry, exit = self.spans[position]
+        return entry <= self.spans[of][0] < exit
 
 
 _REPOSITORIES: dict[str, tuple[object, _Repository]] = {}
@@ -850,7 +988,6 @@ _LOGS: dict[tuple[str, str], _CorpusLog] = {}
 _INDEXES: dict[tuple[str, str], tuple[object, frozenset[str]]] = {}
 _CAT_FILES: dict[str, "_CatFile"] = {}
 _LOCK = threading.RLock()
-_LOG_FORMAT_PARENTS = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%B%x1f"
 
 
 def _stamp(path: Path):
@@ -937,64 +1074,84 @@ def _corpus_log(repository: _Repository, scope: str) -> _CorpusLog:
     return log
 
 
-def _tokens(text: str) -> list[str]:
-    return [token.lstrip("\n") for token in text.strip("\0\n").split("\0") if token.lstrip("\n")]
-
-
 def _read_corpus_log(top: Path, scope: str, key: tuple) -> _CorpusLog:
-    output = _git(top, "log", "--no-renames", "-z", "--name-status", f"--format={_LOG_FORMAT_PARENTS}", "--",
-                  scope or ".")
-    log = _CorpusLog(key, scope, [], {}, {}, True)
+    commits, brought_by = _arrival_order(list(_log(top, *_HISTORY_OPTIONS, "--", scope or ".")))
+    positions = {commit.commit: position for position, commit in enumerate(commits)}
+    first_parents = [positions.get(commit.parents[0]) if commit.parents else None for commit in commits]
+    log = _CorpusLog(key, scope, commits, brought_by, _first_parent_spans(first_parents))
     added: list[int] = []
-    for record in output.split(_RECORD)[1:]:
-        parts = record.split(_FIELD, 5)
-        if len(parts) < 6:
-            continue
-        commit, parents, date, author, message = parts[:5]
-        index = len(log.commits)
-        log.commits.append((commit, date, author, message.rstrip("\n")))
-        if len(parents.split()) > 1:
-            log.linear = False
-        tokens = _tokens(parts[5])
-        has_added = False
-        position = 0
-        while position + 1 < len(tokens):
-            status = tokens[position][:1]
-            width = 3 if status in ("R", "C") else 2
-            path = tokens[position + width - 1]
-            log.paths.setdefault(path, []).append((index, status))
-            has_added = has_added or status == "A"
-            position += width
-        if has_added:
-            added.append(index)
-    if added and log.linear:
+    for position, commit in enumerate(commits):
+        for change in commit.changes:
+            log.paths.setdefault(change.path, []).append((position, change.status))
+        if any(change.status == "A" for change in commit.changes):
+            added.append(position)
+    if added:
         _find_sources(top, log, added)
     return log
 
 
+def _arrival_order(newest_first: list[_Commit]) -> tuple[list[_Commit], list[int | None]]:
+    """The commits in the order their changes reached HEAD (see ``_CorpusLog``), and the merge that brought each."""
+    index = {commit.commit: i for i, commit in enumerate(newest_first)}
+    parents = [[index.get(parent) for parent in commit.parents] for commit in newest_first]
+    order: list[int] = []
+    bringer: dict[int, int | None] = {}
+    seen: set[int] = set()
+    for start in range(len(newest_first)):  # HEAD's own line first: it is the first commit listed
+        if start in seen:
+            continue
+        seen.add(start)
+        stack: list[tuple[int, int, int | None]] = [(start, 0, None)]  # (commit, next parent to walk, its merge)
+        while stack:
+            node, slot, merge = stack.pop()
+            if slot == len(parents[node]):
+                order.append(node)
+                bringer[node] = merge
+                continue
+            stack.append((node, slot + 1, merge))
+            parent = parents[node][slot]
+            if parent is not None and parent not in seen:
+                seen.add(parent)
+                stack.append((parent, 0, merge if slot == 0 else node))
+    position = {node: p for p, node in enumerate(order)}
+    return [newest_first[node] for node in order], [position.get(bringer[node]) for node in order]
+
+
+def _first_parent_spans(first_parents: list[int | None]) -> list[tuple[int, int]]:
+    """Each commit's (entry, exit) in a depth-first walk of the tree its first parents make (see ``_CorpusLog``)."""
+    children: list[list[int]] = [[] for _ in first_parents]
+    for child, parent in enumerate(first_parents):
+        if parent is not None:
+            children[parent].append(child)
+    spans = [(0, 0)] * len(first_parents)
+    clock = 0
+    for root in [p for p, parent in enumerate(first_parents) if parent is None]:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node < 0:  # its subtree is done
+                spans[~node] = (spans[~node][0], clock)
+                continue
+            spans[node] = (clock, clock)
+            clock += 1
+            stack.append(~node)
+            stack.extend(children[node])
+    return spans
+
+
 def _find_sources(top: Path, log: _CorpusLog, added: list[int]) -> None:
     """Where the files added by these commits came from, as ``git log --follow`` looks for it: a rename or a copy of
-    any file of the parent commit, inside the corpus or not (one ``git log --no-walk`` over those commits)."""
-    commits = "".join(log.commits[index][0] + "\n" for index in added)
-    output = _git_bytes(top, "log", "--no-walk=unsorted", "--stdin", "-M", "-C", "-C", "-z", "--name-status",
-                        "--format=%x1e%H%x1f", input=commits.encode()).decode("utf-8", "replace")
-    indexes = {log.commits[index][0]: index for index in added}
-    for record in output.split(_RECORD)[1:]:
-        commit, _, rest = record.partition(_FIELD)
-        index = indexes.get(commit.strip())
-        if index is None:
+    any file of the (first) parent commit, inside the corpus or not (one ``git log --no-walk`` over those commits)."""
+    positions = {log.commits[position].commit: position for position in added}
+    commits = "".join(f"{commit}\n" for commit in positions).encode()
+    options = ("--no-walk=unsorted", "--stdin", "--diff-merges=first-parent", "-M", "-C", "-C", "--name-status")
+    for commit in _log(top, *options, input=commits):
+        position = positions.get(commit.commit)
+        if position is None:
             continue
-        tokens = _tokens(rest)
-        position = 0
-        while position + 1 < len(tokens):
-            status = tokens[position][:1]
-            if status in ("R", "C") and position + 2 < len(tokens):
-                source, path = tokens[position + 1], tokens[position + 2]
-                if path.startswith(log.scope):
-                    log.sources[(index, path)] = (status, source)
-                position += 3
-            else:
-                position += 2
+        for change in commit.changes:
+            if change.source is not None and change.path.startswith(log.scope):
+                log.sources[(position, change.path)] = (change.status, change.source)
 
 
 class _CatFile:
@@ -1002,7 +1159,7 @@ class _CatFile:
 
     def __init__(self, top: Path, key: tuple):
         self.key, self.pid = key, os.getpid()
-        command = ["git", "-c", "core.quotepath=off", "-C", str(top), "cat-file", "--batch"]
+        command = _git_command(top, "cat-file", "--batch")
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, env=_git_env())

@@ -353,7 +353,7 @@ def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
     """The rows of one document, or its problems."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
-        return document_rows(document), []
+        return document_rows(document, job.encoding), []
     except CorpusError as error:
         return {}, error.problems
     except Exception as error:  # noqa: BLE001  a flaw of ours must still be one line that names the document
@@ -696,7 +696,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, if_not_exists=True)
 
 
-def document_rows(document: Document) -> dict[str, list[dict]]:
+def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
     """Every row of one document, table by table; pure, so it can run in a worker process."""
     rows = {
         "documents": [_document_row(document)],
@@ -705,7 +705,7 @@ def document_rows(document: Document) -> dict[str, list[dict]]:
         "derivations": list(_derivation_rows(document)),
         "paragraphs": list(_paragraph_rows(document)),
     }
-    rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document))
+    rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
     collation = collate(document)
     if collation:
         rows |= collation_rows(collation)
