@@ -98,7 +98,7 @@ class Revision:
     body: str
     leading: str
     paragraphs: tuple[Paragraph, ...]
-    boundary: bool = False  # the oldest commit of a shallow clone: what came before is not known
+    boundary: bool = False  # a boundary commit of a shallow clone: what came before it is not known
     previous: int | None = None  # n of the revision holding the file as this one's first parent had it; None: new
 
     @property
