@@ -19,7 +19,7 @@ from versions.importer import (
     sender_and_recipient,
     write_document,
 )
-from versions.staging import WriteError
+from versions.durable import WriteError
 
 SEED = Path(__file__).parent / "data" / "seed" / "telegram-23256.txt"
 TITLE = "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]"

@@ -8,7 +8,8 @@ import sqlite_utils
 from conftest import VERSION_EN, write_files
 from versions.corpus import load_corpus
 from versions.errors import CorpusError
-from versions.store import APPLICATION_ID, BuildError, build, check, version_text
+from versions.durable import WriteError
+from versions.store import APPLICATION_ID, build, check, version_text
 
 
 def dump(db_path: Path) -> list[str]:
@@ -120,7 +121,7 @@ def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
 def test_a_flaw_while_collating_is_one_problem_naming_the_document(small_corpus, tmp_path, monkeypatch):
     import versions.store
 
-    def explode(document):
+    def explode(*args):
         raise RuntimeError("a flaw of ours")
 
     monkeypatch.setattr(versions.store, "document_rows", explode)
@@ -250,7 +251,7 @@ def test_build_refuses_to_overwrite_a_file_it_did_not_create(small_corpus, tmp_p
     elif kind == "text":
         target.write_text("my notes\n")
     before = target.read_bytes()
-    with pytest.raises(BuildError, match="is not a database built by versions"):
+    with pytest.raises(WriteError, match="is not a database built by versions"):
         build(small_corpus, target)
     assert target.read_bytes() == before
     assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []
@@ -280,7 +281,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypa
             real(db, source)  # the rows are in, uncommitted, when the disk fills up
             raise sqlite3.OperationalError("database or disk is full")
         monkeypatch.setattr(versions.store, "_copy_tables", full)
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(WriteError) as caught:
         build(corpus, db_path)
     assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
     assert db_path.read_bytes() == before

@@ -17,7 +17,7 @@ from conftest import disk_full_after, snapshot, versions_command
 from versions.cli import cli
 from versions.corpus import load_corpus
 from versions.errors import CorpusError
-from versions.staging import WriteError
+from versions.durable import WriteError
 from versions.tei import ImportFailure, import_tei, import_text, read_tei
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>{doctype}

@@ -17,6 +17,7 @@ from .align import Bead, align, format_beads
 from .anchors import detect_language
 from .collate import Comparison, collate, compare_segments
 from .corpus import KINDS, TextFile, load_corpus, read_text_file, read_version_ref
+from .durable import WriteError
 from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
@@ -25,8 +26,6 @@ from .importer import ImportProblem, read_wilson_record, write_document
 from .normalize import Normalization
 from .report import diff_page
 from .segment import split_body, split_lines
-from .staging import WriteError
-from .store import BuildError
 from .store import build as build_database
 from .store import check as check_database_input
 from .tei import ImportFailure, import_tei, import_text
@@ -264,7 +263,7 @@ def _build(corpus: Path, db_path: Path, encoding: str | None):
         return build_database(corpus, db_path, encoding, progress=_progress)
     except CorpusError as error:
         _fail(error.problems)
-    except BuildError as error:
+    except WriteError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
 

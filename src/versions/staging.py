@@ -23,14 +23,11 @@ from pathlib import Path
 import yaml
 
 from .corpus import Document, load_document
+from .durable import WriteError, fsync_folder, writing
 from .errors import CorpusError, problem
 from .ids import slug_problem
 
 STAGING_PREFIX = ".import-"
-
-
-class WriteError(Exception):
-    """The corpus cannot be written (a full disk, a read-only folder): one line, nothing changed."""
 
 
 # --- the files of a document -------------------------------------------------------------------------------------------
@@ -66,7 +63,7 @@ def write_document(
     root = Path(root)
     target = root / document_id
     with _staged(root, document_id, files, whole_folder, overwrite) as (folder, _):
-        with _writing(target):
+        with writing(target):
             if whole_folder or not target.is_dir():
                 _move_folder(folder, target, folder.parent / "replaced")
             else:
@@ -99,7 +96,7 @@ def _staged(
     made_root = not root.exists()
     staging_root = None
     try:
-        with _writing(target):
+        with writing(target):
             root.mkdir(parents=True, exist_ok=True)
             staging_root = Path(tempfile.mkdtemp(dir=root, prefix=STAGING_PREFIX))
             folder = staging_root / document_id
@@ -109,7 +106,7 @@ def _staged(
                 _copy_other_files(target, folder, files)
             for name, content in files.items():
                 _write_file(folder / name, content.encode("utf-8"))
-            _sync(folder)
+            fsync_folder(folder)
         yield folder, _load(staging_root, document_id, target)
     finally:
         if staging_root is not None:
@@ -180,7 +177,7 @@ def _move_folder(folder: Path, target: Path, replaced: Path) -> None:
             raise
     else:
         os.rename(folder, target)
-    _sync(target.parent)
+    fsync_folder(target.parent)
 
 
 def _move_files(folder: Path, target: Path, names: list[str], replaced: Path) -> None:
@@ -197,7 +194,7 @@ def _move_files(folder: Path, target: Path, names: list[str], replaced: Path) ->
         for name in reversed(moved):
             _put_back(target / name, replaced / name)
         raise
-    _sync(target)
+    fsync_folder(target)
 
 
 def _put_back(path: Path, replaced: Path) -> None:
@@ -205,21 +202,3 @@ def _put_back(path: Path, replaced: Path) -> None:
         os.rename(replaced, path)
     else:
         path.unlink(missing_ok=True)
-
-
-def _sync(folder: Path) -> None:
-    """Make the folder's entries (new files, renames) durable."""
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-@contextmanager
-def _writing(target: Path) -> Iterator[None]:
-    """Turn a failure to write (a full disk, a read-only folder) into one line naming the document folder."""
-    try:
-        yield
-    except OSError as error:
-        raise WriteError(f"{target}: cannot write: {error.strerror or error}") from None

@@ -33,6 +33,7 @@ from .archival import archive_slug
 from .collate import Collation, collate, group_text
 from .corpus import FORMAT_VERSION, Document, FolderHash, Version, document_hashes, load_corpus, load_document
 from .diff import count_words
+from .durable import WriteError, fsync_file, fsync_folder, writing
 from .errors import CorpusError, Problem, problem
 from .history import history_fingerprints, history_rows, version_histories
 
@@ -296,10 +297,6 @@ def job_problems(job: DocumentJob) -> list[Problem]:
     return job_rows(job)[1]
 
 
-class BuildError(Exception):
-    """The database cannot be written (a full disk, no permission, a file that is not ours): one line to show."""
-
-
 def refuse_foreign_file(db_path: Path) -> None:
     """A build replaces ``db_path``: refuse unless it is missing, empty, or a database this tool created (recognised
     by SQLite's application_id, set at creation, not by its name)."""
@@ -309,12 +306,12 @@ def refuse_foreign_file(db_path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise BuildError(f"{db_path}: cannot read: {error.strerror}") from None
+        raise WriteError(f"{db_path}: cannot read: {error.strerror}") from None
     if not header:
         return
     if header.startswith(SQLITE_HEADER) and header[APPLICATION_ID_OFFSET:] == APPLICATION_ID.to_bytes(4, "big"):
         return
-    raise BuildError(
+    raise WriteError(
         f"{db_path}: exists and is not a database built by versions; refusing to overwrite it "
         "(choose another --db, or remove the file yourself)"
     )
@@ -323,12 +320,11 @@ def refuse_foreign_file(db_path: Path) -> None:
 @contextmanager
 def _writing(db_path: Path) -> Iterator[None]:
     """Turn a failure to write the database (disk full, read-only folder) into one line naming it."""
-    try:
-        yield
-    except OSError as error:
-        raise BuildError(f"{db_path}: cannot write: {error.strerror or error}") from None
-    except sqlite3.OperationalError as error:
-        raise BuildError(f"{db_path}: cannot write: {error}") from None
+    with writing(db_path):
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            raise WriteError(f"{db_path}: cannot write: {error}") from None
 
 
 def _changed_files(
@@ -428,9 +424,9 @@ def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path:
     paragraphs = db["paragraphs"].count
     db.enable_wal()
     db.close()
-    _fsync(path)
+    fsync_file(path)
     os.replace(path, db_path)
-    _fsync_directory(db_path.parent)
+    fsync_folder(db_path.parent)
     return paragraphs
 
 
@@ -473,7 +469,7 @@ def _checkpoint(db: sqlite_utils.Database, db_path: Path) -> None:
     deadline = time.monotonic() + CHECKPOINT_SECONDS
     while db.execute("pragma wal_checkpoint(truncate)").fetchone()[0]:
         if time.monotonic() > deadline:
-            raise BuildError(
+            raise WriteError(
                 f"{db_path}: written, but readers kept its write-ahead log from being folded in for "
                 f"{CHECKPOINT_SECONDS} s; the database is complete, run the build again to fold it in"
             )
@@ -920,16 +916,3 @@ def _scratch_file(db_path: Path) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
