@@ -297,6 +297,7 @@ def profile_build(corpus: Path, db: Path, fresh: bool = True) -> dict:
     import sqlite_utils.db
 
     from versions import store
+    from versions.store import workers
 
     timer = PhaseTimer()
     for name, module in sorted(sys.modules.items()):
@@ -308,11 +309,9 @@ def profile_build(corpus: Path, db: Path, fresh: bool = True) -> dict:
     timer.wrap(sqlite_utils.db.Table, "insert", "insert rows")
     timer.wrap(sqlite_utils.db.Table, "enable_fts", "FTS index")
     timer.wrap(sqlite_utils.db.Table, "populate_fts", "FTS index")
-    saved = {name: getattr(store, name) for name in ("POOL_MIN_DOCUMENTS", "MAX_WORKERS") if hasattr(store, name)}
-    if "POOL_MIN_DOCUMENTS" in saved:
-        store.POOL_MIN_DOCUMENTS = 10**12
-    if "MAX_WORKERS" in saved:
-        store.MAX_WORKERS = 1
+    saved = {name: getattr(workers, name) for name in ("POOL_MIN_DOCUMENTS", "MAX_WORKERS")}
+    workers.POOL_MIN_DOCUMENTS = 10**12
+    workers.MAX_WORKERS = 1
     if fresh:
         db.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -321,7 +320,7 @@ def profile_build(corpus: Path, db: Path, fresh: bool = True) -> dict:
     finally:
         timer.undo()
         for name, value in saved.items():
-            setattr(store, name, value)
+            setattr(workers, name, value)
     total = time.perf_counter() - start
     phases = dict(timer.seconds)
     nested = {"rows": ["history (git)", "align", "compare groups", "word diffs"], "compare groups": ["word diffs"]}

@@ -119,12 +119,13 @@ def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
 
 
 def test_a_flaw_while_collating_is_one_problem_naming_the_document(small_corpus, tmp_path, monkeypatch):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     def explode(*args):
         raise RuntimeError("a flaw of ours")
 
-    monkeypatch.setattr(versions.store, "document_rows", explode)
+    monkeypatch.setattr(versions.store.workers, "document_rows", explode)
     db_path = tmp_path / "db" / "versions.db"
     with pytest.raises(CorpusError) as caught:
         build(small_corpus, db_path)
@@ -135,7 +136,8 @@ def test_a_flaw_while_collating_is_one_problem_naming_the_document(small_corpus,
 
 
 def test_many_documents_are_collated_in_worker_processes_with_the_same_result(small_corpus, tmp_path, monkeypatch):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     template = (small_corpus / "doc-1").iterdir()
     files = {path.name: path.read_text() for path in template}
@@ -143,7 +145,7 @@ def test_many_documents_are_collated_in_worker_processes_with_the_same_result(sm
         write_files(small_corpus, {f"doc-{n}/{name}": text for name, text in files.items()})
     pooled = tmp_path / "pooled.db"
     build(small_corpus, pooled)
-    monkeypatch.setattr(versions.store, "MAX_WORKERS", 1)
+    monkeypatch.setattr(versions.store.workers, "MAX_WORKERS", 1)
     serial = tmp_path / "serial.db"
     build(small_corpus, serial)
     assert dump(pooled) == dump(serial)
@@ -162,13 +164,14 @@ def test_a_build_clears_what_a_killed_build_left(built):
 
 
 def test_only_changed_documents_are_parsed(built, monkeypatch):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     corpus, db_path, _ = built
     write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
     parsed = []
-    real = versions.store.load_document
-    monkeypatch.setattr(versions.store, "load_document", lambda root, doc_id, *a: parsed.append(doc_id) or real(root, doc_id, *a))
+    real = versions.store.workers.load_document
+    monkeypatch.setattr(versions.store.workers, "load_document", lambda root, doc_id, *a: parsed.append(doc_id) or real(root, doc_id, *a))
     build(corpus, db_path)
     assert parsed == ["doc-2"]
 
@@ -192,7 +195,8 @@ def test_a_build_reads_only_the_files_whose_signature_changed(shipped_corpus, tm
 
 
 def test_problems_found_in_worker_processes_are_all_reported(small_corpus, tmp_path):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     files = {path.name: path.read_text() for path in (small_corpus / "doc-1").iterdir()}
     for n in range(2, versions.store.POOL_MIN_DOCUMENTS + 2):
@@ -222,7 +226,8 @@ def test_check_runs_the_builds_own_pass_and_writes_nothing(small_corpus, tmp_pat
 
 
 def test_check_finds_problems_in_worker_processes_too(small_corpus):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     files = {path.name: path.read_text() for path in (small_corpus / "doc-1").iterdir()}
     for n in range(2, versions.store.POOL_MIN_DOCUMENTS + 2):
@@ -265,7 +270,8 @@ def test_build_writes_over_an_empty_file(small_corpus, tmp_path):
 
 @pytest.mark.parametrize("where", ["staging", "live database"])
 def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypatch, where):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     corpus, db_path, _ = built
     before = db_path.read_bytes()
@@ -273,14 +279,14 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypa
     if where == "staging":
         def full(db, pending):
             raise OSError(28, "No space left on device")
-        monkeypatch.setattr(versions.store, "_insert_rows", full)
+        monkeypatch.setattr(versions.store.workers, "_insert_rows", full)
     else:
-        real = versions.store._copy_tables
+        real = versions.store.write.copy_tables
 
         def full(db, source):
             real(db, source)  # the rows are in, uncommitted, when the disk fills up
             raise sqlite3.OperationalError("database or disk is full")
-        monkeypatch.setattr(versions.store, "_copy_tables", full)
+        monkeypatch.setattr(versions.store.write, "copy_tables", full)
     with pytest.raises(WriteError) as caught:
         build(corpus, db_path)
     assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
@@ -319,12 +325,13 @@ def test_a_rebuild_writes_the_live_database_in_place_and_folds_its_log_in(built)
 def test_a_checkpoint_held_up_by_a_reader_is_retried(built, monkeypatch):
     import threading
 
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     corpus, db_path, _ = built
-    monkeypatch.setattr(versions.store, "CHECKPOINT_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(versions.store.write, "CHECKPOINT_RETRY_SECONDS", 0.01)
     tries = []
-    real = versions.store._checkpoint
+    real = versions.store.write._checkpoint
 
     class Counting:
         """The build's connection, counting its checkpoint attempts."""
@@ -340,7 +347,7 @@ def test_a_checkpoint_held_up_by_a_reader_is_retried(built, monkeypatch):
         db.conn.execute("pragma busy_timeout = 0")  # see the reader at once, instead of SQLite waiting for it
         real(Counting(db), path)
 
-    monkeypatch.setattr(versions.store, "_checkpoint", counted)
+    monkeypatch.setattr(versions.store.write, "_checkpoint", counted)
     reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
     reader.execute("begin")
     reader.execute("select count(*) from documents").fetchone()  # holds the old snapshot: the log cannot be folded
@@ -352,7 +359,8 @@ def test_a_checkpoint_held_up_by_a_reader_is_retried(built, monkeypatch):
 
 
 def test_a_database_of_another_format_is_rebuilt_whole_in_place(built, monkeypatch):
-    import versions.store
+    import versions.store.workers
+    import versions.store.write
 
     corpus, db_path, _ = built
     with closing(sqlite_utils.Database(db_path)) as db:

@@ -1,0 +1,120 @@
+"""Writing the corpus to SQLite with sqlite-utils: ``build`` (and ``check``, the same pass with nothing written).
+
+Documents are hashed before they are parsed; a build reads and collates only the documents whose hash changed, and
+writes them into the live database in one transaction, so a reader sees the old state or the new one and a failed or
+killed build leaves the old one. The package's parts, in the order they depend on each other: ``schema`` (tables,
+indexes, search, views), ``rows`` (a document's rows), ``workers`` (collating, in worker processes when there are
+many), ``write`` (the database file, in place).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+from ..corpus import FolderHash, document_hashes, load_corpus
+from ..errors import CorpusError, Problem
+from ..history import history_fingerprints
+from .rows import archival_ref_id, collation_rows, document_rows, group_id, paragraph_id
+from .schema import (
+    APPLICATION_ID,
+    FTS_TOKENIZER,
+    SCHEMA,
+    SCHEMA_VERSION,
+    VIEWS,
+    create_indexes,
+    create_schema,
+    version_text,
+)
+from .workers import (
+    POOL_MIN_DOCUMENTS,
+    DocumentJob,
+    Progress,
+    job_problems,
+    job_rows,
+    problems_of,
+)
+from .write import (
+    BuildReport,
+    build_lock,
+    previous_state,
+    refuse_foreign_file,
+    write_documents,
+    writing_database,
+)
+
+__all__ = [
+    "APPLICATION_ID", "FTS_TOKENIZER", "POOL_MIN_DOCUMENTS", "SCHEMA", "SCHEMA_VERSION", "VIEWS", "BuildReport",
+    "DocumentJob", "archival_ref_id", "build", "check", "collation_rows", "create_indexes", "create_schema",
+    "document_rows", "group_id", "job_problems", "job_rows", "paragraph_id", "previous_state", "version_text",
+    "write_documents",
+]
+
+
+def build(
+    corpus_root: Path, db_path: Path, encoding: str | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems.
+
+    Documents are hashed before anything is parsed; only the documents whose hash differs from the database's are
+    read, checked and collated (in worker processes when there are many), and the rest of the previous database is
+    kept as it is.
+    """
+    root, db_path = Path(corpus_root), Path(db_path)
+    refuse_foreign_file(db_path)
+    with writing_database(db_path), build_lock(db_path):
+        load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
+        previous, recorded = previous_state(db_path)
+        files = document_hashes(root, recorded)
+        current = _build_hashes(root, {doc_id: folder.content_hash for doc_id, folder in files.items()}, encoding)
+        jobs = [
+            DocumentJob(root, doc_id, content_hash, encoding)
+            for doc_id, content_hash in sorted(current.items())
+            if previous.get(doc_id) != content_hash
+        ]
+        return write_documents(jobs, db_path, current, previous, progress, _changed_files(files, recorded, jobs))
+
+
+def check(corpus_root: Path, encoding: str | None = None, progress: Progress | None = None) -> list[Problem]:
+    """Every problem that would stop a build of the whole corpus, found by the build's own pass over each document
+    (read, check, collate, rows), with nothing written: ``versions check``."""
+    root = Path(corpus_root)
+    try:
+        load_corpus(root, encoding, only=())
+    except CorpusError as error:
+        return error.problems
+    jobs = [
+        DocumentJob(root, doc_id, folder.content_hash, encoding)
+        for doc_id, folder in sorted(document_hashes(root).items())
+    ]
+    return sorted(problems_of(jobs, progress or iter))
+
+
+def _changed_files(
+    files: dict[str, FolderHash], recorded: dict[str, FolderHash], jobs: list[DocumentJob]
+) -> dict[str, FolderHash]:
+    """The file hashes and signatures to record: those of rebuilt documents, and any that differ from the record."""
+    rebuilt = {job.document_id for job in jobs}
+    return {doc_id: folder for doc_id, folder in files.items() if doc_id in rebuilt or recorded.get(doc_id) != folder}
+
+
+def _build_hashes(root: Path, hashes: dict[str, str], encoding: str | None = None) -> dict[str, str]:
+    """A new commit changes a document's revisions even when its files stay the same, and the same bytes read in
+    another encoding are another text: make either count as a change."""
+    fingerprints = history_fingerprints(root, list(hashes))
+    decoding = _codec_name(encoding)
+    return {
+        doc_id: hashlib.sha256(f"{content_hash}\0{fingerprints[doc_id]}\0{decoding}".encode()).hexdigest()
+        if fingerprints.get(doc_id) or decoding else content_hash
+        for doc_id, content_hash in hashes.items()
+    }
+
+
+def _codec_name(encoding: str | None) -> str | None:
+    """One name per codec (cp1251 = windows-1251), and None for UTF-8, the default."""
+    try:
+        name = codecs.lookup(encoding).name if encoding else None
+    except LookupError:
+        return encoding  # the reader reports it
+    return None if name == "utf-8" else name

@@ -1,0 +1,210 @@
+"""A document turned into rows, table by table: pure functions, so that they can run in a worker process."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from ..archival import archive_slug
+from ..collate import Collation, collate, group_text
+from ..corpus import (
+    Document,
+    Version,
+)
+from ..diff import count_words
+from ..history import history_rows, version_histories
+
+EXCERPT_LENGTH = 120
+
+
+def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
+    """Every row of one document, table by table; pure, so it can run in a worker process."""
+    rows = {
+        "documents": [_document_row(document)],
+        "archival_refs": list(_archival_ref_rows(document)),
+        "versions": [_version_row(document, version) for version in document.versions],
+        "derivations": list(_derivation_rows(document)),
+        "paragraphs": list(_paragraph_rows(document)),
+    }
+    rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
+    collation = collate(document)
+    if collation:
+        rows |= collation_rows(collation)
+    return rows
+
+
+def collation_rows(collation: Collation) -> dict[str, list[dict]]:
+    return {
+        "alignment_groups": list(_group_rows(collation)),
+        "alignment_members": list(_member_rows(collation)),
+        "diffs": list(_diff_rows(collation)),
+        "anchors": list(_anchor_rows(collation)),
+    }
+
+
+def group_id(document_id: str, index: int) -> str:
+    """Groups are numbered from 1 along the base version; the id is ``<document>/<n>``."""
+    return f"{document_id}/{index + 1}"
+
+
+def paragraph_id(document_id: str, version_id: str, index: int) -> str:
+    return f"{document_id}/{version_id}/{index + 1}"
+
+
+def archival_ref_id(document_id: str, archive: str) -> str:
+    return f"{document_id}/{archive_slug(archive)}"
+
+
+def _document_row(document: Document) -> dict:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date,
+        "sender": document.sender,
+        "recipient": document.recipient,
+        "summary": document.summary,
+        "original_language": document.original_language,
+        "base_version_id": f"{document.id}/{document.base}" if document.base else None,
+        "citation": document.citation,
+        "source_name": document.source_name,
+        "source_url": document.source_url,
+        "rights": document.rights,
+        "illustrative": document.illustrative,
+        "version_count": len(document.versions),
+        "path": document.path,
+        "content_hash": document.content_hash,
+    }
+
+
+def _archival_ref_rows(document: Document) -> Iterator[dict]:
+    for ref in document.archival_refs:
+        yield {
+            "id": archival_ref_id(document.id, ref.archive),
+            "document_id": document.id,
+            **dataclasses.asdict(ref),
+        }
+
+
+def _version_row(document: Document, version: Version) -> dict:
+    return {
+        "id": version.key,
+        "document_id": document.id,
+        "version": version.id,
+        "kind": version.kind,
+        "language": version.language,
+        "label": version.label,
+        "transcribed": version.transcribed,
+        "illustrative": version.illustrative or document.illustrative,
+        "archival_ref_id": archival_ref_id(document.id, version.archive) if version.archive else None,
+        "translator": version.translator,
+        "publisher": version.publisher,
+        "source": version.source,
+        "date": version.date,
+        "note": version.note,
+        "path": version.path,
+        "leading": version.leading,
+        "paragraph_count": len(version.paragraphs),
+        "word_count": sum(count_words(p.text) for p in version.paragraphs),
+        "body_line": version.body_line,
+    }
+
+
+def _derivation_rows(document: Document) -> Iterator[dict]:
+    for version in document.versions:
+        for derivation in version.derived_from:
+            yield {
+                "version_id": version.key,
+                "source_version_id": f"{document.id}/{derivation.source}",
+                "relation": derivation.relation,
+                "document_id": document.id,
+            }
+
+
+def _paragraph_rows(document: Document) -> Iterator[dict]:
+    for version in document.versions:
+        for p in version.paragraphs:
+            yield {
+                "id": f"{version.key}/{p.n}",
+                "document_id": document.id,
+                "version_id": version.key,
+                "n": p.n,
+                "kind": p.kind,
+                "text": p.text,
+                "separator": p.separator,
+                "line": p.line,
+                "words": count_words(p.text),
+                "hash": p.hash,
+            }
+
+
+def _group_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    base = collation.table.base
+    for index, group in enumerate(collation.table.groups):
+        base_paragraphs = group.paragraphs(base)
+        members = [m for m in group.members.values() if m.paragraphs]
+        yield {
+            "id": group_id(doc, index),
+            "document_id": doc,
+            "n": index + 1,
+            "base_paragraph_id": paragraph_id(doc, base, base_paragraphs[0]) if base_paragraphs else None,
+            "versions_present": len(members),
+            "variance": collation.variances[index],
+            "moved": any(m.moved for m in members),
+            "excerpt": _excerpt(collation, group),
+        }
+
+
+def _excerpt(collation: Collation, group) -> str:
+    version_id = next(v for v in collation.table.versions if group.paragraphs(v))
+    text = group_text(collation.document.version(version_id), group.paragraphs(version_id))
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def _member_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for index, group in enumerate(collation.table.groups):
+        for version_id, member in group.members.items():
+            for paragraph in member.paragraphs:
+                yield {
+                    "group_id": group_id(doc, index),
+                    "paragraph_id": paragraph_id(doc, version_id, paragraph),
+                    "document_id": doc,
+                    "version_id": f"{doc}/{version_id}",
+                    "bead": member.bead,
+                    "score": round(member.score, 4),
+                    "method": member.method,
+                    "moved": member.moved,
+                }
+
+
+def _diff_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for (index, version_id), comparison in collation.comparisons.items():
+        if comparison.diff is None:
+            continue
+        yield {
+            "id": f"{group_id(doc, index)}/{version_id}",
+            "group_id": group_id(doc, index),
+            "document_id": doc,
+            "base_version_id": f"{doc}/{collation.table.base}",
+            "version_id": f"{doc}/{version_id}",
+            **comparison.diff.to_row(),
+        }
+_ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
+
+
+def _anchor_rows(collation: Collation) -> Iterator[dict]:
+    doc = collation.document.id
+    for (index, version_id), comparison in collation.comparisons.items():
+        for check in comparison.anchors:
+            yield {
+                "id": f"{group_id(doc, index)}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
+                "group_id": group_id(doc, index),
+                "document_id": doc,
+                "base_version_id": f"{doc}/{collation.table.base}",
+                "version_id": f"{doc}/{version_id}",
+                "kind": check.anchor.kind,
+                "value": check.anchor.value,
+                "side": _ANCHOR_SIDES[check.side],
+            }

@@ -1,0 +1,235 @@
+"""Writing a build into the database: a first build moved into place whole, later ones in one transaction on the live
+database (WAL) with the log folded back in after; the lock, and the mark that tells our database from any other file."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from ..corpus import (
+    FolderHash,
+)
+from ..durable import WriteError, fsync_file, fsync_folder, writing
+from .schema import (
+    APPLICATION_ID,
+    APPLICATION_ID_OFFSET,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    create_schema,
+    finish_database,
+    recreate_schema,
+    scratch_database,
+)
+from .workers import DocumentJob, Progress, copy_tables, insert_documents
+
+DELETE_CHUNK = 500  # documents whose rows are deleted per statement
+CHECKPOINT_SECONDS = 60  # how long a build keeps trying to fold its log into the database while readers hold it up
+CHECKPOINT_RETRY_SECONDS = 0.05
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    changed: bool
+    rebuilt: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    paragraphs: int = 0
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.db_path}: nothing changed ({len(self.carried)} documents up to date)"
+        parts = [f"{len(self.rebuilt)} built", f"{len(self.carried)} unchanged", f"{len(self.removed)} removed"]
+        return f"{self.db_path}: {', '.join(parts)}; {self.paragraphs} paragraphs"
+
+
+def refuse_foreign_file(db_path: Path) -> None:
+    """A build replaces ``db_path``: refuse unless it is missing, empty, or a database this tool created (recognised
+    by SQLite's application_id, set at creation, not by its name)."""
+    try:
+        with open(db_path, "rb") as handle:
+            header = handle.read(APPLICATION_ID_OFFSET + 4)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise WriteError(f"{db_path}: cannot read: {error.strerror}") from None
+    if not header:
+        return
+    if header.startswith(SQLITE_HEADER) and header[APPLICATION_ID_OFFSET:] == APPLICATION_ID.to_bytes(4, "big"):
+        return
+    raise WriteError(
+        f"{db_path}: exists and is not a database built by versions; refusing to overwrite it "
+        "(choose another --db, or remove the file yourself)"
+    )
+
+
+@contextmanager
+def writing_database(db_path: Path) -> Iterator[None]:
+    """Turn a failure to write the database (disk full, read-only folder) into one line naming it."""
+    with writing(db_path):
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            raise WriteError(f"{db_path}: cannot write: {error}") from None
+
+
+@contextmanager
+def build_lock(db_path: Path) -> Iterator[None]:
+    """One build at a time per database folder; a build that holds the lock may clear what killed ones left."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(db_path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def previous_state(db_path: Path) -> tuple[dict[str, str], dict[str, FolderHash]]:
+    """Content hash per document of an existing database, and the file hashes and signatures it recorded; empty if
+    there is none or it cannot be read."""
+    if not db_path.exists():
+        return {}, {}
+    try:
+        # read-write, not mode=ro: the last connection to close removes the write-ahead log files
+        with closing(sqlite3.connect(f"file:{db_path}?mode=rw", uri=True)) as conn:
+            if conn.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
+                return {}, {}  # another format: every document is built again, into new tables
+            rows = conn.execute(
+                "select documents.id, content_hash, files_hash, files_signature from documents "
+                "left join document_files on document_files.document_id = documents.id"
+            ).fetchall()
+    except sqlite3.Error:
+        return {}, {}
+    hashes = {doc_id: content_hash for doc_id, content_hash, _, _ in rows}
+    recorded = {doc_id: FolderHash(files_hash, signature) for doc_id, _, files_hash, signature in rows if files_hash}
+    return hashes, recorded
+
+
+def write_documents(
+    jobs: list[DocumentJob],
+    db_path: Path,
+    current: dict[str, str],
+    previous: dict[str, str],
+    progress: Progress | None = None,
+    files: dict[str, FolderHash] | None = None,
+) -> BuildReport:
+    """Write the documents of ``jobs`` (those that changed) over a copy of the previous database.
+
+    ``current`` holds the hash of every document of the corpus, ``previous`` those of the database; ``files`` the
+    file hashes and signatures to record. If any document has a problem, every problem is raised as ``CorpusError``
+    and the database is left as it was.
+    """
+    report = BuildReport(db_path, changed=previous != current)
+    report.removed = sorted(set(previous) - set(current))
+    report.rebuilt = [job.document_id for job in jobs]
+    report.carried = sorted(set(current) - set(report.rebuilt))
+    if not report.changed:
+        return report
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _scratch_file(db_path) as staging_path:
+        staging = scratch_database(staging_path)
+        create_schema(staging, indexes=False)
+        insert_documents(staging, staging_path, jobs, progress or iter)
+        _record_files(staging, files or {})
+        if _is_empty(db_path):
+            report.paragraphs = _move_first_build_into_place(staging, staging_path, db_path)
+        else:
+            staging.close()
+            report.paragraphs = _write_in_place(db_path, staging_path, report.removed + report.rebuilt)
+    return report
+
+
+def _is_empty(db_path: Path) -> bool:
+    return not db_path.exists() or db_path.stat().st_size == 0
+
+
+def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path: Path) -> int:
+    """A first build is the staging file itself, indexed once after every row is in, then moved into place."""
+    db.execute(f"pragma application_id = {APPLICATION_ID}")
+    db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+    finish_database(db)
+    paragraphs = db["paragraphs"].count
+    db.enable_wal()
+    db.close()
+    fsync_file(path)
+    os.replace(path, db_path)
+    fsync_folder(db_path.parent)
+    return paragraphs
+
+
+def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str]) -> int:
+    """Replace the rows of the changed and removed documents of the live database with the staged ones, in one
+    transaction: a reader sees the old state or the new one, and a killed build leaves the old one (write-ahead log).
+    Then the log is folded back into the database file, so that the one file can be copied or published."""
+    with closing(sqlite_utils.Database(db_path)) as db:
+        db.enable_wal()
+        db.attach("staging", staging_path)
+        with db.atomic():
+            if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
+                recreate_schema(db)  # every document was staged: see previous_state
+            else:
+                _delete_documents(db, replaced)
+            db["document_files"].delete_where("document_id in (select document_id from staging.document_files)")
+            copy_tables(db, "staging")
+            finish_database(db)
+        db.execute("detach database staging")
+        paragraphs = db["paragraphs"].count
+        _checkpoint(db, db_path)
+    return paragraphs
+
+
+def _checkpoint(db: sqlite_utils.Database, db_path: Path) -> None:
+    """Fold the write-ahead log into the database file and truncate it; while readers hold it up, try again."""
+    deadline = time.monotonic() + CHECKPOINT_SECONDS
+    while db.execute("pragma wal_checkpoint(truncate)").fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise WriteError(
+                f"{db_path}: written, but readers kept its write-ahead log from being folded in for "
+                f"{CHECKPOINT_SECONDS} s; the database is complete, run the build again to fold it in"
+            )
+        time.sleep(CHECKPOINT_RETRY_SECONDS)
+
+
+def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
+    """Remove every row of these documents; the FTS triggers keep the search index in step."""
+    for start in range(0, len(document_ids), DELETE_CHUNK):
+        chunk = document_ids[start : start + DELETE_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for table in reversed(list(SCHEMA)):
+            key = "id" if table == "documents" else "document_id"
+            db[table].delete_where(f"[{key}] in ({marks})", chunk)
+
+
+def _record_files(db: sqlite_utils.Database, files: dict[str, FolderHash]) -> None:
+    rows = [
+        {"document_id": doc_id, "files_hash": folder.content_hash, "files_signature": folder.signature}
+        for doc_id, folder in files.items()
+    ]
+    db["document_files"].upsert_all(rows, pk="document_id")
+
+
+@contextmanager
+def _scratch_file(db_path: Path) -> Iterator[Path]:
+    """A temporary file beside ``db_path`` (named so that the next build clears it if this one is killed), removed
+    at the end unless it was moved into place."""
+    fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".tmp")
+    os.close(fd)
+    path = Path(name)
+    path.chmod(0o644)  # mkstemp makes it private; the database is published
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
