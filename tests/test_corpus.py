@@ -414,7 +414,7 @@ def test_an_encoding_that_does_not_read_ascii_as_ascii_is_one_problem_for_the_co
 
 
 def test_an_unreadable_corpus_folder_is_one_problem(small_corpus, monkeypatch):
-    refuse(monkeypatch, Path, "iterdir", "translations")
+    refuse(monkeypatch, os, "scandir", "translations")
     assert document_hashes(small_corpus) == {}
     assert problems_of(small_corpus) == [f"{small_corpus}:1: cannot read folder: Permission denied"]
 

@@ -221,9 +221,16 @@ def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -
 
 def _document_folders(root: Path) -> list[Path]:
     try:
-        return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
+        return [Path(entry.path) for entry in _entries(root) if entry.is_dir()]
     except OSError:
         return []  # the reader says why the corpus folder cannot be read
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """What a folder holds but hidden files, sorted by name; ``os.DirEntry`` knows whether each is a folder without
+    a system call per entry, which counts in a corpus of tens of thousands of documents."""
+    with os.scandir(folder) as entries:
+        return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
 
 
 @dataclass(frozen=True)
@@ -272,13 +279,17 @@ def _read_corpus(root: Path, encoding: str | None, only: Collection[str] | None 
     if reason := encoding_problem(encoding):
         return corpus, [problem(root, 1, reason)]
     problems: list[Problem] = []
-    for folder in _folder_paths(root, str(root), problems) or []:
-        if not folder.is_dir():
-            problems.append(problem(_shown(root, folder), 1, "unexpected file; each document is a folder"))
+    try:
+        entries = _entries(root)
+    except OSError as error:
+        return corpus, [problem(root, 1, f"cannot read folder: {error.strerror or error}")]
+    for entry in entries:
+        if not entry.is_dir():
+            problems.append(problem(_shown(root, Path(entry.path)), 1, "unexpected file; each document is a folder"))
             continue
-        if only is not None and folder.name not in only:
+        if only is not None and entry.name not in only:
             continue
-        document = _read_document(root, folder, encoding, problems)
+        document = _read_document(root, Path(entry.path), encoding, problems)
         if document:
             corpus.documents.append(document)
     return corpus, problems
@@ -291,7 +302,7 @@ def _shown(root: Path, path: Path) -> str:
 def _folder_paths(folder: Path, shown: str, problems: list[Problem]) -> list[Path] | None:
     """What a folder holds (but hidden files), sorted; None after recording why it cannot be listed."""
     try:
-        return sorted(path for path in folder.iterdir() if not path.name.startswith("."))
+        return [Path(entry.path) for entry in _entries(folder)]
     except OSError as error:
         problems.append(problem(shown, 1, f"cannot read folder: {error.strerror or error}"))
         return None
@@ -686,8 +697,7 @@ def _folder_files(root: Path, folder: Path) -> list[os.DirEntry]:
     file); none of a folder the reader refuses to follow (a link out of the corpus, say to /proc/self)."""
     if _outside_problem(root, folder):
         return []
-    with os.scandir(folder) as entries:
-        return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    return _entries(folder)
 
 
 def _digest(data: bytes = b""):
