@@ -5,7 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from versions.archival import ArchivalRef, archive_slug, parse_archival_refs
+from versions.archival import (
+    ARCHIVES,
+    PARTS,
+    ArchivalRef,
+    ParsedCitation,
+    archive_slug,
+    canonical_archive,
+    parse_archival_refs,
+    parse_citation,
+)
 from versions.ids import slug_problem
 
 SEED = Path(__file__).parent / "data" / "seed" / "telegram-23256.txt"
@@ -68,10 +77,11 @@ def test_separators_semicolon_and_comma():
     assert refs[2].citation == "GARF, f. 9, d. 4"
 
 
-def test_a_reference_needs_an_archive_followed_by_a_fond():
+def test_an_unknown_name_is_an_archive_only_with_a_numbered_part():
     assert parse_archival_refs("Wilson Center Digital Archive, August 27, 1951") == []
-    assert parse_archival_refs("APRF, Opis 1, Delo 340") == []
     assert parse_archival_refs("Archive, Fond 45") == []
+    assert [ref.archive for ref in parse_archival_refs("RGVA, f. 1, op. 2")] == ["RGVA"]
+    assert parse_archival_refs("Sent by USSR MFA to the PRC") == []
 
 
 def test_a_repeated_part_ends_the_reference():
@@ -120,3 +130,142 @@ def test_parse_archival_refs_never_crashes_on_near_citations(pieces):
     for ref in parse_archival_refs(text):
         assert ref.citation in text
         assert archive_slug(ref.archive)
+
+
+def parts(ref: ArchivalRef) -> dict:
+    return {name: value for name in ("archive", *PARTS) if (value := getattr(ref, name))}
+
+
+# Citations as archivists write them, in forms written for these tests, and the parts each must give.
+CITATION_FORMS = [
+    ("APRF: F. 39, Op. 1, D. 31, Ll. 39-40",
+     [{"archive": "APRF", "fond": "39", "opis": "1", "delo": "31", "listy": "39-40"}]),
+    ("APRF: F. 3, Op. 66, D. 65, L. 12", [{"archive": "APRF", "fond": "3", "opis": "66", "delo": "65", "listy": "12"}]),
+    ("AP RF, f. 45, op. 1, d. 329, ll. 54–57",
+     [{"archive": "APRF", "fond": "45", "opis": "1", "delo": "329", "listy": "54-57"}]),
+    ("AVPRF, f. 0100, op. 46, d. 12, papka 362, ll. 1-3",
+     [{"archive": "AVP RF", "fond": "0100", "opis": "46", "delo": "12", "papka": "362", "listy": "1-3"}]),
+    ("TsAMO RF, f. 16a, op. 3139, d. 155, l. 2",
+     [{"archive": "TsAMO", "fond": "16a", "opis": "3139", "delo": "155", "listy": "2"}]),
+    ("GARF, Fond 5446, Opis 98c", [{"archive": "GARF", "fond": "5446", "opis": "98c"}]),
+    ("RGASPI, f. 82, op. 2, d. 1265, ll.0055-0057",
+     [{"archive": "RGASPI", "fond": "82", "opis": "2", "delo": "1265", "listy": "0055-0057"}]),
+    ("RGASPI, F. 17, OP. 3, D. 9, LL. 0041",
+     [{"archive": "RGASPI", "fond": "17", "opis": "3", "delo": "9", "listy": "0041"}]),
+    ("APRF, Listy 146-147, Fond and Opis not given", [{"archive": "APRF", "listy": "146-147"}]),
+    ("Archive of Foreign Policy, Russian Federation (AVP RF), Moscow; copy obtained by a reading room clerk",
+     [{"archive": "AVP RF"}]),
+    ("AVP RF, copy courtesy of NSA; translation by Ann Example", [{"archive": "AVP RF"}]),
+    ("Document obtained from the Russian Presidential Archives by the project staff.", [{"archive": "APRF"}]),
+    ("A copy from the Presidential Archive, Moscow", [{"archive": "APRF"}]),
+    ("Archive of the President of the Russian Federation (APRF), fond 3, opis 66, delo 319, listy 49-50",
+     [{"archive": "APRF", "fond": "3", "opis": "66", "delo": "319", "listy": "49-50"}]),
+    ("Russian State Archive of Contemporary History (RGANI), f. 3, op. 8, d. 1",
+     [{"archive": "RGANI", "fond": "3", "opis": "8", "delo": "1"}]),
+    ("Translated by Ivan Example.", []),
+    ("Reprinted in Example Bulletin 3 (1993), p. 60.", []),
+    ("АП РФ, ф. 3, оп. 65, д. 515, лл. 1-4",
+     [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "515", "listy": "1-4"}]),
+    ("АВП РФ, ф. 06, оп. 9, п. 18, д. 232, л. 7",
+     [{"archive": "AVP RF", "fond": "06", "opis": "9", "papka": "18", "delo": "232", "listy": "7"}]),
+    ("РГАСПИ, ф. 17, оп. 162, д. 40, л. 3об.",
+     [{"archive": "RGASPI", "fond": "17", "opis": "162", "delo": "40", "listy": "3ob"}]),
+    ("ЦАМО, ф. 3, оп. 11556, д. 12, т. 2, лл. 10-12",
+     [{"archive": "TsAMO", "fond": "3", "opis": "11556", "delo": "12", "tom": "2", "listy": "10-12"}]),
+    ("ГАРФ, ф. Р-5446, оп. 1, д. 20, л. 5 об.",
+     [{"archive": "GARF", "fond": "Р-5446", "opis": "1", "delo": "20", "listy": "5ob"}]),
+    ("RGANI, f. 5, op. 30, d. 335, l. 5 ob.",
+     [{"archive": "RGANI", "fond": "5", "opis": "30", "delo": "335", "listy": "5ob"}]),
+    ("RGASPI, f. 558, op. 11, d. 3, ll. 5-5ob.",
+     [{"archive": "RGASPI", "fond": "558", "opis": "11", "delo": "3", "listy": "5-5ob"}]),
+    ("GARF, f. 9401, op. 2, d. 64, t. 2, ll. 1-9",
+     [{"archive": "GARF", "fond": "9401", "opis": "2", "delo": "64", "tom": "2", "listy": "1-9"}]),
+    ("TsAMO, fond 500, opis 12462, delo 11, vol. 3, list 17",
+     [{"archive": "TsAMO", "fond": "500", "opis": "12462", "delo": "11", "tom": "3", "listy": "17"}]),
+    ("中央档案馆", [{"archive": "中央档案馆"}]),
+    ("GARF, Fond 5, Opis 1, Delo 3, Tom 2, Listy 4",
+     [{"archive": "GARF", "fond": "5", "opis": "1", "delo": "3", "tom": "2", "listy": "4"}]),
+    ("RGASPI: F. 17, Op. 3, D. 9, T. 2, Ll. 5-5ob.",
+     [{"archive": "RGASPI", "fond": "17", "opis": "3", "delo": "9", "tom": "2", "listy": "5-5ob"}]),
+    ("APRF, F. 3, Op. 1, D. 2, Ll. 39-40, 42",
+     [{"archive": "APRF", "fond": "3", "opis": "1", "delo": "2", "listy": "39-40, 42"}]),
+    ("APRF, f. 3, op. 65, d. 9, ll. 1-3; AVPRF, f. 07, op. 23a, d. 18, p. 235, l. 4, and ЦАМО, ф. 1, оп. 2, д. 3",
+     [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "9", "listy": "1-3"},
+      {"archive": "AVP RF", "fond": "07", "opis": "23a", "delo": "18", "papka": "235", "listy": "4"},
+      {"archive": "TsAMO", "fond": "1", "opis": "2", "delo": "3"}]),
+    (
+        '"Record of a Talk", May 1, 1960, Example Digital Archive, APRF, f. 3, op. 1, d. 2, l. 4. Translated by Ann'
+        " Example. <https://example.org/document/1>",
+        [{"archive": "APRF", "fond": "3", "opis": "1", "delo": "2", "listy": "4"}],
+    ),
+]
+
+
+@pytest.mark.parametrize("citation, expected", CITATION_FORMS)
+def test_citation_forms_give_their_parts(citation, expected):
+    parsed = parse_citation(citation)
+    assert [parts(ref) for ref in parsed.refs] == expected
+    assert parsed.unparsed == parsed.warnings == []
+    assert all(ref.citation in citation for ref in parsed.refs)
+
+
+@pytest.mark.parametrize("archive, spellings", ARCHIVES.items())
+def test_every_spelling_of_an_archive_is_its_one_name(archive, spellings):
+    for spelling in (archive, *spellings):
+        assert canonical_archive(spelling) == canonical_archive(spelling.upper()) == archive
+        assert [ref.archive for ref in parse_archival_refs(f"Held in {spelling}; no numbers")] == [archive]
+
+
+def test_a_name_no_table_knows_is_kept_as_written():
+    assert canonical_archive(" RGVA ") == "RGVA"
+
+
+def test_translator_and_notes_are_taken_out_of_the_references():
+    parsed = parse_citation(
+        "AVP RF, copy courtesy of NSA; translation by Ann Example for the Example Project; "
+        "Reprinted in Example Bulletin 3 (1993), p. 60, d. 4."
+    )
+    assert [parts(ref) for ref in parsed.refs] == [{"archive": "AVP RF"}]
+    assert parsed.translator == "Ann Example"
+    assert parsed.notes == ["copy courtesy of NSA", "Reprinted in Example Bulletin 3 (1993), p. 60, d. 4"]
+    assert parsed.unparsed == []
+
+
+def test_a_note_ends_with_its_sentence_but_not_at_an_initial():
+    parsed = parse_citation("Copy obtained by J. R. Example. Translated by A. B. Example. APRF, f. 3, l. 1")
+    assert parsed.notes == ["Copy obtained by J. R. Example"]
+    assert parsed.translator == "A. B. Example"
+    assert [parts(ref) for ref in parsed.refs] == [{"archive": "APRF", "fond": "3", "listy": "1"}]
+
+
+def test_an_archive_named_in_a_note_is_a_reference():
+    parsed = parse_citation("Obtained from the Presidential Archive by a visiting scholar")
+    assert [ref.archive for ref in parsed.refs] == ["APRF"]
+    assert parsed.notes == ["Obtained from the Presidential Archive by a visiting scholar"]
+
+
+@pytest.mark.parametrize(
+    "citation, unparsed",
+    [
+        ("Archive, Fond 45", ["Archive, Fond 45"]),
+        ("Local records office, f. 12, op. 3; APRF, f. 1", ["Local records office, f. 12, op. 3"]),
+        ("APRF, f. 45, d. 1, d. 2", ["d. 2"]),
+        ("Example title, May 1, 1960, the city archive, Fond 7, Delo 2", ["the city archive, Fond 7, Delo 2"]),
+    ],
+)
+def test_a_reference_without_an_archive_is_kept_verbatim_with_a_warning(citation, unparsed):
+    parsed = parse_citation(citation)
+    assert parsed.unparsed == unparsed
+    assert all(piece in citation for piece in unparsed)
+    assert len(parsed.warnings) == len(unparsed) and all(piece in parsed.warnings[0] for piece in unparsed[:1])
+
+
+def test_text_without_references_gives_nothing():
+    assert parse_citation("Example Digital Archive, August 27, 1951") == ParsedCitation()
+
+
+def test_unparsed_reference_is_told_by_its_citation():
+    ref = ArchivalRef(None, citation="Archive, Fond 45")
+    assert ref.unparsed and ref.reference == "Archive, Fond 45"
+    assert not ArchivalRef("GARF").unparsed
+    assert ArchivalRef("GARF", "5", tom="2", listy="3ob").reference == "GARF, Fond 5, Tom 2, Listy 3ob"

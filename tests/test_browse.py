@@ -440,3 +440,22 @@ def test_a_page_of_history(conn, document):
     assert all(len(revision.changes) <= 1 for revision in capped)
     span = browse.history_span(conn, document, "ru-rendering")
     assert span.first_date and span.last_date and span.first_date <= span.last_date
+
+
+def test_volume_and_unparsed_references_are_stored_and_read_back(tmp_path):
+    write_files(tmp_path / "translations", {
+        "doc-1/document.yaml": (
+            "title: T\ndate: 1951-08-27\noriginal_language: en\narchival_refs:\n"
+            '  - archive: GARF\n    fond: "5"\n    tom: "2"\n    listy: 3ob\n'
+            "  - citation: Fond 7, Delo 2\n    unparsed: true\n"
+        ),
+        "doc-1/en.md": "---\nkind: original\nlanguage: en\n---\nText.\n",
+    })
+    build(tmp_path / "translations", tmp_path / "versions.db")
+    with sqlite3.connect(tmp_path / "versions.db") as connection:
+        document = browse.get_document(connection, "doc-1")
+        ids = [row[0] for row in connection.execute("select id from archival_refs where unparsed order by id")]
+    references = [ref.reference for ref in document.archival_refs]
+    assert references == ["GARF, Fond 5, Tom 2, Listy 3ob", "Fond 7, Delo 2"]
+    assert [ref.unparsed for ref in document.archival_refs] == [False, True]
+    assert ids == ["doc-1/unparsed-1"]

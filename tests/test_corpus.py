@@ -423,3 +423,33 @@ def test_a_link_whose_target_holds_a_newline_is_reported_on_one_line(small_corpu
     (small_corpus / "doc-1" / "gone.md").symlink_to("no\nwhere.md")
     [found] = check_corpus(small_corpus)
     assert str(found) == f"{small_corpus}/doc-1/gone.md:1: broken symbolic link to no\\nwhere.md"
+
+
+UNPARSED_REFS = """\
+    tom: "2"
+  - citation: Fond 7, Delo 2
+    unparsed: true
+"""
+
+
+def test_volume_and_unparsed_references_are_read(small_corpus):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + UNPARSED_REFS})
+    [document] = load_corpus(small_corpus).documents
+    aprf, unparsed = document.archival_refs
+    assert (aprf.archive, aprf.tom, aprf.unparsed) == ("APRF", "2", False)
+    assert (unparsed.archive, unparsed.citation, unparsed.unparsed) == (None, "Fond 7, Delo 2", True)
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('  - fond: "5"\n', "missing required field 'archive'"),
+        ("  - citation: Fond 7\n    unparsed: false\n", "missing required field 'archive'"),
+        ("  - unparsed: true\n", "an unparsed archival reference has its 'citation' and nothing else"),
+        ("  - citation: Fond 7\n    archive: GARF\n    unparsed: true\n",
+         "an unparsed archival reference has its 'citation' and nothing else"),
+    ],
+)
+def test_a_reference_names_its_archive_unless_it_is_kept_unparsed(small_corpus, entry, message):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + entry})
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:11: {message}"

@@ -390,3 +390,13 @@ def test_round_trip_of_any_text(tmp_path_factory, base, other):
     after = load_corpus(root / "again").documents[0]
     assert [v.body for v in after.versions] == [v.body for v in before.versions]
     assert export_document(root / "again", "d", "tei") == tei
+
+
+def test_a_volume_and_an_unparsed_reference_are_exported_as_the_schema_allows(small_corpus):
+    refs = '    tom: "2"\n  - citation: Fond 7, Delo 2\n    unparsed: true\n'
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + refs})
+    root = validated(export_document(small_corpus, "doc-1", "tei"))
+    assert root.find(".//tei:idno[@type='tom']", NS).text == "2"
+    [unparsed] = root.findall(".//tei:msDesc[@type='unparsed']", NS)
+    assert unparsed.find("tei:msIdentifier/tei:repository", NS) is None
+    assert unparsed.findtext("tei:msIdentifier/tei:altIdentifier/tei:idno", namespaces=NS) == "Fond 7, Delo 2"

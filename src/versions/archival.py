@@ -1,10 +1,14 @@
-"""Archival references (archive, fond, opis, delo, papka, listy) parsed from citations.
+"""Archival citations parsed into references (archive, fond, opis, delo, papka, tom, listy), translator and notes.
 
 Recognises the long form ``APRF, Fond 45, Opis 1, Delo 340, Listy 86-88``, the short form
-``RGASPI, f. 558, op. 11, d. 341, ll. 86-88`` and the Russian abbreviations
-``РГАСПИ, ф. 558, оп. 11, д. 341, лл. 86-88``. A reference starts with an archive name (a word or
-words in capitals, such as ``AVP RF``, ``TsAMO``, ``АПРФ``) followed by a fond; references may be
-separated by anything (``;``, ``and``, ``,``). Pure functions, no I/O.
+``RGASPI, f. 558, op. 11, d. 341, ll. 86-88`` with any capitals and a colon after the archive (``APRF: F. 39, Ll.
+39-40``), the Russian abbreviations ``РГАСПИ, ф. 558, оп. 11, д. 341, лл. 86-88``, verso (``l. 5 ob.``, ``л. 5
+об.``: listy ``5ob``) and volume (``t. 2``, ``т. 2``: tom ``2``). An archive is one of ``ARCHIVES`` under any of its
+spellings (``AP RF``, ``АП РФ``, "the Russian Presidential Archives": ``APRF``), named even without numbers, or an
+unknown name in capitals followed by at least one part. References may be separated by anything (``;``, ``and``,
+``,``). "Translated by …" names the translator; "copy obtained by …", "courtesy of …", "Reprinted in …" become notes.
+A piece that looks like a reference (a part with a number) but has no archive is kept verbatim as unparsed, with a
+warning. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -12,42 +16,79 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-PARTS = ("fond", "opis", "delo", "papka", "listy")
+PARTS = ("fond", "opis", "delo", "papka", "tom", "listy")
 
 
 @dataclass(frozen=True)
 class ArchivalRef:
-    archive: str
+    archive: str | None  # None only for a reference kept unparsed: it has only its citation
     fond: str | None = None
     opis: str | None = None
     delo: str | None = None
     papka: str | None = None
     listy: str | None = None
     citation: str = ""
+    tom: str | None = None
+
+    @property
+    def unparsed(self) -> bool:
+        return self.archive is None
 
     @property
     def reference(self) -> str:
         """The reference as cited, or composed from its parts."""
-        if self.citation:
+        if self.citation or self.archive is None:
             return self.citation
-        parts = (("Fond", self.fond), ("Opis", self.opis), ("Delo", self.delo), ("Papka", self.papka),
-                 ("Listy", self.listy))
-        return ", ".join([self.archive, *(f"{label} {value}" for label, value in parts if value)])
+        numbered = (f"{part.capitalize()} {getattr(self, part)}" for part in PARTS if getattr(self, part))
+        return ", ".join([self.archive, *numbered])
 
 
-# Cited spellings of an archive mapped to the name the corpus uses.
-ARCHIVE_ALIASES = {
-    "АПРФ": "APRF",
-    "АВП РФ": "AVP RF",
-    "AVPRF": "AVP RF",
-    "РГАСПИ": "RGASPI",
-    "ЦАМО": "TsAMO",
-    "РГАНИ": "RGANI",
-    "ГАРФ": "GARF",
-    "РГАЭ": "RGAE",
+@dataclass(frozen=True)
+class ParsedCitation:
+    refs: list[ArchivalRef] = field(default_factory=list)  # parsed, in order of appearance
+    unparsed: list[str] = field(default_factory=list)  # verbatim pieces that look like references but name no archive
+    translator: str | None = None
+    notes: list[str] = field(default_factory=list)  # copy obtained by …, courtesy of …, reprinted in …
+    warnings: list[str] = field(default_factory=list)
+
+
+# The one alias table: each archive's name in the corpus, then every other way citations spell it.
+ARCHIVES = {
+    "APRF": (
+        "AP RF", "АПРФ", "АП РФ", "Archive of the President of the Russian Federation",
+        "Archive of the President, Russian Federation", "Presidential Archive of the Russian Federation",
+        "Russian Presidential Archive", "Russian Presidential Archives", "Presidential Archive",
+        "Presidential Archives",
+    ),
+    "AVP RF": (
+        "AVPRF", "АВП РФ", "АВПРФ", "Archive of Foreign Policy, Russian Federation",
+        "Archive of Foreign Policy of the Russian Federation", "Foreign Policy Archive of the Russian Federation",
+        "Russian Foreign Policy Archive",
+    ),
+    "RGASPI": ("РГАСПИ", "Russian State Archive of Social and Political History",
+               "Russian State Archive of Socio-Political History"),
+    "TsAMO": ("TsAMO RF", "ЦАМО", "ЦАМО РФ", "Central Archive of the Ministry of Defense",
+              "Central Archive of the Ministry of Defence"),
+    "RGANI": ("РГАНИ", "Russian State Archive of Contemporary History"),
+    "GARF": ("ГАРФ", "State Archive of the Russian Federation"),
+    "RGAE": ("РГАЭ", "Russian State Archive of the Economy"),
+    "中央档案馆": (),
 }
+
+
+def _spelling_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+_CANONICAL = {_spelling_key(spelling): name for name, spellings in ARCHIVES.items() for spelling in (name, *spellings)}
+
+
+def canonical_archive(name: str) -> str:
+    """The corpus's name of an archive cited under any spelling in ``ARCHIVES``; any other name as given."""
+    return _CANONICAL.get(_spelling_key(name), name.strip())
+
 
 # Every spelling of a part keyword, lower case; a trailing dot marks an abbreviation.
 PART_KEYWORDS = {
@@ -55,6 +96,7 @@ PART_KEYWORDS = {
     "opis": "opis", "op.": "opis", "опись": "opis", "оп.": "opis",
     "delo": "delo", "d.": "delo", "дело": "delo", "д.": "delo",
     "papka": "papka", "p.": "papka", "папка": "papka", "п.": "papka",
+    "tom": "tom", "t.": "tom", "vol.": "tom", "том": "tom", "т.": "tom",
     "listy": "listy", "list": "listy", "ll.": "listy", "l.": "listy",
     "листы": "listy", "лист": "listy", "лл.": "listy", "л.": "listy",
 }
@@ -72,38 +114,129 @@ def _keyword_pattern(keyword: str) -> str:
 
 
 _KEYWORDS = "|".join(_keyword_pattern(k) for k in sorted(PART_KEYWORDS, key=len, reverse=True))
-# A number as archives write them: 45, 059a, 5a, R-5446, 86-88, 86–88.
+# A number as archives write them: 45, 059a, 5a, 0055, R-5446, 86-88, 86–88.
 _VALUE = r"(?=[\w–—-]*\d)\w+(?:[-–—]\w+)*"
-_PART = re.compile(rf"\s*,\s*(?P<keyword>(?i:{_KEYWORDS}))\s*(?P<value>{_VALUE})")
+# A sheet, its verso marked ob. (об.) with or without a space: 5, 0055, 12a, 5ob., 5 об.
+_SHEET = r"\d\w*?(?:\s*(?:ob|об)(?:\.|(?!\w))|(?!\w))"
+_SHEETS = rf"{_SHEET}(?:\s*[-–—]\s*{_SHEET})?(?:\s*,\s*{_SHEET}(?:\s*[-–—]\s*{_SHEET})?)*"
+_KEYWORD = re.compile(rf"\s*[,:]?\s*(?i:{_KEYWORDS})\s*")
+_PART_VALUE = {part: re.compile(_SHEETS if part == "listy" else _VALUE) for part in PARTS}
+_LOOSE_PART = re.compile(rf"(?<!\w)(?i:{_KEYWORDS})\s*\d")
 _ARCHIVE_WORD = r"[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]*[A-ZА-ЯЁ](?!\w)"
-_ARCHIVE = re.compile(rf"(?<!\w){_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*")
+_KNOWN = "|".join(
+    r"\s+".join(re.escape(word) for word in spelling.split())
+    for spelling in sorted(_CANONICAL, key=len, reverse=True)
+)
+_ARCHIVE = re.compile(
+    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN}))(?!\w)(?:\s*\((?i:{_KNOWN})\))?(?:,\s*(?:Moscow|Москва)(?!\w))?"
+    rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
+)
+_TRANSLATOR = re.compile(r"(?i)(?<!\w)translat(?:ed|ion)\b[^;]*?\bby\s+")
+_NOTE = re.compile(
+    r"(?i)(?<!\w)(?:copy obtained|obtained (?:by|from)|copy courtesy|courtesy of|provided by|reprinted in"
+    r"|published in)(?!\w)"
+)
+# A clause runs to the end of its part of the citation: a semicolon, a line break, a link or the end of a sentence
+# (a full stop after a word, not after an initial or an abbreviation such as "vol.", then a capital).
+_CLAUSE_END = re.compile(r"\s*(?:;|\n|<?https?://|$|(?<=[a-zа-яё]{3})\.(?=\s+[A-ZА-ЯЁ]))")
 
 
 def parse_archival_refs(citation: str) -> list[ArchivalRef]:
-    """Every archival reference in ``citation``, in order of appearance."""
-    refs = []
+    """Every archival reference in ``citation`` that could be parsed, in order of appearance."""
+    return parse_citation(citation).refs
+
+
+def parse_citation(text: str) -> ParsedCitation:
+    """The archival references, unparsed reference-like pieces, translator and notes of a citation."""
+    clauses = _clauses(text)
+    translator = next((value for kind, _, _, value in clauses if kind == "translator"), None)
+    notes = [value for kind, _, _, value in clauses if kind == "note"]
+    refs: list[ArchivalRef] = []
+    unparsed: list[str] = []
     position = 0
-    while match := _ARCHIVE.search(citation, position):
-        parts, end = _parse_parts(citation, match.end())
-        if "fond" in parts:
-            archive = ARCHIVE_ALIASES.get(match.group(), match.group())
-            refs.append(ArchivalRef(archive=archive, citation=citation[match.start():end], **parts))
-            position = end
+    for kind, start, end, _ in [*clauses, ("", len(text), len(text), "")]:
+        found, loose = _references(text, position, start)
+        # An archive named in a note ("obtained from the Presidential Archive") is a reference too.
+        refs += found + (_references(text, start, end)[0] if kind == "note" else [])
+        unparsed += loose
+        position = end
+    warnings = [f"could not parse the archival reference {piece!r}; kept as written" for piece in unparsed]
+    return ParsedCitation(refs, unparsed, translator, notes, warnings)
+
+
+def _clauses(text: str) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, value) of each translator and note clause, in order; each runs to its clause's end."""
+    clauses = []
+    position = 0
+    while match := _first(text, position, _TRANSLATOR, _NOTE):
+        end = _CLAUSE_END.search(text, match.end()).start()
+        if match.re is _TRANSLATOR:
+            translator = re.sub(r"\s+for\s.*", "", text[match.end():end], flags=re.DOTALL)
+            clauses.append(("translator", match.start(), end, _trimmed(translator)))
         else:
+            clauses.append(("note", match.start(), end, _trimmed(text[match.start():end])))
+        position = max(end, match.end())
+    return clauses
+
+
+def _first(text: str, position: int, *patterns: re.Pattern) -> re.Match | None:
+    matches = [match for pattern in patterns if (match := pattern.search(text, position))]
+    return min(matches, key=lambda match: match.start(), default=None)
+
+
+def _trimmed(value: str) -> str:
+    return value.strip().rstrip(".,").strip()
+
+
+def _references(text: str, start: int, end: int) -> tuple[list[ArchivalRef], list[str]]:
+    """The references in ``text[start:end]`` and the reference-like pieces between them that name no archive."""
+    refs = []
+    unparsed = []
+    position = start
+    while match := _ARCHIVE.search(text, position, end):
+        parts, parts_end = _parse_parts(text, match.end(), end)
+        if parts or match.group("known"):
+            unparsed += _loose_pieces(text[position:match.start()])
+            archive = canonical_archive(match.group("known") or match.group("other"))
+            refs.append(ArchivalRef(archive=archive, citation=text[match.start():parts_end], **parts))
+            position = parts_end
+        else:
+            unparsed += _loose_pieces(text[position:match.end()])
             position = match.end()
-    return refs
+    return refs, unparsed + _loose_pieces(text[position:end])
 
 
-def _parse_parts(citation: str, position: int) -> tuple[dict[str, str], int]:
-    """The parts following an archive name (the first must be the fond) and where they end."""
+def _parse_parts(text: str, position: int, end: int) -> tuple[dict[str, str], int]:
+    """The parts following an archive name, each once, and where they end."""
     parts: dict[str, str] = {}
-    while match := _PART.match(citation, position):
-        part = PART_KEYWORDS[match.group("keyword").lower()]
-        if part in parts or (not parts and part != "fond"):
+    while keyword := _KEYWORD.match(text, position, end):
+        part = PART_KEYWORDS[keyword.group().strip(" \t\n,:").lower()]
+        if part in parts or not (value := _PART_VALUE[part].match(text, keyword.end(), end)):
             break
-        parts[part] = re.sub("[–—]", "-", match.group("value"))
-        position = match.end()
+        parts[part] = _normal_value(part, value.group())
+        position = value.end()
     return parts, position
+
+
+def _normal_value(part: str, value: str) -> str:
+    value = re.sub(r"\s*[-–—]\s*", "-", value)
+    if part == "listy":
+        return re.sub(r"(?<=\d)\s*(?:ob|об)\.?", "ob", value)
+    return value
+
+
+def _loose_pieces(gap: str) -> list[str]:
+    """Each ``;``-separated piece of ``gap`` with a part and a number, from the name before its first part."""
+    pieces = []
+    for piece in gap.split(";"):
+        if not (first := _LOOSE_PART.search(piece)):
+            continue
+        before = piece[:first.start()].rstrip(" ,:")
+        name_start = before.rfind(",") + 1
+        name = before[name_start:]
+        start = name_start if re.search(r"[^\W\d_]", name) and not re.search(r"\d", name) else first.start()
+        pieces.append(_trimmed(re.sub(r"^\s*(?:and|и)\s+", "", piece[start:].strip())))
+    return pieces
 
 
 def archive_slug(archive: str) -> str:

@@ -27,7 +27,7 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 
-from .archival import ArchivalRef
+from .archival import PARTS, ArchivalRef
 from .anchors import Anchor, gazetteer
 from .collate import STORED_NORMALIZATION, compare, variance
 from .collate import Comparison as CollatedComparison
@@ -259,6 +259,13 @@ class DocumentInfo:
         return web_url(self.source_url)
 
 
+REF_COLUMNS = ("archive", *PARTS, "citation")  # the columns of archival_refs that make an ArchivalRef
+
+
+def _archival_ref(row: Sequence) -> ArchivalRef:
+    return ArchivalRef(**dict(zip(REF_COLUMNS, row, strict=True)))
+
+
 def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | None:
     """A document with its versions and archival references, or None if there is no such document."""
     row = conn.execute(
@@ -268,15 +275,15 @@ def get_document(conn: sqlite3.Connection, document_id: str) -> DocumentInfo | N
     ).fetchone()
     if row is None:
         return None
-    select_refs = "select id, archive, fond, opis, delo, papka, listy, citation from archival_refs "
+    select_refs = f"select id, {', '.join(REF_COLUMNS)} from archival_refs "
     listed = {
-        ref_id: ArchivalRef(*rest)
+        ref_id: _archival_ref(rest)
         for ref_id, *rest in conn.execute(
             select_refs + "where document_id = ? order by rowid limit ?", [document_id, ARCHIVAL_REFS_SHOWN]
         )
     }
     refs = listed | {
-        ref_id: ArchivalRef(*rest)
+        ref_id: _archival_ref(rest)
         for ref_id, *rest in conn.execute(
             select_refs + "where id in (select archival_ref_id from versions where document_id = ?)", [document_id]
         )

@@ -9,11 +9,12 @@ TEI (the subset is the RelaxNG schema ``versions/data/tei-subset.rng``)
     citation, summary) and ``listWit``: one ``witness`` per version, ``xml:id`` = the version id (prefixed with ``_``
     when the id starts with a digit, which an XML id cannot) and ``n`` = the version id exactly. A witness carries its
     ``label``; for a version kept in an archive an ``msDesc`` whose ``msIdentifier`` has the ``repository`` and one
-    ``idno`` per part of the archival reference (``type`` fond, opis, delo, papka, listy) and the citation as an
+    ``idno`` per part of the archival reference (``type`` fond, opis, delo, papka, tom, listy) and the citation as an
     ``altIdentifier``; and a ``bibl`` (``type`` = the version's kind) with its language, translator
     (``editor role="translator"``), publisher, date, source (``ref``), provenance (``relatedItem type=<relation>
     target="#<witness>"``) and note. Archival references that no version carries are listed in
-    ``listBibl type="archival-references"``; sender and recipient in ``profileDesc/correspDesc``.
+    ``listBibl type="archival-references"`` (one kept unparsed: ``msDesc type="unparsed"``, its citation only);
+    sender and recipient in ``profileDesc/correspDesc``.
 
     ``text/body`` holds one ``ab`` per alignment group, holding one ``app``. The base version's reading is the
     ``lem``; other versions reading exactly the same text share it (``wit="#a #b"``), every other reading is a
@@ -48,13 +49,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from .archival import PARTS
 from .collate import Collation, collate, group_text
 from .corpus import Document, Version, load_corpus
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 FORMATS = ("tei", "collatex", "csv")
-REF_PARTS = ("fond", "opis", "delo", "papka", "listy")
+REF_PARTS = PARTS
 ARCHIVAL_REFERENCES = "archival-references"
 PUBLISHER = "versions"
 
@@ -156,9 +158,10 @@ def _document_bibl(document: Document) -> etree._Element:
 
 
 def _ms_desc(ref, position: int) -> etree._Element:
-    ms_desc = _el("msDesc", n=str(position))
+    ms_desc = _el("msDesc", n=str(position), type="unparsed" if ref.unparsed else None)
     identifier = _sub(ms_desc, "msIdentifier")
-    _sub(identifier, "repository", text=ref.archive)
+    if ref.archive:
+        _sub(identifier, "repository", text=ref.archive)
     for part in REF_PARTS:
         if getattr(ref, part):
             _sub(identifier, "idno", text=getattr(ref, part), type=part)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..archival import ArchivalRef, archive_slug
+from ..archival import PARTS, ArchivalRef, archive_slug
 from ..errors import CorpusError, Problem, problem
 from ..ids import slug_problem
 from ..segment import Paragraph, split_body, split_lines
@@ -44,7 +44,7 @@ DEFAULT_RELATION = {
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 _ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
@@ -65,8 +65,9 @@ _DOCUMENT_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "archival_refs": ((list,), False),
 }
 _REF_FIELDS = {
-    "archive": ((str,), True),
-    **{part: ((str,), False) for part in ("fond", "opis", "delo", "papka", "listy", "citation")},
+    "archive": ((str,), False),  # required unless the reference is unparsed
+    **{part: ((str,), False) for part in (*PARTS, "citation")},
+    "unparsed": ((bool,), False),
 }
 _SOURCE_FIELDS = {"name": ((str,), False), "url": ((str,), False)}
 _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -621,12 +622,22 @@ def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem])
         before = len(problems)
         at = lines.get(("archival_refs", index), line)
         _check_fields(entry, within(lines, "archival_refs", index), _REF_FIELDS, shown, problems, at)
+        _check_ref_identity(entry, shown, problems, at)
         if len(problems) == before:
-            refs.append(ArchivalRef(**{key: entry.get(key) for key in _REF_FIELDS}))
-    slugs = [archive_slug(ref.archive) for ref in refs]
+            refs.append(ArchivalRef(**{key: entry.get(key) for key in ("archive", *PARTS, "citation")}))
+    slugs = [archive_slug(ref.archive) for ref in refs if ref.archive]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(problem(shown, line, f"two archival references for the same archive ({slug})"))
     return refs
+
+
+def _check_ref_identity(entry: dict, shown: str, problems: list[Problem], at: int) -> None:
+    """A reference names its archive; one that could not be parsed is kept by its citation alone."""
+    if entry.get("unparsed") is True:
+        if not entry.get("citation") or set(entry) - {"citation", "unparsed"}:
+            problems.append(problem(shown, at, "an unparsed archival reference has its 'citation' and nothing else"))
+    elif "archive" not in entry or entry["archive"] is None:
+        problems.append(problem(shown, at, "missing required field 'archive'"))
 
 
 def _check_document(document: Document, on_disk: set[str], lines: dict, shown: str, problems: list[Problem]) -> None:

@@ -77,11 +77,15 @@ def _document_row(document: Document) -> dict:
 
 
 def _archival_ref_rows(document: Document) -> Iterator[dict]:
+    unparsed = 0
     for ref in document.archival_refs:
+        unparsed += ref.unparsed
         yield {
-            "id": archival_ref_id(document.id, ref.archive),
+            # An unparsed reference has no archive to name it by: it is numbered among the document's unparsed ones.
+            "id": f"{document.id}/unparsed-{unparsed}" if ref.unparsed else archival_ref_id(document.id, ref.archive),
             "document_id": document.id,
             **dataclasses.asdict(ref),
+            "unparsed": ref.unparsed,
         }
 
 

@@ -46,7 +46,7 @@ SCHEMA: dict[str, dict] = {
     "archival_refs": {
         "columns": {
             "id": str, "document_id": str, "archive": str, "fond": str, "opis": str, "delo": str, "papka": str,
-            "listy": str, "citation": str,
+            "tom": str, "listy": str, "citation": str, "unparsed": bool,
         },
         "pk": "id",
         "foreign_keys": [("document_id", "documents", "id")],
