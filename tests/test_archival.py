@@ -116,20 +116,27 @@ def test_names_spelled_in_part_keep_that_part_and_stay_apart():
 
 @given(st.text())
 def test_parse_archival_refs_never_crashes(text):
-    for ref in parse_archival_refs(text):
+    parsed = parse_citation(text)
+    for ref in parsed.refs:
         assert ref.citation in text
-        assert ref.fond
+        assert ref.archive
+    assert all(piece in text for piece in parsed.unparsed)
 
 
-CITATION_PIECES = ["APRF", "AVP RF", "РГАСПИ", ", ", "f. ", "Fond ", "ll. ", "d. ", "5a", "86-88", "; ", " and "]
+CITATION_PIECES = [
+    "APRF", "AVP RF", "РГАСПИ", "Archive", ", ", ": ", ". ", "f. ", "Fond ", "ll. ", "d. ", "т. ", "5a", "86-88", "5 ob.",
+    "; ", " and ", "Translated by ", "copy obtained by ", "(AP RF)", "中央档案馆",
+]
 
 
 @given(st.lists(st.sampled_from(CITATION_PIECES)))
 def test_parse_archival_refs_never_crashes_on_near_citations(pieces):
     text = "".join(pieces)
-    for ref in parse_archival_refs(text):
+    parsed = parse_citation(text)
+    for ref in parsed.refs:
         assert ref.citation in text
         assert archive_slug(ref.archive)
+    assert all(piece in text for piece in parsed.unparsed) and len(parsed.warnings) == len(parsed.unparsed)
 
 
 def parts(ref: ArchivalRef) -> dict:
@@ -183,6 +190,17 @@ CITATION_FORMS = [
     ("TsAMO, fond 500, opis 12462, delo 11, vol. 3, list 17",
      [{"archive": "TsAMO", "fond": "500", "opis": "12462", "delo": "11", "tom": "3", "listy": "17"}]),
     ("中央档案馆", [{"archive": "中央档案馆"}]),
+    ("外交部档案馆, 109-00143-01", [{"archive": "外交部档案馆"}]),
+    ("АП РФ. Ф. 3. Оп. 65. Д. 515. Лл. 1–4 об.",
+     [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "515", "listy": "1-4ob"}]),
+    ("RGANI, Fond 89, Perechen 12, Dokument 2", [{"archive": "RGANI", "fond": "89", "opis": "12", "delo": "2"}]),
+    ("Central Archive of the Ministry of Defense of the Russian Federation (TsAMO RF), Moscow, f. 3, op. 1, d. 2",
+     [{"archive": "TsAMO", "fond": "3", "opis": "1", "delo": "2"}]),
+    ("Archive of the President of Russia, f. 3", [{"archive": "APRF", "fond": "3"}]),
+    ("APRF, Fond No. 3, Opis № 65, Delo 9", [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "9"}]),
+    ("AP RF, Fond 5, Inventory 30, File 335, Folder 2, Volume 1, Sheets 1-20",
+     [{"archive": "APRF", "fond": "5", "opis": "30", "delo": "335", "papka": "2", "tom": "1", "listy": "1-20"}]),
+    ("RGASPI f.17 op.3 d.9 l.1", [{"archive": "RGASPI", "fond": "17", "opis": "3", "delo": "9", "listy": "1"}]),
     ("GARF, Fond 5, Opis 1, Delo 3, Tom 2, Listy 4",
      [{"archive": "GARF", "fond": "5", "opis": "1", "delo": "3", "tom": "2", "listy": "4"}]),
     ("RGASPI: F. 17, Op. 3, D. 9, T. 2, Ll. 5-5ob.",
@@ -269,3 +287,17 @@ def test_unparsed_reference_is_told_by_its_citation():
     assert ref.unparsed and ref.reference == "Archive, Fond 45"
     assert not ArchivalRef("GARF").unparsed
     assert ArchivalRef("GARF", "5", tom="2", listy="3ob").reference == "GARF, Fond 5, Tom 2, Listy 3ob"
+
+
+@pytest.mark.parametrize(
+    "citation, translator",
+    [
+        ("Translated by Ann Example.", "Ann Example"),
+        ("APRF, f. 3; translation by Ann Example for the Example Project", "Ann Example"),
+        ("Translated from the Russian for the Example Project by Ann Example; APRF", "Ann Example"),
+        ("АП РФ, ф. 3. Translated by A. B. Example. <https://example.org/1>", "A. B. Example"),
+        ("A translated text, APRF, f. 3", None),
+    ],
+)
+def test_the_translator_is_named_after_by(citation, translator):
+    assert parse_citation(citation).translator == translator

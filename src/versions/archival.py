@@ -57,7 +57,7 @@ class ParsedCitation:
 # The one alias table: each archive's name in the corpus, then every other way citations spell it.
 ARCHIVES = {
     "APRF": (
-        "AP RF", "АПРФ", "АП РФ", "Archive of the President of the Russian Federation",
+        "AP RF", "АПРФ", "АП РФ", "Archive of the President", "Archive of the President of the Russian Federation",
         "Archive of the President, Russian Federation", "Presidential Archive of the Russian Federation",
         "Russian Presidential Archive", "Russian Presidential Archives", "Presidential Archive",
         "Presidential Archives",
@@ -99,6 +99,10 @@ PART_KEYWORDS = {
     "tom": "tom", "t.": "tom", "vol.": "tom", "том": "tom", "т.": "tom",
     "listy": "listy", "list": "listy", "ll.": "listy", "l.": "listy",
     "листы": "listy", "лист": "listy", "лл.": "listy", "л.": "listy",
+    # The same parts in English, and the names fond 89 of RGANI gives its opis and delo.
+    "inventory": "opis", "file": "delo", "folder": "papka", "volume": "tom",
+    "sheet": "listy", "sheets": "listy", "page": "listy", "pages": "listy", "pp.": "listy",
+    "perechen": "opis", "dokument": "delo", "dok.": "delo",
 }
 
 CYRILLIC_TO_LATIN = dict(zip(
@@ -119,19 +123,28 @@ _VALUE = r"(?=[\w–—-]*\d)\w+(?:[-–—]\w+)*"
 # A sheet, its verso marked ob. (об.) with or without a space: 5, 0055, 12a, 5ob., 5 об.
 _SHEET = r"\d\w*?(?:\s*(?:ob|об)(?:\.|(?!\w))|(?!\w))"
 _SHEETS = rf"{_SHEET}(?:\s*[-–—]\s*{_SHEET})?(?:\s*,\s*{_SHEET}(?:\s*[-–—]\s*{_SHEET})?)*"
-_KEYWORD = re.compile(rf"\s*[,:]?\s*(?i:{_KEYWORDS})\s*")
+# Parts follow the archive after a comma, a colon or (in Russian) a full stop: "АП РФ. Ф. 3. Оп. 65. Д. 9".
+_KEYWORD = re.compile(rf"\s*[,:.]?\s*(?P<keyword>(?i:{_KEYWORDS}))\s*(?:(?:No\.?|№)\s*)?")
 _PART_VALUE = {part: re.compile(_SHEETS if part == "listy" else _VALUE) for part in PARTS}
-_LOOSE_PART = re.compile(rf"(?<!\w)(?i:{_KEYWORDS})\s*\d")
+_LOOSE_PART = re.compile(rf"(?<!\w)(?i:{_KEYWORDS})\s*(?:(?:No\.?|№)\s*)?\d")
 _ARCHIVE_WORD = r"[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]*[A-ZА-ЯЁ](?!\w)"
 _KNOWN = "|".join(
     r"\s+".join(re.escape(word) for word in spelling.split())
     for spelling in sorted(_CANONICAL, key=len, reverse=True)
 )
+# A known name may be followed by its country, its abbreviation in brackets and its city, all part of the name:
+# "Central Archive of the Ministry of Defense of the Russian Federation (TsAMO RF), Moscow".
+_KNOWN_TAIL = (
+    rf"(?:,?\s+(?:of\s+(?:the\s+)?)?(?:Russian\s+Federation|Russia|RF)(?!\w))?(?:\s*\((?i:{_KNOWN})\))?"
+    r"(?:,\s*(?:Moscow|Москва)(?!\w))?"
+)
+# Chinese archives are named without capitals: any name ending in 档案馆 (archives).
 _ARCHIVE = re.compile(
-    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN}))(?!\w)(?:\s*\((?i:{_KNOWN})\))?(?:,\s*(?:Moscow|Москва)(?!\w))?"
+    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|[\u4e00-\u9fff]*档案馆){_KNOWN_TAIL}"
     rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
 )
-_TRANSLATOR = re.compile(r"(?i)(?<!\w)translat(?:ed|ion)\b[^;]*?\bby\s+")
+# "by" close after "translated" ("translated from the Russian for the project by"); the bound keeps a search linear.
+_TRANSLATOR = re.compile(r"(?i)(?<!\w)translat(?:ed|ion)\b[^;]{0,80}?\bby\s+")
 _NOTE = re.compile(
     r"(?i)(?<!\w)(?:copy obtained|obtained (?:by|from)|copy courtesy|courtesy of|provided by|reprinted in"
     r"|published in)(?!\w)"
@@ -210,7 +223,7 @@ def _parse_parts(text: str, position: int, end: int) -> tuple[dict[str, str], in
     """The parts following an archive name, each once, and where they end."""
     parts: dict[str, str] = {}
     while keyword := _KEYWORD.match(text, position, end):
-        part = PART_KEYWORDS[keyword.group().strip(" \t\n,:").lower()]
+        part = PART_KEYWORDS[keyword.group("keyword").lower()]
         if part in parts or not (value := _PART_VALUE[part].match(text, keyword.end(), end)):
             break
         parts[part] = _normal_value(part, value.group())
