@@ -453,3 +453,9 @@ def test_volume_and_unparsed_references_are_read(small_corpus):
 def test_a_reference_names_its_archive_unless_it_is_kept_unparsed(small_corpus, entry, message):
     write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + entry})
     assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:11: {message}"
+
+
+def test_two_spellings_of_one_archive_are_one_archive(small_corpus):
+    write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + "  - archive: АП РФ\n"})
+    message = "two archival references for the same archive (aprf)"
+    assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:5: {message}"

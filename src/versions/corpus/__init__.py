@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..archival import PARTS, ArchivalRef, archive_slug
+from ..archival import PARTS, ArchivalRef, archive_slug, canonical_archive
 from ..errors import CorpusError, Problem, problem
 from ..ids import slug_problem
 from ..segment import Paragraph, split_body, split_lines
@@ -625,7 +625,7 @@ def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem])
         _check_ref_identity(entry, shown, problems, at)
         if len(problems) == before:
             refs.append(ArchivalRef(**{key: entry.get(key) for key in ("archive", *PARTS, "citation")}))
-    slugs = [archive_slug(ref.archive) for ref in refs if ref.archive]
+    slugs = [archive_slug(canonical_archive(ref.archive)) for ref in refs if ref.archive]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(problem(shown, line, f"two archival references for the same archive ({slug})"))
     return refs
