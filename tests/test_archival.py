@@ -124,8 +124,8 @@ def test_parse_archival_refs_never_crashes(text):
 
 
 CITATION_PIECES = [
-    "APRF", "AVP RF", "РГАСПИ", "Archive", ", ", ": ", ". ", "f. ", "Fond ", "ll. ", "d. ", "т. ", "5a", "86-88", "5 ob.",
-    "; ", " and ", "Translated by ", "copy obtained by ", "(AP RF)", "中央档案馆",
+    "APRF", "AVP RF", "РГАСПИ", "Archive", ", ", ": ", ". ", "f. ", "Fond ", "ll. ", "d. ", "т. ", "5a", "86-88",
+    "5 ob.", "; ", " and ", "Translated by ", "copy obtained by ", "(AP RF)", "中央档案馆",
 ]
 
 
@@ -201,6 +201,55 @@ CITATION_FORMS = [
     ("AP RF, Fond 5, Inventory 30, File 335, Folder 2, Volume 1, Sheets 1-20",
      [{"archive": "APRF", "fond": "5", "opis": "30", "delo": "335", "papka": "2", "tom": "1", "listy": "1-20"}]),
     ("RGASPI f.17 op.3 d.9 l.1", [{"archive": "RGASPI", "fond": "17", "opis": "3", "delo": "9", "listy": "1"}]),
+    ("Archive of the President of the Russian Federation, Fond 3, Opis 65, Delo 776, Listy 25-27.",
+     [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "776", "listy": "25-27"}]),
+    ("AVP RF, F. 0100, Op. 39, Papka 158, D. 5, Ll. 37-39",
+     [{"archive": "AVP RF", "fond": "0100", "opis": "39", "papka": "158", "delo": "5", "listy": "37-39"}]),
+    ("RGANI, f. 89, per. 20, dok. 12", [{"archive": "RGANI", "fond": "89", "opis": "20", "delo": "12"}]),
+    ("TsKhSD, f. 5, op. 49, d. 235, ll. 16-18",
+     [{"archive": "TsKhSD", "fond": "5", "opis": "49", "delo": "235", "listy": "16-18"}]),
+    ("RTsKhIDNI, f. 17, op. 128, d. 1056", [{"archive": "RTsKhIDNI", "fond": "17", "opis": "128", "delo": "1056"}]),
+    ("Source: APRF, f. 45, op. 1, d. 330, l. 97-99",
+     [{"archive": "APRF", "fond": "45", "opis": "1", "delo": "330", "listy": "97-99"}]),
+    ("GARF f. R-9401, op. 2, d. 199, ll. 301-303ob.",
+     [{"archive": "GARF", "fond": "R-9401", "opis": "2", "delo": "199", "listy": "301-303ob"}]),
+    ("ЦАМО РФ, ф. 208, оп. 2511, д. 1, л. 12 об.",
+     [{"archive": "TsAMO", "fond": "208", "opis": "2511", "delo": "1", "listy": "12ob"}]),
+    ("РГАНИ. Ф. 3. Оп. 14. Д. 1. Л. 5—7.",
+     [{"archive": "RGANI", "fond": "3", "opis": "14", "delo": "1", "listy": "5-7"}]),
+    ("ГАРФ. Ф. Р-5446. Оп. 1. Д. 2. Т. 3. Л. 4.",
+     [{"archive": "GARF", "fond": "Р-5446", "opis": "1", "delo": "2", "tom": "3", "listy": "4"}]),
+    (
+        (
+            "Archive of Foreign Policy of the Russian Federation, Moscow, fond 07, opis 23a, papka 18, delo 235,"
+            " listy 1-3; translated by Ann Example"
+        ),
+        [{"archive": "AVP RF", "fond": "07", "opis": "23a", "papka": "18", "delo": "235", "listy": "1-3"}],
+    ),
+    ("Obtained and translated by the Example Project from the Presidential Archive.", [{"archive": "APRF"}]),
+    ("APRF: f. 3, op. 66, d. 65, ll. 1-4 and AVPRF: f. 0100, op. 43, p. 302, d. 10, l. 8",
+     [{"archive": "APRF", "fond": "3", "opis": "66", "delo": "65", "listy": "1-4"},
+      {"archive": "AVP RF", "fond": "0100", "opis": "43", "papka": "302", "delo": "10", "listy": "8"}]),
+    ("RGASPI, Fond 558, Opis 11, Delo 329, Listy 0012-0015",
+     [{"archive": "RGASPI", "fond": "558", "opis": "11", "delo": "329", "listy": "0012-0015"}]),
+    ("State Archive of the Russian Federation (GARF), f. 5446, op. 98c, d. 4",
+     [{"archive": "GARF", "fond": "5446", "opis": "98c", "delo": "4"}]),
+    ("TsAMO: F. 3, Op. 11556, D. 12, T. 2, L. 10",
+     [{"archive": "TsAMO", "fond": "3", "opis": "11556", "delo": "12", "tom": "2", "listy": "10"}]),
+    ("Reprinted in Example Quarterly, no. 3 (1994), pp. 10-12. Original in APRF, f. 3, op. 1, d. 4.",
+     [{"archive": "APRF", "fond": "3", "opis": "1", "delo": "4"}]),
+    ("Russian Presidential Archive (APRF), Fond 45, Opis 1, Delo 334, Listy 1-5",
+     [{"archive": "APRF", "fond": "45", "opis": "1", "delo": "334", "listy": "1-5"}]),
+    ("AVP RF, fond 0100, opis 46, delo 12, papka 362, listy 13-14, Fond and Opis as given by the reading room",
+     [{"archive": "AVP RF", "fond": "0100", "opis": "46", "delo": "12", "papka": "362", "listy": "13-14"}]),
+    ("АП РФ, ф. 3, оп. 65, д. 9, лл. 1, 3-5",
+     [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "9", "listy": "1, 3-5"}]),
+    ("Collection of the RGASPI, f. 17, op. 3, d. 1", [{"archive": "RGASPI", "fond": "17", "opis": "3", "delo": "1"}]),
+    ("AP RF, Listy 12-13 (Fond and Opis unknown)", [{"archive": "APRF", "listy": "12-13"}]),
+    ("AVP RF; copy provided by the Example Archive; translated by Ann Example", [{"archive": "AVP RF"}]),
+    ("APRF, F.3, Op.65, D.9, L.1-3ob", [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "9", "listy": "1-3ob"}]),
+    ("РГАСПИ, ф. 82, оп. 2, д. 1265, лл. 0055–0057 об.",
+     [{"archive": "RGASPI", "fond": "82", "opis": "2", "delo": "1265", "listy": "0055-0057ob"}]),
     ("GARF, Fond 5, Opis 1, Delo 3, Tom 2, Listy 4",
      [{"archive": "GARF", "fond": "5", "opis": "1", "delo": "3", "tom": "2", "listy": "4"}]),
     ("RGASPI: F. 17, Op. 3, D. 9, T. 2, Ll. 5-5ob.",
@@ -212,8 +261,10 @@ CITATION_FORMS = [
       {"archive": "AVP RF", "fond": "07", "opis": "23a", "delo": "18", "papka": "235", "listy": "4"},
       {"archive": "TsAMO", "fond": "1", "opis": "2", "delo": "3"}]),
     (
-        '"Record of a Talk", May 1, 1960, Example Digital Archive, APRF, f. 3, op. 1, d. 2, l. 4. Translated by Ann'
-        " Example. <https://example.org/document/1>",
+        (
+            '"Record of a Talk", May 1, 1960, Example Digital Archive, APRF, f. 3, op. 1, d. 2, l. 4. Translated by'
+            " Ann Example. <https://example.org/document/1>"
+        ),
         [{"archive": "APRF", "fond": "3", "opis": "1", "delo": "2", "listy": "4"}],
     ),
 ]
@@ -297,7 +348,14 @@ def test_unparsed_reference_is_told_by_its_citation():
         ("Translated from the Russian for the Example Project by Ann Example; APRF", "Ann Example"),
         ("АП РФ, ф. 3. Translated by A. B. Example. <https://example.org/1>", "A. B. Example"),
         ("A translated text, APRF, f. 3", None),
+        ("Obtained and translated by the Example Project from the Presidential Archive.", "the Example Project"),
     ],
 )
 def test_the_translator_is_named_after_by(citation, translator):
     assert parse_citation(citation).translator == translator
+
+
+def test_capitals_in_a_clause_are_a_publication_not_an_archive():
+    parsed = parse_citation("Reprinted in CWIHP, p. 12; APRF, f. 3")
+    assert [parts(ref) for ref in parsed.refs] == [{"archive": "APRF", "fond": "3"}]
+    assert parsed.notes == ["Reprinted in CWIHP, p. 12"] and parsed.unparsed == []

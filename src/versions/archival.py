@@ -102,7 +102,7 @@ PART_KEYWORDS = {
     # The same parts in English, and the names fond 89 of RGANI gives its opis and delo.
     "inventory": "opis", "file": "delo", "folder": "papka", "volume": "tom",
     "sheet": "listy", "sheets": "listy", "page": "listy", "pages": "listy", "pp.": "listy",
-    "perechen": "opis", "dokument": "delo", "dok.": "delo",
+    "perechen": "opis", "per.": "opis", "dokument": "delo", "dok.": "delo",
 }
 
 CYRILLIC_TO_LATIN = dict(zip(
@@ -167,10 +167,11 @@ def parse_citation(text: str) -> ParsedCitation:
     refs: list[ArchivalRef] = []
     unparsed: list[str] = []
     position = 0
-    for kind, start, end, _ in [*clauses, ("", len(text), len(text), "")]:
+    for _, start, end, _ in [*clauses, ("", len(text), len(text), "")]:
         found, loose = _references(text, position, start)
-        # An archive named in a note ("obtained from the Presidential Archive") is a reference too.
-        refs += found + (_references(text, start, end)[0] if kind == "note" else [])
+        # An archive known by name in a clause ("obtained from the Presidential Archive") is a reference too; other
+        # capitals there are publications ("Reprinted in CWIHP, p. 12").
+        refs += found + _references(text, start, end, known_only=True)[0]
         unparsed += loose
         position = end
     warnings = [f"could not parse the archival reference {piece!r}; kept as written" for piece in unparsed]
@@ -184,7 +185,7 @@ def _clauses(text: str) -> list[tuple[str, int, int, str]]:
     while match := _first(text, position, _TRANSLATOR, _NOTE):
         end = _CLAUSE_END.search(text, match.end()).start()
         if match.re is _TRANSLATOR:
-            translator = re.sub(r"\s+for\s.*", "", text[match.end():end], flags=re.DOTALL)
+            translator = re.sub(r"\s+(?:for|from)\s.*", "", text[match.end():end], flags=re.DOTALL)
             clauses.append(("translator", match.start(), end, _trimmed(translator)))
         else:
             clauses.append(("note", match.start(), end, _trimmed(text[match.start():end])))
@@ -201,14 +202,14 @@ def _trimmed(value: str) -> str:
     return value.strip().rstrip(".,").strip()
 
 
-def _references(text: str, start: int, end: int) -> tuple[list[ArchivalRef], list[str]]:
+def _references(text: str, start: int, end: int, known_only: bool = False) -> tuple[list[ArchivalRef], list[str]]:
     """The references in ``text[start:end]`` and the reference-like pieces between them that name no archive."""
     refs = []
     unparsed = []
     position = start
     while match := _ARCHIVE.search(text, position, end):
         parts, parts_end = _parse_parts(text, match.end(), end)
-        if parts or match.group("known"):
+        if match.group("known") or (parts and not known_only):
             unparsed += _loose_pieces(text[position:match.start()])
             archive = canonical_archive(match.group("known") or match.group("other"))
             refs.append(ArchivalRef(archive=archive, citation=text[match.start():parts_end], **parts))
