@@ -319,7 +319,11 @@ def test_an_archive_named_in_a_note_is_a_reference():
         ("Archive, Fond 45", ["Archive, Fond 45"]),
         ("Local records office, f. 12, op. 3; APRF, f. 1", ["Local records office, f. 12, op. 3"]),
         ("APRF, f. 45, d. 1, d. 2", ["d. 2"]),
-        ("Example title, May 1, 1960, the city archive, Fond 7, Delo 2", ["the city archive, Fond 7, Delo 2"]),
+        (
+            "Example title, May 1, 1960, the city archive, Fond 7, Delo 2. <https://example.org/1>",
+            ["the city archive, Fond 7, Delo 2"],
+        ),
+        ("Fond No. 5 of a private collection", ["Fond No. 5"]),
     ],
 )
 def test_a_reference_without_an_archive_is_kept_verbatim_with_a_warning(citation, unparsed):

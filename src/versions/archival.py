@@ -240,7 +240,7 @@ def _normal_value(part: str, value: str) -> str:
 
 
 def _loose_pieces(gap: str) -> list[str]:
-    """Each ``;``-separated piece of ``gap`` with a part and a number, from the name before its first part."""
+    """Each ``;``-separated piece of ``gap`` with a part and a number: its parts and the name before them."""
     pieces = []
     for piece in gap.split(";"):
         if not (first := _LOOSE_PART.search(piece)):
@@ -249,7 +249,8 @@ def _loose_pieces(gap: str) -> list[str]:
         name_start = before.rfind(",") + 1
         name = before[name_start:]
         start = name_start if re.search(r"[^\W\d_]", name) and not re.search(r"\d", name) else first.start()
-        pieces.append(_trimmed(re.sub(r"^\s*(?:and|и)\s+", "", piece[start:].strip())))
+        _, end = _parse_parts(piece, first.start(), len(piece))
+        pieces.append(_trimmed(re.sub(r"^\s*(?:and|и)\s+", "", piece[start:end].strip())))
     return pieces
 
 
