@@ -455,7 +455,9 @@ def test_volume_and_unparsed_references_are_stored_and_read_back(tmp_path):
     with sqlite3.connect(tmp_path / "versions.db") as connection:
         document = browse.get_document(connection, "doc-1")
         ids = [row[0] for row in connection.execute("select id from archival_refs where unparsed order by id")]
+        [summary] = browse.list_documents(connection)
     references = [ref.reference for ref in document.archival_refs]
     assert references == ["GARF, Fond 5, Tom 2, Listy 3ob", "Fond 7, Delo 2"]
     assert [ref.unparsed for ref in document.archival_refs] == [False, True]
     assert ids == ["doc-1/unparsed-1"]
+    assert summary.archives == ("GARF",)

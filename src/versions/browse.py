@@ -100,8 +100,8 @@ def list_documents(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -
     paragraphs = dict(conn.execute(f"select document_id, count(*) from paragraphs where {of_page} group by document_id", ids))
     archives: dict[str, list[str]] = {}
     for doc_id, archive in conn.execute(
-        f"select document_id, archive from archival_refs where {of_page} group by document_id, archive "
-        "order by min(rowid)", ids
+        f"select document_id, archive from archival_refs where {of_page} and not unparsed "
+        "group by document_id, archive order by min(rowid)", ids
     ):
         archives.setdefault(doc_id, []).append(archive)
     groups: dict[str, int] = {}
