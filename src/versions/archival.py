@@ -60,12 +60,12 @@ ARCHIVES = {
         "AP RF", "АПРФ", "АП РФ", "Archive of the President", "Archive of the President of the Russian Federation",
         "Archive of the President, Russian Federation", "Presidential Archive of the Russian Federation",
         "Russian Presidential Archive", "Russian Presidential Archives", "Presidential Archive",
-        "Presidential Archives",
+        "Presidential Archives", "Arkhiv Prezidenta Rossiiskoi Federatsii",
     ),
     "AVP RF": (
         "AVPRF", "АВП РФ", "АВПРФ", "Archive of Foreign Policy, Russian Federation",
         "Archive of Foreign Policy of the Russian Federation", "Foreign Policy Archive of the Russian Federation",
-        "Russian Foreign Policy Archive",
+        "Russian Foreign Policy Archive", "Arkhiv Vneshnei Politiki Rossiiskoi Federatsii",
     ),
     "RGASPI": ("РГАСПИ", "Russian State Archive of Social and Political History",
                "Russian State Archive of Socio-Political History"),
@@ -118,8 +118,8 @@ def _keyword_pattern(keyword: str) -> str:
 
 
 _KEYWORDS = "|".join(_keyword_pattern(k) for k in sorted(PART_KEYWORDS, key=len, reverse=True))
-# A number as archives write them: 45, 059a, 5a, 0055, R-5446, 86-88, 86–88.
-_VALUE = r"(?=[\w–—-]*\d)\w+(?:[-–—]\w+)*"
+# A number as archives write them: 45, 059a, 5a, 0055, R-5446, 12/3, 86-88, 86–88.
+_VALUE = r"(?=[\w–—/-]*\d)\w+(?:[-–—/]\w+)*"
 # A sheet, its verso marked ob. (об.) with or without a space: 5, 0055, 12a, 5ob., 5 об.
 _SHEET = r"\d\w*?(?:\s*(?:ob|об)(?:\.|(?!\w))|(?!\w))"
 _SHEETS = rf"{_SHEET}(?:\s*[-–—]\s*{_SHEET})?(?:\s*,\s*{_SHEET}(?:\s*[-–—]\s*{_SHEET})?)*"
@@ -135,12 +135,14 @@ _KNOWN = "|".join(
 # A known name may be followed by its country, its abbreviation in brackets and its city, all part of the name:
 # "Central Archive of the Ministry of Defense of the Russian Federation (TsAMO RF), Moscow".
 _KNOWN_TAIL = (
-    rf"(?:,?\s+(?:of\s+(?:the\s+)?)?(?:Russian\s+Federation|Russia|RF)(?!\w))?(?:\s*\((?i:{_KNOWN})\))?"
-    r"(?:,\s*(?:Moscow|Москва)(?!\w))?"
+    rf"(?:,?\s+(?:of\s+(?:the\s+)?)?(?:Russian\s+Federation|Russia|RF)(?!\w)|\s*\((?i:{_KNOWN})\)"
+    r"|,\s*(?:Moscow|Москва)(?!\w)){0,3}"
 )
-# Chinese archives are named without capitals: any name ending in 档案馆 (archives).
+# Chinese archives are named without capitals: any name ending in 档案馆 (archives). A known abbreviation in brackets
+# names the archive after a name the table does not know: "Arkhiv Prezidenta RF (APRF)".
 _ARCHIVE = re.compile(
     rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|[\u4e00-\u9fff]*档案馆){_KNOWN_TAIL}"
+    rf"|\((?P<bracketed>(?i:{_KNOWN}))\){_KNOWN_TAIL}"
     rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
 )
 # "by" close after "translated" ("translated from the Russian for the project by"); the bound keeps a search linear.
@@ -209,9 +211,10 @@ def _references(text: str, start: int, end: int, known_only: bool = False) -> tu
     position = start
     while match := _ARCHIVE.search(text, position, end):
         parts, parts_end = _parse_parts(text, match.end(), end)
-        if match.group("known") or (parts and not known_only):
+        known = match.group("known") or match.group("bracketed")
+        if known or (parts and not known_only):
             unparsed += _loose_pieces(text[position:match.start()])
-            archive = canonical_archive(match.group("known") or match.group("other"))
+            archive = canonical_archive(known or match.group("other"))
             refs.append(ArchivalRef(archive=archive, citation=text[match.start():parts_end], **parts))
             position = parts_end
         else:
