@@ -368,3 +368,17 @@ def test_capitals_in_a_clause_are_a_publication_not_an_archive():
     parsed = parse_citation("Reprinted in CWIHP, p. 12; APRF, f. 3")
     assert [parts(ref) for ref in parsed.refs] == [{"archive": "APRF", "fond": "3"}]
     assert parsed.notes == ["Reprinted in CWIHP, p. 12"] and parsed.unparsed == []
+
+
+@pytest.mark.parametrize(
+    "citation, expected",
+    [
+        ("APRF, f. 45, op. 1, d. 329. Copy obtained from the Presidential Archive by the project",
+         [{"archive": "APRF", "fond": "45", "opis": "1", "delo": "329"}]),
+        ("From the Russian Presidential Archive; AP RF, f. 3", [{"archive": "APRF", "fond": "3"}]),
+        ("AP RF; APRF", [{"archive": "APRF"}]),
+        ("APRF, f. 3; APRF, f. 45", [{"archive": "APRF", "fond": "3"}, {"archive": "APRF", "fond": "45"}]),
+    ],
+)
+def test_an_archive_named_again_without_numbers_is_the_same_reference(citation, expected):
+    assert [parts(ref) for ref in parse_citation(citation).refs] == expected

@@ -37,12 +37,16 @@ class ArchivalRef:
         return self.archive is None
 
     @property
+    def numbered(self) -> bool:
+        return any(getattr(self, part) for part in PARTS)
+
+    @property
     def reference(self) -> str:
         """The reference as cited, or composed from its parts."""
         if self.citation or self.archive is None:
             return self.citation
-        numbered = (f"{part.capitalize()} {getattr(self, part)}" for part in PARTS if getattr(self, part))
-        return ", ".join([self.archive, *numbered])
+        parts = (f"{part.capitalize()} {getattr(self, part)}" for part in PARTS if getattr(self, part))
+        return ", ".join([self.archive, *parts])
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,18 @@ def parse_citation(text: str) -> ParsedCitation:
         unparsed += loose
         position = end
     warnings = [f"could not parse the archival reference {piece!r}; kept as written" for piece in unparsed]
-    return ParsedCitation(refs, unparsed, translator, notes, warnings)
+    return ParsedCitation(_without_repeated_mentions(refs), unparsed, translator, notes, warnings)
+
+
+def _without_repeated_mentions(refs: list[ArchivalRef]) -> list[ArchivalRef]:
+    """The references but an archive's name without numbers where another reference already cites that archive."""
+    cited = {ref.archive for ref in refs if ref.numbered}
+    kept = []
+    for ref in refs:
+        if ref.numbered or ref.archive not in cited:
+            kept.append(ref)
+            cited.add(ref.archive)
+    return kept
 
 
 def _clauses(text: str) -> list[tuple[str, int, int, str]]:
