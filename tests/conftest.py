@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from versions import staging
+from versions.ingest import staging
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = ROOT / "translations"

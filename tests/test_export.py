@@ -19,7 +19,8 @@ from versions.cli import cli
 from versions.corpus import load_corpus
 from versions.errors import CorpusError
 from versions.export import ExportError, export_document, tokens, witness_id
-from versions.tei import ImportFailure, import_tei, import_text, read_tei
+from versions.ingest import ImportFailure, import_text
+from versions.ingest.tei import import_tei, read_tei
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}

@@ -22,13 +22,12 @@ from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
 from .history import HistoryError, document_history, parse_revision_ref, revision_text
-from .importer import ImportProblem, read_wilson_record, write_document
+from .ingest import ImportFailure, import_file, import_text
 from .normalize import Normalization
 from .report import diff_page
 from .segment import split_body, split_lines
 from .store import build as build_database
 from .store import check as check_database_input
-from .tei import ImportFailure, import_tei, import_text
 
 CORPUS = "translations"
 DATABASE = "db/versions.db"
@@ -375,12 +374,9 @@ def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, 
     try:
         if version_id is not None:
             result = _import_plain_text(record, corpus, encoding, document_id, overwrite, version_id, options)
-        elif record.suffix.lower() == ".xml":
-            result = import_tei(record, corpus, document_id, overwrite)
         else:
-            _import_wilson(record, corpus, encoding, document_id, overwrite)
-            return
-    except (ImportFailure, ImportProblem) as error:
+            result = import_file(record, corpus, document_id=document_id, overwrite=overwrite, encoding=encoding)
+    except ImportFailure as error:
         _fail([problem(record, error.line, error.message)])
     except CorpusError as error:
         _fail(error.problems)
@@ -392,14 +388,6 @@ def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, 
     for warning in result.warnings:
         click.echo(f"{record}: warning: {warning}", err=True)
     click.echo(f"{result.folder}: {', '.join(result.files)}")
-
-
-def _import_wilson(record: Path, corpus: Path, encoding, document_id, overwrite) -> None:
-    parsed = read_wilson_record(record, encoding)
-    folder = write_document(parsed, corpus, document_id=document_id, overwrite=overwrite)
-    for warning in parsed.warnings:
-        click.echo(f"{record}: warning: {warning}", err=True)
-    click.echo(f"{folder}: {', '.join(sorted(p.name for p in folder.iterdir()))}")
 
 
 def _import_plain_text(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, options):

@@ -2,7 +2,7 @@
 
 All three are made from the corpus (``load_corpus`` + ``collate``), never from the database, and are deterministic:
 the same corpus gives the same bytes (no dates, no tool version in the output), so an export can be committed,
-diffed, and compared after a round trip through ``versions.tei.import_tei``.
+diffed, and compared after a round trip through ``versions.ingest.tei.import_tei``.
 
 TEI (the subset is the RelaxNG schema ``versions/data/tei-subset.rng``)
     ``teiHeader/fileDesc/sourceDesc`` holds ``bibl type="document"`` (title, date, original language, source,

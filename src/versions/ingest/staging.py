@@ -18,16 +18,33 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .corpus import Document, load_document
-from .durable import WriteError, fsync_folder, writing
-from .errors import CorpusError, problem
-from .ids import slug_problem
+from ..corpus import Document, load_document
+from ..durable import WriteError, fsync_folder, writing
+from ..errors import CorpusError, problem
+from ..ids import slug_problem
 
 STAGING_PREFIX = ".import-"
+
+
+class ImportFailure(ValueError):
+    """A file that cannot be imported; ``line`` is where (1 when unknown)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class ImportResult:
+    folder: Path
+    files: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- the files of a document -------------------------------------------------------------------------------------------

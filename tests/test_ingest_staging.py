@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, write_files
-from versions import staging
+from versions.ingest import staging
 from versions.errors import CorpusError
 from versions.durable import WriteError
-from versions.staging import check_document, write_document
+from versions.ingest.staging import check_document, write_document
 
 NEW_VERSION = "---\nkind: edition\nlanguage: en\n---\nA second English text of the telegram.\n"
 NEW_DOCUMENT = {

@@ -9,9 +9,9 @@ from conftest import disk_full_after, snapshot, versions_command
 from versions.archival import ArchivalRef
 from versions.cli import cli
 from versions.errors import CorpusError
-from versions.importer import (
+from versions.ingest.wilson import (
     Content,
-    ImportProblem,
+    ImportFailure,
     WilsonRecord,
     default_document_id,
     parse_wilson_record,
@@ -262,11 +262,11 @@ def test_sender_and_recipient(title, sender, recipient):
 # Broken records: a clear error naming the line
 
 
-def problem(text: str) -> ImportProblem:
-    with pytest.raises(ImportProblem) as caught:
+def problem(text: str) -> ImportFailure:
+    with pytest.raises(ImportFailure) as caught:
         parse_wilson_record(text)
     assert isinstance(caught.value, ValueError)
-    assert str(caught.value).startswith(f"line {caught.value.line}: ")
+    assert str(caught.value) == caught.value.message
     return caught.value
 
 
@@ -343,7 +343,7 @@ def test_nul_byte(seed_text):
 def test_undecodable_bytes_name_line_and_offset(tmp_path, seed_text):
     path = tmp_path / "record.txt"
     path.write_bytes(seed_text.encode("utf-8").replace(b"SERIES", "СЕРИЯ".encode("cp1251")))
-    with pytest.raises(ImportProblem) as caught:
+    with pytest.raises(ImportFailure) as caught:
         read_wilson_record(path)
     assert caught.value.line == seed_text[: seed_text.index("SERIES")].count("\n") + 1
     assert "is not UTF-8" in caught.value.message
@@ -403,5 +403,5 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
             1, f"{source}:1: not a regular file (a folder, pipe or device cannot be read as text)\n"
         )
     assert not (tmp_path / "translations").exists()
-    with pytest.raises(ImportProblem, match="not a regular file"):
+    with pytest.raises(ImportFailure, match="not a regular file"):
         read_wilson_record(Path("/dev/zero"))

@@ -1,6 +1,5 @@
-"""Import into the corpus: a TEI parallel-segmentation file (a whole document) or a plain text file (one version).
+"""Import a TEI parallel-segmentation file into the corpus: a whole document.
 
-TEI
     ``read_tei`` reads the subset ``versions.export`` writes exactly: document and witness metadata from the header,
     each witness's body from its ``seg``/blank-line readings, and the alignment groups from the ``app`` entries.
     ``import_tei`` writes the document folder and, where the automatic alignment of the imported texts would group
@@ -18,11 +17,7 @@ TEI
     line. Nothing outside the file is read: no DTD, no network, no ``xi:include`` (refused with its line); entities
     declared in the file are expanded, any other entity reference is refused as not well-formed.
 
-Plain text
-    ``import_text`` makes one version file from a text file: the text (UTF-8, or ``encoding``) is its body as it is,
-    the front matter comes from the arguments. A new document needs a title and a date.
-
-Both go through ``staging``: the input is read only if it is a regular file, and the document is checked by the
+It goes through ``staging``: the input is read only if it is a regular file, and the document is checked by the
 corpus reader and written all or nothing.
 """
 
@@ -34,15 +29,16 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..align import Correction
+from ..collate import collate
+from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
+from ..diff import EQUAL, diff_sequences
+from ..errors import CorpusError
+from ..export import REF_PARTS, TEI_NS, XML_NS
+from ..ids import slug_problem
+from ..text import read_bytes
 from . import staging
-from .align import Correction
-from .collate import collate
-from .corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
-from .diff import EQUAL, diff_sequences
-from .errors import CorpusError
-from .export import REF_PARTS, TEI_NS, XML_NS
-from .ids import slug_problem
-from .text import read_bytes, read_text
+from .staging import ImportFailure, ImportResult
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -53,16 +49,6 @@ _BLOCKS = {"p", "ab", "l", "head"}
 _ANNOTATIONS = {"note", "witDetail", "wit"}  # about the readings, not text of a witness
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 MAX_ALIGNMENT_ROUNDS = 4
-
-
-class ImportFailure(ValueError):
-    """A file that cannot be imported; ``line`` is where (1 when unknown)."""
-
-    def __init__(self, message: str, line: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
 
 
 @dataclass
@@ -78,13 +64,6 @@ class ImportedDocument:
     metadata: dict  # document.yaml, in the corpus's field order
     versions: list[ImportedVersion]
     groups: list[dict[str, tuple[int, ...]]] | None  # the apparatus: paragraph numbers (from 1) per version per group
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    folder: Path
-    files: list[str]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -525,69 +504,6 @@ def _corrections_file(pins, forbids) -> str:
         data["forbid"] = [list(pair) for pair in forbids]
     header = "# Written by versions import so that the alignment matches the imported apparatus.\n"
     return header + staging.yaml_text(data)
-
-
-# --- plain text --------------------------------------------------------------------------------------------------------
-
-
-def import_text(
-    path: Path,
-    corpus_root: Path,
-    document_id: str,
-    version_id: str,
-    kind: str,
-    language: str,
-    *,
-    label: str | None = None,
-    archive: str | None = None,
-    translator: str | None = None,
-    publisher: str | None = None,
-    source: str | None = None,
-    date: str | None = None,
-    note: str | None = None,
-    illustrative: bool = False,
-    derived_from: tuple[str, ...] | list[str] = (),
-    title: str | None = None,
-    document_date: str | None = None,
-    original_language: str | None = None,
-    encoding: str | None = None,
-    overwrite: bool = False,
-) -> ImportResult:
-    """Write ``path`` as version ``version_id`` of ``document_id``; a new document needs ``title`` and
-    ``document_date``. Raises ``CorpusError`` (nothing written) if the result would not pass ``versions check``.
-
-    ``encoding`` is the input file's; the version file is written, and checked, as UTF-8 like the rest of the corpus.
-    """
-    for what, value in (("document", document_id), ("version", version_id)):
-        if reason := slug_problem(value):
-            raise ImportFailure(f"{what} {reason}")
-    if kind not in KINDS:
-        raise ImportFailure(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    path = Path(path)
-    body = read_text(path, encoding)
-    if body.startswith("---\n"):
-        raise ImportFailure(
-            "the file starts with '---' front matter, so it is already a version file; copy it into the corpus"
-        )
-    front: dict = {"kind": kind, "language": language}
-    optional = {
-        "label": label, "archive": archive, "translator": translator, "publisher": publisher, "source": source,
-        "date": date, "illustrative": True if illustrative else None, "note": note,
-        "derived_from": list(derived_from) or None,
-    }
-    front.update({key: value for key, value in optional.items() if value is not None})
-    files = {f"{version_id}.md": staging.version_file(front, body)}
-    target = Path(corpus_root) / document_id
-    if not (target / DOCUMENT_FILE).exists():
-        if not title or not document_date:
-            raise ImportFailure(
-                f"document {document_id!r} does not exist yet; give its title and date to create it"
-            )
-        files[DOCUMENT_FILE] = staging.yaml_text(
-            {"title": title, "date": document_date, "original_language": original_language or language}
-        )
-    staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite)
-    return ImportResult(target, sorted(files), [])
 
 
 # --- small helpers -----------------------------------------------------------------------------------------------------

@@ -28,11 +28,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..archival import ArchivalRef, archive_slug, parse_archival_refs
+from ..errors import CorpusError
+from ..ids import slug_problem
+from ..text import normalize_text, read_text
 from . import staging
-from .archival import ArchivalRef, archive_slug, parse_archival_refs
-from .errors import CorpusError
-from .ids import slug_problem
-from .text import normalize_text, read_text
+from .staging import ImportFailure, ImportResult
 
 PUBLISHER = "Wilson Center Digital Archive"
 RIGHTS = (
@@ -73,15 +74,6 @@ _URL = re.compile(r"<(?P<url>https?://[^>\s]+)>")
 _QUOTED_TITLE = re.compile(r"^\s*[\"“](?P<title>[^\"”]+)[\"”]")
 
 
-class ImportProblem(ValueError):
-    """A record that cannot be imported, with the 1-based line the problem is on."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.message = message
-
-
 @dataclass(frozen=True)
 class Content:
     """One item of the record's Contents block, such as ``Translation - English``."""
@@ -115,16 +107,16 @@ class _Field:
 
 
 def read_wilson_record(path: Path, encoding: str | None = None) -> WilsonRecord:
-    """Read and parse a record file; text that breaks the corpus rules is an ImportProblem naming the line."""
+    """Read and parse a record file; text that breaks the corpus rules is an ImportFailure naming the line."""
     try:
         return parse_wilson_record(read_text(Path(path), encoding))
     except CorpusError as error:
         first = error.problems[0]
-        raise ImportProblem(first.line, first.message) from None
+        raise ImportFailure(first.message, first.line) from None
 
 
 def parse_wilson_record(text: str) -> WilsonRecord:
-    """Parse a Wilson Center Digital Archive record; raise ImportProblem if it is not one."""
+    """Parse a Wilson Center Digital Archive record; raise ImportFailure if it is not one."""
     lines = _normalise(text).split("\n")
     header_start = _first_non_blank(lines)
     header_end = _end_of_paragraph(lines, header_start)
@@ -136,7 +128,7 @@ def parse_wilson_record(text: str) -> WilsonRecord:
     text_content = _text_content(contents, contents_index)
     body = "\n".join(lines[body_start:])
     if not body.strip():
-        raise ImportProblem(len(lines), "no text after the Contents block")
+        raise ImportFailure("no text after the Contents block", len(lines))
     bold_title = _bold_text(lines[header_start + 1:header_end])
     title, warnings = _choose_title(bold_title, _citation_title(citation), header_start + 2)
     sender, recipient = sender_and_recipient(title)
@@ -165,14 +157,14 @@ def _normalise(text: str) -> str:
     try:
         return normalize_text(text, "record")
     except CorpusError as error:
-        raise ImportProblem(error.problems[0].line, error.problems[0].message) from None
+        raise ImportFailure(error.problems[0].message, error.problems[0].line) from None
 
 
 def _first_non_blank(lines: list[str]) -> int:
     for index, line in enumerate(lines):
         if line.strip():
             return index
-    raise ImportProblem(1, "the record is empty")
+    raise ImportFailure("the record is empty", 1)
 
 
 def _end_of_paragraph(lines: list[str], start: int) -> int:
@@ -194,20 +186,18 @@ def _parse_date(line: str, line_number: int) -> str:
     elif re.fullmatch(r"\d{4}", text):
         return text
     else:
-        raise ImportProblem(
-            line_number, f"unknown date format {text!r}; expected e.g. 'August 27, 1951'"
-        )
+        raise ImportFailure(f"unknown date format {text!r}; expected e.g. 'August 27, 1951'", line_number)
     return _iso_date(year, month, day, line_number)
 
 
 def _iso_date(year: str, month_name: str, day: str | None, line_number: int) -> str:
     month = MONTHS.get(month_name.lower())
     if month is None:
-        raise ImportProblem(line_number, f"unknown month {month_name!r} in the date line")
+        raise ImportFailure(f"unknown month {month_name!r} in the date line", line_number)
     if day is None:
         return f"{year}-{month:02d}"
     if not 1 <= int(day) <= calendar.monthrange(int(year), month)[1]:
-        raise ImportProblem(line_number, f"{month_name} {year} has no day {day}")
+        raise ImportFailure(f"{month_name} {year} has no day {day}", line_number)
     return f"{year}-{month:02d}-{int(day):02d}"
 
 
@@ -226,19 +216,13 @@ def _parse_fields(lines: list[str], start: int) -> tuple[dict[str, _Field], int]
             if name == "Contents":
                 return _trimmed(fields), index
             if name in fields:
-                raise ImportProblem(
-                    index + 1, f"field {name} appears twice (first on line {fields[name].line})"
-                )
+                raise ImportFailure(f"field {name} appears twice (first on line {fields[name].line})", index + 1)
             fields[name] = _Field(index + 1, match.group("rest"))
         elif name is not None:
             fields[name] = _Field(fields[name].line, fields[name].value + "\n" + lines[index])
         elif lines[index].strip():
-            raise ImportProblem(
-                index + 1, "text between the title and the first field such as **Citation:**"
-            )
-    raise ImportProblem(
-        len(lines), "no **Contents:** block (such as 'Translation - English') before the text"
-    )
+            raise ImportFailure("text between the title and the first field such as **Citation:**", index + 1)
+    raise ImportFailure("no **Contents:** block (such as 'Translation - English') before the text", len(lines))
 
 
 def _trimmed(fields: dict[str, _Field]) -> dict[str, _Field]:
@@ -247,7 +231,7 @@ def _trimmed(fields: dict[str, _Field]) -> dict[str, _Field]:
     for name, field in fields.items():
         value = field.value.strip()
         if not value:
-            raise ImportProblem(field.line, f"field {name} is empty")
+            raise ImportFailure(f"field {name} is empty", field.line)
         leading_lines = field.value[: field.value.index(value[0])].count("\n")
         trimmed[name] = _Field(field.line + leading_lines, value)
     return trimmed
@@ -255,7 +239,7 @@ def _trimmed(fields: dict[str, _Field]) -> dict[str, _Field]:
 
 def _require(fields: dict[str, _Field], name: str, contents_index: int) -> _Field:
     if name not in fields:
-        raise ImportProblem(contents_index + 1, f"no **{name}:** field before **Contents:**")
+        raise ImportFailure(f"no **{name}:** field before **Contents:**", contents_index + 1)
     return fields[name]
 
 
@@ -269,16 +253,14 @@ def _parse_contents(lines: list[str], contents_index: int) -> tuple[tuple[Conten
         index += 1
     contents = tuple(_parse_content(line, line_index + 1) for line_index, line in candidates if line.strip())
     if not contents:
-        raise ImportProblem(
-            contents_index + 1, "the Contents block lists nothing (such as 'Translation - English')"
-        )
+        raise ImportFailure("the Contents block lists nothing (such as 'Translation - English')", contents_index + 1)
     return contents, index
 
 
 def _parse_content(line: str, line_number: int) -> Content:
     match = _CONTENT.match(line)
     if not match:
-        raise ImportProblem(line_number, f"unknown Contents item {line.strip()!r}")
+        raise ImportFailure(f"unknown Contents item {line.strip()!r}", line_number)
     kind = match.group("kind").lower().replace("transcription", "transcript").replace(" ", "-")
     language = match.group("language")
     return Content(kind, _language_code(language, line_number) if language else None)
@@ -290,9 +272,8 @@ def _text_content(contents: tuple[Content, ...], contents_index: int) -> Content
         for content in contents:
             if content.kind == kind and content.language:
                 return content
-    raise ImportProblem(
-        contents_index + 1,
-        "the Contents block names no text such as 'Translation - English' or 'Transcript - Russian'",
+    raise ImportFailure(
+        "the Contents block names no text such as 'Translation - English' or 'Transcript - Russian'", contents_index + 1
     )
 
 
@@ -300,7 +281,7 @@ def _language_code(name: str, line_number: int) -> str:
     code = LANGUAGE_CODES.get(name.strip().lower())
     if code is None:
         known = ", ".join(sorted(LANGUAGE_CODES))
-        raise ImportProblem(line_number, f"unknown language {name.strip()!r}; known: {known}")
+        raise ImportFailure(f"unknown language {name.strip()!r}; known: {known}", line_number)
     return code
 
 
@@ -314,9 +295,7 @@ def _choose_title(
 ) -> tuple[str, tuple[str, ...]]:
     """The citation's title where there is one (it is one line, not broken for display)."""
     if not bold_title and not citation_title:
-        raise ImportProblem(
-            line_number, "no title: no bold lines after the date and no quoted title in the citation"
-        )
+        raise ImportFailure("no title: no bold lines after the date and no quoted title in the citation", line_number)
     if bold_title and citation_title and bold_title != citation_title:
         warning = f"the title {bold_title!r} differs from the citation's {citation_title!r}; using the citation's"
         return citation_title, (warning,)
@@ -339,8 +318,8 @@ def _check_one_ref_per_archive(refs: tuple[ArchivalRef, ...], line_number: int) 
     seen = set()
     for ref in refs:
         if archive_slug(ref.archive) in seen:
-            raise ImportProblem(
-                line_number, f"the citation names {ref.archive} twice; the corpus holds one reference per archive"
+            raise ImportFailure(
+                f"the citation names {ref.archive} twice; the corpus holds one reference per archive", line_number
             )
         seen.add(archive_slug(ref.archive))
 
@@ -365,6 +344,16 @@ def text_version_id(record: WilsonRecord) -> str:
 
 def copy_version_id(ref: ArchivalRef) -> str:
     return f"{archive_slug(ref.archive)}-copy"
+
+
+def import_wilson(
+    path: Path, corpus_root: Path, document_id: str | None = None, *, overwrite: bool = False,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Read the record at ``path`` and write it into ``corpus_root``, checked and all or nothing."""
+    record = read_wilson_record(path, encoding)
+    folder = write_document(record, corpus_root, document_id, overwrite)
+    return ImportResult(folder, sorted(p.name for p in folder.iterdir()), list(record.warnings))
 
 
 def write_document(

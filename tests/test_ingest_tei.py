@@ -18,7 +18,8 @@ from versions.cli import cli
 from versions.corpus import load_corpus
 from versions.errors import CorpusError
 from versions.durable import WriteError
-from versions.tei import ImportFailure, import_tei, import_text, read_tei
+from versions.ingest import ImportFailure, import_text
+from versions.ingest.tei import import_tei, read_tei
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>{doctype}
 <TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">
