@@ -405,3 +405,68 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
     assert not (tmp_path / "translations").exists()
     with pytest.raises(ImportFailure, match="not a regular file"):
         read_wilson_record(Path("/dev/zero"))
+
+
+# Page text: a record page copied from a browser or a reader view
+
+INGEST = Path(__file__).parent / "data" / "ingest"
+PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_text_fixture_imports_with_no_flags(tmp_path, name):
+    from versions.ingest import import_file
+
+    result = import_file(INGEST / name, tmp_path)
+    assert (result.folder / "document.yaml").is_file()
+
+
+def test_page_text_navigation_funding_and_sections_are_not_text():
+    record = read_wilson_record(INGEST / "page-blank-lines.txt")
+    assert (record.date, record.record_id, record.paragraph_rule) == ("1953-03-04", "260001", "blank")
+    assert record.title == "Ciphered Telegram No. 40417, Ambassador Orlov to Cde. Gromyko"  # comma inside quotes
+    assert record.summary.startswith("An invented telegram in which")
+    assert record.body.startswith("CIPHERED TELEGRAM No. 40417\n\n")
+    assert "[...]" in record.body
+    for residue in ("Skip to content", "results", "made possible", "Record ID", "Original Archive"):
+        assert residue not in record.body
+    assert record.source_url == "https://digitalarchive.wilsoncenter.org/document/260001"
+    assert [(ref.archive, ref.fond, ref.listy) for ref in record.archival_refs] == [("AVP RF", "07", "3-4")]
+
+
+def test_a_summary_above_the_date_and_single_newline_paragraphs():
+    record = read_wilson_record(INGEST / "page-single-newlines.txt")
+    assert record.summary.startswith("A telegram invented for the tests")
+    assert record.paragraph_rule == "line"
+    assert record.body.count("\n\n") == 3 and "<br" not in record.body
+    assert default_document_id(record) == "wilson-260002"
+
+
+def test_an_ambiguous_sender_and_recipient_are_left_out():
+    assert sender_and_recipient("Telegram from Soviet Ambassador to the USA Dobrynin to the USSR MFA") == (None, None)
+
+
+def test_hard_wrapped_page_text_is_joined_into_paragraphs():
+    record = read_wilson_record(INGEST / "page-wrapped.txt")
+    assert record.paragraph_rule == "wrapped"
+    assert record.body.count("\n\n") == 2
+
+
+def test_a_page_with_the_russian_original_above_the_english_becomes_two_versions(tmp_path):
+    record = read_wilson_record(INGEST / "page-russian-english.txt")
+    assert (record.original_language, record.text_language) == ("ru", "en")
+    assert record.original_body.startswith("ШИФРТЕЛЕГРАММА") and record.body.startswith("CIPHERED TELEGRAM")
+    folder = write_document(record, tmp_path)
+    assert "language: ru" in (folder / "wilson-ru.md").read_text()
+
+
+def test_a_page_dated_year_0000_is_refused_with_its_line():
+    with pytest.raises(ImportFailure) as caught:
+        parse_wilson_record_page("Skip to content\nJanuary 5, 0000\nA title\n\nText.\n")
+    assert caught.value.line == 2
+
+
+def parse_wilson_record_page(text):
+    from versions.ingest.wilson import parse_page_text
+
+    return parse_page_text(text)

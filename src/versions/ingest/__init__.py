@@ -1,9 +1,9 @@
 """Importers: files in the forms documents come in → the corpus layout of docs/corpus-format.md.
 
 ``import_file`` detects the format (or takes ``fmt``) and hands the file to its importer: ``wilson`` (a Wilson Center
-Digital Archive record), ``tei`` (TEI parallel segmentation, a whole document), ``plain`` (a text file as one
-version). Every importer writes through ``staging``: checked as ``versions check`` checks, then moved into place all
-or nothing.
+Digital Archive record: the Markdown rendering or page text copied from a browser), ``html`` (a saved record page),
+``tei`` (TEI parallel segmentation, a whole document). ``plain.import_text`` writes a text file as one version. Every
+importer writes through ``staging``: checked as ``versions check`` checks, then moved into place all or nothing.
 """
 
 from __future__ import annotations
@@ -11,33 +11,43 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..text import read_bytes
+from .html import is_html, read_html_record
+from .paragraphs import RULES as PARAGRAPH_RULES
 from .plain import import_text
 from .staging import ImportFailure, ImportResult
 from .tei import import_tei
-from .wilson import import_wilson
+from .wilson import import_record, read_wilson_record
 
-FORMATS = ("wilson", "tei", "text")
+FORMATS = ("wilson", "tei", "text", "html")
 
-__all__ = ["FORMATS", "ImportFailure", "ImportResult", "detect_format", "import_file", "import_tei", "import_text",
-           "import_wilson"]
+__all__ = ["FORMATS", "PARAGRAPH_RULES", "ImportFailure", "ImportResult", "detect_format", "import_file",
+           "import_tei", "import_text"]
 
 
 def detect_format(path: Path) -> str:
-    """``tei`` for an XML file, else ``wilson``: a plain text version needs its ids given, so it is never guessed."""
-    start = read_bytes(Path(path))[:512].lstrip()
-    if start.startswith(b"<?xml") or start.startswith(b"<TEI"):
+    """``tei`` for an XML file, ``html`` for a web page, else ``wilson``. A plain text version needs its ids given,
+    so ``text`` is never guessed."""
+    data = read_bytes(Path(path))
+    start = data[:512].lstrip()
+    if is_html(data):
+        return "html"
+    if start.startswith((b"<?xml", b"<TEI")):
         return "tei"
     return "wilson"
 
 
 def import_file(
     path: Path, corpus_root: Path, fmt: str | None = None, *, document_id: str | None = None, overwrite: bool = False,
-    encoding: str | None = None,
+    encoding: str | None = None, paragraph_rule: str | None = None,
 ) -> ImportResult:
-    """Import a record or a TEI file as a document of ``corpus_root``."""
+    """Import a record, a saved record page or a TEI file as a document of ``corpus_root``."""
     fmt = fmt or detect_format(path)
     if fmt == "tei":
         return import_tei(path, corpus_root, document_id, overwrite)
-    if fmt == "wilson":
-        return import_wilson(path, corpus_root, document_id, overwrite=overwrite, encoding=encoding)
-    raise ImportFailure(f"format {fmt!r} needs the version's ids; use import_text")
+    if fmt == "html":
+        record = read_html_record(path, paragraph_rule)
+    elif fmt == "wilson":
+        record = read_wilson_record(path, encoding, paragraph_rule)
+    else:
+        raise ImportFailure(f"format {fmt!r} needs the version's ids (plain.import_text)")
+    return import_record(record, corpus_root, document_id, overwrite=overwrite)

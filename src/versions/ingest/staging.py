@@ -45,6 +45,7 @@ class ImportResult:
     folder: Path
     files: list[str]
     warnings: list[str] = field(default_factory=list)
+    paragraph_rule: str | None = None  # how the text was split into paragraphs, for importers that choose one
 
 
 # --- the files of a document -------------------------------------------------------------------------------------------

@@ -28,11 +28,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..archival import ArchivalRef, archive_slug, parse_archival_refs
+from ..anchors import detect_language
+from ..archival import ArchivalRef, archive_slug, parse_archival_refs, parse_citation
 from ..errors import CorpusError
 from ..ids import slug_problem
 from ..text import normalize_text, read_text
 from . import staging
+from .paragraphs import split_paragraphs
 from .staging import ImportFailure, ImportResult
 
 PUBLISHER = "Wilson Center Digital Archive"
@@ -70,6 +72,7 @@ _CONTENT = re.compile(
     r"^(?:[-*]\s+)?(?P<kind>Translation|Transcript(?:ion)?|Original Scan|Original Document)"
     r"(?:\s+-\s+(?P<language>\S.*?))?\s*$"
 )
+_FIELD_CITATION = re.compile(r"^\*\*Citation:\*\*", re.MULTILINE)
 _URL = re.compile(r"<(?P<url>https?://[^>\s]+)>")
 _QUOTED_TITLE = re.compile(r"^\s*[\"“](?P<title>[^\"”]+)[\"”]")
 
@@ -98,6 +101,9 @@ class WilsonRecord:
     sender: str | None = None
     recipient: str | None = None
     warnings: tuple[str, ...] = ()
+    record_id: str | None = None
+    paragraph_rule: str = "blank"
+    original_body: str | None = None  # the original above the translation, on a page that gives both
 
 
 @dataclass(frozen=True)
@@ -106,13 +112,24 @@ class _Field:
     value: str
 
 
-def read_wilson_record(path: Path, encoding: str | None = None) -> WilsonRecord:
+def read_wilson_record(path: Path, encoding: str | None = None, paragraph_rule: str | None = None) -> WilsonRecord:
     """Read and parse a record file; text that breaks the corpus rules is an ImportFailure naming the line."""
     try:
-        return parse_wilson_record(read_text(Path(path), encoding))
+        return parse_record(read_text(Path(path), encoding), paragraph_rule)
     except CorpusError as error:
         first = error.problems[0]
         raise ImportFailure(first.message, first.line) from None
+
+
+def parse_record(text: str, paragraph_rule: str | None = None) -> WilsonRecord:
+    """A record in the seed's Markdown (with ``**Citation:**``) or as page text copied from a browser."""
+    if _FIELD_CITATION.search(text):
+        record = parse_wilson_record(text)
+        if paragraph_rule is None or paragraph_rule == "blank":
+            return record
+        paragraphs, rule = split_paragraphs(record.body, paragraph_rule)
+        return dataclasses.replace(record, body=_body(paragraphs), paragraph_rule=rule)
+    return parse_page_text(text, paragraph_rule)
 
 
 def parse_wilson_record(text: str) -> WilsonRecord:
@@ -177,6 +194,8 @@ def _end_of_paragraph(lines: list[str], start: int) -> int:
 def _parse_date(line: str, line_number: int) -> str:
     """``**August 27, 1951**`` -> ``1951-08-27``; also ``27 August 1951``, ``August 1951``, ``1951``."""
     text = _bold_text([line])
+    if re.search(r"(?<!\d)0000(?!\d)", text):
+        raise ImportFailure(f"{text!r}: there is no year 0000", line_number)
     if match := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})", text):
         month, day, year = match.groups()
     elif match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})", text):
@@ -305,12 +324,195 @@ def _choose_title(
 def sender_and_recipient(title: str) -> tuple[str | None, str | None]:
     """``..., Mao Zedong to Cde. Filippov [Stalin]`` -> ``("Mao Zedong", "Filippov [Stalin]")``."""
     for segment in reversed(title.split(",")):
+        if segment.count(" to ") > 1:
+            return None, None  # "Ambassador to the USA Dobrynin to the USSR MFA": which "to" divides is a guess
         sender, separator, recipient = segment.partition(" to ")
         sender = sender.rpartition(" from ")[2].strip()
         recipient = HONORIFICS.sub("", recipient.strip())
         if separator and sender and recipient:
             return HONORIFICS.sub("", sender), recipient
     return None, None
+
+
+# --- page text: a record page copied from a browser or a reader view, or read from a saved HTML page -----------------
+
+# The labels of the sections after the text, each on its own line with its value on the next lines.
+TRAILER_LABELS = (
+    "Author(s)", "Associated People & Organizations", "Associated Places", "Associated Topics", "Subjects Discussed",
+    "Document Information", "Source", "Rights", "Original Uploaded Date", "Type", "Language", "Record ID",
+    "Original Archive", "Citation", "Credits", "Related Documents", "Keywords", "Translated by", "Donors",
+)
+_TRAILER_LABEL = re.compile(
+    r"^(?:%s):?$" % "|".join(re.escape(label) for label in TRAILER_LABELS), re.IGNORECASE
+)
+_NAVIGATION = re.compile(
+    r"^(?:skip to (?:main )?content|search in\b.*|search|menu|home|back to\b.*|digital archive|print|share|download"
+    r"|(?:showing )?[\d,]+(?: - [\d,]+)?(?: of [\d,]+)? (?:results?|documents?|records?).*|.*(?: > | » | / ).*)$",
+    re.IGNORECASE,
+)
+_RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?:main )?content)$", re.IGNORECASE)
+_FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
+_SUMMARY_WORDS = 8
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
+
+
+def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecord:
+    """A record page as text: navigation, date and title (the summary before or after them), an optional funding
+    line, the text, then labelled sections and the citation."""
+    lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", _normalise(text)).split("\n")]
+    trailer_start = _trailer_start(lines)
+    sections = _sections(lines[trailer_start:], trailer_start)
+    head_end, date_index = _date_line(lines, trailer_start)
+    date = _parse_date(lines[date_index], date_index + 1)
+    title_index = _next_text_line(lines, date_index + 1, trailer_start)
+    if title_index is None:
+        raise ImportFailure("no title after the date line", date_index + 1)
+    title = _page_title(lines[title_index], sections.get("citation"))
+    summary = _paragraph_before(lines, date_index)
+    body_lines = [line for line in lines[title_index + 1:trailer_start] if not _RESIDUE.match(line)]
+    body_lines, summary = _summary_after_title(body_lines, summary)
+    paragraphs, rule = split_paragraphs("\n".join(body_lines), paragraph_rule)
+    if not paragraphs:
+        raise ImportFailure("no text between the title and the sections after it", title_index + 1)
+    original, translation = _original_and_translation(paragraphs)
+    citation = sections.get("citation") or ""
+    parsed = parse_citation(citation)
+    refs = tuple(parsed.refs)
+    language_name = sections.get("language") or ""
+    text_language = detect_language("\n".join(translation))
+    original_language = (
+        detect_language("\n".join(original)) if original
+        else LANGUAGE_CODES.get(language_name.split(",")[0].strip().lower(), text_language)
+    )
+    sender, recipient = sender_and_recipient(title)
+    record_id = sections.get("record id")
+    return WilsonRecord(
+        date=date,
+        title=title,
+        citation=citation,
+        original_language=original_language,
+        contents=(Content("translation" if text_language != original_language else "transcript", text_language),),
+        text_kind="translation" if text_language != original_language else "transcript",
+        text_language=text_language,
+        body=_body(translation),
+        archival_refs=refs,
+        source_url=_page_url(citation, sections),
+        summary=summary,
+        sender=sender,
+        recipient=recipient,
+        warnings=tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
+        record_id=record_id.split()[0] if record_id else None,
+        paragraph_rule=rule,
+        original_body=_body(original) if original else None,
+    )
+
+
+def _trailer_start(lines: list[str]) -> int:
+    """The first labelled section after the text (or the citation, when it stands alone at the end)."""
+    for index, line in enumerate(lines):
+        if _TRAILER_LABEL.match(line):
+            return index
+    for index in range(len(lines) - 1, -1, -1):
+        if _CITATION_START.match(lines[index]):
+            return index
+    return len(lines)
+
+
+def _sections(lines: list[str], offset: int) -> dict[str, str]:
+    """Label (lowercase, no colon) -> value; a line that opens a quoted title is the citation, wherever it stands."""
+    sections: dict[str, list[str]] = {}
+    label = None
+    for line in lines:
+        if _TRAILER_LABEL.match(line):
+            label = line.rstrip(":").lower()
+            sections.setdefault(label, [])
+        elif _CITATION_START.match(line) and "citation" not in sections:
+            label = "citation"
+            sections[label] = [line]
+        elif label is not None and line:
+            sections[label].append(line)
+    return {label: " ".join(values) for label, values in sections.items() if values}
+
+
+def _date_line(lines: list[str], end: int) -> tuple[int, int]:
+    for index, line in enumerate(lines[:end]):
+        if _is_date(line):
+            return index, index
+    raise ImportFailure("no date line (such as 'August 27, 1951') before the text", 1)
+
+
+def _is_date(line: str) -> bool:
+    """A line that is a date, or names the year 0000 where a date belongs (refused by ``_parse_date``)."""
+    try:
+        _parse_date(line, 1)
+    except ImportFailure as error:
+        return "year 0000" in error.message
+    return True
+
+
+
+
+def _next_text_line(lines: list[str], start: int, end: int) -> int | None:
+    return next((index for index in range(start, end) if lines[index]), None)
+
+
+def _page_title(line: str, citation: str | None) -> str:
+    """The citation's title where it is this line (Wilson puts the comma inside the quotes: ``"Title,"``)."""
+    quoted = _citation_title(citation or "")
+    title = line.strip().strip("\"“”")
+    if quoted and quoted.rstrip(",") == title.rstrip(","):
+        return quoted.rstrip(",")
+    return title.rstrip(",")
+
+
+def _paragraph_before(lines: list[str], date_index: int) -> str | None:
+    """The summary when it stands above the date: the sentences there (navigation lines are a few words each)."""
+    run: list[str] = []
+    for line in reversed(lines[:date_index]):
+        if not line and not run:
+            continue
+        if not line or len(line.split()) < _SUMMARY_WORDS or _NAVIGATION.match(line):
+            break
+        run.insert(0, line)
+    return " ".join(run) or None
+
+
+def _summary_after_title(body_lines: list[str], summary: str | None) -> tuple[list[str], str | None]:
+    """Without a funding line, the text starts right after the title; with one, what stands above it is the
+    summary (unless the summary was above the date) and the line itself goes."""
+    funding = next((index for index, line in enumerate(body_lines) if _FUNDING.search(line)), None)
+    if funding is None:
+        return body_lines, summary
+    above = " ".join(line for line in body_lines[:funding] if line)
+    rest = body_lines[funding + 1:]
+    if summary is None and above:
+        return rest, above
+    return body_lines[:funding] + rest, summary
+
+
+def _original_and_translation(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """A page giving the original above the English translation: the paragraphs before the first English one,
+    when all of them are in one other language, are the original."""
+    languages = [detect_language(paragraph) for paragraph in paragraphs]
+    if "en" not in languages or languages[0] == "en":
+        return [], paragraphs
+    split = languages.index("en")
+    if len(set(languages[:split])) == 1 and all(language == "en" for language in languages[split:]):
+        return paragraphs[:split], paragraphs[split:]
+    return [], paragraphs
+
+
+def _page_url(citation: str, sections: dict[str, str]) -> str | None:
+    for value in (citation, sections.get("source", "")):
+        if match := _BARE_URL.search(value):
+            return match.group(0)
+    return None
+
+
+def _body(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def _check_one_ref_per_archive(refs: tuple[ArchivalRef, ...], line_number: int) -> None:
@@ -330,9 +532,11 @@ def _source_url(citation: str) -> str | None:
 
 
 def default_document_id(record: WilsonRecord) -> str:
-    """``telegram-<n>`` for "Telegram No. <n>", else ``wilson-<record number in the URL>``."""
+    """``telegram-<n>`` for "Telegram No. <n>", else ``wilson-<record id>`` (from the Record ID section or the URL)."""
     if match := re.search(r"Telegram No\.\s*(\d+)", record.title, re.IGNORECASE):
         return f"telegram-{match.group(1)}"
+    if record.record_id and not slug_problem(f"wilson-{record.record_id}"):
+        return f"wilson-{record.record_id}"
     if record.source_url and (match := re.search(r"/(\d+)/?$", record.source_url)):
         return f"wilson-{match.group(1)}"
     raise ValueError("cannot derive a document id from the title or the source URL; give one")
@@ -342,18 +546,22 @@ def text_version_id(record: WilsonRecord) -> str:
     return f"wilson-{record.text_language}"
 
 
+def original_version_id(record: WilsonRecord) -> str:
+    return f"wilson-{record.original_language}"
+
+
 def copy_version_id(ref: ArchivalRef) -> str:
     return f"{archive_slug(ref.archive)}-copy"
 
 
-def import_wilson(
-    path: Path, corpus_root: Path, document_id: str | None = None, *, overwrite: bool = False,
-    encoding: str | None = None,
+def import_record(
+    record: WilsonRecord, corpus_root: Path, document_id: str | None = None, *, overwrite: bool = False
 ) -> ImportResult:
-    """Read the record at ``path`` and write it into ``corpus_root``, checked and all or nothing."""
-    record = read_wilson_record(path, encoding)
+    """Write a parsed record into ``corpus_root``, checked and all or nothing."""
     folder = write_document(record, corpus_root, document_id, overwrite)
-    return ImportResult(folder, sorted(p.name for p in folder.iterdir()), list(record.warnings))
+    return ImportResult(
+        folder, sorted(p.name for p in folder.iterdir()), list(record.warnings), record.paragraph_rule
+    )
 
 
 def write_document(
@@ -373,6 +581,8 @@ def write_document(
         )
     files = {f"{copy_version_id(ref)}.md": _copy_file(record, ref) for ref in record.archival_refs}
     files[f"{text_version_id(record)}.md"] = _text_file(record)
+    if record.original_body is not None:
+        files[f"{original_version_id(record)}.md"] = _original_file(record)
     files["document.yaml"] = staging.yaml_text(_document_metadata(record))
     return staging.write_document(Path(translations_dir), document_id, files, overwrite=overwrite)
 
@@ -417,11 +627,26 @@ def _text_file(record: WilsonRecord) -> str:
         "label": f"{_language_name(record.text_language)} {record.text_kind} ({PUBLISHER})",
         "publisher": PUBLISHER,
         "source": record.source_url,
-        "derived_from": [
-            {"version": copy_version_id(ref), "relation": DERIVATION[kind]} for ref in record.archival_refs
-        ],
+        "derived_from": (
+            [{"version": original_version_id(record), "relation": DERIVATION[kind]}]
+            if record.original_body is not None
+            else [{"version": copy_version_id(ref), "relation": DERIVATION[kind]} for ref in record.archival_refs]
+        ),
     }
     return staging.version_file(_without_empty(front_matter), record.body)
+
+
+def _original_file(record: WilsonRecord) -> str:
+    """The original as the page gives it above the translation: an edition of the archival copies."""
+    front_matter = {
+        "kind": "edition",
+        "language": record.original_language,
+        "label": f"{_language_name(record.original_language)} original ({PUBLISHER})",
+        "publisher": PUBLISHER,
+        "source": record.source_url,
+        "derived_from": [{"version": copy_version_id(ref), "relation": "edition-of"} for ref in record.archival_refs],
+    }
+    return staging.version_file(_without_empty(front_matter), record.original_body)
 
 
 def _language_name(code: str) -> str:
