@@ -122,7 +122,7 @@ def test_serve_shows_a_rebuilt_database_on_every_page(shipped_corpus, tmp_path):
     port = free_port()
     db_path = tmp_path / "db" / "versions.db"
     command = [sys.executable, "-m", "versions.cli", "serve", "--corpus", str(shipped_corpus), "--db", str(db_path),
-               "--port", str(port)]
+               "--port", str(port), "--no-watch"]
     url = f"http://127.0.0.1:{port}/versions/paragraphs.json?_shape=array&_size=max&_search=eleven"
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"CI": ""},
                               start_new_session=True)
@@ -136,6 +136,38 @@ def test_serve_shows_a_rebuilt_database_on_every_page(shipped_corpus, tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def test_serve_rebuilds_what_is_edited_and_its_server_ends_with_it(shipped_corpus, tmp_path):
+    port = free_port()
+    db_path = tmp_path / "db" / "versions.db"
+    command = [sys.executable, "-m", "versions.cli", "serve", "--corpus", str(shipped_corpus), "--db", str(db_path),
+               "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/versions/paragraphs.json?_shape=array&_size=max&_search=eleven"
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"CI": ""})
+    try:
+        assert json.loads(wait_for(url)) == []
+        version = shipped_corpus / "telegram-23256" / "wilson-en.md"
+        version.write_text(version.read_text("utf-8").replace("nine bombs", "eleven bombs"), "utf-8")
+        deadline = time.monotonic() + 30  # no build run by hand: serve sees the edit
+        while json.loads(wait_for(url)) == [] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert json.loads(wait_for(url)) != []
+    finally:
+        server.kill()  # as kill -9 would: Datasette must not outlive it
+        server.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and answers(f"http://127.0.0.1:{port}/"):
+        time.sleep(0.2)
+    assert not answers(f"http://127.0.0.1:{port}/"), "Datasette outlived versions serve"
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def wait_for(url: str, seconds: float = 30) -> bytes:
@@ -295,7 +327,7 @@ def test_serve_reads_the_corpus_with_the_given_encoding(small_corpus, tmp_path, 
 
     write_files(small_corpus, {"doc-1/ru.md": "---\nkind: translation\nlanguage: ru\n---\nБомба.\n".encode("cp1251")})
     monkeypatch.setattr(versions.cli.os, "execv", lambda *args: None)  # build, but do not start Datasette
-    result = run("serve", "--corpus", small_corpus, "--db", tmp_path / "versions.db", "--encoding", "cp1251")
+    result = run("serve", "--corpus", small_corpus, "--db", tmp_path / "versions.db", "--encoding", "cp1251", "--no-watch")
     assert result.exit_code == 0, result.output
     assert "1 built" in result.output
 

@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -382,3 +383,15 @@ def test_a_rebuild_leaves_the_schema_as_it_was(built):
     build(corpus, db_path)
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("pragma schema_version").fetchone() == before
+
+
+def test_a_build_told_which_documents_changed_looks_at_no_other(built):
+    corpus, db_path, _ = built
+    write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN,
+                         "doc-3/document.yaml": "title: Three\ndate: 1950\noriginal_language: en\n", "doc-3/en.md": VERSION_EN})
+    report = build(corpus, db_path, documents={"doc-2"})
+    assert report.rebuilt == ["doc-2"] and report.carried == ["telegram-23256"]
+    assert build(corpus, db_path).rebuilt == ["doc-3"]
+    shutil.rmtree(corpus / "doc-2")
+    report = build(corpus, db_path, documents={"doc-2"})
+    assert report.removed == ["doc-2"] and report.carried == ["doc-3", "telegram-23256"]

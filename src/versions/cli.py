@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,11 +24,13 @@ from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
 from .history import HistoryError, document_history, parse_revision_ref, revision_text
 from .ingest import ImportFailure, import_file, import_text
+from .lifetime import die_with_parent
 from .normalize import Normalization
 from .report import diff_page
 from .segment import split_body, split_lines
 from .store import build as build_database
 from .store import check as check_database_input
+from .watch import watch as watch_corpus
 
 CORPUS = "translations"
 DATABASE = "db/versions.db"
@@ -95,13 +98,16 @@ def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
 @click.option("--port", default=8001, type=click.IntRange(0, 65535), show_default=True)
 @click.option("--immutable", is_flag=True,
               help="Serve a published, read-only copy: Datasette may cache it, and later builds are not shown.")
+@click.option("--watch/--no-watch", default=True, show_default=True,
+              help="Rebuild the documents whose files change while serving (not with --immutable).")
 @encoding_option
-def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, immutable: bool,
+def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, immutable: bool, watch: bool,
           encoding: str | None) -> None:
     """Rebuild the database if the corpus changed, then serve it with Datasette.
 
-    The live database is served as it is: run `versions build` in another terminal and the next request shows the
-    new state, with no restart and no failed request (builds write it in one SQLite transaction).
+    The live database is served as it is, and the corpus is watched: save a file and the next request shows the
+    rebuilt document, with no restart and no failed request (builds write the database in one SQLite transaction).
+    `versions build` in another terminal works the same way.
 
     Example: versions serve --port 8001
     """
@@ -109,7 +115,23 @@ def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, imm
     args = datasette_args(db_path, metadata, host, port, immutable)
     click.echo(f"Serving on http://{host}:{port}/-/versions")
     sys.stdout.flush()
-    os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
+    if immutable or not watch:
+        os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
+    else:
+        _serve_and_watch(args, corpus, db_path, encoding)
+
+
+def _serve_and_watch(args: list[str], corpus: Path, db_path: Path, encoding: str | None) -> None:
+    """Datasette in a child process that ends with this one, and the corpus watched here until interrupted."""
+    with subprocess.Popen(args, preexec_fn=_dies_with_this_process) as server:
+        try:
+            watch_corpus(corpus, db_path, encoding, say=lambda line: click.echo(line, err=True))
+        finally:
+            server.terminate()
+
+
+def _dies_with_this_process() -> None:
+    die_with_parent(os.getppid())
 
 
 def datasette_args(db_path: Path, metadata: Path, host: str, port: int, immutable: bool = False) -> list[str]:

@@ -194,8 +194,11 @@ class FolderHash:
     signature: str | None  # None: a file changed too recently to vouch for its content by its metadata
 
 
-def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -> dict[str, FolderHash]:
-    """The content hash of every document folder, found without parsing anything: what a build compares first.
+def document_hashes(
+    root: Path, known: Mapping[str, FolderHash] | None = None, only: Collection[str] | None = None
+) -> dict[str, FolderHash]:
+    """The content hash of every document folder (or of those named in ``only`` that exist), found without parsing
+    anything: what a build compares first.
 
     A folder whose files have the signature recorded in ``known`` (names, sizes, inodes, modification and change
     times, as git's index keeps them) is not read again; its known hash is returned.
@@ -205,7 +208,8 @@ def document_hashes(root: Path, known: Mapping[str, FolderHash] | None = None) -
         return {}
     now = time.time_ns()
     hashes = {}
-    for folder in _document_folders(root):
+    folders = _document_folders(root) if only is None else _named_folders(root, only)
+    for folder in folders:
         try:
             files = _folder_files(root, folder)
         except OSError:
@@ -225,6 +229,10 @@ def _document_folders(root: Path) -> list[Path]:
         return [Path(entry.path) for entry in _entries(root) if entry.is_dir()]
     except OSError:
         return []  # the reader says why the corpus folder cannot be read
+
+
+def _named_folders(root: Path, names: Collection[str]) -> list[Path]:
+    return [root / name for name in sorted(names) if not name.startswith(".") and (root / name).is_dir()]
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 from ..corpus import FolderHash, document_hashes, load_corpus
@@ -53,20 +54,28 @@ __all__ = [
 
 
 def build(
-    corpus_root: Path, db_path: Path, encoding: str | None = None, progress: Progress | None = None
+    corpus_root: Path,
+    db_path: Path,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    documents: Collection[str] | None = None,
 ) -> BuildReport:
     """Build ``db_path`` from the corpus; raise ``CorpusError`` (database untouched) if the corpus has problems.
 
     Documents are hashed before anything is parsed; only the documents whose hash differs from the database's are
     read, checked and collated (in worker processes when there are many), and the rest of the previous database is
-    kept as it is.
+    kept as it is. ``documents``: only these document folders may have changed (a watcher saw them change), so no
+    other folder is looked at; the rest are as the last build recorded them.
     """
     root, db_path = Path(corpus_root), Path(db_path)
     refuse_foreign_file(db_path)
     with writing_database(db_path), build_lock(db_path):
-        load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
+        if documents is None:
+            load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
         previous, recorded = previous_state(db_path)
-        files = document_hashes(root, recorded)
+        files = document_hashes(root, recorded, only=documents)
+        if documents is not None:
+            files = {doc_id: folder for doc_id, folder in recorded.items() if doc_id not in documents} | files
         current = _build_hashes(root, {doc_id: folder.content_hash for doc_id, folder in files.items()}, encoding)
         jobs = [
             DocumentJob(root, doc_id, content_hash, encoding)

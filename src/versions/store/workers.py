@@ -3,13 +3,8 @@ write a shard file of their own and die with the build, even a killed one."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import itertools
 import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -22,6 +17,7 @@ from ..corpus import (
     load_document,
 )
 from ..errors import CorpusError, Problem, problem
+from ..lifetime import die_with_parent
 from .rows import document_rows
 from .schema import SCHEMA, create_schema, scratch_database
 
@@ -30,7 +26,6 @@ POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than
 SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
-PARENT_POLL_SECONDS = 0.5
 
 
 Progress = Callable[[Iterable], Iterator]  # wraps the documents to build, e.g. in a progress bar
@@ -162,33 +157,6 @@ def _worker_count() -> int:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """Make a worker process end when the build that started it ends, even by ``kill -9``: the kernel signals it
-    (Linux), or a thread notices that its parent is gone."""
-    if _ask_kernel_for_death_signal() and os.getppid() == parent_pid:
-        return
-    if os.getppid() != parent_pid:  # the parent died before the worker got here
-        os._exit(1)
-    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
-
-
-def _ask_kernel_for_death_signal() -> bool:
-    pr_set_pdeathsig = 1
-    library = ctypes.util.find_library("c")
-    if not library or not hasattr(signal, "SIGKILL"):
-        return False
-    try:
-        return ctypes.CDLL(library, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _exit_when_orphaned(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(1)
 
 
 def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:

@@ -1,0 +1,39 @@
+"""Processes that end with the one that started them: a build's workers, a server's child, even after ``kill -9``."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import threading
+import time
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process end when ``parent_pid``, the process that started it, ends, even by ``kill -9``: the kernel
+    signals it (Linux; this survives an exec), or a thread notices that its parent is gone."""
+    if _ask_kernel_for_death_signal() and os.getppid() == parent_pid:
+        return
+    if os.getppid() != parent_pid:  # the parent died before the worker got here
+        os._exit(1)
+    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
+
+
+def _ask_kernel_for_death_signal() -> bool:
+    pr_set_pdeathsig = 1
+    library = ctypes.util.find_library("c")
+    if not library or not hasattr(signal, "SIGKILL"):
+        return False
+    try:
+        return ctypes.CDLL(library, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
