@@ -470,3 +470,53 @@ def parse_wilson_record_page(text):
     from versions.ingest.wilson import parse_page_text
 
     return parse_page_text(text)
+
+
+# More copies of one document
+
+
+def another_translation(tmp_path, change=("The talks on the fishing zones resumed", "Talks on fishing began again")):
+    path = tmp_path / "another.txt"
+    path.write_text((INGEST / "page-blank-lines.txt").read_text().replace(*change))
+    return path
+
+
+def test_another_translation_of_a_record_becomes_a_new_version_matched_by_record_id(tmp_path):
+    from versions.ingest import import_file
+
+    corpus = tmp_path / "translations"
+    first = import_file(INGEST / "page-blank-lines.txt", corpus)
+    before = (first.folder / "wilson-en.md").read_bytes()
+    second = import_file(another_translation(tmp_path), corpus)
+    assert second.folder == first.folder and second.files == ["wilson-en-2.md"]
+    assert (first.folder / "wilson-en.md").read_bytes() == before
+    assert "record_id: '260001'" in (first.folder / "document.yaml").read_text()
+
+
+def test_the_same_text_imported_twice_is_refused_naming_the_version(tmp_path):
+    from versions.ingest import import_file
+
+    corpus = tmp_path / "translations"
+    import_file(INGEST / "page-blank-lines.txt", corpus)
+    with pytest.raises(ImportFailure, match="already version telegram-40417/wilson-en"):
+        import_file(INGEST / "page-blank-lines.txt", corpus)
+
+
+def test_a_match_by_title_and_date_alone_is_only_suggested(tmp_path):
+    from versions.ingest import import_file
+
+    corpus = tmp_path / "translations"
+    import_file(INGEST / "page-blank-lines.txt", corpus)
+    text = another_translation(tmp_path).read_text().replace("Record ID\n260001", "").replace("/260001", "/260099")
+    (tmp_path / "other.txt").write_text(text)
+    with pytest.raises(ImportFailure, match="--into telegram-40417"):
+        import_file(tmp_path / "other.txt", corpus)
+    result = import_file(tmp_path / "other.txt", corpus, into="telegram-40417", version_id="other-en")
+    assert result.files == ["other-en.md"]
+
+
+def test_a_dry_run_checks_and_writes_nothing(tmp_path):
+    from versions.ingest import import_file
+
+    result = import_file(INGEST / "page-blank-lines.txt", tmp_path / "translations", dry_run=True)
+    assert "document.yaml" in result.files and not (tmp_path / "translations").exists()

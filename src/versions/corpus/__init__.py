@@ -63,6 +63,7 @@ _DOCUMENT_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "rights": ((str,), False),
     "illustrative": ((bool,), False),
     "archival_refs": ((list,), False),
+    "record_id": ((str,), False),
 }
 _REF_FIELDS = {
     "archive": ((str,), False),  # required unless the reference is unparsed

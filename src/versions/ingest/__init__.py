@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..text import read_bytes
-from .html import is_html, read_html_record
+from .html import read_html_record
 from .paragraphs import RULES as PARAGRAPH_RULES
 from .plain import import_text
 from .staging import ImportFailure, ImportResult
@@ -27,20 +27,22 @@ __all__ = ["FORMATS", "PARAGRAPH_RULES", "ImportFailure", "ImportResult", "detec
 def detect_format(path: Path) -> str:
     """``tei`` for an XML file, ``html`` for a web page, else ``wilson``. A plain text version needs its ids given,
     so ``text`` is never guessed."""
-    data = read_bytes(Path(path))
-    start = data[:512].lstrip()
-    if is_html(data):
-        return "html"
-    if start.startswith((b"<?xml", b"<TEI")):
+    path = Path(path)
+    start = read_bytes(path)[:1024].lstrip().lower()
+    if path.suffix.lower() == ".xml" or start.startswith((b"<?xml", b"<tei", b"<!doctype tei")):
         return "tei"
+    if path.suffix.lower() in (".html", ".htm") or start.startswith((b"<!doctype html", b"<html")):
+        return "html"
     return "wilson"
 
 
 def import_file(
     path: Path, corpus_root: Path, fmt: str | None = None, *, document_id: str | None = None, overwrite: bool = False,
-    encoding: str | None = None, paragraph_rule: str | None = None,
+    encoding: str | None = None, paragraph_rule: str | None = None, into: str | None = None,
+    version_id: str | None = None, dry_run: bool = False,
 ) -> ImportResult:
-    """Import a record, a saved record page or a TEI file as a document of ``corpus_root``."""
+    """Import a record, a saved record page or a TEI file as a document of ``corpus_root``, or a record as new
+    versions of the document it is another copy of (``into``, or found by record id or source URL)."""
     fmt = fmt or detect_format(path)
     if fmt == "tei":
         return import_tei(path, corpus_root, document_id, overwrite)
@@ -50,4 +52,6 @@ def import_file(
         record = read_wilson_record(path, encoding, paragraph_rule)
     else:
         raise ImportFailure(f"format {fmt!r} needs the version's ids (plain.import_text)")
-    return import_record(record, corpus_root, document_id, overwrite=overwrite)
+    return import_record(
+        record, corpus_root, document_id, into=into, version_id=version_id, overwrite=overwrite, dry_run=dry_run
+    )

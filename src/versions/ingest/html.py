@@ -39,11 +39,6 @@ def page_text(data: bytes) -> str:
     return "".join(pieces)
 
 
-def is_html(data: bytes) -> bool:
-    start = data[:1024].lstrip().lower()
-    return start.startswith((b"<!doctype html", b"<html")) or b"<body" in start
-
-
 def _collect(element, pieces: list[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else None
     if tag == "br":

@@ -30,10 +30,12 @@ from pathlib import Path
 
 from ..anchors import detect_language
 from ..archival import ArchivalRef, archive_slug, parse_archival_refs, parse_citation
+from ..corpus import load_document
 from ..errors import CorpusError
 from ..ids import slug_problem
 from ..text import normalize_text, read_text
 from . import staging
+from .match import find_document
 from .paragraphs import split_paragraphs
 from .staging import ImportFailure, ImportResult
 
@@ -555,39 +557,108 @@ def copy_version_id(ref: ArchivalRef) -> str:
 
 
 def import_record(
-    record: WilsonRecord, corpus_root: Path, document_id: str | None = None, *, overwrite: bool = False
+    record: WilsonRecord,
+    corpus_root: Path,
+    document_id: str | None = None,
+    *,
+    into: str | None = None,
+    version_id: str | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Write a parsed record into ``corpus_root``, checked and all or nothing."""
-    folder = write_document(record, corpus_root, document_id, overwrite)
-    return ImportResult(
-        folder, sorted(p.name for p in folder.iterdir()), list(record.warnings), record.paragraph_rule
-    )
+    """Write a parsed record into ``corpus_root``, checked and all or nothing; with ``dry_run`` only checked.
+
+    A document the record is another copy of (``into``, or found by record id or source URL) gets the record's text
+    as new versions; otherwise the record becomes document ``document_id`` (default: derived from the record).
+    """
+    root = Path(corpus_root)
+    target = into or (None if document_id or overwrite else _same_document(root, record))
+    if target is not None:
+        document_id, files = target, added_version_files(record, root, target, version_id)
+    else:
+        document_id = document_id or default_document_id(record)
+        files = record_files(record, version_id)
+    if dry_run:
+        staging.check_document(root, document_id, files, overwrite=overwrite)
+        folder = root / document_id
+    else:
+        folder = staging.write_document(root, document_id, files, overwrite=overwrite)
+    return ImportResult(folder, sorted(files), list(record.warnings), record.paragraph_rule)
+
+
+def _same_document(root: Path, record: WilsonRecord) -> str | None:
+    """The document with the record's id or source URL; one with only its title and date is suggested, not taken."""
+    matches = find_document(root, record.record_id, record.source_url, record.title, record.date)
+    if matches.similar is not None:
+        raise ImportFailure(
+            f"document {matches.similar} has the same title and date; if this is another copy of it, import with "
+            f"--into {matches.similar}, else name a new document with --document"
+        )
+    return matches.same
+
+
+def record_files(record: WilsonRecord, version_id: str | None = None) -> dict[str, str]:
+    """The files of a new document: its metadata, one file per archival copy, the text (and the original)."""
+    copies = [copy_version_id(ref) for ref in record.archival_refs]
+    files = {f"{copy_version_id(ref)}.md": _copy_file(record, ref) for ref in record.archival_refs}
+    files.update(_text_files(record, version_id or text_version_id(record), original_version_id(record), copies))
+    files["document.yaml"] = staging.yaml_text(_document_metadata(record, version_id))
+    return files
+
+
+def added_version_files(
+    record: WilsonRecord, root: Path, document_id: str, version_id: str | None = None
+) -> dict[str, str]:
+    """The record's text (and original) as new versions of document ``document_id``, under names not taken there;
+    the archival copies it names that the document has stay their source. A text the document has already is
+    refused: importing a record twice adds nothing."""
+    folder = root / document_id
+    if not (folder / "document.yaml").is_file():
+        raise ImportFailure(f"there is no document {document_id} to add versions to")
+    versions = load_document(root, document_id).versions
+    if same := next((version.id for version in versions if version.body == record.body), None):
+        raise ImportFailure(f"this text is already version {document_id}/{same}")
+    taken = {version.id for version in versions}
+    text_id = version_id or _free_id(text_version_id(record), taken)
+    if text_id in taken:
+        raise ImportFailure(f"{document_id} already has a version {text_id}; name the new one with --as")
+    original_id = _free_id(original_version_id(record), taken | {text_id})
+    copies = [copy_version_id(ref) for ref in record.archival_refs if copy_version_id(ref) in taken]
+    return _text_files(record, text_id, original_id, copies)
+
+
+def _free_id(version_id: str, taken: set[str]) -> str:
+    number = 2
+    free = version_id
+    while free in taken:
+        free, number = f"{version_id}-{number}", number + 1
+    return free
+
+
+def _text_files(record: WilsonRecord, text_id: str, original_id: str, copies: list[str]) -> dict[str, str]:
+    if record.original_body is None:
+        return {f"{text_id}.md": _text_file(record, copies)}
+    return {f"{original_id}.md": _original_file(record, copies), f"{text_id}.md": _text_file(record, [original_id])}
 
 
 def write_document(
     record: WilsonRecord, translations_dir: Path, document_id: str | None = None, overwrite: bool = False
 ) -> Path:
-    """Write the record as ``translations_dir/<document_id>/``; return that folder.
+    """Write the record as a new document ``translations_dir/<document_id>/``; return that folder.
 
-    Only the files this import owns are written; other versions already in the folder stay. Unless
-    ``overwrite``, an existing ``document.yaml`` or version file of the same name is refused. The document is
-    checked as ``versions check`` reads it before anything is written (``CorpusError``), and written all or nothing
-    (``staging.WriteError`` if it cannot be).
+    Other versions already in the folder stay. Unless ``overwrite``, an existing ``document.yaml`` or version file
+    of the same name is refused. The document is checked as ``versions check`` reads it before anything is written
+    (``CorpusError``), and written all or nothing (``WriteError`` if it cannot be).
     """
     document_id = document_id or default_document_id(record)
     if slug_problem(document_id):
         raise ValueError(
             f"document id {document_id!r} is not a slug (a-z, 0-9 and single hyphens, at most 64 characters)"
         )
-    files = {f"{copy_version_id(ref)}.md": _copy_file(record, ref) for ref in record.archival_refs}
-    files[f"{text_version_id(record)}.md"] = _text_file(record)
-    if record.original_body is not None:
-        files[f"{original_version_id(record)}.md"] = _original_file(record)
-    files["document.yaml"] = staging.yaml_text(_document_metadata(record))
-    return staging.write_document(Path(translations_dir), document_id, files, overwrite=overwrite)
+    return staging.write_document(Path(translations_dir), document_id, record_files(record), overwrite=overwrite)
 
 
-def _document_metadata(record: WilsonRecord) -> dict:
+def _document_metadata(record: WilsonRecord, text_id: str | None = None) -> dict:
     metadata = {
         "title": record.title,
         "date": record.date,
@@ -595,9 +666,10 @@ def _document_metadata(record: WilsonRecord) -> dict:
         "to": record.recipient,
         "summary": record.summary,
         "original_language": record.original_language,
-        "base": text_version_id(record),
+        "base": text_id or text_version_id(record),
         "citation": record.citation,
         "source": _without_empty({"name": PUBLISHER, "url": record.source_url}),
+        "record_id": record.record_id,
         "rights": RIGHTS,
         "archival_refs": [_ref_metadata(ref) for ref in record.archival_refs],
     }
@@ -619,7 +691,7 @@ def _copy_file(record: WilsonRecord, ref: ArchivalRef) -> str:
     return staging.version_file(front_matter, "")
 
 
-def _text_file(record: WilsonRecord) -> str:
+def _text_file(record: WilsonRecord, sources: list[str]) -> str:
     kind = TEXT_KINDS[record.text_kind]
     front_matter = {
         "kind": kind,
@@ -627,16 +699,12 @@ def _text_file(record: WilsonRecord) -> str:
         "label": f"{_language_name(record.text_language)} {record.text_kind} ({PUBLISHER})",
         "publisher": PUBLISHER,
         "source": record.source_url,
-        "derived_from": (
-            [{"version": original_version_id(record), "relation": DERIVATION[kind]}]
-            if record.original_body is not None
-            else [{"version": copy_version_id(ref), "relation": DERIVATION[kind]} for ref in record.archival_refs]
-        ),
+        "derived_from": [{"version": source, "relation": DERIVATION[kind]} for source in sources],
     }
     return staging.version_file(_without_empty(front_matter), record.body)
 
 
-def _original_file(record: WilsonRecord) -> str:
+def _original_file(record: WilsonRecord, copies: list[str]) -> str:
     """The original as the page gives it above the translation: an edition of the archival copies."""
     front_matter = {
         "kind": "edition",
@@ -644,7 +712,7 @@ def _original_file(record: WilsonRecord) -> str:
         "label": f"{_language_name(record.original_language)} original ({PUBLISHER})",
         "publisher": PUBLISHER,
         "source": record.source_url,
-        "derived_from": [{"version": copy_version_id(ref), "relation": "edition-of"} for ref in record.archival_refs],
+        "derived_from": [{"version": copy, "relation": "edition-of"} for copy in copies],
     }
     return staging.version_file(_without_empty(front_matter), record.original_body)
 
