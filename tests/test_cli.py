@@ -335,3 +335,41 @@ def test_serve_reads_the_corpus_with_the_given_encoding(small_corpus, tmp_path, 
 def test_every_command_shows_an_example_in_its_help():
     for name, command in cli.commands.items():
         assert "Example:" in (command.help or ""), name
+
+
+def test_import_says_which_paragraph_rule_it_used_and_takes_another(tmp_path):
+    record = DATA / "ingest" / "page-wrapped.txt"
+    corpus = tmp_path / "translations"
+    dry = run("import", record, "--corpus", corpus, "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.startswith("would write ") and not corpus.exists()
+    assert "paragraphs split by the wrapped rule" in dry.stderr
+    result = run("import", record, "--corpus", corpus, "--paragraphs", "line", "--as", "en-lines", "--illustrative")
+    assert result.exit_code == 0, result.output
+    assert "split by the line rule" in result.stderr
+    assert "illustrative: true" in (corpus / "wilson-260003" / "document.yaml").read_text()
+    assert (corpus / "wilson-260003" / "en-lines.md").read_text().count("\n\n") > 5
+
+
+def test_align_by_line_reads_doc_version_ids_line_by_line(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "d/document.yaml": "title: T\ndate: '1950'\noriginal_language: en\n",
+        "d/a.md": "---\nkind: edition\nlanguage: en\n---\nOne line.\nTwo lines.\n",
+        "d/b.md": "---\nkind: edition\nlanguage: en\n---\nOne line.\nTwo lines here.\n",
+    })
+    result = run("align", "d/a", "d/b", "--corpus", corpus, "--unit", "line", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["beads"]) == 2  # a paragraph of two lines is two segments
+
+
+def test_every_command_and_option_is_documented():
+    documents = Path(__file__).parent.parent
+    text = "\n".join(path.read_text() for path in [documents / "README.md", *sorted((documents / "docs").glob("*.md"))])
+    missing = [
+        f"{name} {option}"
+        for name, command in cli.commands.items()
+        for parameter in command.params
+        for option in getattr(parameter, "opts", [])
+        if option.startswith("--") and option not in text
+    ]
+    missing += [f"versions {name}" for name in cli.commands if f"versions {name}" not in text]
+    assert missing == []

@@ -299,16 +299,16 @@ def test_plain_text_import_into_a_new_and_an_existing_document(tmp_path):
     corpus = tmp_path / "translations"
     text = tmp_path / "draft.txt"
     text.write_bytes("Первый абзац.\r\n\r\nВторой абзац.\r\n".encode("cp1251"))
-    refused = run("import", text, "--corpus", corpus, "--document", "new-doc", "--version", "ru-draft",
+    refused = run("import", text, "--corpus", corpus, "--document", "new-doc", "--format", "text", "--as", "ru-draft",
                   "--kind", "original", "--language", "ru", "--encoding", "cp1251")
     assert refused.exit_code == 1 and "give its title and date" in refused.output
-    result = run("import", text, "--corpus", corpus, "--document", "new-doc", "--version", "ru-draft",
+    result = run("import", text, "--corpus", corpus, "--document", "new-doc", "--format", "text", "--as", "ru-draft",
                  "--kind", "original", "--language", "ru", "--encoding", "cp1251", "--title", "A draft",
                  "--document-date", "1951-08-27")
     assert result.exit_code == 0, result.output
     english = tmp_path / "english.txt"
     english.write_text("First paragraph.\n\nSecond paragraph.\n", encoding="utf-8")
-    result = run("import", english, "--corpus", corpus, "--document", "new-doc", "--version", "en",
+    result = run("import", english, "--corpus", corpus, "--document", "new-doc", "--format", "text", "--as", "en",
                  "--kind", "translation", "--language", "en", "--translator", "A. Translator",
                  "--derived-from", "ru-draft")
     assert result.exit_code == 0, result.output
@@ -316,7 +316,7 @@ def test_plain_text_import_into_a_new_and_an_existing_document(tmp_path):
     assert document.version("ru-draft").body == "Первый абзац.\n\nВторой абзац.\n"
     assert document.version("en").translator == "A. Translator"
     assert [d.source for d in document.version("en").derived_from] == ["ru-draft"]
-    again = run("import", english, "--corpus", corpus, "--document", "new-doc", "--version", "en",
+    again = run("import", english, "--corpus", corpus, "--document", "new-doc", "--format", "text", "--as", "en",
                 "--kind", "translation", "--language", "en")
     assert again.exit_code == 1 and "already exists" in again.output
     # and the document survives a TEI round trip
@@ -333,7 +333,7 @@ def test_plain_text_import_is_checked_before_anything_is_written(small_corpus, t
     with pytest.raises(CorpusError, match="not among the document's archival_refs"):
         import_text(text, small_corpus, "doc-1", "garf-copy", "archival-copy", "ru", archive="GARF")
     assert not (small_corpus / "doc-1" / "garf-copy.md").exists()
-    result = run("import", text, "--corpus", small_corpus, "--document", "doc-1", "--version", "Bad/Id",
+    result = run("import", text, "--corpus", small_corpus, "--document", "doc-1", "--format", "text", "--as", "Bad/Id",
                  "--kind", "edition", "--language", "ru")
     assert result.exit_code == 1 and "path separator" in result.output
     versioned = tmp_path / "v.md"
@@ -341,7 +341,7 @@ def test_plain_text_import_is_checked_before_anything_is_written(small_corpus, t
     with pytest.raises(ImportFailure, match="already a version file"):
         import_text(versioned, small_corpus, "doc-1", "v", "edition", "en")
     result = run("import", text, "--corpus", small_corpus, "--kind", "edition")
-    assert result.exit_code == 2 and "--kind is for a plain text import, which needs --version" in result.output
+    assert result.exit_code == 2 and "--kind is for a plain text import (--format text)" in result.output
     assert [p.name for p in (small_corpus / "doc-1").iterdir() if p.name.startswith(".")] == []
 
 

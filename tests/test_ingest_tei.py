@@ -171,7 +171,7 @@ def test_the_cli_refuses_an_xinclude_in_one_line_and_writes_nothing(tmp_path):
 def test_plain_text_in_another_encoding_is_written_and_checked_as_utf8(tmp_path):
     text = tmp_path / "draft.txt"
     text.write_bytes("Ивану Ильичу: ждём указаний.\n".encode("cp1251"))  # И is 0xD0 0x98 in UTF-8: no cp1251 byte
-    result = run("import", text, "--corpus", tmp_path / "translations", "--document", "d", "--version", "ru",
+    result = run("import", text, "--corpus", tmp_path / "translations", "--document", "d", "--format", "text", "--as", "ru",
                  "--kind", "original", "--language", "ru", "--title", "T", "--document-date", "1952",
                  "--encoding", "cp1251")
     assert result.exit_code == 0, result.output
@@ -204,7 +204,7 @@ def test_a_full_disk_while_adding_a_plain_text_version_leaves_the_corpus_as_it_w
     disk_full_after(monkeypatch, 3)  # the three files of doc-1 are copied to be checked; the new one fails
     with pytest.raises(WriteError, match="No space left on device"):
         import_text(text, small_corpus, "doc-1", "draft", "edition", "en")
-    result = run("import", text, "--corpus", small_corpus, "--document", "doc-1", "--version", "draft",
+    result = run("import", text, "--corpus", small_corpus, "--document", "doc-1", "--format", "text", "--as", "draft",
                  "--kind", "edition", "--language", "en")
     assert result.exit_code == 1
     assert result.stderr == f"{small_corpus / 'doc-1'}: cannot write: No space left on device\n"
@@ -217,7 +217,7 @@ def test_a_full_disk_while_adding_a_plain_text_version_leaves_the_corpus_as_it_w
 def test_the_cli_refuses_a_named_pipe_as_tei_or_plain_text(tmp_path):
     corpus = tmp_path / "translations"
     for pipe, options in ((tmp_path / "report.xml", ()),
-                          (tmp_path / "draft.txt", ("--document", "d", "--version", "v", "--kind", "edition",
+                          (tmp_path / "draft.txt", ("--document", "d", "--format", "text", "--as", "v", "--kind", "edition",
                                                     "--language", "en", "--title", "T", "--document-date", "1952"))):
         os.mkfifo(pipe)
         result = versions_command("import", pipe, "--corpus", corpus, *options)

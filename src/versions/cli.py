@@ -23,7 +23,8 @@ from .errors import CorpusError, Problem, problem
 from .export import FORMATS as EXPORT_FORMATS
 from .export import ExportError, export_document
 from .history import HistoryError, document_history, parse_revision_ref, revision_text
-from .ingest import ImportFailure, import_file, import_text
+from .ingest import FORMATS as IMPORT_FORMATS
+from .ingest import PARAGRAPH_RULES, ImportFailure, import_file, import_text
 from .lifetime import die_with_parent
 from .normalize import Normalization
 from .report import diff_page
@@ -220,7 +221,7 @@ def _text_argument(text: str, corpus: Path, unit: str, encoding: str | None) -> 
         if "@" in text:
             return _revision_argument(text, corpus, unit, encoding)
         if text.count("/") == 1:
-            return read_version_ref(corpus, text, encoding)
+            return read_version_ref(corpus, text, encoding, unit)
         raise CorpusError([problem(text, 1, "no such file, and not a DOC/VERSION id")])
     except CorpusError as error:
         _fail(error.problems)
@@ -362,14 +363,26 @@ def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: st
 
 
 @cli.command(name="import")
-@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @corpus_option
 @encoding_option
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default=None,
+              help="What FILE is (default: detected; a plain text version is never guessed).")
+@click.option("--paragraphs", "paragraph_rule", type=click.Choice(PARAGRAPH_RULES), default=None,
+              help="How a record's text is split into paragraphs: at blank lines, at every line, or by joining "
+                   "hard-wrapped lines (default: detected, and reported).")
 @click.option("--document", "document_id", default=None,
-              help="Document id (default: derived from the record's title or the TEI file).")
+              help="Id of the new document (default: derived from the record's title or record id, or the TEI "
+                   "file's); of the document a plain text version goes into.")
+@click.option("--into", default=None, metavar="DOC",
+              help="Add the record's text as new versions of document DOC (another copy of it).")
+@click.option("--as", "version_id", default=None, metavar="VERSION",
+              help="Id of the new version (default: wilson-<language>, numbered if taken; needed for plain text).")
 @click.option("--overwrite", is_flag=True, help="Replace the files an earlier import of this record wrote.")
-@click.option("--version", "version_id", default=None,
-              help="Import RECORD as plain text: the id of the new version (needs --document, --kind, --language).")
+@click.option("--dry-run", is_flag=True, help="Check everything and print what would be written; write nothing.")
+@click.option("--note", default=None, help="A note on the imported text (its version's note).")
+@click.option("--illustrative", is_flag=True,
+              help="Mark what is imported as written for demonstration, not an archival source.")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Plain text: what the version is.")
 @click.option("--language", default=None, help="Plain text: language code of the version (ru, en, zh ...).")
 @click.option("--label", default=None, help="Plain text: column heading of the version.")
@@ -383,47 +396,58 @@ def export_command(document_id: str, corpus: Path, encoding: str | None, fmt: st
 @click.option("--document-date", default=None, help="Plain text into a new document: its date (ISO).")
 @click.option("--original-language", default=None,
               help="Plain text into a new document: its original language (default --language).")
-def import_record(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, **options) -> None:
-    """Import RECORD into the corpus: a Wilson Center Digital Archive record; a TEI parallel-segmentation file
-    (.xml: a whole document, with --document to rename it); or, with --version, a plain text file as one version
-    of document --document.
+def import_command(file: Path, corpus: Path, encoding, fmt, paragraph_rule, document_id, into, version_id, overwrite,
+                   dry_run, note, illustrative, **text_options) -> None:
+    """Import FILE into the corpus: a Wilson Center Digital Archive record (its Markdown rendering, page text
+    copied from a browser or reader view, or a saved .html page), a TEI parallel-segmentation file (a whole
+    document), or with --format text a plain text file as one version of document --document.
 
-    Example: versions import ../shared/seed/telegram-23256.txt
+    A record of a document already in the corpus (the same record id or source URL) is added to it as new
+    versions; nothing is overwritten without --overwrite.
+
+    Example: versions import tests/data/seed/telegram-23256.txt
     """
-    given = [name for name, value in options.items() if value not in (None, ())]
-    if version_id is None and given:
-        raise click.UsageError(f"--{given[0].replace('_', '-')} is for a plain text import, which needs --version")
+    given = [name for name, value in text_options.items() if value not in (None, ())]
+    if given and fmt != "text":
+        raise click.UsageError(f"--{given[0].replace('_', '-')} is for a plain text import (--format text)")
     try:
-        if version_id is not None:
-            result = _import_plain_text(record, corpus, encoding, document_id, overwrite, version_id, options)
+        if fmt == "text":
+            result = _import_plain_text(file, corpus, encoding, into or document_id, version_id, overwrite, dry_run,
+                                        note, illustrative, text_options)
         else:
-            result = import_file(record, corpus, document_id=document_id, overwrite=overwrite, encoding=encoding)
+            result = import_file(file, corpus, fmt, document_id=document_id, overwrite=overwrite, encoding=encoding,
+                                 paragraph_rule=paragraph_rule, into=into, version_id=version_id, dry_run=dry_run,
+                                 note=note, illustrative=illustrative)
     except ImportFailure as error:
-        _fail([problem(record, error.line, error.message)])
+        _fail([problem(file, error.line, error.message)])
     except CorpusError as error:
         _fail(error.problems)
     except (ValueError, FileExistsError) as error:
-        _fail([problem(record, 1, str(error))])
+        _fail([problem(file, 1, str(error))])
     except WriteError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     for warning in result.warnings:
-        click.echo(f"{record}: warning: {warning}", err=True)
-    click.echo(f"{result.folder}: {', '.join(result.files)}")
+        click.echo(f"{file}: warning: {warning}", err=True)
+    if result.paragraph_rule:
+        click.echo(f"{file}: paragraphs split by the {result.paragraph_rule} rule", err=True)
+    click.echo(f"{'would write ' if dry_run else ''}{result.folder}: {', '.join(result.files)}")
 
 
-def _import_plain_text(record: Path, corpus: Path, encoding, document_id, overwrite, version_id, options):
-    missing = [flag for flag, key in (("--document", None), ("--kind", "kind"), ("--language", "language"))
-               if (document_id if key is None else options.get(key)) is None]
+def _import_plain_text(file: Path, corpus: Path, encoding, document_id, version_id, overwrite, dry_run, note,
+                       illustrative, options):
+    missing = [flag for flag, value in (("--document", document_id), ("--as", version_id),
+                                        ("--kind", options["kind"]), ("--language", options["language"]))
+               if value is None]
     if missing:
         raise click.UsageError(f"a plain text import needs {', '.join(missing)}")
     return import_text(
-        record, corpus, document_id, version_id, options["kind"], options["language"],
-        label=options.get("label"), archive=options.get("archive"), translator=options.get("translator"),
-        publisher=options.get("publisher"), source=options.get("source"), date=options.get("date"),
-        derived_from=options.get("derived_from") or (), title=options.get("title"),
-        document_date=options.get("document_date"), original_language=options.get("original_language"),
-        encoding=encoding, overwrite=overwrite,
+        file, corpus, document_id, version_id, options["kind"], options["language"],
+        label=options["label"], archive=options["archive"], translator=options["translator"],
+        publisher=options["publisher"], source=options["source"], date=options["date"], note=note,
+        illustrative=illustrative, derived_from=options["derived_from"], title=options["title"],
+        document_date=options["document_date"], original_language=options["original_language"],
+        encoding=encoding, overwrite=overwrite, dry_run=dry_run,
     )
 
 

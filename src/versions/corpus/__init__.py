@@ -270,8 +270,9 @@ def read_text_file(path: Path, unit: str = "paragraph", encoding: str | None = N
     return TextFile(path, language, segments)
 
 
-def read_version_ref(root: Path, ref: str, encoding: str | None = None) -> TextFile:
-    """The segments of version ``<document>/<version>`` of the corpus at ``root``."""
+def read_version_ref(root: Path, ref: str, encoding: str | None = None, unit: str = "paragraph") -> TextFile:
+    """The segments (paragraphs, or lines with ``unit="line"``) of version ``<document>/<version>`` of the corpus
+    at ``root``."""
     document_id, _, version_id = ref.partition("/")
     for value in (document_id, version_id):
         if reason := slug_problem(value):
@@ -279,7 +280,7 @@ def read_version_ref(root: Path, ref: str, encoding: str | None = None) -> TextF
     path = Path(root) / document_id / f"{version_id}.md"
     if not path.is_file():
         raise CorpusError([problem(path, 1, f"no version {ref!r} in {root}")])
-    return read_text_file(path, "paragraph", encoding)
+    return read_text_file(path, unit, encoding)
 
 
 def _read_corpus(root: Path, encoding: str | None, only: Collection[str] | None = None) -> tuple[Corpus, list[Problem]]:

@@ -8,6 +8,7 @@ importer writes through ``staging``: checked as ``versions check`` checks, then 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..text import read_bytes
@@ -39,19 +40,20 @@ def detect_format(path: Path) -> str:
 def import_file(
     path: Path, corpus_root: Path, fmt: str | None = None, *, document_id: str | None = None, overwrite: bool = False,
     encoding: str | None = None, paragraph_rule: str | None = None, into: str | None = None,
-    version_id: str | None = None, dry_run: bool = False,
+    version_id: str | None = None, dry_run: bool = False, note: str | None = None, illustrative: bool = False,
 ) -> ImportResult:
     """Import a record, a saved record page or a TEI file as a document of ``corpus_root``, or a record as new
     versions of the document it is another copy of (``into``, or found by record id or source URL)."""
     fmt = fmt or detect_format(path)
     if fmt == "tei":
-        return import_tei(path, corpus_root, document_id, overwrite)
+        return import_tei(path, corpus_root, document_id, overwrite, dry_run)
     if fmt == "html":
         record = read_html_record(path, paragraph_rule)
     elif fmt == "wilson":
         record = read_wilson_record(path, encoding, paragraph_rule)
     else:
         raise ImportFailure(f"format {fmt!r} needs the version's ids (plain.import_text)")
+    record = dataclasses.replace(record, note=note, illustrative=illustrative)
     return import_record(
         record, corpus_root, document_id, into=into, version_id=version_id, overwrite=overwrite, dry_run=dry_run
     )

@@ -38,6 +38,7 @@ def import_text(
     original_language: str | None = None,
     encoding: str | None = None,
     overwrite: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Write ``path`` as version ``version_id`` of ``document_id``; a new document needs ``title`` and
     ``document_date``. Raises ``CorpusError`` (nothing written) if the result would not pass ``versions check``.
@@ -72,5 +73,8 @@ def import_text(
         files[DOCUMENT_FILE] = staging.yaml_text(
             {"title": title, "date": document_date, "original_language": original_language or language}
         )
-    staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite)
+    if dry_run:
+        staging.check_document(Path(corpus_root), document_id, files, overwrite=overwrite)
+    else:
+        staging.write_document(Path(corpus_root), document_id, files, overwrite=overwrite)
     return ImportResult(target, sorted(files), [])

@@ -121,7 +121,7 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
 
 
 def import_tei(
-    path: Path, corpus_root: Path, document_id: str | None = None, overwrite: bool = False
+    path: Path, corpus_root: Path, document_id: str | None = None, overwrite: bool = False, dry_run: bool = False
 ) -> ImportResult:
     """Write the document of a TEI file into ``corpus_root/<document>/``, replacing it as a whole with
     ``overwrite``; checked and written all or nothing by ``staging.write_document``."""
@@ -139,6 +139,8 @@ def import_tei(
             imported.warnings.append(
                 f"the automatic alignment differs from the apparatus in {differing} group(s) even with corrections"
             )
+    if dry_run:
+        return ImportResult(corpus_root / imported.id, sorted(files), imported.warnings)
     target = staging.write_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite)
     return ImportResult(target, sorted(files), imported.warnings)
 

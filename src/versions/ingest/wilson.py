@@ -74,7 +74,7 @@ _CONTENT = re.compile(
     r"^(?:[-*]\s+)?(?P<kind>Translation|Transcript(?:ion)?|Original Scan|Original Document)"
     r"(?:\s+-\s+(?P<language>\S.*?))?\s*$"
 )
-_FIELD_CITATION = re.compile(r"^\*\*Citation:\*\*", re.MULTILINE)
+_MARKDOWN_FIELD = re.compile(r"^\*\*[^*\n]+:\*\*", re.MULTILINE)
 _URL = re.compile(r"<(?P<url>https?://[^>\s]+)>")
 _QUOTED_TITLE = re.compile(r"^\s*[\"“](?P<title>[^\"”]+)[\"”]")
 
@@ -106,6 +106,8 @@ class WilsonRecord:
     record_id: str | None = None
     paragraph_rule: str = "blank"
     original_body: str | None = None  # the original above the translation, on a page that gives both
+    note: str | None = None  # the user's note on the imported text
+    illustrative: bool = False  # a record written for demonstration, not an archival source
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,8 @@ def read_wilson_record(path: Path, encoding: str | None = None, paragraph_rule: 
 
 
 def parse_record(text: str, paragraph_rule: str | None = None) -> WilsonRecord:
-    """A record in the seed's Markdown (with ``**Citation:**``) or as page text copied from a browser."""
-    if _FIELD_CITATION.search(text):
+    """A record in the seed's Markdown (fields such as ``**Citation:**``) or as page text copied from a browser."""
+    if _MARKDOWN_FIELD.search(text):
         record = parse_wilson_record(text)
         if paragraph_rule is None or paragraph_rule == "blank":
             return record
@@ -670,6 +672,7 @@ def _document_metadata(record: WilsonRecord, text_id: str | None = None) -> dict
         "citation": record.citation,
         "source": _without_empty({"name": PUBLISHER, "url": record.source_url}),
         "record_id": record.record_id,
+        "illustrative": True if record.illustrative else None,
         "rights": RIGHTS,
         "archival_refs": [_ref_metadata(ref) for ref in record.archival_refs],
     }
@@ -700,6 +703,7 @@ def _text_file(record: WilsonRecord, sources: list[str]) -> str:
         "publisher": PUBLISHER,
         "source": record.source_url,
         "derived_from": [{"version": source, "relation": DERIVATION[kind]} for source in sources],
+        "note": record.note,
     }
     return staging.version_file(_without_empty(front_matter), record.body)
 
