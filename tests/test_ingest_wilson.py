@@ -410,7 +410,8 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
 # Page text: a record page copied from a browser or a reader view
 
 INGEST = Path(__file__).parent / "data" / "ingest"
-PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt"]
+PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt",
+         "page-title-first.txt"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -520,3 +521,17 @@ def test_a_dry_run_checks_and_writes_nothing(tmp_path):
 
     result = import_file(INGEST / "page-blank-lines.txt", tmp_path / "translations", dry_run=True)
     assert "document.yaml" in result.files and not (tmp_path / "translations").exists()
+
+
+def test_a_title_above_the_date_contents_residue_and_a_reference_only_in_the_source_section():
+    record = read_wilson_record(INGEST / "page-title-first.txt")
+    assert (record.title, record.date) == ("Record of a Conversation, Minister Novak with Ambassador Ferreira", "1953-11-12")
+    assert record.summary.startswith("An invented conversation")
+    assert record.body.startswith("Minister Novak received") and record.body.count("\n\n") == 2
+    assert "Translation - English" not in record.body and "Russian" not in record.body
+    assert [(ref.archive, ref.fond, ref.opis) for ref in record.archival_refs] == [("GARF", "5446", "98c")]
+
+
+def test_an_iso_date_line_is_read():
+    record = parse_wilson_record_page("2 March\n1952-03-02\nA title\n\nText of the record.\n")
+    assert record.date == "1952-03-02"

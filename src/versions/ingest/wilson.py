@@ -200,6 +200,10 @@ def _parse_date(line: str, line_number: int) -> str:
     text = _bold_text([line])
     if re.search(r"(?<!\d)0000(?!\d)", text):
         raise ImportFailure(f"{text!r}: there is no year 0000", line_number)
+    if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", text):
+        year, month, *day = text.split("-")
+        return _iso_date(year, calendar.month_name[int(month)] if 1 <= int(month) <= 12 else month,
+                         day[0] if day else None, line_number)
     if match := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})", text):
         month, day, year = match.groups()
     elif match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})", text):
@@ -358,6 +362,8 @@ _RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?
 _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
+_TITLE_REACH = 3  # lines around the date where the title may stand
+_HEAD_LABEL = re.compile(r"^(?:summary|contents|original language)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
 
@@ -367,23 +373,26 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     line, the text, then labelled sections and the citation."""
     lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", _normalise(text)).split("\n")]
     trailer_start = _trailer_start(lines)
-    sections = _sections(lines[trailer_start:], trailer_start)
-    head_end, date_index = _date_line(lines, trailer_start)
+    sections = _sections(lines[trailer_start:])
+    date_index = _date_line(lines, trailer_start)
     date = _parse_date(lines[date_index], date_index + 1)
-    title_index = _next_text_line(lines, date_index + 1, trailer_start)
-    if title_index is None:
-        raise ImportFailure("no title after the date line", date_index + 1)
+    title_index = _title_line(lines, date_index, trailer_start, sections.get("citation"))
     title = _page_title(lines[title_index], sections.get("citation"))
-    summary = _paragraph_before(lines, date_index)
-    body_lines = [line for line in lines[title_index + 1:trailer_start] if not _RESIDUE.match(line)]
+    head_end = max(date_index, title_index) + 1
+    summary = _paragraph_before(lines, min(date_index, title_index))
+    body_lines = _without_residue(lines[head_end:trailer_start])
     body_lines, summary = _summary_after_title(body_lines, summary)
     paragraphs, rule = split_paragraphs("\n".join(body_lines), paragraph_rule)
     if not paragraphs:
-        raise ImportFailure("no text between the title and the sections after it", title_index + 1)
+        raise ImportFailure("no text between the title and the sections after it", head_end)
     original, translation = _original_and_translation(paragraphs)
     citation = sections.get("citation") or ""
+    # The Source section holds the archival reference when the citation leaves it out.
     parsed = parse_citation(citation)
+    if not parsed.refs and sections.get("source"):
+        parsed = parse_citation(sections["source"])
     refs = tuple(parsed.refs)
+    _check_one_ref_per_archive(refs, trailer_start + 1)
     language_name = sections.get("language") or ""
     text_language = detect_language("\n".join(translation))
     original_language = (
@@ -424,7 +433,7 @@ def _trailer_start(lines: list[str]) -> int:
     return len(lines)
 
 
-def _sections(lines: list[str], offset: int) -> dict[str, str]:
+def _sections(lines: list[str]) -> dict[str, str]:
     """Label (lowercase, no colon) -> value; a line that opens a quoted title is the citation, wherever it stands."""
     sections: dict[str, list[str]] = {}
     label = None
@@ -440,11 +449,41 @@ def _sections(lines: list[str], offset: int) -> dict[str, str]:
     return {label: " ".join(values) for label, values in sections.items() if values}
 
 
-def _date_line(lines: list[str], end: int) -> tuple[int, int]:
+def _date_line(lines: list[str], end: int) -> int:
     for index, line in enumerate(lines[:end]):
         if _is_date(line):
-            return index, index
+            return index
     raise ImportFailure("no date line (such as 'August 27, 1951') before the text", 1)
+
+
+def _title_line(lines: list[str], date_index: int, end: int, citation: str | None) -> int:
+    """The line the citation quotes as the title, wherever it stands near the date; else the line after the date."""
+    quoted = (_citation_title(citation or "") or "").rstrip(",")
+    if quoted:
+        for index in range(max(0, date_index - _TITLE_REACH), min(end, date_index + _TITLE_REACH + 1)):
+            if lines[index].strip("\"“”").rstrip(",") == quoted:
+                return index
+    index = _next_text_line(lines, date_index + 1, end)
+    if index is None:
+        raise ImportFailure("no title after the date line", date_index + 1)
+    return index
+
+
+def _without_residue(lines: list[str]) -> list[str]:
+    """The text's lines without what a page shows around it: "Print", the Contents list ("Translation -
+    English"), a "Summary" or "Original Language" label (and the language after it)."""
+    kept: list[str] = []
+    skip_value = False
+    for line in lines:
+        if skip_value and line:
+            skip_value = False
+            if line.lower() in LANGUAGE_CODES:
+                continue
+        if _RESIDUE.match(line) or _CONTENT.match(line) or _HEAD_LABEL.match(line):
+            skip_value = bool(re.match(r"(?i)original language:?$", line))
+            continue
+        kept.append(line)
+    return kept
 
 
 def _is_date(line: str) -> bool:
