@@ -20,7 +20,9 @@ def test_a_saved_record_page_reads_as_the_page_text():
 
 
 def test_scripts_navigation_and_footer_are_not_text():
-    text = page_text(b"<html><body><nav>Home</nav><script>x = 1</script><p>Kept</p><footer>Terms</footer></body></html>")
+    text = page_text(
+        b"<html><body><nav>Home</nav><script>x = 1</script><p>Kept</p><footer>Terms</footer></body></html>"
+    )
     assert text.split() == ["Kept"]
 
 

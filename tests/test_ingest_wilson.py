@@ -456,7 +456,8 @@ def test_hard_wrapped_page_text_is_joined_into_paragraphs():
 def test_a_page_with_the_russian_original_above_the_english_becomes_two_versions(tmp_path):
     record = read_wilson_record(INGEST / "page-russian-english.txt")
     assert (record.original_language, record.text_language) == ("ru", "en")
-    assert record.original_body.startswith("ШИФРТЕЛЕГРАММА") and record.body.startswith("CIPHERED TELEGRAM")
+    assert record.original_body.startswith("ШИФРТЕЛЕГРАММА")
+    assert record.body.startswith("CIPHERED TELEGRAM")
     folder = write_document(record, tmp_path)
     assert "language: ru" in (folder / "wilson-ru.md").read_text()
 
@@ -525,7 +526,8 @@ def test_a_dry_run_checks_and_writes_nothing(tmp_path):
 
 def test_a_title_above_the_date_contents_residue_and_a_reference_only_in_the_source_section():
     record = read_wilson_record(INGEST / "page-title-first.txt")
-    assert (record.title, record.date) == ("Record of a Conversation, Minister Novak with Ambassador Ferreira", "1953-11-12")
+    assert record.title == "Record of a Conversation, Minister Novak with Ambassador Ferreira"
+    assert record.date == "1953-11-12"
     assert record.summary.startswith("An invented conversation")
     assert record.body.startswith("Minister Novak received") and record.body.count("\n\n") == 2
     assert "Translation - English" not in record.body and "Russian" not in record.body
@@ -535,3 +537,9 @@ def test_a_title_above_the_date_contents_residue_and_a_reference_only_in_the_sou
 def test_an_iso_date_line_is_read():
     record = parse_wilson_record_page("2 March\n1952-03-02\nA title\n\nText of the record.\n")
     assert record.date == "1952-03-02"
+
+
+def test_a_markdown_record_dated_year_0000_is_refused_at_import_with_its_line(seed_text):
+    with pytest.raises(ImportFailure) as caught:
+        parse_wilson_record(seed_text.replace("**August 27, 1951**", "**August 27, 0000**"))
+    assert caught.value.line == 3 and "0000" in caught.value.message

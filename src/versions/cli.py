@@ -305,7 +305,7 @@ def _fail(problems: list[Problem]) -> NoReturn:
     sys.exit(1)
 
 
-# --- history and exchange: versions log, versions export, and `versions import` of plain text and TEI -------------------
+# --- history and exchange: versions log, versions export, versions import ---------------------------------------------
 
 
 @cli.command(name="log")

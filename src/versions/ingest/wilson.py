@@ -24,7 +24,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
