@@ -347,7 +347,7 @@ def sender_and_recipient(title: str) -> tuple[str | None, str | None]:
 TRAILER_LABELS = (
     "Author(s)", "Associated People & Organizations", "Associated Places", "Associated Topics", "Subjects Discussed",
     "Document Information", "Source", "Rights", "Original Uploaded Date", "Type", "Language", "Record ID",
-    "Original Archive", "Citation", "Credits", "Related Documents", "Keywords", "Translated by", "Donors",
+    "Original Archive", "Citation", "Related Documents", "Keywords", "Translated by", "Donors",
 )
 _TRAILER_LABEL = re.compile(
     r"^(?:%s):?$" % "|".join(re.escape(label) for label in TRAILER_LABELS), re.IGNORECASE
@@ -362,7 +362,7 @@ _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
 _TITLE_REACH = 3  # lines around the date where the title may stand
-_HEAD_LABEL = re.compile(r"^(?:summary|contents|original language)(?::.*)?$", re.IGNORECASE)
+_HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
 
@@ -371,9 +371,9 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     """A record page as text: navigation, date and title (the summary before or after them), an optional funding
     line, the text, then labelled sections and the citation."""
     lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", _normalise(text)).split("\n")]
-    trailer_start = _trailer_start(lines)
+    date_index = _date_line(lines)
+    trailer_start = _trailer_start(lines, date_index + 1)
     sections = _sections(lines[trailer_start:])
-    date_index = _date_line(lines, trailer_start)
     date = _parse_date(lines[date_index], date_index + 1)
     title_index = _title_line(lines, date_index, trailer_start, sections.get("citation"))
     title = _page_title(lines[title_index], sections.get("citation"))
@@ -421,12 +421,12 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     )
 
 
-def _trailer_start(lines: list[str]) -> int:
-    """The first labelled section after the text (or the citation, when it stands alone at the end)."""
-    for index, line in enumerate(lines):
-        if _TRAILER_LABEL.match(line):
+def _trailer_start(lines: list[str], start: int) -> int:
+    """The first labelled section after the date (or the citation, when it stands alone at the end)."""
+    for index in range(start, len(lines)):
+        if _TRAILER_LABEL.match(lines[index]):
             return index
-    for index in range(len(lines) - 1, -1, -1):
+    for index in range(len(lines) - 1, start - 1, -1):
         if _CITATION_START.match(lines[index]):
             return index
     return len(lines)
@@ -448,8 +448,8 @@ def _sections(lines: list[str]) -> dict[str, str]:
     return {label: " ".join(values) for label, values in sections.items() if values}
 
 
-def _date_line(lines: list[str], end: int) -> int:
-    for index, line in enumerate(lines[:end]):
+def _date_line(lines: list[str]) -> int:
+    for index, line in enumerate(lines):
         if _is_date(line):
             return index
     raise ImportFailure("no date line (such as 'August 27, 1951') before the text", 1)
