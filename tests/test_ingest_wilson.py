@@ -543,3 +543,9 @@ def test_a_markdown_record_dated_year_0000_is_refused_at_import_with_its_line(se
     with pytest.raises(ImportFailure) as caught:
         parse_wilson_record(seed_text.replace("**August 27, 1951**", "**August 27, 0000**"))
     assert caught.value.line == 3 and "0000" in caught.value.message
+
+
+def test_the_translator_the_citation_names_is_the_texts_translator(tmp_path):
+    record = read_wilson_record(INGEST / "page-blank-lines.txt")
+    assert record.translator == "Anna Test"
+    assert "translator: Anna Test" in (write_document(record, tmp_path) / "wilson-en.md").read_text()

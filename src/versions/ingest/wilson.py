@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..anchors import detect_language
-from ..archival import ArchivalRef, archive_slug, parse_archival_refs, parse_citation
+from ..archival import ArchivalRef, archive_slug, parse_citation
 from ..corpus import load_document
 from ..errors import CorpusError
 from ..ids import slug_problem
@@ -106,6 +106,7 @@ class WilsonRecord:
     paragraph_rule: str = "blank"
     original_body: str | None = None  # the original above the translation, on a page that gives both
     note: str | None = None  # the user's note on the imported text
+    translator: str | None = None  # of the text, as the citation names them ("Translated by ...")
     illustrative: bool = False  # a record written for demonstration, not an archival source
 
 
@@ -152,7 +153,8 @@ def parse_wilson_record(text: str) -> WilsonRecord:
     bold_title = _bold_text(lines[header_start + 1:header_end])
     title, warnings = _choose_title(bold_title, _citation_title(citation), header_start + 2)
     sender, recipient = sender_and_recipient(title)
-    refs = tuple(parse_archival_refs(citation))
+    parsed = parse_citation(citation)
+    refs = tuple(parsed.refs)
     _check_one_ref_per_archive(refs, fields["Citation"].line)
     summary = fields.get("Summary")
     return WilsonRecord(
@@ -169,7 +171,8 @@ def parse_wilson_record(text: str) -> WilsonRecord:
         summary=summary.value if summary else None,
         sender=sender,
         recipient=recipient,
-        warnings=warnings + (() if refs else ("the citation names no archival reference",)),
+        warnings=warnings + tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
+        translator=parsed.translator,
     )
 
 
@@ -415,6 +418,7 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
         sender=sender,
         recipient=recipient,
         warnings=tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
+        translator=parsed.translator,
         record_id=record_id.split()[0] if record_id else None,
         paragraph_rule=rule,
         original_body=_body(original) if original else None,
@@ -738,6 +742,7 @@ def _text_file(record: WilsonRecord, sources: list[str]) -> str:
         "kind": kind,
         "language": record.text_language,
         "label": f"{_language_name(record.text_language)} {record.text_kind} ({PUBLISHER})",
+        "translator": record.translator,
         "publisher": PUBLISHER,
         "source": record.source_url,
         "derived_from": [{"version": source, "relation": DERIVATION[kind]} for source in sources],
