@@ -8,11 +8,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, write_files
-from versions.cli import cli, datasette_args
+from versions.cli import cli
+from versions.cli.database import datasette_args
 
 SEED = DATA / "seed" / "telegram-23256.txt"
 
@@ -323,17 +325,17 @@ def test_a_full_disk_during_build_prints_one_line(small_corpus, tmp_path, monkey
 
 
 def test_serve_reads_the_corpus_with_the_given_encoding(small_corpus, tmp_path, monkeypatch):
-    import versions.cli
+    import versions.cli.database
 
     write_files(small_corpus, {"doc-1/ru.md": "---\nkind: translation\nlanguage: ru\n---\nБомба.\n".encode("cp1251")})
-    monkeypatch.setattr(versions.cli.os, "execv", lambda *args: None)  # build, but do not start Datasette
+    monkeypatch.setattr(versions.cli.database.os, "execv", lambda *args: None)  # build, but do not start Datasette
     result = run("serve", "--corpus", small_corpus, "--db", tmp_path / "versions.db", "--encoding", "cp1251", "--no-watch")
     assert result.exit_code == 0, result.output
     assert "1 built" in result.output
 
 
 def test_every_command_shows_an_example_in_its_help():
-    for name, command in cli.commands.items():
+    for name, command in every_command():
         assert "Example:" in (command.help or ""), name
 
 
@@ -366,10 +368,23 @@ def test_every_command_and_option_is_documented():
     text = "\n".join(path.read_text() for path in [documents / "README.md", *sorted((documents / "docs").glob("*.md"))])
     missing = [
         f"{name} {option}"
-        for name, command in cli.commands.items()
+        for name, command in every_command()
         for parameter in command.params
         for option in getattr(parameter, "opts", [])
         if option.startswith("--") and option not in text
     ]
-    missing += [f"versions {name}" for name in cli.commands if f"versions {name}" not in text]
+    missing += [f"versions {name}" for name, _ in every_command() if f"versions {name}" not in text]
     assert missing == []
+
+
+def every_command() -> list[tuple[str, object]]:
+    context = click.Context(cli)
+    return [(name, cli.get_command(context, name)) for name in cli.list_commands(context)]
+
+
+def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
+    code = ("import sys; from versions.cli import cli; cli(['check', '--help'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m.startswith(('versions.ingest', 'versions.export', 'versions.cli.'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "['versions.cli.common', 'versions.cli.database']"
