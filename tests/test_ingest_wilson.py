@@ -411,7 +411,7 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
 
 INGEST = Path(__file__).parent / "data" / "ingest"
 PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt",
-         "page-title-first.txt"]
+         "page-title-first.txt", "page-summary-below.txt", "page-document-information-prose.txt"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -549,3 +549,21 @@ def test_the_translator_the_citation_names_is_the_texts_translator(tmp_path):
     record = read_wilson_record(INGEST / "page-blank-lines.txt")
     assert record.translator == "Anna Test"
     assert "translator: Anna Test" in (write_document(record, tmp_path) / "wilson-en.md").read_text()
+
+
+def test_a_summary_below_the_text_is_the_summary_not_the_last_paragraph():
+    record = read_wilson_record(INGEST / "page-summary-below.txt")
+    assert record.summary.startswith("An invented reply agreeing to grain shipments")
+    assert "grain shipments and asking" not in record.body
+    assert record.body.startswith("[...]\n\nCIPHERED TELEGRAM No. 5102") and record.body.rstrip().endswith("[...]")
+    assert [(ref.archive, ref.delo, ref.listy) for ref in record.archival_refs] == [
+        ("APRF", "344", "12"), ("RGASPI", "344", "0012-0013")]
+    assert record.record_id == "260002"
+
+
+def test_the_archival_reference_may_stand_only_in_the_prose_under_document_information():
+    record = read_wilson_record(INGEST / "page-document-information-prose.txt")
+    assert record.summary.startswith("An invented instruction")
+    assert record.body.startswith("Top Secret") and "made possible" not in record.body
+    assert [(ref.archive, ref.fond, ref.listy) for ref in record.archival_refs] == [
+        ("APRF", None, None), ("RGASPI", "558", "0041")]

@@ -364,6 +364,7 @@ _RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?
 _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
+_ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
 _HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -384,15 +385,14 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     summary = _paragraph_before(lines, min(date_index, title_index))
     body_lines = _without_residue(lines[head_end:trailer_start])
     body_lines, summary = _summary_after_title(body_lines, summary)
+    if summary is None and trailer_start < len(lines):
+        body_lines, summary = _summary_below_text(body_lines)
     paragraphs, rule = split_paragraphs("\n".join(body_lines), paragraph_rule)
     if not paragraphs:
         raise ImportFailure("no text between the title and the sections after it", head_end)
     original, translation = _original_and_translation(paragraphs)
     citation = sections.get("citation") or ""
-    # The Source section holds the archival reference when the citation leaves it out.
-    parsed = parse_citation(citation)
-    if not parsed.refs and sections.get("source"):
-        parsed = parse_citation(sections["source"])
+    parsed = _archival_source(citation, sections)
     refs = tuple(parsed.refs)
     _check_one_ref_per_archive(refs, trailer_start + 1)
     language_name = sections.get("language") or ""
@@ -423,6 +423,17 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
         paragraph_rule=rule,
         original_body=_body(original) if original else None,
     )
+
+
+def _archival_source(citation: str, sections: dict[str, str]):
+    """The citation parsed, or, when it names no archival reference, the Source section or the prose under Document
+    Information (a page may give the reference only there)."""
+    parsed = parse_citation(citation)
+    for label in ("source", "document information"):
+        if parsed.refs or not sections.get(label):
+            continue
+        parsed = parse_citation(sections[label])
+    return parsed
 
 
 def _trailer_start(lines: list[str], start: int) -> int:
@@ -536,6 +547,21 @@ def _summary_after_title(body_lines: list[str], summary: str | None) -> tuple[li
     if summary is None and above:
         return rest, above
     return body_lines[:funding] + rest, summary
+
+
+def _summary_below_text(body_lines: list[str]) -> tuple[list[str], str | None]:
+    """A record page that gives no summary above the text gives it below, as the paragraph right before the labelled
+    sections: one block of sentences after a blank line, with text above it."""
+    while body_lines and not body_lines[-1]:
+        body_lines = body_lines[:-1]
+    if "" not in body_lines:
+        return body_lines, None
+    start = len(body_lines) - body_lines[::-1].index("")
+    last = " ".join(body_lines[start:])
+    above = [line for line in body_lines[:start] if line and not _ELISION.fullmatch(line)]
+    if len(last.split()) < _SUMMARY_WORDS or not above or not last.rstrip().endswith((".", "!", "?", "”", '"', ")")):
+        return body_lines, None
+    return body_lines[:start], last
 
 
 def _original_and_translation(paragraphs: list[str]) -> tuple[list[str], list[str]]:
