@@ -567,3 +567,11 @@ def test_the_archival_reference_may_stand_only_in_the_prose_under_document_infor
     assert record.body.startswith("Top Secret") and "made possible" not in record.body
     assert [(ref.archive, ref.fond, ref.listy) for ref in record.archival_refs] == [
         ("APRF", None, None), ("RGASPI", "558", "0041")]
+
+
+def test_a_page_of_search_results_is_refused_in_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["import", str(INGEST / "page-search-results.txt"), "--corpus", str(tmp_path / "c")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"{INGEST / 'page-search-results.txt'}:3: a list of search results (3 dated entries), "
+                             "not one record: save the page of one record\n")
+    assert not (tmp_path / "c").exists()

@@ -364,6 +364,7 @@ _RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?
 _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
+_RESULT_COUNT = re.compile(r"^(?:results:?|(?:showing )?[\d,]+ - [\d,]+ of [\d,]+\b.*)$", re.IGNORECASE)
 _ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
 _HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
@@ -375,6 +376,7 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     """A record page as text: navigation, date and title (the summary before or after them), an optional funding
     line, the text, then labelled sections and the citation."""
     lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", _normalise(text)).split("\n")]
+    _refuse_result_lists(lines)
     date_index = _date_line(lines)
     trailer_start = _trailer_start(lines, date_index + 1)
     sections = _sections(lines[trailer_start:])
@@ -547,6 +549,18 @@ def _summary_after_title(body_lines: list[str], summary: str | None) -> tuple[li
     if summary is None and above:
         return rest, above
     return body_lines[:funding] + rest, summary
+
+
+def _refuse_result_lists(lines: list[str]) -> None:
+    """A page of search results (a result count, then a date and a title per document) is not one record."""
+    count = next((index for index, line in enumerate(lines) if _RESULT_COUNT.match(line)), None)
+    if count is None or any(_TRAILER_LABEL.match(line) for line in lines):
+        return
+    entries = sum(1 for line in lines[count:] if _is_date(line))
+    if entries > 1:
+        raise ImportFailure(
+            f"a list of search results ({entries} dated entries), not one record: save the page of one record", count + 1
+        )
 
 
 def _summary_below_text(body_lines: list[str]) -> tuple[list[str], str | None]:
