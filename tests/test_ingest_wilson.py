@@ -5,7 +5,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import disk_full_after, snapshot, versions_command
+from conftest import disk_full_after, snapshot, versions_command, write_files
 from versions.archival import ArchivalRef
 from versions.cli import cli
 from versions.errors import CorpusError
@@ -575,3 +575,34 @@ def test_a_page_of_search_results_is_refused_in_one_line(tmp_path):
     assert result.stderr == (f"{INGEST / 'page-search-results.txt'}:3: a list of search results (3 dated entries), "
                              "not one record: save the page of one record\n")
     assert not (tmp_path / "c").exists()
+
+
+def test_a_reference_naming_no_archive_is_kept_as_written_and_notes_reach_the_text(tmp_path):
+    from versions.ingest import import_file
+
+    page = """Skip to content
+
+June 2, 1953
+
+Ciphered Telegram No. 7312, an invented sender to an invented recipient
+
+THE TEXT of an invented telegram.
+
+An invented telegram whose only reference names no archive. Illustrative: written for the tests.
+
+Document Information
+
+Source
+
+Fond 45, Opis 1, Delo 351, Listy 4-5; copy obtained by an invented project.
+
+Record ID
+
+260010
+"""
+    path = write_files(tmp_path, {"page.txt": page}) / "page.txt"
+    result = import_file(path, tmp_path / "corpus")
+    document = yaml.safe_load((result.folder / "document.yaml").read_text())
+    assert document["archival_refs"] == [{"citation": "Fond 45, Opis 1, Delo 351, Listy 4-5", "unparsed": True}]
+    text = (result.folder / "wilson-en.md").read_text()
+    assert "note: copy obtained by an invented project" in text

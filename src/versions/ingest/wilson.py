@@ -108,6 +108,8 @@ class WilsonRecord:
     note: str | None = None  # the user's note on the imported text
     translator: str | None = None  # of the text, as the citation names them ("Translated by ...")
     illustrative: bool = False  # a record written for demonstration, not an archival source
+    unparsed_refs: tuple[str, ...] = ()  # references as cited that name no archive: kept verbatim, never dropped
+    citation_notes: tuple[str, ...] = ()  # "copy obtained by ...", "Reprinted in ...": the text's provenance
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ def parse_wilson_record(text: str) -> WilsonRecord:
         recipient=recipient,
         warnings=warnings + tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
         translator=parsed.translator,
+        unparsed_refs=tuple(parsed.unparsed),
+        citation_notes=tuple(parsed.notes),
     )
 
 
@@ -421,6 +425,8 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
         recipient=recipient,
         warnings=tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
         translator=parsed.translator,
+        unparsed_refs=tuple(parsed.unparsed),
+        citation_notes=tuple(parsed.notes),
         record_id=record_id.split()[0] if record_id else None,
         paragraph_rule=rule,
         original_body=_body(original) if original else None,
@@ -756,7 +762,8 @@ def _document_metadata(record: WilsonRecord, text_id: str | None = None) -> dict
         "record_id": record.record_id,
         "illustrative": True if record.illustrative else None,
         "rights": RIGHTS,
-        "archival_refs": [_ref_metadata(ref) for ref in record.archival_refs],
+        "archival_refs": [_ref_metadata(ref) for ref in record.archival_refs]
+        + [{"citation": citation, "unparsed": True} for citation in record.unparsed_refs],
     }
     return _without_empty(metadata)
 
@@ -786,7 +793,7 @@ def _text_file(record: WilsonRecord, sources: list[str]) -> str:
         "publisher": PUBLISHER,
         "source": record.source_url,
         "derived_from": [{"version": source, "relation": DERIVATION[kind]} for source in sources],
-        "note": record.note,
+        "note": "; ".join(note for note in (record.note, *record.citation_notes) if note) or None,
     }
     return staging.version_file(_without_empty(front_matter), record.body)
 
