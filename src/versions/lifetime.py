@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import threading
@@ -23,14 +22,14 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def _ask_kernel_for_death_signal() -> bool:
+    """PR_SET_PDEATHSIG through the C library already loaded in this process: ``ctypes.util.find_library`` would
+    start ``ldconfig``, a process of its own, in every worker and between fork and exec."""
     pr_set_pdeathsig = 1
-    library = ctypes.util.find_library("c")
-    if not library or not hasattr(signal, "SIGKILL"):
-        return False
     try:
-        return ctypes.CDLL(library, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
-    except (OSError, AttributeError):
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
         return False
+    return prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
 
 
 def _exit_when_orphaned(parent_pid: int) -> None:
