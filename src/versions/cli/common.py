@@ -44,7 +44,8 @@ def progress(documents: Iterable) -> Iterator:
         yield from bar
 
 
-def fail(problems: list[Problem]) -> NoReturn:
+def fail(problems: Iterable[Problem | Exception]) -> NoReturn:
+    """Print each problem (or one-line error, such as a ``WriteError``) on its own line and exit with status 1."""
     for found in problems:
         click.echo(str(found), err=True)
     sys.exit(1)

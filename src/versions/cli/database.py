@@ -115,5 +115,4 @@ def build_or_fail(corpus: Path, db_path: Path, encoding: str | None):
     except CorpusError as error:
         fail(error.problems)
     except WriteError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+        fail([error])

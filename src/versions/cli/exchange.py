@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -113,8 +112,7 @@ def import_command(file: Path, corpus: Path, encoding, fmt, paragraph_rule, docu
     except (ValueError, FileExistsError) as error:
         fail([problem(file, 1, str(error))])
     except WriteError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+        fail([error])
     for warning in result.warnings:
         click.echo(f"{file}: warning: {warning}", err=True)
     if result.paragraph_rule:

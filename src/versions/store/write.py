@@ -126,7 +126,7 @@ def write_documents(
     progress: Progress | None = None,
     files: dict[str, FolderHash] | None = None,
 ) -> BuildReport:
-    """Write the documents of ``jobs`` (those that changed) over a copy of the previous database.
+    """Write the documents of ``jobs`` (those that changed): into a new database, or in place over the previous one.
 
     ``current`` holds the hash of every document of the corpus, ``previous`` those of the database; ``files`` the
     file hashes and signatures to record. If any document has a problem, every problem is raised as ``CorpusError``
