@@ -288,8 +288,6 @@ def test_find_revision_needs_revisions():
 @pytest.fixture
 def count_git(monkeypatch):
     """The git processes started (``subprocess.run`` and ``Popen``), as a list of their commands."""
-    import versions.history as history_module
-
     started = []
     real_popen = subprocess.Popen
 
@@ -298,7 +296,7 @@ def count_git(monkeypatch):
             started.append(list(args))
             super().__init__(args, *rest, **options)
 
-    monkeypatch.setattr(history_module.subprocess, "Popen", CountingPopen)
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
     return started
 
 

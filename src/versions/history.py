@@ -48,21 +48,13 @@ Ids: a revision is ``<document>/<version>@<n>`` with n counting from 1, oldest f
 
 from __future__ import annotations
 
-import atexit
-import bisect
-import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
-from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import git
 from .align import align
 from .diff import DELETE, EQUAL, INSERT, WordDiff, count_words, diff_sequences, word_diff
 from .errors import CorpusError
@@ -72,7 +64,6 @@ from .text import decode
 
 COMMITTED, UNCOMMITTED, UNTRACKED, UNVERSIONED = "committed", "uncommitted", "untracked", "unversioned"
 CHANGE_KINDS = ("modified", "inserted", "deleted", "moved")
-GIT_TIMEOUT = 60
 
 _REVISION_REF = re.compile(r"(?P<version>[^@]+)@(?P<rev>[^@]+)\Z")
 
@@ -349,14 +340,14 @@ def history_fingerprints(corpus_root: Path, document_ids) -> dict[str, str]:
     folder has been seen), for a corpus loader that hashes every document on every build."""
     root = Path(corpus_root)
     wanted = set(document_ids)
-    top = _toplevel(root) if root.is_dir() else None
+    top = git.toplevel(root) if root.is_dir() else None
     if top is None or not wanted:
         return dict.fromkeys(wanted, "")
     prefix = root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     found: dict[str, str] = {}
     try:
-        with closing(_log(top, *_HISTORY_OPTIONS, "--", prefix or ".")) as commits:
+        with closing(git.log(top, *_HISTORY_OPTIONS, "--", prefix or ".")) as commits:
             for commit in commits:
                 for change in commit.changes:
                     folder = change.path.removeprefix(prefix).split("/", 1)[0]
@@ -364,9 +355,9 @@ def history_fingerprints(corpus_root: Path, document_ids) -> dict[str, str]:
                         found.setdefault(folder, commit.commit)
                 if len(found) == len(wanted):
                     break
-    except _GitFailed:
+    except git.GitFailed:
         return dict.fromkeys(wanted, "")
-    shallow = _shallow_digest(top)
+    shallow = git.shallow_digest(top)
     return {doc: f"git:{found.get(doc, '')}:shallow:{shallow}" for doc in wanted}
 
 
@@ -559,10 +550,10 @@ class _State:
 def _states(path: Path, encoding: str | None, history: VersionHistory | None) -> list[_State]:
     """The states of the file, oldest first; never raises for git trouble (it becomes a note)."""
     working = _read_bytes(path)
-    repository = _repository(path.parent) if path.parent.is_dir() else None
+    repository = git.find_repository(path.parent) if path.parent.is_dir() else None
     if repository is None:
         note = "not in a git repository: the file as it is now is the only revision"
-        if _which("git") is None:
+        if git.which("git") is None:
             note = "git is not installed: the file as it is now is the only revision"
         return [_State(UNVERSIONED, str(path), working, notes=[note])]
     top = repository.top
@@ -571,7 +562,7 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
     resolved = path.resolve()
     relative = resolved.relative_to(top).as_posix()
     try:
-        shallow = _shallow_commits(top)
+        shallow = git.shallow_commits(top)
         if history is not None:
             history.shallow = bool(shallow)
         log = _corpus_log(repository, _scope(resolved, top))
@@ -580,10 +571,10 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
             log = _corpus_log(repository, "")
             states = _states_from_log(log, relative)
         states = _finish_committed(top, states, shallow)
-    except _GitFailed as failure:
+    except git.GitFailed as failure:
         return [_State(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
     if not states:
-        tracked = _is_in_index(repository, log.scope, relative)
+        tracked = git.is_in_index(repository, log.scope, relative)
         note = "added to git but not yet committed" if tracked else "not tracked by git"
         return [_State(UNCOMMITTED if tracked else UNTRACKED, relative, working, notes=[note])]
     if working is None:
@@ -669,7 +660,7 @@ def _merges_keeping_first_parent(log: "_CorpusLog", found: dict[int, _State]) ->
     return kept
 
 
-def _committed_state(commit: "_Commit", path: str) -> _State:
+def _committed_state(commit: "git.Commit", path: str) -> _State:
     return _State(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
 
 
@@ -697,7 +688,7 @@ def _deletion(state: _State) -> bool:
 def _read_contents(top: Path, states: list[_State]) -> None:
     if not states:
         return
-    reader = _cat_file(top)
+    reader = git.cat_file(top)
     for state in states:
         state.data = reader.blob(f"{state.commit}:{state.path}")
         if state.data is None:
@@ -799,151 +790,10 @@ def _version_file(folder: Path, version_id: str) -> Path:
     return path
 
 
-# --- git ----------------------------------------------------------------------------------------------------------------
-
-
-class _GitFailed(Exception):
-    pass
-
-
-def _which(name: str) -> str | None:
-    return shutil.which(name)
-
-
-def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
-    return env
-
-
-def _git_command(cwd: Path, *args: str) -> list[str]:
-    return ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-C", str(cwd), *args]
-
-
-def _failure(command: str, status: int, stderr: bytes) -> _GitFailed:
-    message = stderr.decode("utf-8", "replace").strip().splitlines()
-    return _GitFailed(message[-1] if message else f"git {command} exited with {status}")
-
-
-def _git(cwd: Path, *args: str) -> str:
-    try:
-        result = subprocess.run(_git_command(cwd, *args), capture_output=True, env=_git_env(), timeout=GIT_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _GitFailed(str(error)) from None
-    if result.returncode != 0:
-        raise _failure(args[0], result.returncode, result.stderr)
-    return result.stdout.decode("utf-8", "replace")
-
-
-# Every log is read one way, ``_log``: each commit of ``git log -z`` in this format starts with an empty field (no
-# path and no status is empty, so an empty field can only start a commit), then its fields and the files it changed,
-# each ended by NUL. A message cannot hold NUL, so any other byte in a message or a name is theirs.
-_LOG_FORMAT = "%x00%H%x00%P%x00%aI%x00%an%x00%B"
-_LOG_FIELDS = 5
 # The history of a corpus as its revisions need it: both sides of every merge walked (``--full-history``), so that a
 # transcriber's commits on a merged branch stay theirs; a merge's changes are those against its first parent; parents
 # are rewritten to the nearest commit listed (``--parents``). Renames are looked for apart (``_find_sources``).
 _HISTORY_OPTIONS = ("--full-history", "--parents", "--diff-merges=first-parent", "--no-renames", "--name-status")
-
-
-@dataclass(frozen=True)
-class _Change:
-    status: str  # A, M, D, T, R or C
-    path: str
-    source: str | None  # for R and C: the path it came from
-
-
-@dataclass(frozen=True)
-class _Commit:
-    commit: str
-    parents: tuple[str, ...]
-    date: str
-    author: str
-    message: str
-    changes: tuple[_Change, ...]
-
-
-def _log(top: Path, *args: str, input: bytes = b"") -> Iterator[_Commit]:
-    """The commits of ``git log <args>``, newest first, as git writes them; closing the generator stops git."""
-    command = _git_command(top, "log", "-z", f"--format={_LOG_FORMAT}", *args)
-    with tempfile.TemporaryFile() as errors:
-        try:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE if input else subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=errors, env=_git_env())
-        except OSError as error:
-            raise _GitFailed(str(error)) from None
-        timer = threading.Timer(GIT_TIMEOUT, process.kill)
-        timer.start()
-        finished = False
-        try:
-            if input:
-                _send(process, input)
-            yield from _parse_log(_nul_separated(process.stdout))
-            finished = True
-        finally:
-            timer.cancel()
-            if not finished:
-                process.kill()
-            process.stdout.close()
-            status = process.wait()
-        if status != 0:
-            errors.seek(0)
-            raise _failure("log", status, errors.read())
-
-
-def _send(process: subprocess.Popen, data: bytes) -> None:
-    try:
-        process.stdin.write(data)
-        process.stdin.close()
-    except BrokenPipeError:
-        pass  # git stopped before reading it: its exit status says why
-
-
-def _nul_separated(stream) -> Iterator[bytes]:
-    pending = b""
-    while chunk := stream.read(65536):
-        *fields, pending = (pending + chunk).split(b"\0")
-        yield from fields
-    if pending:
-        yield pending
-
-
-def _parse_log(fields: Iterator[bytes]) -> Iterator[_Commit]:
-    """The commits in the fields of ``git log -z --format=_LOG_FORMAT``, with ``--name-status`` or no files."""
-    header: list[str] = []
-    changes: list[_Change] = []
-    for value in fields:
-        if not value:  # a commit starts
-            if header:
-                yield _commit(header, changes)
-            header = [next(fields, b"").decode("utf-8", "replace") for _ in range(_LOG_FIELDS)]
-            changes = []
-            continue
-        status = value.lstrip(b"\n")[:1].decode("ascii", "replace")
-        paths = [next(fields, b"").decode("utf-8", "replace") for _ in range(2 if status in ("R", "C") else 1)]
-        changes.append(_Change(status, paths[-1], paths[0] if len(paths) == 2 else None))
-    if header:
-        yield _commit(header, changes)
-
-
-def _commit(header: list[str], changes: list[_Change]) -> _Commit:
-    commit, parents, date, author, message = header
-    return _Commit(commit, tuple(parents.split()), date, author, message.rstrip("\n"), tuple(changes))
-
-
-# What is asked of git is asked once per process and repository state, not once per version file: where the
-# repository is (found by looking for ``.git`` upwards, so outside git no process is started at all), the log of the
-# corpus folder with the files each commit touched (one ``git log``, kept while HEAD, the refs and the shallow list
-# stay the same), and file contents at a commit (one long-lived ``git cat-file --batch``). Worker processes of a build
-# each keep their own; the caches know the process they were made in.
-
-
-@dataclass(frozen=True)
-class _Repository:
-    top: Path
-    git_dir: Path
-    common_dir: Path
-    shallow_file: Path
 
 
 @dataclass
@@ -957,7 +807,7 @@ class _CorpusLog:
 
     key: tuple
     scope: str  # pathspec prefix relative to the repository ("" for all of it), ending in "/"
-    commits: list[_Commit]
+    commits: list[git.Commit]
     brought_by: list[int | None]  # positions in ``commits``, as everywhere here
     spans: list[tuple[int, int]]
     # path -> [(position, status A/M/D/T)], ascending
@@ -983,99 +833,24 @@ class _CorpusLog:
         return entry <= self.spans[of][0] < exit
 
 
-_REPOSITORIES: dict[str, tuple[object, _Repository]] = {}
 _LOGS: dict[tuple[str, str], _CorpusLog] = {}
-_INDEXES: dict[tuple[str, str], tuple[object, frozenset[str]]] = {}
-_CAT_FILES: dict[str, "_CatFile"] = {}
-_LOCK = threading.RLock()
 
 
-def _stamp(path: Path):
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size
-
-
-def _git_marker(folder: Path) -> Path | None:
-    """The nearest folder at or above ``folder`` holding a ``.git``, as git's discovery looks for it; None: git
-    would not find a repository either (``GIT_DIR`` is not passed on to git here)."""
-    current = Path(os.path.realpath(folder))
-    while True:
-        if os.path.lexists(current / ".git"):
-            return current
-        if current.parent == current:
-            return None
-        current = current.parent
-
-
-def _repository(folder: Path) -> _Repository | None:
-    marker = _git_marker(folder)
-    if marker is None:
-        return None
-    stamp = _stamp(marker / ".git")
-    stamp = stamp[:2] if stamp else None
-    with _LOCK:
-        cached = _REPOSITORIES.get(str(marker))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    try:
-        lines = _git(folder, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir",
-                     "--git-path", "shallow").splitlines()
-    except _GitFailed:
-        return None  # not cached: git may be installed or the repository repaired later
-    if len(lines) < 4 or not lines[0]:
-        return None
-    here = Path(folder).resolve()
-    git_dir = Path(lines[1])
-    repository = _Repository(
-        top=Path(lines[0]).resolve(),
-        git_dir=git_dir,
-        common_dir=(here / lines[2]).resolve(),
-        shallow_file=(here / lines[3]).resolve(),
-    )
-    with _LOCK:
-        _REPOSITORIES[str(marker)] = (stamp, repository)
-    return repository
-
-
-def _toplevel(folder: Path) -> Path | None:
-    repository = _repository(folder)
-    return repository.top if repository else None
-
-
-def _head_key(repository: _Repository) -> tuple:
-    """What the history of HEAD depends on, read from files (no process): HEAD, the ref it names, the packed refs,
-    the shallow list, replacements and grafts. A ref update replaces its file, so its inode changes."""
-    try:
-        head = (repository.git_dir / "HEAD").read_text("utf-8", "replace").strip()
-    except OSError:
-        head = None
-    common = repository.common_dir
-    parts = [head, _stamp(common / "packed-refs"), _stamp(repository.shallow_file), _stamp(common / "refs/replace"),
-             _stamp(common / "info/grafts"), _stamp(common / "reftable/tables.list")]
-    if head and head.startswith("ref:"):
-        ref = head[4:].strip()
-        parts += [_stamp(common / ref), _stamp(repository.git_dir / ref)]
-    return tuple(parts)
-
-
-def _corpus_log(repository: _Repository, scope: str) -> _CorpusLog:
+def _corpus_log(repository: git.Repository, scope: str) -> _CorpusLog:
     """Every commit touching the corpus folder with the files it touched, read once per repository state."""
-    key = _head_key(repository)
-    with _LOCK:
+    key = git.head_key(repository)
+    with git.LOCK:
         cached = _LOGS.get((str(repository.top), scope))
     if cached is not None and cached.key == key:
         return cached
     log = _read_corpus_log(repository.top, scope, key)
-    with _LOCK:
+    with git.LOCK:
         _LOGS[(str(repository.top), scope)] = log
     return log
 
 
 def _read_corpus_log(top: Path, scope: str, key: tuple) -> _CorpusLog:
-    commits, brought_by = _arrival_order(list(_log(top, *_HISTORY_OPTIONS, "--", scope or ".")))
+    commits, brought_by = _arrival_order(list(git.log(top, *_HISTORY_OPTIONS, "--", scope or ".")))
     positions = {commit.commit: position for position, commit in enumerate(commits)}
     first_parents = [positions.get(commit.parents[0]) if commit.parents else None for commit in commits]
     log = _CorpusLog(key, scope, commits, brought_by, _first_parent_spans(first_parents))
@@ -1090,7 +865,7 @@ def _read_corpus_log(top: Path, scope: str, key: tuple) -> _CorpusLog:
     return log
 
 
-def _arrival_order(newest_first: list[_Commit]) -> tuple[list[_Commit], list[int | None]]:
+def _arrival_order(newest_first: list[git.Commit]) -> tuple[list[git.Commit], list[int | None]]:
     """The commits in the order their changes reached HEAD (see ``_CorpusLog``), and the merge that brought each."""
     index = {commit.commit: i for i, commit in enumerate(newest_first)}
     parents = [[index.get(parent) for parent in commit.parents] for commit in newest_first]
@@ -1145,112 +920,13 @@ def _find_sources(top: Path, log: _CorpusLog, added: list[int]) -> None:
     positions = {log.commits[position].commit: position for position in added}
     commits = "".join(f"{commit}\n" for commit in positions).encode()
     options = ("--no-walk=unsorted", "--stdin", "--diff-merges=first-parent", "-M", "-C", "-C", "--name-status")
-    for commit in _log(top, *options, input=commits):
+    for commit in git.log(top, *options, input=commits):
         position = positions.get(commit.commit)
         if position is None:
             continue
         for change in commit.changes:
             if change.source is not None and change.path.startswith(log.scope):
                 log.sources[(position, change.path)] = (change.status, change.source)
-
-
-class _CatFile:
-    """One ``git cat-file --batch`` kept running: a file's content at a commit costs a line written and read."""
-
-    def __init__(self, top: Path, key: tuple):
-        self.key, self.pid = key, os.getpid()
-        command = _git_command(top, "cat-file", "--batch")
-        try:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, env=_git_env())
-        except OSError as error:
-            raise _GitFailed(str(error)) from None
-
-    def blob(self, spec: str) -> bytes | None:
-        if "\n" in spec:
-            return None
-        try:
-            self.process.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
-            self.process.stdin.flush()
-            header = self.process.stdout.readline()
-            parts = header.split()
-            if len(parts) != 3 or not parts[2].isdigit():
-                if not header:
-                    raise _GitFailed("git cat-file stopped")
-                return None  # missing or ambiguous
-            size = int(parts[2])
-            data = self.process.stdout.read(size + 1)
-        except (OSError, ValueError) as error:
-            raise _GitFailed(f"git cat-file: {error}") from None
-        if len(data) != size + 1:
-            raise _GitFailed("git cat-file stopped")
-        return data[:size] if parts[1] == b"blob" else None
-
-    def close(self) -> None:
-        if self.pid != os.getpid():
-            return  # made in the process this one was forked from: its to close
-        try:
-            self.process.stdin.close()
-            self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait()
-
-
-def _cat_file(top: Path) -> "_CatFile":
-    repository = _repository(top)
-    key = _head_key(repository) if repository else ()
-    with _LOCK:
-        reader = _CAT_FILES.get(str(top))
-        if reader is not None and (reader.pid != os.getpid() or reader.key != key or reader.process.poll() is not None):
-            if reader.pid == os.getpid():
-                reader.close()
-            reader = None
-        if reader is None:
-            reader = _CAT_FILES[str(top)] = _CatFile(top, key)
-        return reader
-
-
-@atexit.register
-def _close_cat_files() -> None:
-    with _LOCK:
-        for reader in _CAT_FILES.values():
-            reader.close()
-        _CAT_FILES.clear()
-
-
-def _shallow_commits(top: Path) -> set[str]:
-    repository = _repository(top)
-    if repository is None:
-        raise _GitFailed(f"{top} is not in a git repository")
-    try:
-        return set(repository.shallow_file.read_text().split())
-    except OSError:
-        return set()
-
-
-def _shallow_digest(top: Path) -> str:
-    try:
-        commits = sorted(_shallow_commits(top))
-    except _GitFailed:
-        return ""
-    return hashlib.sha256(" ".join(commits).encode()).hexdigest()[:16] if commits else "no"
-
-
-def _is_in_index(repository: _Repository, scope: str, relative: str) -> bool:
-    """Whether git's index lists the file (one ``git ls-files`` of the corpus folder per state of the index)."""
-    key = (_stamp(repository.git_dir / "index"), _head_key(repository))
-    with _LOCK:
-        cached = _INDEXES.get((str(repository.top), scope))
-    if cached is None or cached[0] != key:
-        try:
-            output = _git(repository.top, "ls-files", "--cached", "-z", "--", scope or ".")
-        except _GitFailed:
-            return False
-        cached = (key, frozenset(name for name in output.split("\0") if name))
-        with _LOCK:
-            _INDEXES[(str(repository.top), scope)] = cached
-    return relative in cached[1]
 
 
 def version_histories(document, encoding: str | None = None) -> list[VersionHistory]:
