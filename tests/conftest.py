@@ -114,3 +114,34 @@ def versions_command(*args, timeout: int = 20) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "versions.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout,
         preexec_fn=limit_memory,
     )
+
+
+GIT_IDENTITY = ["-c", "user.name=Test Historian", "-c", "user.email=historian@example.org", "-c", "commit.gpgsign=false"]
+
+
+def git(repo: Path, *args: str, date: str = "2024-01-02T10:00:00+00:00") -> str:
+    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    result = subprocess.run(["git", *GIT_IDENTITY, "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def commit(repo: Path, message: str, files: dict[str, str], date: str) -> None:
+    write_files(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, date=date)
+
+
+@pytest.fixture
+def count_git(monkeypatch):
+    """The git processes started (``subprocess.run`` and ``Popen``), as a list of their commands."""
+    started = []
+    real_popen = subprocess.Popen
+
+    class CountingPopen(real_popen):
+        def __init__(self, args, *rest, **options):
+            started.append(list(args))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    return started

@@ -9,10 +9,9 @@ import urllib.request
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner
 
-from conftest import DATA, write_files
+from conftest import DATA, git, write_files
 from versions.cli import cli
 from versions.cli.database import datasette_args
 
@@ -275,11 +274,6 @@ def test_diff_rejects_an_unknown_normalization(tmp_path):
     a = write_files(tmp_path, {"a.txt": "x\n"}) / "a.txt"
     result = CliRunner().invoke(cli, ["diff", str(a), str(a), "--normalize", "spelling"])
     assert result.exit_code == 2 and "--normalize" in result.output
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=cwd, check=True,
-                   capture_output=True)
 
 
 def test_diff_between_two_revisions_of_a_version(shipped_corpus):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOCUMENT_YAML, VERSION_COPY, VERSION_EN, write_files
-import versions.corpus
+from conftest import DOCUMENT_YAML, VERSION_EN, write_files
+import versions.corpus.hashes
 from versions.corpus import check_corpus, default_base, document_hashes, load_corpus
 from versions.errors import CorpusError
 
@@ -49,14 +49,14 @@ def test_content_hash_changes_with_any_file(small_corpus):
 @pytest.fixture
 def settled(monkeypatch):
     """Files count as settled as soon as they are written (normally after two seconds)."""
-    monkeypatch.setattr(versions.corpus, "RACY_NS", 0)
+    monkeypatch.setattr(versions.corpus.hashes, "RACY_NS", 0)
 
 
 def forbid_reading(monkeypatch):
-    def read(entry):
-        raise AssertionError(f"{entry.name} was read")
+    def read(path):
+        raise AssertionError(f"{path} was read")
 
-    monkeypatch.setattr(versions.corpus, "_hashed_content", read)
+    monkeypatch.setattr(versions.corpus.hashes, "_read", read)
 
 
 def test_document_hashes_match_the_loaded_documents(small_corpus):

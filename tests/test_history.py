@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from conftest import DOCUMENT_YAML, GIT_IDENTITY, VERSION_COPY, commit, git, write_files
 
-from conftest import DOCUMENT_YAML, VERSION_COPY, write_files
 from versions.cli import cli
 from versions.diff import render_html
 from versions.history import (
-    change_diff,
     HistoryError,
+    change_diff,
     compare_paragraphs,
+    corpus_history,
     document_history,
     find_revision,
     get_revision,
@@ -36,22 +37,6 @@ TEXT_3 = FRONT + (
     "TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\n"
     "One man was killed and one was wounded.\n\nMao Zedong.\n"
 )
-GIT_IDENTITY = ["-c", "user.name=Test Historian", "-c", "user.email=historian@example.org", "-c", "commit.gpgsign=false"]
-
-
-def git(repo: Path, *args: str, date: str = "2024-01-02T10:00:00+00:00") -> str:
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(repo)}
-    result = subprocess.run(["git", *GIT_IDENTITY, "-C", str(repo), *args], capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def commit(repo: Path, message: str, files: dict[str, str], date: str) -> None:
-    write_files(repo, files)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, date=date)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose translations/doc-1/en.md was committed three times."""
@@ -285,21 +270,6 @@ def test_find_revision_needs_revisions():
 # --- git asked once per corpus, not once per version file -------------------------------------------------------------
 
 
-@pytest.fixture
-def count_git(monkeypatch):
-    """The git processes started (``subprocess.run`` and ``Popen``), as a list of their commands."""
-    started = []
-    real_popen = subprocess.Popen
-
-    class CountingPopen(real_popen):
-        def __init__(self, args, *rest, **options):
-            started.append(list(args))
-            super().__init__(args, *rest, **options)
-
-    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
-    return started
-
-
 def test_outside_git_no_process_is_started(small_corpus, count_git):
     from versions.corpus import load_corpus
     from versions.history import version_histories
@@ -352,8 +322,8 @@ def _commits_in_worker(path):
 
 
 def test_histories_in_forked_workers_match(repo):
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     paths = [repo / "translations/doc-1/en.md", repo / "translations/doc-1/aprf-copy.md"]
     here = [_commits_in_worker(path) for path in paths]  # the caches and cat-file process now exist here
@@ -520,3 +490,48 @@ def test_a_rename_on_either_side_of_a_merge_keeps_both_sides_commits(repo, renam
     assert side_edit.author == "Ann Transcriber" and side_edit.body == TEXT_2.removeprefix(FRONT)
     assert history.revisions[-1].body == TEXT_2.removeprefix(FRONT)
     assert [r.status for r in history.revisions] == ["committed"] * 6
+
+
+def git_logs(started: list[list[str]]) -> list[list[str]]:
+    return [command for command in started if "log" in command]
+
+
+def test_corpus_history_reads_only_the_commits_since_the_recorded_head(repo, count_git):
+    corpus = repo / "translations"
+    commit(repo, "Second document", {"translations/doc-2/document.yaml": DOCUMENT_YAML}, "2024-01-05T09:00:00+00:00")
+    recorded = corpus_history(corpus, ["doc-1", "doc-2"])
+    count_git.clear()
+    assert corpus_history(corpus, ["doc-1", "doc-2"], recorded) == recorded
+    assert git_logs(count_git) == []  # HEAD where it was: no log at all
+    commit(repo, "Touch", {"translations/doc-1/en.md": TEXT_2}, "2024-01-10T09:00:00+00:00")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Unrelated", date="2024-01-11T09:00:00+00:00")
+    count_git.clear()
+    since = corpus_history(corpus, ["doc-1", "doc-2"], recorded)
+    [log] = git_logs(count_git)
+    assert f"{recorded.head}..{since.head}" in log
+    assert since.fingerprints == history_fingerprints(corpus, ["doc-1", "doc-2"])
+    assert since.fingerprints["doc-2"] == recorded.fingerprints["doc-2"]
+    assert since.fingerprints["doc-1"] != recorded.fingerprints["doc-1"]
+
+
+def test_corpus_history_after_a_reset_or_for_a_new_folder_reads_from_head(repo):
+    corpus = repo / "translations"
+    recorded = corpus_history(corpus, ["doc-1"])
+    git(repo, "reset", "-q", "--hard", "HEAD~1")  # the recorded head is no longer an ancestor
+    commit(repo, "Another way", {"translations/doc-1/en.md": TEXT_1}, "2024-01-06T09:00:00+00:00")
+    commit(repo, "New", {"translations/doc-2/document.yaml": DOCUMENT_YAML}, "2024-01-07T09:00:00+00:00")
+    again = corpus_history(corpus, ["doc-1", "doc-2"], recorded)
+    assert again.fingerprints == history_fingerprints(corpus, ["doc-1", "doc-2"])
+    assert again.fingerprints["doc-1"] != recorded.fingerprints["doc-1"]
+
+
+def test_a_build_records_the_history_it_read_and_reads_no_log_when_head_stayed(repo, tmp_path, count_git):
+    db = tmp_path / "versions.db"
+    build(repo / "translations", db)
+    count_git.clear()
+    assert not build(repo / "translations", db).changed and git_logs(count_git) == []
+    git(repo, "revert", "--no-edit", "HEAD", date="2024-01-08T09:00:00+00:00")  # the files as two commits ago
+    git(repo, "revert", "--no-edit", "HEAD", date="2024-01-09T09:00:00+00:00")  # and back: same files, new revisions
+    count_git.clear()
+    report = build(repo / "translations", db)
+    assert report.rebuilt == ["doc-1"] and ".." in " ".join(git_logs(count_git)[0])  # the range since, first

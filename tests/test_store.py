@@ -178,15 +178,15 @@ def test_only_changed_documents_are_parsed(built, monkeypatch):
 
 
 def test_a_build_reads_only_the_files_whose_signature_changed(shipped_corpus, tmp_path, monkeypatch):
-    import versions.corpus
+    import versions.corpus.hashes as hashes
 
-    monkeypatch.setattr(versions.corpus, "RACY_NS", 0)  # files written by the test count as settled at once
+    monkeypatch.setattr(hashes, "RACY_NS", 0)  # files written by the test count as settled at once
     db_path = tmp_path / "versions.db"
     build(shipped_corpus, db_path)
     write_files(shipped_corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
     read = []
-    real = versions.corpus._hashed_content
-    monkeypatch.setattr(versions.corpus, "_hashed_content", lambda entry: read.append(entry.name) or real(entry))
+    real = hashes._read
+    monkeypatch.setattr(hashes, "_read", lambda path: read.append(Path(path).name) or real(path))
     report = build(shipped_corpus, db_path)
     assert report.rebuilt == ["doc-2"] and sorted(read) == ["document.yaml", "en.md"]
     read.clear()

@@ -7,22 +7,18 @@ Everything wrong is collected as a ``Problem`` (``path:line: message``); ``load_
 from __future__ import annotations
 
 import datetime
-import hashlib
-import os
 import re
-import time
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..archival import PARTS, ArchivalRef, archive_slug, canonical_archive
 from ..errors import CorpusError, Problem, problem
 from ..ids import slug_problem
 from ..segment import Paragraph, split_body, split_lines
-from ..text import MAX_FILE_BYTES, encoding_problem, read_text
+from ..text import encoding_problem, read_text
 from .corrections import (  # noqa: F401  the rules shared with align, re-exported
     Correction,
     corrections_of,
@@ -31,6 +27,8 @@ from .corrections import (  # noqa: F401  the rules shared with align, re-export
     pin_groups,
     same_version_problem,
 )
+from .folders import entries, outside_problem
+from .hashes import FORMAT_VERSION, RACY_NS, FolderHash, document_hashes, folder_hash  # noqa: F401
 from .safe_yaml import MAX_YAML_DEPTH, parse_yaml, within  # noqa: F401
 
 KINDS = ("original", "archival-copy", "translation", "edition")
@@ -43,9 +41,6 @@ DEFAULT_RELATION = {
 }
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
-# Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "4"
-RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 _ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
 
@@ -188,62 +183,6 @@ def check_corpus(root: Path, encoding: str | None = None) -> list[Problem]:
 
 
 @dataclass(frozen=True)
-class FolderHash:
-    """A document folder's content hash, and the signature of its files' metadata it was taken with."""
-
-    content_hash: str
-    signature: str | None  # None: a file changed too recently to vouch for its content by its metadata
-
-
-def document_hashes(
-    root: Path, known: Mapping[str, FolderHash] | None = None, only: Collection[str] | None = None
-) -> dict[str, FolderHash]:
-    """The content hash of every document folder (or of those named in ``only`` that exist), found without parsing
-    anything: what a build compares first.
-
-    A folder whose files have the signature recorded in ``known`` (names, sizes, inodes, modification and change
-    times, as git's index keeps them) is not read again; its known hash is returned.
-    """
-    root, known = Path(root), known or {}
-    if not root.is_dir():
-        return {}
-    now = time.time_ns()
-    hashes = {}
-    folders = _document_folders(root) if only is None else _named_folders(root, only)
-    for folder in folders:
-        try:
-            files = _folder_files(root, folder)
-        except OSError:
-            hashes[folder.name] = FolderHash(_digest(b"unreadable folder").hexdigest(), None)
-            continue
-        signature = _signature(files, now)
-        previous = known.get(folder.name)
-        if signature is not None and previous is not None and previous.signature == signature:
-            hashes[folder.name] = previous
-        else:
-            hashes[folder.name] = FolderHash(_files_hash(files), signature)
-    return hashes
-
-
-def _document_folders(root: Path) -> list[Path]:
-    try:
-        return [Path(entry.path) for entry in _entries(root) if entry.is_dir()]
-    except OSError:
-        return []  # the reader says why the corpus folder cannot be read
-
-
-def _named_folders(root: Path, names: Collection[str]) -> list[Path]:
-    return [root / name for name in sorted(names) if not name.startswith(".") and (root / name).is_dir()]
-
-
-def _entries(folder: Path) -> list[os.DirEntry]:
-    """What a folder holds but hidden files, sorted by name; ``os.DirEntry`` knows whether each is a folder without
-    a system call per entry, which counts in a corpus of tens of thousands of documents."""
-    with os.scandir(folder) as entries:
-        return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
-
-
-@dataclass(frozen=True)
 class TextFile:
     """A version file or a plain text file read on its own, e.g. for ``versions align A B``."""
 
@@ -291,10 +230,10 @@ def _read_corpus(root: Path, encoding: str | None, only: Collection[str] | None 
         return corpus, [problem(root, 1, reason)]
     problems: list[Problem] = []
     try:
-        entries = _entries(root)
+        listed = entries(root)
     except OSError as error:
         return corpus, [problem(root, 1, f"cannot read folder: {error.strerror or error}")]
-    for entry in entries:
+    for entry in listed:
         if not entry.is_dir():
             problems.append(problem(_shown(root, Path(entry.path)), 1, "unexpected file; each document is a folder"))
             continue
@@ -313,7 +252,7 @@ def _shown(root: Path, path: Path) -> str:
 def _folder_paths(folder: Path, shown: str, problems: list[Problem]) -> list[Path] | None:
     """What a folder holds (but hidden files), sorted; None after recording why it cannot be listed."""
     try:
-        return [Path(entry.path) for entry in _entries(folder)]
+        return [Path(entry.path) for entry in entries(folder)]
     except OSError as error:
         problems.append(problem(shown, 1, f"cannot read folder: {error.strerror or error}"))
         return None
@@ -324,7 +263,7 @@ def _read_document(
 ) -> Document | None:
     shown = _shown(root, folder)
     found = len(problems)
-    if reason := _outside_problem(root, folder):
+    if reason := outside_problem(root, folder):
         problems.append(problem(shown, 1, reason))
         return None
     if reason := slug_problem(folder.name):
@@ -352,24 +291,8 @@ def _read_document(
     document.corrections = _read_corrections(root, folder, document, encoding, problems)
     if len(problems) > found:
         return None
-    document.content_hash = content_hash or _folder_hash(root, folder)
+    document.content_hash = content_hash or folder_hash(root, folder)
     return document
-
-
-def _outside_problem(root: Path, path: Path) -> str | None:
-    """Why a symbolic link may not be followed: broken, a loop, or leading outside the corpus."""
-    if not path.is_symlink():
-        return None
-    try:
-        target = path.resolve(strict=True)
-    except FileNotFoundError:
-        return f"broken symbolic link to {os.readlink(path)}"
-    except (RuntimeError, OSError):
-        return "symbolic link loop"
-    if not target.is_relative_to(root.resolve()):
-        # named as written: what it resolves to can differ between two runs (/proc/self)
-        return f"symbolic link leads outside {root} (to {os.readlink(path)}); refusing to read it"
-    return None
 
 
 def _document(doc_id: str, shown: str, data: dict, refs: list[ArchivalRef], versions: list[Version]) -> Document:
@@ -417,7 +340,7 @@ def _read_versions(root: Path, paths: list[Path], encoding: str | None, problems
         if path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
             continue
         shown = _shown(root, path)
-        if path.suffix == ".md" and (reason := _outside_problem(root, path)):
+        if path.suffix == ".md" and (reason := outside_problem(root, path)):
             problems.append(problem(shown, 1, reason))
             continue
         if path.suffix != ".md" or not path.is_file():
@@ -443,7 +366,7 @@ def _duplicate(version_id: str, shown: str, seen: dict[str, str], problems: list
 
 def _read_version(root: Path, path: Path, encoding: str | None, problems: list[Problem]) -> Version | None:
     shown = _shown(root, path)
-    if reason := _outside_problem(root, path):
+    if reason := outside_problem(root, path):
         problems.append(problem(shown, 1, reason))
         return None
     if reason := slug_problem(path.stem):
@@ -512,7 +435,7 @@ def _split_front_matter(text: str, shown: str, problems: list[Problem]) -> tuple
 
 def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list[Problem]):
     shown = _shown(root, path)
-    if reason := _outside_problem(root, path):
+    if reason := outside_problem(root, path):
         problems.append(problem(shown, 1, reason))
         return None
     text = _read_file(path, encoding, shown, problems)
@@ -706,61 +629,3 @@ def _read_corrections(
         return []
     paragraphs = {version.id: len(version.paragraphs) for version in document.versions}
     return corrections_of(*parsed, paragraphs, _shown(root, path), problems)
-
-
-def _folder_hash(root: Path, folder: Path) -> str:
-    """Changes when any file of the document or the tool's own version changes."""
-    return _files_hash(_folder_files(root, folder))
-
-
-def _folder_files(root: Path, folder: Path) -> list[os.DirEntry]:
-    """The files of a document folder, as ``os.DirEntry`` (which knows each file's type without a system call per
-    file); none of a folder the reader refuses to follow (a link out of the corpus, say to /proc/self)."""
-    if _outside_problem(root, folder):
-        return []
-    return _entries(folder)
-
-
-def _digest(data: bytes = b""):
-    return hashlib.sha256(f"{__version__}/{FORMAT_VERSION}".encode() + data)
-
-
-def _files_hash(files: list[os.DirEntry]) -> str:
-    digest = _digest()
-    for entry in files:
-        digest.update(os.fsencode(entry.name) + b"\0" + _hashed_content(entry) + b"\0")
-    return digest.hexdigest()
-
-
-def _signature(files: list[os.DirEntry], now: int) -> str | None:
-    """What a file's content hash can be vouched for by: its metadata, unless it changed within RACY_NS of now (a
-    file written again within one tick of the clock keeps its times; git's index has the same rule)."""
-    digest = _digest()
-    for entry in files:
-        try:
-            status = entry.stat(follow_symlinks=False)
-        except OSError:
-            return None
-        if max(status.st_mtime_ns, status.st_ctime_ns) > now - RACY_NS:
-            return None
-        fields = (entry.name, status.st_mode, status.st_size, status.st_dev, status.st_ino, status.st_mtime_ns,
-                  status.st_ctime_ns)
-        digest.update(repr(fields).encode() + b"\0")
-    return digest.hexdigest()
-
-
-def _hashed_content(entry: os.DirEntry) -> bytes:
-    """What of a file counts for the hash, read without following links or reading what the corpus refuses; what
-    cannot be read counts as a marker, and the reader says why."""
-    try:
-        if entry.is_symlink():
-            return b"link:" + os.fsencode(os.readlink(entry.path))
-        if not entry.is_file(follow_symlinks=False):
-            return b"not a file"
-        size = entry.stat(follow_symlinks=False).st_size
-        if size > MAX_FILE_BYTES:
-            return f"size:{size}".encode()
-        with open(entry.path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return b"unreadable"

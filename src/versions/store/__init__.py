@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..corpus import FolderHash, document_hashes, load_corpus
 from ..errors import CorpusError, Problem
-from ..history import history_fingerprints
+from ..history import CorpusHistory, corpus_history
 from .rows import archival_ref_id, collation_rows, document_rows, group_id, paragraph_id
 from .schema import (
     APPLICATION_ID,
@@ -36,10 +36,10 @@ from .workers import (
     job_rows,
     problems_of,
 )
+from .recorded import previous_state
 from .write import (
     BuildReport,
     build_lock,
-    previous_state,
     refuse_foreign_file,
     write_documents,
     writing_database,
@@ -72,17 +72,19 @@ def build(
     with writing_database(db_path), build_lock(db_path):
         if documents is None:
             load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
-        previous, recorded = previous_state(db_path)
-        files = document_hashes(root, recorded, only=documents)
+        recorded = previous_state(db_path)
+        files = document_hashes(root, recorded.files, only=documents)
         if documents is not None:
-            files = {doc_id: folder for doc_id, folder in recorded.items() if doc_id not in documents} | files
-        current = _build_hashes(root, {doc_id: folder.content_hash for doc_id, folder in files.items()}, encoding)
+            files = {doc_id: folder for doc_id, folder in recorded.files.items() if doc_id not in documents} | files
+        history = corpus_history(root, list(files), recorded.history)
+        current = _build_hashes({doc_id: folder.content_hash for doc_id, folder in files.items()}, history, encoding)
         jobs = [
             DocumentJob(root, doc_id, content_hash, encoding)
             for doc_id, content_hash in sorted(current.items())
-            if previous.get(doc_id) != content_hash
+            if recorded.hashes.get(doc_id) != content_hash
         ]
-        return write_documents(jobs, db_path, current, previous, progress, _changed_files(files, recorded, jobs))
+        changed = _changed_files(files, recorded.files, jobs)
+        return write_documents(jobs, db_path, current, recorded.hashes, progress, changed, history)
 
 
 def check(corpus_root: Path, encoding: str | None = None, progress: Progress | None = None) -> list[Problem]:
@@ -108,10 +110,10 @@ def _changed_files(
     return {doc_id: folder for doc_id, folder in files.items() if doc_id in rebuilt or recorded.get(doc_id) != folder}
 
 
-def _build_hashes(root: Path, hashes: dict[str, str], encoding: str | None = None) -> dict[str, str]:
+def _build_hashes(hashes: dict[str, str], history: CorpusHistory, encoding: str | None = None) -> dict[str, str]:
     """A new commit changes a document's revisions even when its files stay the same, and the same bytes read in
     another encoding are another text: make either count as a change."""
-    fingerprints = history_fingerprints(root, list(hashes))
+    fingerprints = history.fingerprints
     decoding = _codec_name(encoding)
     return {
         doc_id: hashlib.sha256(f"{content_hash}\0{fingerprints[doc_id]}\0{decoding}".encode()).hexdigest()

@@ -35,10 +35,10 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [],
         "indexes": [["date"]],
     },
-    # What a build remembers of each document's files, so that the next one need not read those that kept their
-    # names, sizes, inodes and times (corpus.document_hashes).
+    # What a build remembers of each document's files and history, so that the next one need not read those that
+    # kept their names, sizes, inodes and times (corpus.document_hashes) nor the commits it read (store.recorded).
     "document_files": {
-        "columns": {"document_id": str, "files_hash": str, "files_signature": str},
+        "columns": {"document_id": str, "files_hash": str, "files_signature": str, "history": str, "history_head": str},
         "pk": "document_id",
         "foreign_keys": [("document_id", "documents", "id")],
         "indexes": [],

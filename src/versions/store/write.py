@@ -18,6 +18,7 @@ import sqlite_utils
 from ..corpus import (
     FolderHash,
 )
+from ..history import CorpusHistory
 from ..durable import WriteError, fsync_file, fsync_folder, writing
 from .schema import (
     APPLICATION_ID,
@@ -30,6 +31,7 @@ from .schema import (
     recreate_schema,
     scratch_database,
 )
+from .recorded import record_files, record_head
 from .workers import DocumentJob, Progress, copy_tables, insert_documents
 
 DELETE_CHUNK = 500  # documents whose rows are deleted per statement
@@ -97,27 +99,6 @@ def build_lock(db_path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def previous_state(db_path: Path) -> tuple[dict[str, str], dict[str, FolderHash]]:
-    """Content hash per document of an existing database, and the file hashes and signatures it recorded; empty if
-    there is none or it cannot be read."""
-    if not db_path.exists():
-        return {}, {}
-    try:
-        # read-write, not mode=ro: the last connection to close removes the write-ahead log files
-        with closing(sqlite3.connect(f"file:{db_path}?mode=rw", uri=True)) as conn:
-            if conn.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
-                return {}, {}  # another format: every document is built again, into new tables
-            rows = conn.execute(
-                "select documents.id, content_hash, files_hash, files_signature from documents "
-                "left join document_files on document_files.document_id = documents.id"
-            ).fetchall()
-    except sqlite3.Error:
-        return {}, {}
-    hashes = {doc_id: content_hash for doc_id, content_hash, _, _ in rows}
-    recorded = {doc_id: FolderHash(files_hash, signature) for doc_id, _, files_hash, signature in rows if files_hash}
-    return hashes, recorded
-
-
 def write_documents(
     jobs: list[DocumentJob],
     db_path: Path,
@@ -125,11 +106,12 @@ def write_documents(
     previous: dict[str, str],
     progress: Progress | None = None,
     files: dict[str, FolderHash] | None = None,
+    history: CorpusHistory | None = None,
 ) -> BuildReport:
     """Write the documents of ``jobs`` (those that changed): into a new database, or in place over the previous one.
 
     ``current`` holds the hash of every document of the corpus, ``previous`` those of the database; ``files`` the
-    file hashes and signatures to record. If any document has a problem, every problem is raised as ``CorpusError``
+    file hashes and signatures to record, ``history`` the history fingerprints. If any document has a problem, every problem is raised as ``CorpusError``
     and the database is left as it was.
     """
     report = BuildReport(db_path, changed=previous != current)
@@ -143,12 +125,12 @@ def write_documents(
         staging = scratch_database(staging_path)
         create_schema(staging, indexes=False)
         insert_documents(staging, staging_path, jobs, progress or iter)
-        _record_files(staging, files or {})
+        record_files(staging, files or {}, history)
         if _is_empty(db_path):
             report.paragraphs = _move_first_build_into_place(staging, staging_path, db_path)
         else:
             staging.close()
-            report.paragraphs = _write_in_place(db_path, staging_path, report.removed + report.rebuilt)
+            report.paragraphs = _write_in_place(db_path, staging_path, report.removed + report.rebuilt, history)
     return report
 
 
@@ -170,7 +152,7 @@ def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path:
     return paragraphs
 
 
-def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str]) -> int:
+def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str], history: CorpusHistory | None) -> int:
     """Replace the rows of the changed and removed documents of the live database with the staged ones, in one
     transaction: a reader sees the old state or the new one, and a killed build leaves the old one (write-ahead log).
     Then the log is folded back into the database file, so that the one file can be copied or published."""
@@ -184,6 +166,7 @@ def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str]) -> i
                 _delete_documents(db, replaced)
             db["document_files"].delete_where("document_id in (select document_id from staging.document_files)")
             copy_tables(db, "staging")
+            record_head(db, history)
             finish_database(db)
         db.execute("detach database staging")
         paragraphs = db["paragraphs"].count
@@ -211,14 +194,6 @@ def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> Non
         for table in reversed(list(SCHEMA)):
             key = "id" if table == "documents" else "document_id"
             db[table].delete_where(f"[{key}] in ({marks})", chunk)
-
-
-def _record_files(db: sqlite_utils.Database, files: dict[str, FolderHash]) -> None:
-    rows = [
-        {"document_id": doc_id, "files_hash": folder.content_hash, "files_signature": folder.signature}
-        for doc_id, folder in files.items()
-    ]
-    db["document_files"].upsert_all(rows, pk="document_id")
 
 
 @contextmanager
