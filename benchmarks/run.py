@@ -236,6 +236,115 @@ def all_tables_ingest(built: Path, db: Path) -> dict:
     return {"seconds": seconds, "rows": sum(len(table_rows) for table_rows in rows.values())}
 
 
+def change_detection(corpus: Path, db: Path) -> dict:
+    """Finding what changed as a build finds it (``versions.store.find_changes``: the files, git's index where there
+    is one, the history since the recorded HEAD), in a fresh process as a build runs it, imports not counted."""
+    code = (
+        "import json, sys, time\n"
+        "from pathlib import Path\n"
+        "from versions.store import find_changes\n"
+        "start = time.perf_counter()\n"
+        "changes = find_changes(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "print(json.dumps({'seconds': time.perf_counter() - start, 'changed': len(changes.jobs)}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run([sys.executable, "-c", code, str(corpus), str(db)], capture_output=True, text=True,
+                            env=env, check=True)
+    return json.loads(result.stdout)
+
+
+SCALE_REBUILDS = 5  # one-file rebuilds per corpus size at archive scale, reported as medians
+
+
+def scale_point(work: Path, documents: int, versions: int, paragraphs: int, seed: int, rebuilds: int,
+                use_git: bool = False) -> dict:
+    """One corpus size: generated, built from nothing (time, peak memory, size), then ``rebuilds`` times one word of
+    one document changed, its detection timed apart and then the rebuild; medians."""
+    folder = work / f"{documents}x{versions}x{paragraphs}"
+    corpus, db = folder / "translations", folder / "versions.db"
+    generate.generate(corpus, documents, versions, paragraphs, seed)
+    if use_git:
+        scratch_git_commit(folder)
+    let_settle()
+    full = versions_build(corpus, db)
+    detections, rebuilds_s = [], []
+    for index in range(rebuilds):
+        generate.touch_one_file(corpus, index * max(1, documents // rebuilds))
+        detections.append(change_detection(corpus, db)["seconds"])
+        rebuilds_s.append(versions_build(corpus, db)["seconds"])
+    total = documents * versions * paragraphs
+    point = {
+        "documents": documents, "versions": versions, "paragraphs": paragraphs,
+        "build_s": round(full["seconds"], 3),
+        "per_paragraph_ms": round(full["seconds"] / total * 1000, 4),
+        "peak_rss_mb": round(full["peak"]["pss_sum"], 1),
+        "db_mb": round(db.stat().st_size / 2**20, 1),
+        "detection_s": round(statistics.median(detections), 3),
+        "rebuild_s": round(statistics.median(rebuilds_s), 3),
+        "rebuild_runs_s": [round(seconds, 3) for seconds in rebuilds_s],
+    }
+    point["rebuild_after_detection_s"] = round(point["rebuild_s"] - point["detection_s"], 3)
+    point["incremental_vs_full"] = round(point["rebuild_s"] / point["build_s"], 5)
+    shutil.rmtree(folder, ignore_errors=True)
+    return point
+
+
+def say_point(label: str, point: dict) -> None:
+    say(f"  {label:30} full {point['build_s']:8.2f} s ({point['per_paragraph_ms']:.3f} ms/paragraph), "
+        f"peak {point['peak_rss_mb']:6.1f} MB, db {point['db_mb']:7.1f} MB; one file: detect "
+        f"{point['detection_s']:.3f} s, rebuild {point['rebuild_s']:.3f} s "
+        f"({point['rebuild_after_detection_s']:.3f} s after detection, {point['incremental_vs_full']:.3%} of full)")
+
+
+ARCHIVE_SIZES = (250, 2000)  # compared with the archive-scale corpus itself
+LONG_DOCUMENT = (1, 4, 5000)  # documents x versions x paragraphs: one archival file's worth
+LENGTH_SERIES = ((1000, 20), (62, 320), (16, 1280), (4, 5000))  # about 80,000 paragraphs each, in 4 versions
+
+
+def archive_scale(args, work: Path, documents: int) -> dict:
+    """``--documents`` of 20,000 and more: a one-file rebuild at 250, 2,000 and that many documents, each after its
+    change detection, and one document of 4 versions x 5,000 paragraphs."""
+    results: dict = {"mode": "archive"}
+    for size in (*ARCHIVE_SIZES, documents):
+        with stage(f"{size} documents x {args.versions} x {args.paragraphs}: full build, "
+                   f"{SCALE_REBUILDS} one-file rebuilds"):
+            results[f"scale_{size}"] = scale_point(work, size, args.versions, args.paragraphs, args.seed,
+                                                   SCALE_REBUILDS, args.git)
+    with stage("one long document: 1 x 4 versions x 5,000 paragraphs"):
+        results["long_document"] = scale_point(work, *LONG_DOCUMENT, args.seed, SCALE_REBUILDS, args.git)
+    small, large = results[f"scale_{ARCHIVE_SIZES[0]}"], results[f"scale_{documents}"]
+    results["rebuild_large_vs_small"] = round(
+        large["rebuild_after_detection_s"] / max(small["rebuild_after_detection_s"], 1e-9), 2)
+    say("")
+    say("Results (archive scale)")
+    for size in (*ARCHIVE_SIZES, documents):
+        say_point(f"{size} documents", results[f"scale_{size}"])
+    say_point("1 document x 5,000 paragraphs", results["long_document"])
+    say(f"  rebuild after detection, {documents} vs {ARCHIVE_SIZES[0]} documents: "
+        f"{results['rebuild_large_vs_small']}x (target <= 1.5x); detection at {documents}: "
+        f"{large['detection_s']:.3f} s (target <= 1 s); incremental {large['incremental_vs_full']:.3%} of full "
+        f"(target <= 1%); peak at 5,000 paragraphs {results['long_document']['peak_rss_mb']} MB (target <= 300)")
+    return results
+
+
+def length_series(args, work: Path) -> dict:
+    """The same number of paragraphs (about 80,000) in ever longer documents: cost per paragraph and memory."""
+    results: dict = {"mode": "series", "series": []}
+    for documents, paragraphs in LENGTH_SERIES:
+        with stage(f"{documents} documents x {args.versions} x {paragraphs} paragraphs"):
+            results["series"].append(scale_point(work, documents, args.versions, paragraphs, args.seed, REBUILDS,
+                                                 args.git))
+    say("")
+    say("Results (length series, about 80,000 paragraphs each)")
+    for point in results["series"]:
+        say_point(f"{point['documents']} x {point['versions']} x {point['paragraphs']}", point)
+    first, last = results["series"][0], results["series"][-1]
+    results["per_paragraph_longest_vs_shortest"] = round(last["per_paragraph_ms"] / first["per_paragraph_ms"], 2)
+    say(f"  per paragraph at {last['paragraphs']} vs {first['paragraphs']} paragraphs: "
+        f"{results['per_paragraph_longest_vs_shortest']}x (target <= 1.5x)")
+    return results
+
+
 # --- where the time of a build goes ----------------------------------------------------------------------------------
 
 class PhaseTimer:
@@ -457,6 +566,25 @@ def verdict(name: str, value: float | None) -> str:
     return f"{'ok' if ok else 'MISSED'} (target {'>=' if name == 'speedup_vs_collatex' else '<='} {target:g})"
 
 
+ARCHIVE_DOCUMENTS = 20000  # from this many documents on, run.py measures archive scale (see archive_scale)
+
+
+def scaled_run(args, documents: int) -> dict:
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="versions-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    say(f"versions benchmarks at scale ({os.cpu_count()} CPUs, Python {platform.python_version()})")
+    start_load = round(os.getloadavg()[0], 2)
+    results = length_series(args, work) if args.series else archive_scale(args, work, documents)
+    results |= {"cpus": os.cpu_count(), "python": platform.python_version(), "git_history": bool(args.git),
+                "load_average_at_start": start_load, "load_average_at_end": round(os.getloadavg()[0], 2)}
+    say(f"  load average          {start_load} at start, {results['load_average_at_end']} at end")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, ensure_ascii=False), flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Benchmarks of versions (see benchmarks/README.md).")
     parser.add_argument("--quick", action="store_true", help="100 documents; reuse CollateX's time if measured")
@@ -475,8 +603,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--git", action="store_true",
                         help="commit the generated corpus to a scratch git repository in the work folder first, "
                              "so that the build reads each version's history as it does for a real corpus")
+    parser.add_argument("--series", action="store_true",
+                        help="the length series instead: about 80,000 paragraphs as 1,000 x 20, 62 x 320, 16 x 1,280 "
+                             "and 4 x 5,000 paragraphs per version")
     args = parser.parse_args(argv)
     documents = args.documents or (100 if args.quick else 1000)
+    if args.series or documents >= ARCHIVE_DOCUMENTS:
+        return scaled_run(args, documents)
 
     results: dict = {
         "mode": "quick" if args.quick else "full",

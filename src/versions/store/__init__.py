@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus import FolderHash, document_hashes, load_corpus
@@ -36,7 +37,7 @@ from .workers import (
     job_rows,
     problems_of,
 )
-from .recorded import previous_state
+from .recorded import Recorded, previous_state
 from .write import (
     BuildReport,
     build_lock,
@@ -47,9 +48,9 @@ from .write import (
 
 __all__ = [
     "APPLICATION_ID", "FTS_TOKENIZER", "POOL_MIN_DOCUMENTS", "SCHEMA", "SCHEMA_VERSION", "VIEWS", "BuildReport",
-    "DocumentJob", "archival_ref_id", "build", "check", "collation_rows", "create_indexes", "create_schema",
-    "document_rows", "group_id", "job_problems", "job_rows", "paragraph_id", "previous_state", "version_text",
-    "write_documents",
+    "Changes", "DocumentJob", "archival_ref_id", "build", "check", "collation_rows", "create_indexes", "create_schema",
+    "document_rows", "find_changes", "group_id", "job_problems", "job_rows", "paragraph_id", "previous_state",
+    "version_text", "write_documents",
 ]
 
 
@@ -72,19 +73,41 @@ def build(
     with writing_database(db_path), build_lock(db_path):
         if documents is None:
             load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
-        recorded = previous_state(db_path)
-        files = document_hashes(root, recorded.files, only=documents)
-        if documents is not None:
-            files = {doc_id: folder for doc_id, folder in recorded.files.items() if doc_id not in documents} | files
-        history = corpus_history(root, list(files), recorded.history)
-        current = _build_hashes({doc_id: folder.content_hash for doc_id, folder in files.items()}, history, encoding)
-        jobs = [
-            DocumentJob(root, doc_id, content_hash, encoding)
-            for doc_id, content_hash in sorted(current.items())
-            if recorded.hashes.get(doc_id) != content_hash
-        ]
-        changed = _changed_files(files, recorded.files, jobs)
-        return write_documents(jobs, db_path, current, recorded.hashes, progress, changed, history)
+        changes = find_changes(root, db_path, encoding, documents)
+        return write_documents(changes.jobs, db_path, changes.current, changes.recorded.hashes, progress,
+                               changes.files, changes.history)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a build finds before it parses anything: the documents to build again (``jobs``), the hash of every
+    document (``current``), what the database recorded, and the file hashes and history fingerprints to record."""
+
+    jobs: list[DocumentJob]
+    current: dict[str, str]
+    recorded: Recorded
+    files: dict[str, FolderHash]
+    history: CorpusHistory
+
+
+def find_changes(
+    corpus_root: Path, db_path: Path, encoding: str | None = None, documents: Collection[str] | None = None
+) -> Changes:
+    """Which documents differ from what the database at ``db_path`` recorded, by their files (git's index where the
+    corpus is a repository, else the files' metadata) and their history (the commits since the recorded HEAD)."""
+    root = Path(corpus_root)
+    recorded = previous_state(Path(db_path))
+    files = document_hashes(root, recorded.files, only=documents)
+    if documents is not None:
+        files = {doc_id: folder for doc_id, folder in recorded.files.items() if doc_id not in documents} | files
+    history = corpus_history(root, list(files), recorded.history)
+    current = _build_hashes({doc_id: folder.content_hash for doc_id, folder in files.items()}, history, encoding)
+    jobs = [
+        DocumentJob(root, doc_id, content_hash, encoding)
+        for doc_id, content_hash in sorted(current.items())
+        if recorded.hashes.get(doc_id) != content_hash
+    ]
+    return Changes(jobs, current, recorded, _changed_files(files, recorded.files, jobs), history)
 
 
 def check(corpus_root: Path, encoding: str | None = None, progress: Progress | None = None) -> list[Problem]:
