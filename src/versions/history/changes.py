@@ -1,4 +1,5 @@
-"""How a revision is compared with the one before: identical paragraphs matched by hash, the stretches between aligned and word-diffed, moves found."""
+"""How a revision is compared with the one before: identical paragraphs matched by hash, the stretches between aligned
+and word-diffed, moves found."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def compare(previous: Revision | None, revision: Revision, language: str | None 
     old = list(previous.paragraphs) if previous else []
     return compare_paragraphs(old, list(revision.paragraphs), language)
 
+
 def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):
     """(i1, i2, j1, j2) for each stretch where the paragraph sequences differ, by diff-match-patch over hashes."""
     i = j = 0
@@ -44,6 +46,7 @@ def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):
     if stretch:
         yield tuple(stretch)
 
+
 def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], language: str | None = None) -> list[ParagraphChange]:
     changes: list[ParagraphChange] = []
     for i1, i2, j1, j2 in _changed_stretches(old, new):
@@ -54,13 +57,16 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], language: str
             changes += _aligned_changes(old[i1:i2], new[j1:j2], language)
     return _find_moves(changes)
 
+
 def _joined(paragraphs: list[Paragraph]) -> str:
     return "\n\n".join(p.text for p in paragraphs)
+
 
 def _change(kind: str, old: list[Paragraph], new: list[Paragraph]) -> ParagraphChange:
     a, b = _joined(old), _joined(new)
     diff = word_diff(a, b) if a and b else _one_sided(a, b)
     return ParagraphChange(kind, tuple(p.n for p in old), tuple(p.n for p in new), diff)
+
 
 def _one_sided(a: str, b: str) -> WordDiff:
     """What ``word_diff`` gives when one side is empty, without the diff machinery (a first revision is all
@@ -76,6 +82,7 @@ def _one_sided(a: str, b: str) -> WordDiff:
         replaced=0,
     )
 
+
 def _aligned_changes(old: list[Paragraph], new: list[Paragraph], language: str | None) -> list[ParagraphChange]:
     """Align a stretch of differing paragraphs (beads come ordered along the old text) and diff each bead."""
     if len(old) == 1 and len(new) == 1:
@@ -85,6 +92,7 @@ def _aligned_changes(old: list[Paragraph], new: list[Paragraph], language: str |
         a, b = [old[i] for i in bead.a], [new[j] for j in bead.b]
         changes.append(_change("modified" if a and b else ("deleted" if a else "inserted"), a, b))
     return changes
+
 
 def _find_moves(changes: list[ParagraphChange]) -> list[ParagraphChange]:
     """A deleted and an inserted paragraph with the same text are one paragraph that moved."""
@@ -108,6 +116,7 @@ def _find_moves(changes: list[ParagraphChange]) -> list[ParagraphChange]:
             change = ParagraphChange("moved", source.old, change.new, word_diff(source.diff.text_a, change.diff.text_b))
         result.append(change)
     return result
+
 
 def revisions_language(revisions: list[Revision]) -> str | None:
     for revision in reversed(revisions):

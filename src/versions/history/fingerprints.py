@@ -1,4 +1,5 @@
-"""What makes a document's history change besides its files, mixed into its hash: the last commit touching its folder and the shallow list; only the commits since the last build's HEAD are read."""
+"""What makes a document's history change besides its files, mixed into its hash: the last commit touching its folder
+and the shallow list; only the commits since the last build's HEAD are read."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ def history_fingerprint(folder: Path) -> str:
     folder = Path(folder)
     return history_fingerprints(folder.parent, [folder.name])[folder.name]
 
+
 def history_fingerprints(corpus_root: Path, document_ids) -> dict[str, str]:
     """``history_fingerprint`` of many document folders of one corpus with one ``git log`` (read only until every
     folder has been seen)."""
     return corpus_history(corpus_root, document_ids).fingerprints
+
 
 @dataclass(frozen=True)
 class CorpusHistory:
@@ -29,6 +32,7 @@ class CorpusHistory:
 
     head: str | None
     fingerprints: dict[str, str]
+
 
 def corpus_history(corpus_root: Path, document_ids, recorded: CorpusHistory | None = None) -> CorpusHistory:
     """The fingerprints of these folders. Given those ``recorded`` by the last build, only the commits since its HEAD
@@ -58,6 +62,7 @@ def corpus_history(corpus_root: Path, document_ids, recorded: CorpusHistory | No
         return CorpusHistory(None, dict.fromkeys(wanted, ""))
     return CorpusHistory(head, fingerprints)
 
+
 def _still_known(top: Path, recorded: CorpusHistory | None, head: str | None, shallow: str) -> dict[str, str]:
     """The recorded fingerprints that the commits since still build on: HEAD moved only forward, same shallow list."""
     if recorded is None or recorded.head is None:
@@ -66,6 +71,7 @@ def _still_known(top: Path, recorded: CorpusHistory | None, head: str | None, sh
         return {}
     suffix = f":shallow:{shallow}"
     return {doc: fingerprint for doc, fingerprint in recorded.fingerprints.items() if fingerprint.endswith(suffix)}
+
 
 def _newest_touching(top: Path, prefix: str, wanted: set[str], revisions: str) -> dict[str, str]:
     """The newest commit of ``revisions`` touching each wanted folder (git stops once each has been seen)."""

@@ -12,6 +12,7 @@ from .. import git
 # are rewritten to the nearest commit listed (``--parents``). Renames are looked for apart (``_find_sources``).
 HISTORY_OPTIONS = ("--full-history", "--parents", "--diff-merges=first-parent", "--no-renames", "--name-status")
 
+
 @dataclass
 class CorpusLog:
     """The log of a corpus folder, arranged for the revisions of its files.
@@ -50,6 +51,7 @@ class CorpusLog:
 
 _LOGS: dict[tuple[str, str], CorpusLog] = {}
 
+
 def corpus_log(repository: git.Repository, scope: str) -> CorpusLog:
     """Every commit touching the corpus folder with the files it touched, read once per repository state."""
     key = git.head_key(repository)
@@ -61,6 +63,7 @@ def corpus_log(repository: git.Repository, scope: str) -> CorpusLog:
     with git.LOCK:
         _LOGS[(str(repository.top), scope)] = log
     return log
+
 
 def _read_corpus_log(top: Path, scope: str, key: tuple) -> CorpusLog:
     commits, brought_by = _arrival_order(list(git.log(top, *HISTORY_OPTIONS, "--", scope or ".")))
@@ -76,6 +79,7 @@ def _read_corpus_log(top: Path, scope: str, key: tuple) -> CorpusLog:
     if added:
         _find_sources(top, log, added)
     return log
+
 
 def _arrival_order(newest_first: list[git.Commit]) -> tuple[list[git.Commit], list[int | None]]:
     """The commits in the order their changes reached HEAD (see ``CorpusLog``), and the merge that brought each."""
@@ -103,6 +107,7 @@ def _arrival_order(newest_first: list[git.Commit]) -> tuple[list[git.Commit], li
     position = {node: p for p, node in enumerate(order)}
     return [newest_first[node] for node in order], [position.get(bringer[node]) for node in order]
 
+
 def _first_parent_spans(first_parents: list[int | None]) -> list[tuple[int, int]]:
     """Each commit's (entry, exit) in a depth-first walk of the tree its first parents make (see ``CorpusLog``)."""
     children: list[list[int]] = [[] for _ in first_parents]
@@ -123,6 +128,7 @@ def _first_parent_spans(first_parents: list[int | None]) -> list[tuple[int, int]
             stack.append(~node)
             stack.extend(children[node])
     return spans
+
 
 def _find_sources(top: Path, log: CorpusLog, added: list[int]) -> None:
     """Where the files added by these commits came from, as ``git log --follow`` looks for it: a rename or a copy of

@@ -1,4 +1,5 @@
-"""What a history is made of: revisions, paragraph changes, the diff of a revision against the one before, a version's history."""
+"""What a history is made of: revisions, paragraph changes, the diff of a revision against the one before, a version's
+history."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ CHANGE_KINDS = ("modified", "inserted", "deleted", "moved")
 
 REVISION_REF = re.compile(r"(?P<version>[^@]+)@(?P<rev>[^@]+)\Z")
 
+
 class HistoryError(ValueError):
     """A revision asked for that does not exist (the message says which ones do)."""
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -52,12 +55,14 @@ class Revision:
     def short(self) -> str:
         return self.commit[:10] if self.commit else self.status
 
+
 @dataclass(frozen=True)
 class ParagraphChange:
     kind: str  # modified | inserted | deleted | moved
     old: tuple[int, ...]  # paragraph numbers (from 1) in the previous revision
     new: tuple[int, ...]  # paragraph numbers (from 1) in this revision
     diff: WordDiff  # old text -> new text (the paragraphs of each side joined by a blank line)
+
 
 @dataclass
 class RevisionDiff:
@@ -89,6 +94,7 @@ class RevisionDiff:
             return "no paragraph changed"
         details = [f"{self.count(kind)} {kind}" for kind in CHANGE_KINDS if self.count(kind)]
         return f"{_plural(self.changed, 'paragraph')} changed ({', '.join(details)})"
+
 
 @dataclass
 class VersionHistory:
@@ -123,6 +129,7 @@ class VersionHistory:
                 "changed_paragraphs": diff.changed if diff else None, "summary": diff.summary() if diff else None,
             })
         return {"version": self.key, "shallow": self.shallow, "revisions": revisions}
+
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"

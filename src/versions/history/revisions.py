@@ -1,4 +1,5 @@
-"""The revisions of a version file: its committed states from the corpus log, the working tree when it differs, each parsed and compared with the one before."""
+"""The revisions of a version file: its committed states from the corpus log, the working tree when it differs, each
+parsed and compared with the one before."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def version_history(
             history.diffs.append(RevisionDiff(revision, previous, compare(previous, revision, language)))
     return history
 
+
 def document_history(
     corpus_root: Path, document_id: str, version_id: str | None = None, encoding: str | None = None
 ) -> list[VersionHistory]:
@@ -60,6 +62,7 @@ def document_history(
         return [version_history(_version_file(folder, version_id), document_id, version_id, encoding)]
     paths = sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
     return [version_history(p, document_id, p.stem, encoding) for p in paths if not slug_problem(p.stem)]
+
 
 def get_revision(
     corpus_root: Path, document_id: str, version_id: str, rev: str | int, encoding: str | None = None
@@ -71,6 +74,7 @@ def get_revision(
     revisions = _revisions(document_id, version_id, states, encoding)
     return find_revision(revisions, rev, f"{document_id}/{version_id}")
 
+
 def revision_text(
     corpus_root: Path, document_id: str, version_id: str, rev: str | int, encoding: str | None = None
 ) -> str:
@@ -80,6 +84,7 @@ def revision_text(
     if not revision.readable:
         raise HistoryError(f"{revision.key} cannot be read: {revision.note}")
     return revision.body
+
 
 def parse_revision_ref(ref: str) -> tuple[str, str, str]:
     """``DOC/VERSION@REV`` -> (document id, version id, rev); raises ``HistoryError`` with the expected form."""
@@ -91,6 +96,7 @@ def parse_revision_ref(ref: str) -> tuple[str, str, str]:
         if reason := slug_problem(value):
             raise HistoryError(reason)
     return document_id, match["version"], match["rev"]
+
 
 @dataclass(eq=False)
 class _State:
@@ -104,6 +110,7 @@ class _State:
     notes: list[str] = field(default_factory=list)
     boundary: bool = False
     previous: "_State | None" = None  # the state this one is compared with: its first parent's, or the last commit's
+
 
 def _states(path: Path, encoding: str | None, history: VersionHistory | None) -> list[_State]:
     """The states of the file, oldest first; never raises for git trouble (it becomes a note)."""
@@ -142,6 +149,7 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
                              previous=states[-1]))
     return states
 
+
 def _scope(resolved: Path, top: Path) -> str:
     """The folder whose log is read for a version file: its corpus (the folder above its document's folder), or the
     whole repository when that is above it; as a pathspec relative to the repository, "" for all of it."""
@@ -149,6 +157,7 @@ def _scope(resolved: Path, top: Path) -> str:
     if corpus == top or top not in corpus.parents:
         return ""
     return corpus.relative_to(top).as_posix() + "/"
+
 
 def _states_from_log(log: "CorpusLog", relative: str) -> list[_State] | None:
     """The committed states of one file, oldest first, each compared with the state its first parent had, from the
@@ -168,6 +177,7 @@ def _states_from_log(log: "CorpusLog", relative: str) -> list[_State] | None:
             merge.path = merge.previous.path
             merge.notes.append("a merge that kept its first parent's text of this file")
     return [states[position] for position in sorted(states)]
+
 
 def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, _State] | None:
     """The commits that changed the file, by position in the log, under every name it had, renames and copies found
@@ -202,6 +212,7 @@ def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, _State] | No
                 state.notes.append("deleted in this commit")
     return found
 
+
 def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, _State]) -> dict[int, _State]:
     """The merges that brought in some of these commits but left the file as their first parent had it (so that
     the last state is the file as HEAD has it); their path is set once that parent's state is known."""
@@ -213,8 +224,10 @@ def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, _State]) -> 
             merge = log.brought_by[merge]
     return kept
 
+
 def _committed_state(commit: "git.Commit", path: str) -> _State:
     return _State(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
+
 
 def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> list[_State]:
     """The contents of the states and the shallow-clone note; deletions dropped (what followed one is new)."""
@@ -232,8 +245,10 @@ def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> lis
             state.previous = None
     return kept
 
+
 def _deletion(state: _State) -> bool:
     return state.data is None and "deleted in this commit" in state.notes
+
 
 def _read_contents(top: Path, states: list[_State]) -> None:
     if not states:
@@ -244,12 +259,14 @@ def _read_contents(top: Path, states: list[_State]) -> None:
         if state.data is None:
             state.notes.append(f"{state.path} is not in commit {state.commit[:10]}")
 
+
 def _revisions(document_id: str, version_id: str, states: list[_State], encoding: str | None, known=None):
     numbers = {id(state): n for n, state in enumerate(states, start=1)}
     return [
         _revision(document_id, version_id, n, state, encoding, known, state.previous and numbers[id(state.previous)])
         for n, state in enumerate(states, start=1)
     ]
+
 
 def _revision(
     document_id: str, version_id: str, n: int, state: _State, encoding: str | None, known, previous: int | None
@@ -302,6 +319,7 @@ def _revision(
         previous=previous,
     )
 
+
 def _same_text(committed: bytes | None, working: bytes, encoding: str | None) -> bool:
     if committed is None:
         return False
@@ -312,11 +330,13 @@ def _same_text(committed: bytes | None, working: bytes, encoding: str | None) ->
     except CorpusError:
         return False
 
+
 def _read_bytes(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
         return None
+
 
 def _document_folder(root: Path, document_id: str) -> Path:
     if reason := slug_problem(document_id):
@@ -326,6 +346,7 @@ def _document_folder(root: Path, document_id: str) -> Path:
         raise HistoryError(f"no document {document_id!r} in {root}")
     return folder
 
+
 def _version_file(folder: Path, version_id: str) -> Path:
     if reason := slug_problem(version_id):
         raise HistoryError(f"version {reason}")
@@ -334,6 +355,7 @@ def _version_file(folder: Path, version_id: str) -> Path:
         known = ", ".join(sorted(p.stem for p in folder.glob("*.md"))) or "none"
         raise HistoryError(f"no version {version_id!r} in {folder} (versions: {known})")
     return path
+
 
 def version_histories(document, encoding: str | None = None) -> list[VersionHistory]:
     """The history of every version of a loaded ``versions.corpus.Document`` (its files as found at load time)."""

@@ -20,6 +20,7 @@ def history_rows(histories: list[VersionHistory]) -> tuple[list[dict], list[dict
             changes.extend(_change_rows(history, revision, diff))
     return revisions, changes
 
+
 def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDiff | None) -> dict:
     doc, version = history.document_id, history.key
     words = diff.words if diff else (None, None, None)
@@ -58,6 +59,7 @@ def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDif
         "summary": diff.summary() if diff else None,
     }
 
+
 def _change_rows(history: VersionHistory, revision: Revision, diff: RevisionDiff | None):
     if diff is None or diff.previous is None:
         return  # a first revision is all insertions: its text is the change, no rows repeat it
@@ -74,6 +76,7 @@ def _change_rows(history: VersionHistory, revision: Revision, diff: RevisionDiff
             **change.diff.to_row(),
         }
 
+
 def change_diff(row: dict) -> WordDiff:
     """The ``WordDiff`` of a ``revision_diffs`` row (for ``versions.diff.render_html``); no normalization applies."""
     return WordDiff(
@@ -84,6 +87,7 @@ def change_diff(row: dict) -> WordDiff:
         deleted=row["deleted"],
         replaced=row["replaced"],
     )
+
 
 def stored_revision_text(conn, revision_id: str) -> str | None:
     """The body of a revision from a built database (``sqlite3.Connection``); None if there is no such revision.
