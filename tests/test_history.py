@@ -19,6 +19,7 @@ from versions.history import (
     corpus_history,
     document_history,
     find_revision,
+    front_matter_changes,
     get_revision,
     history_fingerprint,
     history_fingerprints,
@@ -189,7 +190,9 @@ def test_unreadable_revisions_are_kept_with_a_note(repo):
     assert not broken.readable and "not UTF-8" in broken.note and history.diffs[3] is None
     assert bare.readable and "no front matter" in bare.note and bare.body == "Just text.\n"
     assert history.diffs[4] is None  # the state before it could not be read
-    assert history.diffs[5].summary() == "5 paragraphs changed (4 inserted, 1 deleted)"
+    assert history.diffs[5].summary() == (
+        '5 paragraphs changed (4 inserted, 1 deleted); front matter: kind added ("translation"); '
+        'language added ("en"); label added ("English")')
 
 
 def test_history_fingerprint_changes_with_a_commit(repo):
@@ -535,3 +538,32 @@ def test_a_build_records_the_history_it_read_and_reads_no_log_when_head_stayed(r
     count_git.clear()
     report = build(repo / "translations", db)
     assert report.rebuilt == ["doc-1"] and ".." in " ".join(git_logs(count_git)[0])  # the range since, first
+
+
+def test_a_front_matter_change_is_named_field_by_field(repo, tmp_path):
+    copy = "translations/doc-1/aprf-copy.md"
+    transcribed = VERSION_COPY.replace("transcribed: false", "transcribed: true\ntranslator: V. Ivanov")
+    commit(repo, "Transcribed", {copy: transcribed + "Телеграмма.\n"}, "2024-01-05T09:00:00+00:00")
+    commit(repo, "Translator dropped", {copy: VERSION_COPY.replace("transcribed: false", "transcribed: true")
+                                        + "Телеграмма.\n"}, "2024-01-06T09:00:00+00:00")
+    history = version_history(repo / copy)
+    first, second, third = (history.diff_of(revision) for revision in history.revisions)
+    assert first.fields == []  # created: nothing before it to compare with
+    assert [(c.field, c.old, c.new) for c in second.fields] == [("transcribed", "false", "true"),
+                                                               ("translator", None, '"V. Ivanov"')]
+    assert second.summary() == ("1 paragraph changed (1 inserted); front matter: transcribed false → true; "
+                                'translator added ("V. Ivanov")')
+    assert third.summary() == 'front matter: translator removed (was "V. Ivanov")'
+    db = tmp_path / "versions.db"
+    build(repo / "translations", db)
+    row = sqlite_utils.Database(db)["revisions"].get("doc-1/aprf-copy@3")
+    assert json.loads(row["changed_fields"]) == [{"field": "translator", "old": '"V. Ivanov"', "new": None}]
+    assert history.to_json()["revisions"][0]["changed_fields"] == [
+        {"field": "translator", "old": '"V. Ivanov"', "new": None}]
+
+
+def test_front_matter_that_cannot_be_read_is_one_change_of_the_whole():
+    assert [(c.field, c.old, c.new) for c in front_matter_changes("kind: copy\n", "kind: [copy\n")] == [
+        ("front matter", "{...}", "(cannot be read)")]
+    assert front_matter_changes("kind: copy\n", "kind: copy\n") == []
+    assert [c.field for c in front_matter_changes("a: 1\nb: {x: 1}\n", "b: {x: 2}\na: 1\n")] == ["b"]

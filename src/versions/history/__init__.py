@@ -51,6 +51,7 @@ from __future__ import annotations
 from .changes import (  # noqa: F401
     compare,
     compare_paragraphs,
+    front_matter_changes,
 )
 from .fingerprints import (  # noqa: F401
     CorpusHistory,
@@ -64,6 +65,7 @@ from .model import (  # noqa: F401
     UNCOMMITTED,
     UNTRACKED,
     UNVERSIONED,
+    FieldChange,
     HistoryError,
     ParagraphChange,
     Revision,

@@ -3,9 +3,11 @@ and word-diffed, moves found."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from ..align import align
+from ..corpus.safe_yaml import parse_yaml
 from ..diff import (
     DELETE,
     EQUAL,
@@ -16,7 +18,7 @@ from ..diff import (
     word_diff,
 )
 from ..segment import Paragraph
-from .model import ParagraphChange, Revision
+from .model import FieldChange, ParagraphChange, Revision
 
 
 def compare(previous: Revision | None, revision: Revision, language: str | None = None) -> list[ParagraphChange]:
@@ -125,3 +127,36 @@ def revisions_language(revisions: list[Revision]) -> str | None:
             if match:
                 return match.group(1)
     return None
+
+
+def front_matter_changes(old: str | None, new: str | None) -> list[FieldChange]:
+    """The fields of the front matter that differ between two revisions, by name, in the newer one's order (then
+    those it removed); a front matter that cannot be read counts as one change of the whole."""
+    if (old or "") == (new or ""):
+        return []
+    old_fields, new_fields = _front_matter_fields(old), _front_matter_fields(new)
+    if old_fields is None or new_fields is None:
+        return [FieldChange("front matter", _unreadable(old, old_fields), _unreadable(new, new_fields))]
+    names = [*new_fields, *(name for name in old_fields if name not in new_fields)]
+    return [
+        FieldChange(name, old_fields.get(name), new_fields.get(name))
+        for name in names
+        if old_fields.get(name) != new_fields.get(name)
+    ]
+
+
+def _front_matter_fields(text: str | None) -> dict[str, str] | None:
+    """Each field's value as compact JSON; None when the YAML cannot be read."""
+    if not text or not text.strip():
+        return {}
+    parsed = parse_yaml(text, "front matter", 1, [])
+    if parsed is None:
+        return None
+    return {str(name): json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+            for name, value in parsed[0].items()}
+
+
+def _unreadable(text: str | None, fields: dict | None) -> str | None:
+    if fields is None:
+        return "(cannot be read)"
+    return "{...}" if text and text.strip() else None

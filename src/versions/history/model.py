@@ -64,11 +64,31 @@ class ParagraphChange:
     diff: WordDiff  # old text -> new text (the paragraphs of each side joined by a blank line)
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """A front-matter field a revision added, removed or changed; values as compact JSON (None: absent)."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+    def describe(self) -> str:
+        if self.old is None:
+            return f"{self.field} added ({self.new})"
+        if self.new is None:
+            return f"{self.field} removed (was {self.old})"
+        return f"{self.field} {self.old} → {self.new}"
+
+    def to_json(self) -> dict:
+        return {"field": self.field, "old": self.old, "new": self.new}
+
+
 @dataclass
 class RevisionDiff:
     revision: Revision
     previous: Revision | None  # the revision compared with; None: nothing before it, compared with an empty text
     changes: list[ParagraphChange]
+    fields: list[FieldChange] = field(default_factory=list)  # front matter changed since ``previous``
 
     def count(self, kind: str) -> int:
         return sum(change.kind == kind for change in self.changes)
@@ -90,10 +110,13 @@ class RevisionDiff:
     def summary(self) -> str:
         if self.previous is None:
             return f"created, {_plural(len(self.changes), 'paragraph')}" if self.changes else "created, no text"
-        if not self.changes:
-            return "no paragraph changed"
-        details = [f"{self.count(kind)} {kind}" for kind in CHANGE_KINDS if self.count(kind)]
-        return f"{_plural(self.changed, 'paragraph')} changed ({', '.join(details)})"
+        parts = []
+        if self.changes:
+            details = [f"{self.count(kind)} {kind}" for kind in CHANGE_KINDS if self.count(kind)]
+            parts.append(f"{_plural(self.changed, 'paragraph')} changed ({', '.join(details)})")
+        if self.fields:
+            parts.append("front matter: " + "; ".join(change.describe() for change in self.fields))
+        return "; ".join(parts) or "no paragraph changed"
 
 
 @dataclass
@@ -127,6 +150,7 @@ class VersionHistory:
                 "date": revision.date, "author": revision.author, "subject": revision.subject, "note": revision.note,
                 "path": revision.path, "paragraphs": len(revision.paragraphs),
                 "changed_paragraphs": diff.changed if diff else None, "summary": diff.summary() if diff else None,
+                "changed_fields": [change.to_json() for change in diff.fields] if diff else None,
             })
         return {"version": self.key, "shallow": self.shallow, "revisions": revisions}
 

@@ -11,7 +11,7 @@ from ..errors import CorpusError
 from ..ids import slug_problem
 from ..segment import split_body
 from ..text import decode
-from .changes import compare, revisions_language
+from .changes import compare, front_matter_changes, revisions_language
 from .log import CorpusLog, corpus_log
 from .model import (
     COMMITTED,
@@ -49,7 +49,8 @@ def version_history(
         if not revision.readable or revision.boundary or (previous is not None and not previous.readable):
             history.diffs.append(None)
         else:
-            history.diffs.append(RevisionDiff(revision, previous, compare(previous, revision, language)))
+            fields = front_matter_changes(previous.front_matter, revision.front_matter) if previous else []
+            history.diffs.append(RevisionDiff(revision, previous, compare(previous, revision, language), fields))
     return history
 
 

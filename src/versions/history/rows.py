@@ -57,6 +57,8 @@ def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDif
         "words_deleted": words[1],
         "words_replaced": words[2],
         "summary": diff.summary() if diff else None,
+        "changed_fields": json.dumps([change.to_json() for change in diff.fields], ensure_ascii=False)
+        if diff and diff.fields else None,
     }
 
 

@@ -142,7 +142,7 @@ SCHEMA: dict[str, dict] = {
             "front_matter": str, "leading": str, "body": str, "paragraph_count": int, "word_count": int,
             "previous_revision_id": str, "latest": bool, "compared": bool, "changed_paragraphs": int,
             "modified_paragraphs": int, "inserted_paragraphs": int, "deleted_paragraphs": int, "moved_paragraphs": int,
-            "words_inserted": int, "words_deleted": int, "words_replaced": int, "summary": str,
+            "words_inserted": int, "words_deleted": int, "words_replaced": int, "summary": str, "changed_fields": str,
         },
         "pk": "id",
         "foreign_keys": [
