@@ -352,7 +352,7 @@ def test_history_of_a_version_newest_first_with_its_changes(conn, document):
     assert [revision.n for revision in history] == [2, 1]
     latest, first = history
     assert latest.latest and latest.compared and not latest.first
-    assert latest.summary == "1 paragraph changed (1 modified)" and latest.changed == 1
+    assert latest.summary == "1 paragraph changed (1 modified); front matter: note changed" and latest.changed == 1
     [change] = latest.changes
     assert change.kind == "modified" and change.where == f"¶ {change.new[0]}"
     assert change.diff.deleted or change.diff.replaced

@@ -567,3 +567,5 @@ def test_front_matter_that_cannot_be_read_is_one_change_of_the_whole():
         ("front matter", "{...}", "(cannot be read)")]
     assert front_matter_changes("kind: copy\n", "kind: copy\n") == []
     assert [c.field for c in front_matter_changes("a: 1\nb: {x: 1}\n", "b: {x: 2}\na: 1\n")] == ["b"]
+    [long] = front_matter_changes("note: short\n", f"note: {'a long note ' * 5}\n")
+    assert long.describe() == "note changed" and long.new.startswith('"a long note')

@@ -15,6 +15,7 @@ from ..segment import Paragraph
 COMMITTED, UNCOMMITTED, UNTRACKED, UNVERSIONED = "committed", "uncommitted", "untracked", "unversioned"
 
 CHANGE_KINDS = ("modified", "inserted", "deleted", "moved")
+SHORT_VALUE = 40  # characters: a front-matter value longer than this is named in a summary, not quoted
 
 REVISION_REF = re.compile(r"(?P<version>[^@]+)@(?P<rev>[^@]+)\Z")
 
@@ -73,6 +74,10 @@ class FieldChange:
     new: str | None
 
     def describe(self) -> str:
+        """One short phrase; values too long to read in a line are left to ``changed_fields``."""
+        shown = [value for value in (self.old, self.new) if value is not None]
+        if any(len(value) > SHORT_VALUE for value in shown):
+            return f"{self.field} {'added' if self.old is None else 'removed' if self.new is None else 'changed'}"
         if self.old is None:
             return f"{self.field} added ({self.new})"
         if self.new is None:
