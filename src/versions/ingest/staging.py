@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from ..corpus import Document, load_document
-from ..durable import WriteError, fsync_folder, writing
+from ..durable import fsync_folder, writing
 from ..errors import CorpusError, problem
 from ..ids import slug_problem
 

@@ -1,0 +1,265 @@
+"""A record page as text, copied from a browser or a reader view, or read from a saved HTML page (``html``): navigation,
+date and title, the summary, the text, then labelled sections and the citation, parsed into a ``WilsonRecord``."""
+
+from __future__ import annotations
+
+import re
+
+from ..anchors import detect_language
+from ..archival import parse_citation
+from .paragraphs import split_paragraphs
+from .record import (
+    CONTENT_ITEM,
+    LANGUAGE_CODES,
+    Content,
+    WilsonRecord,
+    body_text,
+    check_one_ref_per_archive,
+    citation_title,
+    is_date,
+    normalise_record,
+    parse_date,
+    sender_and_recipient,
+)
+from .staging import ImportFailure
+
+# The labels of the sections after the text, each on its own line with its value on the next lines.
+TRAILER_LABELS = (
+    "Author(s)", "Associated People & Organizations", "Associated Places", "Associated Topics", "Subjects Discussed",
+    "Document Information", "Source", "Rights", "Original Uploaded Date", "Type", "Language", "Record ID",
+    "Original Archive", "Citation", "Related Documents", "Keywords", "Translated by", "Donors",
+)
+_TRAILER_LABEL = re.compile(
+    rf"^(?:{'|'.join(re.escape(label) for label in TRAILER_LABELS)}):?$", re.IGNORECASE
+)
+_NAVIGATION = re.compile(
+    r"^(?:skip to (?:main )?content|search in\b.*|search|menu|home|back to\b.*|digital archive|print|share|download"
+    r"|(?:showing )?[\d,]+(?: - [\d,]+)?(?: of [\d,]+)? (?:results?|documents?|records?).*|.*(?: > | » | / ).*)$",
+    re.IGNORECASE,
+)
+_RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?:main )?content)$", re.IGNORECASE)
+_FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
+_SUMMARY_WORDS = 8
+_RESULT_COUNT = re.compile(r"^(?:results:?|(?:showing )?[\d,]+ - [\d,]+ of [\d,]+\b.*)$", re.IGNORECASE)
+_ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
+_TITLE_REACH = 3  # lines around the date where the title may stand
+_HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
+
+
+def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecord:
+    """A record page as text: navigation, date and title (the summary before or after them), an optional funding
+    line, the text, then labelled sections and the citation."""
+    lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", normalise_record(text)).split("\n")]
+    _refuse_result_lists(lines)
+    date_index = _date_line(lines)
+    trailer_start = _trailer_start(lines, date_index + 1)
+    sections = _sections(lines[trailer_start:])
+    date = parse_date(lines[date_index], date_index + 1)
+    title_index = _title_line(lines, date_index, trailer_start, sections.get("citation"))
+    title = _page_title(lines[title_index], sections.get("citation"))
+    head_end = max(date_index, title_index) + 1
+    summary = _paragraph_before(lines, min(date_index, title_index))
+    body_lines = _without_residue(lines[head_end:trailer_start])
+    body_lines, summary = _summary_after_title(body_lines, summary)
+    if summary is None and trailer_start < len(lines):
+        body_lines, summary = _summary_below_text(body_lines)
+    paragraphs, rule = split_paragraphs("\n".join(body_lines), paragraph_rule)
+    if not paragraphs:
+        raise ImportFailure("no text between the title and the sections after it", head_end)
+    original, translation = _original_and_translation(paragraphs)
+    citation = sections.get("citation") or ""
+    parsed = _archival_source(citation, sections)
+    refs = tuple(parsed.refs)
+    check_one_ref_per_archive(refs, trailer_start + 1)
+    language_name = sections.get("language") or ""
+    text_language = detect_language("\n".join(translation))
+    original_language = (
+        detect_language("\n".join(original)) if original
+        else LANGUAGE_CODES.get(language_name.split(",")[0].strip().lower(), text_language)
+    )
+    sender, recipient = sender_and_recipient(title)
+    record_id = sections.get("record id")
+    return WilsonRecord(
+        date=date,
+        title=title,
+        citation=citation,
+        original_language=original_language,
+        contents=(Content("translation" if text_language != original_language else "transcript", text_language),),
+        text_kind="translation" if text_language != original_language else "transcript",
+        text_language=text_language,
+        body=body_text(translation),
+        archival_refs=refs,
+        source_url=_page_url(citation, sections),
+        summary=summary,
+        sender=sender,
+        recipient=recipient,
+        warnings=tuple(parsed.warnings) + (() if refs else ("the citation names no archival reference",)),
+        translator=parsed.translator,
+        unparsed_refs=tuple(parsed.unparsed),
+        citation_notes=tuple(parsed.notes),
+        record_id=record_id.split()[0] if record_id else None,
+        paragraph_rule=rule,
+        original_body=body_text(original) if original else None,
+    )
+
+
+def _archival_source(citation: str, sections: dict[str, str]):
+    """The citation parsed, or, when it names no archival reference, the Source section or the prose under Document
+    Information (a page may give the reference only there)."""
+    parsed = parse_citation(citation)
+    for label in ("source", "document information"):
+        if parsed.refs or not sections.get(label):
+            continue
+        parsed = parse_citation(sections[label])
+    return parsed
+
+
+def _trailer_start(lines: list[str], start: int) -> int:
+    """The first labelled section after the date (or the citation, when it stands alone at the end)."""
+    for index in range(start, len(lines)):
+        if _TRAILER_LABEL.match(lines[index]):
+            return index
+    for index in range(len(lines) - 1, start - 1, -1):
+        if _CITATION_START.match(lines[index]):
+            return index
+    return len(lines)
+
+
+def _sections(lines: list[str]) -> dict[str, str]:
+    """Label (lowercase, no colon) -> value; a line that opens a quoted title is the citation, wherever it stands."""
+    sections: dict[str, list[str]] = {}
+    label = None
+    for line in lines:
+        if _TRAILER_LABEL.match(line):
+            label = line.rstrip(":").lower()
+            sections.setdefault(label, [])
+        elif _CITATION_START.match(line) and "citation" not in sections:
+            label = "citation"
+            sections[label] = [line]
+        elif label is not None and line:
+            sections[label].append(line)
+    return {label: " ".join(values) for label, values in sections.items() if values}
+
+
+def _date_line(lines: list[str]) -> int:
+    for index, line in enumerate(lines):
+        if is_date(line):
+            return index
+    raise ImportFailure("no date line (such as 'August 27, 1951') before the text", 1)
+
+
+def _title_line(lines: list[str], date_index: int, end: int, citation: str | None) -> int:
+    """The line the citation quotes as the title, wherever it stands near the date; else the line after the date."""
+    quoted = (citation_title(citation or "") or "").rstrip(",")
+    if quoted:
+        for index in range(max(0, date_index - _TITLE_REACH), min(end, date_index + _TITLE_REACH + 1)):
+            if lines[index].strip("\"“”").rstrip(",") == quoted:
+                return index
+    index = _next_text_line(lines, date_index + 1, end)
+    if index is None:
+        raise ImportFailure("no title after the date line", date_index + 1)
+    return index
+
+
+def _without_residue(lines: list[str]) -> list[str]:
+    """The text's lines without what a page shows around it: "Print", the Contents list ("Translation -
+    English"), a "Summary" or "Original Language" label (and the language after it)."""
+    kept: list[str] = []
+    skip_value = False
+    for line in lines:
+        if skip_value and line:
+            skip_value = False
+            if line.lower() in LANGUAGE_CODES:
+                continue
+        if _RESIDUE.match(line) or CONTENT_ITEM.match(line) or _HEAD_LABEL.match(line):
+            skip_value = bool(re.match(r"(?i)original language:?$", line))
+            continue
+        kept.append(line)
+    return kept
+
+
+def _next_text_line(lines: list[str], start: int, end: int) -> int | None:
+    return next((index for index in range(start, end) if lines[index]), None)
+
+
+def _page_title(line: str, citation: str | None) -> str:
+    """The citation's title where it is this line (Wilson puts the comma inside the quotes: ``"Title,"``)."""
+    quoted = citation_title(citation or "")
+    title = line.strip().strip("\"“”")
+    if quoted and quoted.rstrip(",") == title.rstrip(","):
+        return quoted.rstrip(",")
+    return title.rstrip(",")
+
+
+def _paragraph_before(lines: list[str], date_index: int) -> str | None:
+    """The summary when it stands above the date: the sentences there (navigation lines are a few words each)."""
+    run: list[str] = []
+    for line in reversed(lines[:date_index]):
+        if not line and not run:
+            continue
+        if not line or len(line.split()) < _SUMMARY_WORDS or _NAVIGATION.match(line):
+            break
+        run.insert(0, line)
+    return " ".join(run) or None
+
+
+def _summary_after_title(body_lines: list[str], summary: str | None) -> tuple[list[str], str | None]:
+    """Without a funding line, the text starts right after the title; with one, what stands above it is the
+    summary (unless the summary was above the date) and the line itself goes."""
+    funding = next((index for index, line in enumerate(body_lines) if _FUNDING.search(line)), None)
+    if funding is None:
+        return body_lines, summary
+    above = " ".join(line for line in body_lines[:funding] if line)
+    rest = body_lines[funding + 1:]
+    if summary is None and above:
+        return rest, above
+    return body_lines[:funding] + rest, summary
+
+
+def _refuse_result_lists(lines: list[str]) -> None:
+    """A page of search results (a result count, then a date and a title per document) is not one record."""
+    count = next((index for index, line in enumerate(lines) if _RESULT_COUNT.match(line)), None)
+    if count is None or any(_TRAILER_LABEL.match(line) for line in lines):
+        return
+    entries = sum(1 for line in lines[count:] if is_date(line))
+    if entries > 1:
+        raise ImportFailure(
+            f"a list of search results ({entries} dated entries), not one record: save the page of one record", count + 1
+        )
+
+
+def _summary_below_text(body_lines: list[str]) -> tuple[list[str], str | None]:
+    """A record page that gives no summary above the text gives it below, as the paragraph right before the labelled
+    sections: one block of sentences after a blank line, with text above it."""
+    while body_lines and not body_lines[-1]:
+        body_lines = body_lines[:-1]
+    if "" not in body_lines:
+        return body_lines, None
+    start = len(body_lines) - body_lines[::-1].index("")
+    last = " ".join(body_lines[start:])
+    above = [line for line in body_lines[:start] if line and not _ELISION.fullmatch(line)]
+    if len(last.split()) < _SUMMARY_WORDS or not above or not last.rstrip().endswith((".", "!", "?", "”", '"', ")")):
+        return body_lines, None
+    return body_lines[:start], last
+
+
+def _original_and_translation(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """A page giving the original above the English translation: the paragraphs before the first English one,
+    when all of them are in one other language, are the original."""
+    languages = [detect_language(paragraph) for paragraph in paragraphs]
+    if "en" not in languages or languages[0] == "en":
+        return [], paragraphs
+    split = languages.index("en")
+    if len(set(languages[:split])) == 1 and all(language == "en" for language in languages[split:]):
+        return paragraphs[:split], paragraphs[split:]
+    return [], paragraphs
+
+
+def _page_url(citation: str, sections: dict[str, str]) -> str | None:
+    for value in (citation, sections.get("source", "")):
+        if match := _BARE_URL.search(value):
+            return match.group(0)
+    return None
