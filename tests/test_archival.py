@@ -10,6 +10,7 @@ from versions.archival import (
     PARTS,
     ArchivalRef,
     ParsedCitation,
+    archive_language,
     archive_slug,
     canonical_archive,
     parse_archival_refs,
@@ -283,11 +284,20 @@ def test_citation_forms_give_their_parts(citation, expected):
     assert all(ref.citation in citation for ref in parsed.refs)
 
 
-@pytest.mark.parametrize("archive, spellings", ARCHIVES.items())
-def test_every_spelling_of_an_archive_is_its_one_name(archive, spellings):
-    for spelling in (archive, *spellings):
+@pytest.mark.parametrize("archive, known", ARCHIVES.items())
+def test_every_spelling_of_an_archive_is_its_one_name(archive, known):
+    for spelling in (archive, *known.spellings):
         assert canonical_archive(spelling) == canonical_archive(spelling.upper()) == archive
         assert [ref.archive for ref in parse_archival_refs(f"Held in {spelling}; no numbers")] == [archive]
+
+
+@pytest.mark.parametrize(
+    "archive, language",
+    [("APRF", "ru"), ("АП РФ", "ru"), ("Russian Presidential Archives", "ru"), ("TsAMO RF", "ru"),
+     ("中央档案馆", "zh"), ("江苏省档案馆", "zh"), ("RGVA", None), ("Example County Record Office", None)],
+)
+def test_an_archive_names_the_language_of_its_records(archive, language):
+    assert archive_language(archive) == language
 
 
 def test_a_name_no_table_knows_is_kept_as_written():

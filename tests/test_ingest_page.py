@@ -145,6 +145,11 @@ def test_a_summary_below_the_text_is_the_summary_not_the_last_paragraph():
     assert record.record_id == "260002"
 
 
+def test_an_empty_language_line_leaves_the_original_language_to_the_archives():
+    record = read_wilson_record(INGEST / "page-summary-below.txt")
+    assert (record.original_language, record.text_language, record.text_kind) == ("ru", "en", "translation")
+
+
 def test_the_archival_reference_may_stand_only_in_the_prose_under_document_information():
     record = read_wilson_record(INGEST / "page-document-information-prose.txt")
     assert record.summary.startswith("An invented instruction")

@@ -5,7 +5,8 @@ Recognises the long form ``APRF, Fond 45, Opis 1, Delo 340, Listy 86-88``, the s
 39-40``), the Russian abbreviations ``РГАСПИ, ф. 558, оп. 11, д. 341, лл. 86-88``, verso (``l. 5 ob.``, ``л. 5
 об.``: listy ``5ob``) and volume (``t. 2``, ``т. 2``: tom ``2``). An archive is one of ``ARCHIVES`` under any of its
 spellings (``AP RF``, ``АП РФ``, "the Russian Presidential Archives": ``APRF``), named even without numbers, or an
-unknown name in capitals followed by at least one part. References may be separated by anything (``;``, ``and``,
+unknown name in capitals followed by at least one part. ``archive_language`` gives the language of an archive's
+records (``ARCHIVES``, and any name ending in 档案馆: Chinese). References may be separated by anything (``;``, ``and``,
 ``,``). "Translated by …" names the translator; "copy obtained by …", "courtesy of …", "Reprinted in …" become notes.
 A piece that looks like a reference (a part with a number) but has no archive is kept verbatim as unparsed, with a
 warning. Pure functions, no I/O.
@@ -58,35 +59,51 @@ class ParsedCitation:
     warnings: list[str] = field(default_factory=list)
 
 
-# The one alias table: each archive's name in the corpus, then every other way citations spell it.
+@dataclass(frozen=True)
+class Archive:
+    language: str  # the language of the records it holds: a record's original language when nothing else says
+    spellings: tuple[str, ...] = ()  # every other way citations write its name
+
+
+# The one table of archives: each archive's name in the corpus, the language of its records, its other spellings.
 ARCHIVES = {
-    "APRF": (
+    "APRF": Archive("ru", (
         "AP RF", "АПРФ", "АП РФ", "Archive of the President", "Archive of the President of the Russian Federation",
         "Archive of the President, Russian Federation", "Presidential Archive of the Russian Federation",
         "Russian Presidential Archive", "Russian Presidential Archives", "Presidential Archive",
         "Presidential Archives", "Arkhiv Prezidenta Rossiiskoi Federatsii",
-    ),
-    "AVP RF": (
+    )),
+    "AVP RF": Archive("ru", (
         "AVPRF", "АВП РФ", "АВПРФ", "Archive of Foreign Policy, Russian Federation",
         "Archive of Foreign Policy of the Russian Federation", "Foreign Policy Archive of the Russian Federation",
         "Russian Foreign Policy Archive", "Arkhiv Vneshnei Politiki Rossiiskoi Federatsii",
-    ),
-    "RGASPI": ("РГАСПИ", "Russian State Archive of Social and Political History",
-               "Russian State Archive of Socio-Political History"),
-    "TsAMO": ("TsAMO RF", "ЦАМО", "ЦАМО РФ", "Central Archive of the Ministry of Defense",
-              "Central Archive of the Ministry of Defence"),
-    "RGANI": ("РГАНИ", "Russian State Archive of Contemporary History"),
-    "GARF": ("ГАРФ", "State Archive of the Russian Federation"),
-    "RGAE": ("РГАЭ", "Russian State Archive of the Economy"),
-    "中央档案馆": (),
+    )),
+    "RGASPI": Archive("ru", ("РГАСПИ", "Russian State Archive of Social and Political History",
+                             "Russian State Archive of Socio-Political History")),
+    "TsAMO": Archive("ru", ("TsAMO RF", "ЦАМО", "ЦАМО РФ", "Central Archive of the Ministry of Defense",
+                            "Central Archive of the Ministry of Defence")),
+    "RGANI": Archive("ru", ("РГАНИ", "Russian State Archive of Contemporary History")),
+    "GARF": Archive("ru", ("ГАРФ", "State Archive of the Russian Federation")),
+    "RGAE": Archive("ru", ("РГАЭ", "Russian State Archive of the Economy")),
+    "中央档案馆": Archive("zh"),
 }
+
+
+def archive_language(archive: str) -> str | None:
+    """The language of the records of an archive cited under any spelling in ``ARCHIVES``; None for any other."""
+    known = ARCHIVES.get(canonical_archive(archive))
+    if known is not None:
+        return known.language
+    return "zh" if _CHINESE_ARCHIVE.search(archive) else None
 
 
 def _spelling_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-_CANONICAL = {_spelling_key(spelling): name for name, spellings in ARCHIVES.items() for spelling in (name, *spellings)}
+_CANONICAL = {
+    _spelling_key(spelling): name for name, archive in ARCHIVES.items() for spelling in (name, *archive.spellings)
+}
 
 
 def canonical_archive(name: str) -> str:
@@ -142,10 +159,12 @@ _KNOWN_TAIL = (
     rf"(?:,?\s+(?:of\s+(?:the\s+)?)?(?:Russian\s+Federation|Russia|RF)(?!\w)|\s*\((?i:{_KNOWN})\)"
     r"|,\s*(?:Moscow|Москва)(?!\w)){0,3}"
 )
-# Chinese archives are named without capitals: any name ending in 档案馆 (archives). A known abbreviation in brackets
-# names the archive after a name the table does not know: "Arkhiv Prezidenta RF (APRF)".
+# Chinese archives are named without capitals: any name ending in 档案馆 (archives).
+_CHINESE_ARCHIVE = re.compile(r"[\u4e00-\u9fff]*档案馆")
+# A known abbreviation in brackets names the archive after a name the table does not know: "Arkhiv Prezidenta RF
+# (APRF)".
 _ARCHIVE = re.compile(
-    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|[\u4e00-\u9fff]*档案馆){_KNOWN_TAIL}"
+    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|{_CHINESE_ARCHIVE.pattern}){_KNOWN_TAIL}"
     rf"|\((?P<bracketed>(?i:{_KNOWN}))\){_KNOWN_TAIL}"
     rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
 )

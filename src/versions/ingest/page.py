@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..anchors import detect_language
-from ..archival import parse_citation
+from ..archival import ArchivalRef, archive_language, parse_citation
 from .paragraphs import split_paragraphs
 from .record import (
     CONTENT_ITEM,
@@ -74,11 +74,10 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     parsed = _archival_source(citation, sections)
     refs = tuple(parsed.refs)
     check_one_ref_per_archive(refs, trailer_start + 1)
-    language_name = sections.get("language") or ""
     text_language = detect_language("\n".join(translation))
     original_language = (
         detect_language("\n".join(original)) if original
-        else LANGUAGE_CODES.get(language_name.split(",")[0].strip().lower(), text_language)
+        else _stated_language(sections) or _archives_language(refs) or text_language
     )
     sender, recipient = sender_and_recipient(title)
     record_id = sections.get("record id")
@@ -104,6 +103,16 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
         paragraph_rule=rule,
         original_body=body_text(original) if original else None,
     )
+
+
+def _stated_language(sections: dict[str, str]) -> str | None:
+    """The first language the Language section names (a page may list the original and its translations)."""
+    return LANGUAGE_CODES.get((sections.get("language") or "").split(",")[0].strip().lower())
+
+
+def _archives_language(refs: tuple[ArchivalRef, ...]) -> str | None:
+    """The language of the records of the first archive the citation names whose language is known."""
+    return next((language for ref in refs if ref.archive and (language := archive_language(ref.archive))), None)
 
 
 def _archival_source(citation: str, sections: dict[str, str]):
