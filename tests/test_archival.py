@@ -300,6 +300,24 @@ def test_an_archive_names_the_language_of_its_records(archive, language):
     assert archive_language(archive) == language
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Reprinted in Example Bulletin, no. 5 Supplement",
+        "Reprinted in Example Bulletin, No. 23256 Annex",
+        "Reprinted in Example Bulletin, nos. 6-7 Winter issue",
+        "Reprinted in Example Review vol. II (1995)",
+        "Copy obtained by Prof. Example of the Example Univ. Library",
+        "Copy courtesy of the Example Dept. Reading Room",
+    ],
+)
+def test_an_abbreviation_does_not_end_a_note(note):
+    parsed = parse_citation(f"{note}. APRF, f. 3, op. 1, d. 2, l. 4. Translated by A. B. Example.")
+    assert parsed.notes == [note]
+    assert parsed.translator == "A. B. Example"
+    assert [ref.reference for ref in parsed.refs] == ["APRF, f. 3, op. 1, d. 2, l. 4"]
+
+
 def test_a_name_no_table_knows_is_kept_as_written():
     assert canonical_archive(" RGVA ") == "RGVA"
 

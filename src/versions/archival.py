@@ -175,8 +175,17 @@ _NOTE = re.compile(
     r"|published in)(?!\w)"
 )
 # A clause runs to the end of its part of the citation: a semicolon, a line break, a link or the end of a sentence
-# (a full stop after a word, not after an initial or an abbreviation such as "vol.", then a capital).
-_CLAUSE_END = re.compile(r"\s*(?:;|\n|<?https?://|$|(?<=[a-zа-яё]{3})\.(?=\s+[A-ZА-ЯЁ]))")
+# (a full stop after a word, not after an initial or an abbreviation, then a capital).
+_CLAUSE_END = re.compile(r"\s*(?:;|\n|<?https?://|$|(?<=[\w)\]\"”])\.(?=\s+[A-ZА-ЯЁ]))")
+# Words written with a full stop that ends no sentence ("Bulletin, no. 5", "vol. II", "Prof. Example"), besides
+# the part keywords.
+ABBREVIATIONS = frozenset({
+    "no", "nos", "vol", "vols", "p", "pp", "ed", "eds", "trans", "transl", "comp", "doc", "docs", "fol", "ff", "cf",
+    "ibid", "cit", "prof", "dr", "mr", "mrs", "gen", "col", "lt", "capt", "amb", "dept", "univ", "inst", "co",
+    "corp", "inc", "ltd", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "cde", "cdes", "tov", "nr", "ca", "approx", "№",
+    *(keyword.rstrip(".") for keyword in PART_KEYWORDS if keyword.endswith(".")),
+})
 
 
 def parse_archival_refs(citation: str) -> list[ArchivalRef]:
@@ -219,7 +228,7 @@ def _clauses(text: str) -> list[tuple[str, int, int, str]]:
     clauses = []
     position = 0
     while match := _first(text, position, _TRANSLATOR, _NOTE):
-        end = _CLAUSE_END.search(text, match.end()).start()
+        end = _clause_end(text, match.end())
         if match.re is _TRANSLATOR:
             translator = re.sub(r"\s+(?:for|from)\s.*", "", text[match.end():end], flags=re.DOTALL)
             clauses.append(("translator", match.start(), end, _trimmed(translator)))
@@ -227,6 +236,20 @@ def _clauses(text: str) -> list[tuple[str, int, int, str]]:
             clauses.append(("note", match.start(), end, _trimmed(text[match.start():end])))
         position = max(end, match.end())
     return clauses
+
+
+def _clause_end(text: str, position: int) -> int:
+    """Where the clause starting at ``position`` ends: the first end that is not a full stop after an initial or an
+    abbreviation."""
+    for end in _CLAUSE_END.finditer(text, position):
+        if text[end.end() - 1] != "." or not _ends_abbreviation(text[:end.end() - 1]):
+            return end.start()
+    return len(text)
+
+
+def _ends_abbreviation(text: str) -> bool:
+    word = re.search(r"\w*$", text).group()
+    return (len(word) == 1 and word.isalpha()) or word.casefold() in ABBREVIATIONS
 
 
 def _first(text: str, position: int, *patterns: re.Pattern) -> re.Match | None:
