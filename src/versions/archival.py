@@ -208,8 +208,13 @@ def parse_citation(text: str) -> ParsedCitation:
         refs += found + _references(text, start, end, known_only=True)[0]
         unparsed += loose
         position = end
-    warnings = [f"could not parse the archival reference {piece!r}; kept as written" for piece in unparsed]
+    warnings = [unparsed_warning(piece) for piece in unparsed]
     return ParsedCitation(_without_repeated_mentions(refs), unparsed, translator, notes, warnings)
+
+
+def unparsed_warning(citation: str) -> str:
+    """What every importer says of a reference it keeps as written."""
+    return f"could not parse the archival reference {citation!r}; kept as written"
 
 
 def _without_repeated_mentions(refs: list[ArchivalRef]) -> list[ArchivalRef]:
