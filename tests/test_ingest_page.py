@@ -166,6 +166,21 @@ def test_a_page_of_search_results_is_refused_in_one_line(tmp_path):
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize(
+    "name, line, entries",
+    [("page-search-results-bullets.txt", 5, 3), ("page-search-results-facets.txt", 6, 4)],
+)
+def test_a_list_of_search_results_without_a_result_count_is_refused(name, line, entries):
+    with pytest.raises(ImportFailure, match=f"a list of search results \\({entries} dated entries\\)") as caught:
+        read_wilson_record(INGEST / name)
+    assert caught.value.line == line
+
+
+def test_a_page_with_no_date_line_is_no_record_page():
+    with pytest.raises(ImportFailure, match="^not a record page: no date line"):
+        parse_page_text("An essay on archives\n\nIt has paragraphs but no date of its own.\n")
+
+
 def test_a_reference_naming_no_archive_is_kept_as_written_and_notes_reach_the_text(tmp_path):
     page = """Skip to content
 

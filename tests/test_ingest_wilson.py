@@ -1,3 +1,4 @@
+import dataclasses
 import os
 from pathlib import Path
 
@@ -216,6 +217,22 @@ def test_record_without_telegram_number_is_named_after_the_url(seed_text):
     assert "differs from the citation's" in record.warnings[0]
     assert (record.sender, record.recipient) == (None, None)
     assert default_document_id(record) == "wilson-110381"
+
+
+@pytest.mark.parametrize(
+    "url, title, document_id",
+    [
+        ("https://example.org/document/letter-from-an-example-minister", "Letter", "wilson-letter-from-an-example-minister"),
+        (None, "Telegram, Example to Another", "wilson-1951-08-27-telegram-example-to-another"),
+        (None, "Записка Примерова", "wilson-1951-08-27-zapiska-primerova"),
+        (None, "Memorandum " * 10, "wilson-1951-08-27-memorandum-memorandum-memorandum-memorandum"),
+    ],
+)
+def test_a_record_with_no_number_and_no_record_id_gets_an_id_from_its_url_or_its_date_and_title(
+    record, url, title, document_id
+):
+    other = dataclasses.replace(record, title=title, source_url=url, record_id=None)
+    assert default_document_id(other) == document_id
 
 
 def test_transcript_becomes_an_edition_of_the_copies(seed_text, tmp_path):

@@ -86,6 +86,11 @@ def test_a_signature_at_the_end_is_no_heading_even_in_capitals(signatory):
     assert classify([LONG, "With greetings.", signatory]) == ["body", "signature", "signature"]
 
 
+def test_a_telegrams_closing_block_is_its_signature():
+    texts = [LONG, "E X A M P L O V", "No. 12/sh", "3 May 1951", "Typed by Examplova on 3.5.51"]
+    assert classify(texts) == ["body"] + ["signature"] * 4
+
+
 def test_a_report_title_naming_a_month_and_year_is_a_heading():
     assert classify(["REPORT ON THE HARVEST OF AUGUST 1951", LONG]) == ["heading", "body"]
 

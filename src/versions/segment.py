@@ -29,7 +29,7 @@ _MONTHS = frozenset({
 _DATE_WORDS = frozenset({"г", "года", "год", "the", "of", "th", "st", "nd", "rd", "年", "月", "日"})
 _DATE_LINE_OTHER_WORDS = 2  # a place and a word of the dateline: "Moscow, Kremlin, 1 December 1950"
 _SIGNATURE_LINE = 60
-_MAX_SIGNATURE_PARAGRAPHS = 3
+_MAX_SIGNATURE_PARAGRAPHS = 4  # signatory, number, date, typist: the closing block of a telegram
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..archival import ArchivalRef, archive_slug
 from ..corpus import load_document
-from ..ids import slug_problem
+from ..ids import MAX_ID_LENGTH, slug_problem
 from . import staging
 from .match import find_document
 from .record import LANGUAGE_NAMES, TEXT_KINDS, WilsonRecord
@@ -27,14 +27,23 @@ DERIVATION = {"translation": "translation-of", "edition": "edition-of"}
 
 
 def default_document_id(record: WilsonRecord) -> str:
-    """``telegram-<n>`` for "Telegram No. <n>", else ``wilson-<record id>`` (from the Record ID section or the URL)."""
+    """``telegram-<n>`` for "Telegram No. <n>", else ``wilson-<record id>`` (from the Record ID section, or the last
+    part of the source URL: a number or a name), else ``wilson-<date>-<title>``."""
     if match := re.search(r"Telegram No\.\s*(\d+)", record.title, re.IGNORECASE):
         return f"telegram-{match.group(1)}"
     if record.record_id and not slug_problem(f"wilson-{record.record_id}"):
         return f"wilson-{record.record_id}"
-    if record.source_url and (match := re.search(r"/(\d+)/?$", record.source_url)):
-        return f"wilson-{match.group(1)}"
-    raise ValueError("cannot derive a document id from the title or the source URL; give one")
+    if record.source_url and (match := re.search(r"/([a-z0-9]+(?:-[a-z0-9]+)*)/?$", record.source_url)):
+        if not slug_problem(document_id := f"wilson-{match.group(1)}"):
+            return document_id
+    return _shortened(f"wilson-{record.date}-{archive_slug(record.title)}")
+
+
+def _shortened(slug: str) -> str:
+    """The slug cut at a hyphen to the longest id the corpus allows."""
+    if len(slug) <= MAX_ID_LENGTH:
+        return slug
+    return slug[:MAX_ID_LENGTH + 1].rsplit("-", 1)[0]
 
 
 def text_version_id(record: WilsonRecord) -> str:

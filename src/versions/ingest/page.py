@@ -42,6 +42,8 @@ _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
 _RESULT_COUNT = re.compile(r"^(?:results:?|(?:showing )?[\d,]+ - [\d,]+ of [\d,]+\b.*)$", re.IGNORECASE)
+_BULLET = re.compile(r"^[•·▪◦‣]\s*")
+_RESULT_ENTRIES = 3  # dated entries of a title and a description or two that make a list of search results
 _ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
 _HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
@@ -52,7 +54,7 @@ _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
 def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecord:
     """A record page as text: navigation, date and title (the summary before or after them), an optional funding
     line, the text, then labelled sections and the citation."""
-    lines = [" ".join(line.split()) for line in _HTML_BREAK.sub("", normalise_record(text)).split("\n")]
+    lines = [_BULLET.sub("", " ".join(line.split())) for line in _HTML_BREAK.sub("", normalise_record(text)).split("\n")]
     _refuse_result_lists(lines)
     date_index = _date_line(lines)
     trailer_start = _trailer_start(lines, date_index + 1)
@@ -157,7 +159,7 @@ def _date_line(lines: list[str]) -> int:
     for index, line in enumerate(lines):
         if is_date(line):
             return index
-    raise ImportFailure("no date line (such as 'August 27, 1951') before the text", 1)
+    raise ImportFailure("not a record page: no date line (such as 'August 27, 1951') above its text", 1)
 
 
 def _title_line(lines: list[str], date_index: int, end: int, citation: str | None) -> int:
@@ -229,15 +231,27 @@ def _summary_after_title(body_lines: list[str], summary: str | None) -> tuple[li
 
 
 def _refuse_result_lists(lines: list[str]) -> None:
-    """A page of search results (a result count, then a date and a title per document) is not one record."""
-    count = next((index for index, line in enumerate(lines) if _RESULT_COUNT.match(line)), None)
-    if count is None or any(_TRAILER_LABEL.match(line) for line in lines):
+    """A page of search results is not one record: a result count, then a date per document; or, with no count, at
+    least ``_RESULT_ENTRIES`` dates each followed by just a title and a description or two (and no labelled
+    sections)."""
+    if any(_TRAILER_LABEL.match(line) for line in lines):
         return
-    entries = sum(1 for line in lines[count:] if is_date(line))
-    if entries > 1:
+    count = next((index for index, line in enumerate(lines) if _RESULT_COUNT.match(line)), None)
+    dates = [index for index, line in enumerate(lines) if is_date(line) and (count is None or index > count)]
+    if count is not None and len(dates) > 1 or _entry_listing(lines, dates):
+        first = dates[0] if count is None else count
         raise ImportFailure(
-            f"a list of search results ({entries} dated entries), not one record: save the page of one record", count + 1
+            f"a list of search results ({len(dates)} dated entries), not one record: save the page of one record",
+            first + 1,
         )
+
+
+def _entry_listing(lines: list[str], dates: list[int]) -> bool:
+    """Dates each followed by a few lines (a title, a description or two) before the next date or the end."""
+    if len(dates) < _RESULT_ENTRIES:
+        return False
+    ends = [*dates[1:], len(lines)]
+    return all(1 <= sum(1 for line in lines[start + 1:end] if line) <= 3 for start, end in zip(dates, ends))
 
 
 def _summary_below_text(body_lines: list[str]) -> tuple[list[str], str | None]:
