@@ -33,9 +33,9 @@ def default_document_id(record: WilsonRecord) -> str:
         return f"telegram-{match.group(1)}"
     if record.record_id and not slug_problem(f"wilson-{record.record_id}"):
         return f"wilson-{record.record_id}"
-    if record.source_url and (match := re.search(r"/([a-z0-9]+(?:-[a-z0-9]+)*)/?$", record.source_url)):
-        if not slug_problem(document_id := f"wilson-{match.group(1)}"):
-            return document_id
+    named = record.source_url and re.search(r"/([a-z0-9]+(?:-[a-z0-9]+)*)/?$", record.source_url)
+    if named and not slug_problem(document_id := f"wilson-{named.group(1)}"):
+        return document_id
     return _shortened(f"wilson-{record.date}-{archive_slug(record.title)}")
 
 
