@@ -17,7 +17,8 @@ from versions.ingest.wilson import read_wilson_record
 
 INGEST = Path(__file__).parent / "data" / "ingest"
 PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt",
-         "page-title-first.txt", "page-summary-below.txt", "page-document-information-prose.txt"]
+         "page-title-first.txt", "page-summary-below.txt", "page-document-information-prose.txt",
+         "page-citation-above.txt"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -208,3 +209,14 @@ Record ID
     assert document["archival_refs"] == [{"citation": "Fond 45, Opis 1, Delo 351, Listy 4-5", "unparsed": True}]
     text = (result.folder / "wilson-en.md").read_text()
     assert "note: copy obtained by an invented project" in text
+
+
+def test_a_citation_above_the_text_gives_the_title_summary_and_references():
+    record = read_wilson_record(INGEST / "page-citation-above.txt")
+    assert (record.date, record.title) == ("1953-03-03", "Report from the Example Embassy on the New School")
+    assert record.summary.startswith("An invented summary: the embassy reports")
+    assert record.body.startswith("The new school building") and record.body.count("\n\n") == 2
+    for residue in ("share document", "English HTML", "get citation", "made possible"):
+        assert residue not in record.body
+    assert [(ref.archive, ref.delo, ref.listy) for ref in record.archival_refs] == [("RGASPI", "12", "4-5")]
+    assert (record.translator, record.original_language) == ("Ann Example", "ru")

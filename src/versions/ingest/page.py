@@ -4,6 +4,7 @@ date and title, the summary, the text, then labelled sections and the citation, 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..anchors import detect_language
 from ..archival import ArchivalRef, archive_language, parse_citation
@@ -37,7 +38,11 @@ _NAVIGATION = re.compile(
     r"|(?:showing )?[\d,]+(?: - [\d,]+)?(?: of [\d,]+)? (?:results?|documents?|records?).*|.*(?: > | » | / ).*)$",
     re.IGNORECASE,
 )
-_RESIDUE = re.compile(r"^(?:print|share|download(?: pdf)?|back to top|skip to (?:main )?content)$", re.IGNORECASE)
+_RESIDUE = re.compile(
+    r"^(?:print|share(?: document)?|get citation|download(?: pdf)?|back to top|skip to (?:main )?content"
+    r"|[a-z]+ (?:html|pdf))$",
+    re.IGNORECASE,
+)
 _FUNDING = re.compile(r"\b(?:made possible|funded by|generous support|support (?:of|from))\b", re.IGNORECASE)
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
 _SUMMARY_WORDS = 8
@@ -46,6 +51,7 @@ _BULLET = re.compile(r"^[•·▪◦‣]\s*")
 _RESULT_ENTRIES = 3  # dated entries of a title and a description or two that make a list of search results
 _ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
+_HEAD_REACH = 8  # lines after the date, and after the "Citation" label, where a citation above the text may stand
 _HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
@@ -57,17 +63,9 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
     lines = [_BULLET.sub("", " ".join(line.split())) for line in _HTML_BREAK.sub("", normalise_record(text)).split("\n")]
     _refuse_result_lists(lines)
     date_index = _date_line(lines)
-    trailer_start = _trailer_start(lines, date_index + 1)
-    sections = _sections(lines[trailer_start:])
     date = parse_date(lines[date_index], date_index + 1)
-    title_index = _title_line(lines, date_index, trailer_start, sections.get("citation"))
-    title = _page_title(lines[title_index], sections.get("citation"))
-    head_end = max(date_index, title_index) + 1
-    summary = _paragraph_before(lines, min(date_index, title_index))
-    body_lines = _without_residue(lines[head_end:trailer_start])
-    body_lines, summary = _summary_after_title(body_lines, summary)
-    if summary is None and trailer_start < len(lines):
-        body_lines, summary = _summary_below_text(body_lines)
+    page = _cited_above(lines, date_index) or _cited_below(lines, date_index)
+    title, summary, body_lines, sections, head_end, trailer_start = page
     paragraphs, rule = split_paragraphs("\n".join(body_lines), paragraph_rule)
     if not paragraphs:
         raise ImportFailure("no text between the title and the sections after it", head_end)
@@ -105,6 +103,49 @@ def parse_page_text(text: str, paragraph_rule: str | None = None) -> WilsonRecor
         paragraph_rule=rule,
         original_body=body_text(original) if original else None,
     )
+
+
+class _Page(NamedTuple):
+    title: str
+    summary: str | None
+    body_lines: list[str]
+    sections: dict[str, str]  # label (lower case, no colon) -> value
+    head_end: int  # the index of the first line after the date, title and anything else above the text
+    trailer_start: int  # the index of the first labelled section after the text
+
+
+def _cited_below(lines: list[str], date_index: int) -> _Page:
+    """The page as record pages mostly are: the title near the date, the summary above or below the text, the
+    labelled sections and the citation after it."""
+    trailer_start = _trailer_start(lines, date_index + 1)
+    sections = _sections(lines[trailer_start:])
+    title_index = _title_line(lines, date_index, trailer_start, sections.get("citation"))
+    head_end = max(date_index, title_index) + 1
+    summary = _paragraph_before(lines, min(date_index, title_index))
+    body_lines = _without_residue(lines[head_end:trailer_start])
+    body_lines, summary = _summary_after_title(body_lines, summary)
+    if summary is None and trailer_start < len(lines):
+        body_lines, summary = _summary_below_text(body_lines)
+    title = _page_title(lines[title_index], sections.get("citation"))
+    return _Page(title, summary, body_lines, sections, head_end, trailer_start)
+
+
+def _cited_above(lines: list[str], date_index: int) -> _Page | None:
+    """A page that gives its citation above the text, as older record pages do: after the date (and a funding line),
+    a "Citation" label, the summary, the quoted citation (the only place that names the title), then the text."""
+    label = next((index for index in range(date_index + 1, min(len(lines), date_index + _HEAD_REACH))
+                  if lines[index].rstrip(":").lower() == "citation"), None)
+    if label is None:
+        return None
+    cited = next((index for index in range(label + 1, min(len(lines), label + _HEAD_REACH))
+                  if _CITATION_START.match(lines[index])), None)
+    if cited is None:
+        return None
+    trailer_start = _trailer_start(lines, cited + 1)
+    sections = {**_sections(lines[trailer_start:]), "citation": lines[cited]}
+    summary = " ".join(_without_residue([line for line in lines[label + 1:cited] if line])) or None
+    title = citation_title(lines[cited]).rstrip(", ")
+    return _Page(title, summary, _without_residue(lines[cited + 1:trailer_start]), sections, cited + 1, trailer_start)
 
 
 def _stated_language(sections: dict[str, str]) -> str | None:
