@@ -81,6 +81,8 @@ def test_separators_semicolon_and_comma():
 def test_an_unknown_name_is_an_archive_only_with_a_numbered_part():
     assert parse_archival_refs("Wilson Center Digital Archive, August 27, 1951") == []
     assert parse_archival_refs("Archive, Fond 45") == []
+    assert parse_archival_refs("Copy obtained by the Example Security Archive; no numbers") == []
+    assert parse_archival_refs("CC CPSU 1956-1957") == []
     assert [ref.archive for ref in parse_archival_refs("RGVA, f. 1, op. 2")] == ["RGVA"]
     assert parse_archival_refs("Sent by USSR MFA to the PRC") == []
 
@@ -191,7 +193,17 @@ CITATION_FORMS = [
     ("TsAMO, fond 500, opis 12462, delo 11, vol. 3, list 17",
      [{"archive": "TsAMO", "fond": "500", "opis": "12462", "delo": "11", "tom": "3", "listy": "17"}]),
     ("中央档案馆", [{"archive": "中央档案馆"}]),
-    ("外交部档案馆, 109-00143-01", [{"archive": "外交部档案馆"}]),
+    ("外交部档案馆, 109-00143-01", [{"archive": "PRC FMA", "delo": "109-00143-01"}]),
+    # A file number and its pages after an archive the table knows, without part names.
+    ("PRC FMA 106-00012-03, 14-15. Translated by Ann Example.",
+     [{"archive": "PRC FMA", "delo": "106-00012-03", "listy": "14-15"}]),
+    ("Chinese Foreign Ministry Archive, 117-00031-05", [{"archive": "PRC FMA", "delo": "117-00031-05"}]),
+    # An archive the table does not know, named in words; its abbreviation in brackets names it.
+    ("Example Digital Archive, Archive of the Example Ministry of Culture (AEMC), Year: 1954; Box 3",
+     [{"archive": "AEMC"}]),
+    ("Example Institution Archives, Example Papers", [{"archive": "Example Institution Archives"}]),
+    ("Archives of the Example Republic, f. 2, op. 1", [{"archive": "Archives of the Example Republic", "fond": "2",
+                                                        "opis": "1"}]),
     ("АП РФ. Ф. 3. Оп. 65. Д. 515. Лл. 1–4 об.",
      [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "515", "listy": "1-4ob"}]),
     ("RGANI, Fond 89, Perechen 12, Dokument 2", [{"archive": "RGANI", "fond": "89", "opis": "12", "delo": "2"}]),

@@ -86,6 +86,16 @@ ARCHIVES = {
     "GARF": Archive("ru", ("ГАРФ", "State Archive of the Russian Federation")),
     "RGAE": Archive("ru", ("РГАЭ", "Russian State Archive of the Economy")),
     "中央档案馆": Archive("zh"),
+    # Cited with a file number and pages, no part names: "PRC FMA 106-01403-02, 35".
+    "PRC FMA": Archive("zh", (
+        "PRC Foreign Ministry Archive", "PRC Foreign Ministry Archives", "Chinese Foreign Ministry Archive",
+        "Chinese Foreign Ministry Archives", "Archives of the Ministry of Foreign Affairs of the People's Republic of China",
+        "外交部档案馆", "中华人民共和国外交部档案馆",
+    )),
+    "AMAE": Archive("ro", (
+        "Archive of the Romanian Ministry of Foreign Affairs", "Archives of the Romanian Ministry of Foreign Affairs",
+        "Romanian Foreign Ministry Archive", "Arhiva Ministerului Afacerilor Externe",
+    )),
 }
 
 
@@ -146,6 +156,7 @@ _SHEET = r"\d\w*?(?:\s*(?:ob|об)(?:\.|(?!\w))|(?!\w))"
 _SHEETS = rf"{_SHEET}(?:\s*[-–—]\s*{_SHEET})?(?:\s*,\s*{_SHEET}(?:\s*[-–—]\s*{_SHEET})?)*"
 # Parts follow the archive after a comma, a colon or (in Russian) a full stop: "АП РФ. Ф. 3. Оп. 65. Д. 9".
 _KEYWORD = re.compile(rf"\s*[,:.]?\s*(?P<keyword>(?i:{_KEYWORDS}))\s*(?:(?:No\.?|№)\s*)?")
+_FILE_NUMBER = re.compile(r"\s*,?\s*(?P<file>\d+(?:-\d+){1,3})(?:\s*,\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?))?(?![\w-])")
 _PART_VALUE = {part: re.compile(_SHEETS if part == "listy" else _VALUE) for part in PARTS}
 _LOOSE_PART = re.compile(rf"(?<!\w)(?i:{_KEYWORDS})\s*(?:(?:No\.?|№)\s*)?\d")
 _ARCHIVE_WORD = r"[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]*[A-ZА-ЯЁ](?!\w)"
@@ -163,9 +174,20 @@ _KNOWN_TAIL = (
 _CHINESE_ARCHIVE = re.compile(r"[\u4e00-\u9fff]*档案馆")
 # A known abbreviation in brackets names the archive after a name the table does not know: "Arkhiv Prezidenta RF
 # (APRF)".
+# An archive the table does not know, named in words: capitalised words around "Archive(s)", then its abbreviation in
+# brackets, which names it: "Archive of the Example Ministry of Foreign Affairs (AMFE)", "Hoover Institution Archives".
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_NAME_TAIL = rf"\s+(?:of|for)(?:(?:\s+(?:the|and|of|for))*\s+{_NAME_WORD})+"
+_NAMED = (
+    rf"(?P<named>(?:{_NAME_WORD}\s+)+Archives?(?:{_NAME_TAIL})?|Archives?{_NAME_TAIL})"
+    r"(?:\s*\((?P<abbreviation>[A-Z][\w-]*(?: [A-Z][\w-]*)?)\))?"
+)
+# The names of publishers of copies, never an archive of originals: "History and Public Policy Program Digital Archive".
+_NOT_ARCHIVES = re.compile(r"(?i)\bdigital archive\b")
 _ARCHIVE = re.compile(
     rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|{_CHINESE_ARCHIVE.pattern}){_KNOWN_TAIL}"
     rf"|\((?P<bracketed>(?i:{_KNOWN}))\){_KNOWN_TAIL}"
+    rf"|{_NAMED}"
     rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
 )
 # "by" close after "translated" ("translated from the Russian for the project by"); the bound keeps a search linear.
@@ -274,9 +296,13 @@ def _references(text: str, start: int, end: int, known_only: bool = False) -> tu
     while match := _ARCHIVE.search(text, position, end):
         parts, parts_end = _parse_parts(text, match.end(), end)
         known = match.group("known") or match.group("bracketed")
-        if known or (parts and not known_only):
+        named = match.group("named") and not _NOT_ARCHIVES.search(match.group("named"))
+        if known and not parts:
+            parts, parts_end = _file_number(text, match.end(), end)
+        if known or ((parts or named) and not known_only):
             unparsed += _loose_pieces(text[position:match.start()])
-            archive = canonical_archive(known or match.group("other"))
+            name = known or match.group("abbreviation") or match.group("named") or match.group("other")
+            archive = canonical_archive(name)
             refs.append(ArchivalRef(archive=archive, citation=text[match.start():parts_end], **parts))
             position = parts_end
         else:
@@ -295,6 +321,16 @@ def _parse_parts(text: str, position: int, end: int) -> tuple[dict[str, str], in
         parts[part] = _normal_value(part, value.group())
         position = value.end()
     return parts, position
+
+
+def _file_number(text: str, position: int, end: int) -> tuple[dict[str, str], int]:
+    """A file number right after an archive the table knows, without a part name, and the pages after it: "PRC FMA
+    106-01403-02, 35" is delo 106-01403-02, listy 35. Nothing, and ``position``, if there is none."""
+    if not (match := _FILE_NUMBER.match(text, position, end)):
+        return {}, position
+    parts = {"delo": match.group("file")} | ({"listy": _normal_value("listy", match.group("pages"))}
+                                              if match.group("pages") else {})
+    return parts, match.end()
 
 
 def _normal_value(part: str, value: str) -> str:
