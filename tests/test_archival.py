@@ -316,6 +316,8 @@ def test_an_archive_names_the_language_of_its_records(archive, language):
     "note",
     [
         "Reprinted in Example Bulletin, no. 5 Supplement",
+        "Reprinted in Example Bulletin, no. 5",  # the full stop after the number ends the note
+        "Reprinted in Example Bulletin No. 6-7 (Winter 1995/1996), p. 60",
         "Reprinted in Example Bulletin, No. 23256 Annex",
         "Reprinted in Example Bulletin, nos. 6-7 Winter issue",
         "Reprinted in Example Review vol. II (1995)",
