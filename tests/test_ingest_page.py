@@ -18,7 +18,7 @@ from versions.ingest.wilson import read_wilson_record
 INGEST = Path(__file__).parent / "data" / "ingest"
 PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt",
          "page-title-first.txt", "page-summary-below.txt", "page-document-information-prose.txt",
-         "page-citation-above.txt"]
+         "page-citation-above.txt", "page-pdf-text.txt"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -220,3 +220,15 @@ def test_a_citation_above_the_text_gives_the_title_summary_and_references():
         assert residue not in record.body
     assert [(ref.archive, ref.delo, ref.listy) for ref in record.archival_refs] == [("RGASPI", "12", "4-5")]
     assert (record.translator, record.original_language) == ("Ann Example", "ru")
+
+
+def test_a_records_pdf_text_gives_its_citation_url_summary_and_language_above_the_text():
+    record = read_wilson_record(INGEST / "page-pdf-text.txt")
+    assert (record.date, record.title) == ("1953-04-04", "Letter from the Example Harbour Office to the Ministry")
+    assert [(ref.archive, ref.opis, ref.listy) for ref in record.archival_refs] == [("AVP RF", "2", "3-4")]
+    assert (record.source_url, default_document_id(record)) == ("https://example.org/document/260009", "wilson-260009")
+    assert record.summary.endswith("asks for a second pilot boat before the spring traffic begins.")
+    assert (record.original_language, record.translator) == ("ru", "Ann Example")
+    assert record.body.startswith("TO THE MINISTRY\n\nThe harbour office reports")
+    for residue in ("Contents", "English Translation", "Scan of Original Document", "Summary", "Russian\n"):
+        assert residue not in record.body

@@ -52,6 +52,12 @@ _RESULT_ENTRIES = 3  # dated entries of a title and a description or two that ma
 _ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
 _HEAD_REACH = 8  # lines after the date, and after the "Citation" label, where a citation above the text may stand
+_HEAD_FIELD = re.compile(r"^(?P<name>summary|original language|contents):\s*(?P<value>.*)$", re.IGNORECASE)
+# An item of a record's Contents, as its PDF lists them: "English Translation", "Scan of Original Document".
+_CONTENTS_ITEM = re.compile(
+    r"^(?:[a-z]+ )?(?:translation|transcript(?:ion)?)(?: - [a-z]+)?$|^(?:scan of )?original (?:document|scan)$",
+    re.IGNORECASE,
+)
 _HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
@@ -141,11 +147,51 @@ def _cited_above(lines: list[str], date_index: int) -> _Page | None:
                   if _CITATION_START.match(lines[index])), None)
     if cited is None:
         return None
-    trailer_start = _trailer_start(lines, cited + 1)
-    sections = {**_sections(lines[trailer_start:]), "citation": lines[cited]}
-    summary = " ".join(_without_residue([line for line in lines[label + 1:cited] if line])) or None
-    title = citation_title(lines[cited]).rstrip(", ")
-    return _Page(title, summary, _without_residue(lines[cited + 1:trailer_start]), sections, cited + 1, trailer_start)
+    citation, cited_end = _citation_lines(lines, cited)
+    fields, text_start = _fields_below_citation(lines, cited_end)
+    trailer_start = _trailer_start(lines, text_start)
+    sections = {**_sections(lines[trailer_start:]), **fields, "citation": " ".join(
+        line for line in (citation, fields.get("url")) if line)}
+    summary = " ".join(_without_residue([line for line in lines[label + 1:cited] if line])) or fields.get("summary")
+    title = citation_title(citation).rstrip(", ")
+    body_lines = _without_residue(lines[text_start:trailer_start])
+    return _Page(title, summary, body_lines, sections, text_start, trailer_start)
+
+
+def _citation_lines(lines: list[str], start: int) -> tuple[str, int]:
+    """The citation starting on line ``start``, with the lines it runs on to when it was wrapped (it ends with a full
+    stop), and the index of the line after it."""
+    end = start + 1
+    while not lines[end - 1].endswith((".", "”", '"')) and end < len(lines) and lines[end] and not (
+        _BARE_URL.fullmatch(lines[end]) or _HEAD_FIELD.match(lines[end]) or _RESIDUE.match(lines[end])
+    ):
+        end += 1
+    return " ".join(lines[start:end]), end
+
+
+def _fields_below_citation(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    """The link and the labelled fields that may follow a citation above the text, as a record's PDF has them: the
+    record's URL, "Summary:" (a paragraph), "Original Language:" (as the "Language" section), "Contents:" (its
+    items); and the index of the first line of the text."""
+    fields: dict[str, str] = {}
+    index = _next_text_line(lines, start, len(lines))
+    if index is not None and _BARE_URL.fullmatch(lines[index]):
+        fields["url"] = lines[index]
+        index += 1
+    while (index := _next_text_line(lines, index, len(lines))) is not None and (
+        label := _HEAD_FIELD.match(lines[index])
+    ):
+        name, value = label.group("name").lower(), [label.group("value")] if label.group("value") else []
+        index += 1
+        while index < len(lines) and lines[index] and not _HEAD_FIELD.match(lines[index]) and (
+            name != "contents" or _CONTENTS_ITEM.match(lines[index])
+        ):
+            value.append(lines[index])
+            index += 1
+            if name == "original language":
+                break
+        fields["language" if name == "original language" else name] = " ".join(value)
+    return fields, len(lines) if index is None else index
 
 
 def _stated_language(sections: dict[str, str]) -> str | None:
