@@ -177,6 +177,12 @@ def test_a_list_of_search_results_without_a_result_count_is_refused(name, line, 
     assert caught.value.line == line
 
 
+def test_a_page_whose_line_after_the_date_is_sentences_is_no_record_page():
+    with pytest.raises(ImportFailure, match="^not a record page: 'Very secret. By cipher.' after the date") as caught:
+        parse_page_text("An invented essay on a decree\nMarch 3, 1921\nVery secret. By cipher.\n\nThe text.\n")
+    assert caught.value.line == 3
+
+
 def test_a_page_with_no_date_line_is_no_record_page():
     with pytest.raises(ImportFailure, match="^not a record page: no date line"):
         parse_page_text("An essay on archives\n\nIt has paragraphs but no date of its own.\n")

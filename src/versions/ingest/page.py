@@ -52,6 +52,9 @@ _RESULT_ENTRIES = 3  # dated entries of a title and a description or two that ma
 _ELISION = re.compile(r"\[(?:\.\.\.|…)\]")
 _TITLE_REACH = 3  # lines around the date where the title may stand
 _HEAD_REACH = 8  # lines after the date, and after the "Citation" label, where a citation above the text may stand
+# One sentence ending and another starting (after a word, not an initial or an abbreviation such as "Cde."): a title
+# has none.
+_SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]")
 _HEAD_FIELD = re.compile(r"^(?P<name>summary|original language|contents):\s*(?P<value>.*)$", re.IGNORECASE)
 # An item of a record's Contents, as its PDF lists them: "English Translation", "Scan of Original Document".
 _CONTENTS_ITEM = re.compile(
@@ -259,6 +262,9 @@ def _title_line(lines: list[str], date_index: int, end: int, citation: str | Non
     index = _next_text_line(lines, date_index + 1, end)
     if index is None:
         raise ImportFailure("no title after the date line", date_index + 1)
+    if _SENTENCES.search(lines[index]):
+        raise ImportFailure(f"not a record page: {lines[index]!r} after the date reads as sentences, not a title",
+                            index + 1)
     return index
 
 
