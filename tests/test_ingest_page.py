@@ -238,3 +238,12 @@ def test_a_records_pdf_text_gives_its_citation_url_summary_and_language_above_th
     assert record.body.startswith("TO THE MINISTRY\n\nThe harbour office reports")
     for residue in ("Contents", "English Translation", "Scan of Original Document", "Summary", "Russian\n"):
         assert residue not in record.body
+
+
+def test_a_short_record_with_its_citation_right_below_the_text_keeps_its_text():
+    record = parse_page_text(
+        "Skip to content\n\nMay 1, 1950\n\nTelegram, Example to Another\n\nThe one paragraph of an invented text."
+        '\n\nCitation\n\n"Telegram, Example to Another," May 1, 1950, Example Digital Archive, APRF, f. 3, l. 4.\n'
+    )
+    assert record.body == "The one paragraph of an invented text.\n"
+    assert [(ref.archive, ref.fond) for ref in record.archival_refs] == [("APRF", "3")]

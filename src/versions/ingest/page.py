@@ -158,6 +158,8 @@ def _cited_above(lines: list[str], date_index: int) -> _Page | None:
     summary = " ".join(_without_residue([line for line in lines[label + 1:cited] if line])) or fields.get("summary")
     title = citation_title(citation).rstrip(", ")
     body_lines = _without_residue(lines[text_start:trailer_start])
+    if not any(body_lines):
+        return None  # the text stands above the citation: a short record with its citation at the end
     return _Page(title, summary, body_lines, sections, text_start, trailer_start)
 
 
@@ -180,10 +182,8 @@ def _fields_below_citation(lines: list[str], start: int) -> tuple[dict[str, str]
     index = _next_text_line(lines, start, len(lines))
     if index is not None and _BARE_URL.fullmatch(lines[index]):
         fields["url"] = lines[index]
-        index += 1
-    while (index := _next_text_line(lines, index, len(lines))) is not None and (
-        label := _HEAD_FIELD.match(lines[index])
-    ):
+        index = _next_text_line(lines, index + 1, len(lines))
+    while index is not None and (label := _HEAD_FIELD.match(lines[index])):
         name, value = label.group("name").lower(), [label.group("value")] if label.group("value") else []
         index += 1
         while index < len(lines) and lines[index] and not _HEAD_FIELD.match(lines[index]) and (
@@ -194,6 +194,7 @@ def _fields_below_citation(lines: list[str], start: int) -> tuple[dict[str, str]
             if name == "original language":
                 break
         fields["language" if name == "original language" else name] = " ".join(value)
+        index = _next_text_line(lines, index, len(lines))
     return fields, len(lines) if index is None else index
 
 
