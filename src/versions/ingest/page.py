@@ -55,13 +55,14 @@ _HEAD_REACH = 8  # lines after the date, and after the "Citation" label, where a
 # One sentence ending and another starting (after a word, not an initial or an abbreviation such as "Cde."): a title
 # has none.
 _SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]")
-_HEAD_FIELD = re.compile(r"^(?P<name>summary|original language|contents):\s*(?P<value>.*)$", re.IGNORECASE)
+_HEAD_FIELDS = ("summary", "original language", "contents")  # labelled fields above the text, value below or after
+_HEAD_FIELD = re.compile(rf"^(?P<name>{'|'.join(_HEAD_FIELDS)}):\s*(?P<value>.*)$", re.IGNORECASE)
 # An item of a record's Contents, as its PDF lists them: "English Translation", "Scan of Original Document".
 _CONTENTS_ITEM = re.compile(
     r"^(?:[a-z]+ )?(?:translation|transcript(?:ion)?)(?: - [a-z]+)?$|^(?:scan of )?original (?:document|scan)$",
     re.IGNORECASE,
 )
-_HEAD_LABEL = re.compile(r"^(?:summary|contents|credits|original language)(?::.*)?$", re.IGNORECASE)
+_HEAD_LABEL = re.compile(rf"^(?:{'|'.join(_HEAD_FIELDS)}|credits)(?::.*)?$", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CITATION_START = re.compile(r"^[\"“].+[\"”],? .*\b\d{4}\b")
 
