@@ -247,3 +247,13 @@ def test_a_short_record_with_its_citation_right_below_the_text_keeps_its_text():
     )
     assert record.body == "The one paragraph of an invented text.\n"
     assert [(ref.archive, ref.fond) for ref in record.archival_refs] == [("APRF", "3")]
+
+
+def test_the_original_archive_section_names_the_archive_when_nothing_else_does_and_the_translator_stays():
+    record = parse_page_text(
+        "Skip to content\n\nMay 2, 1950\n\nNote, Example to Another\n\nThe one paragraph of an invented note.\n\n"
+        "Language\n\nOriginal Archive\nArchive of the President of the Russian Federation\n\nCitation\n"
+        '"Note, Example to Another," May 2, 1950, Example Digital Archive. Translated by Ann Example.\n'
+    )
+    assert [(ref.archive, ref.fond) for ref in record.archival_refs] == [("APRF", None)]
+    assert (record.translator, record.original_language) == ("Ann Example", "ru")

@@ -7,7 +7,7 @@ import re
 from typing import NamedTuple
 
 from ..anchors import detect_language
-from ..archival import ArchivalRef, archive_language, parse_citation
+from ..archival import ArchivalRef, ParsedCitation, archive_language, parse_citation
 from .paragraphs import split_paragraphs
 from .record import (
     CONTENT_ITEM,
@@ -209,15 +209,24 @@ def _archives_language(refs: tuple[ArchivalRef, ...]) -> str | None:
     return next((language for ref in refs if ref.archive and (language := archive_language(ref.archive))), None)
 
 
-def _archival_source(citation: str, sections: dict[str, str]):
-    """The citation parsed, or, when it names no archival reference, the Source section or the prose under Document
-    Information (a page may give the reference only there)."""
+def _archival_source(citation: str, sections: dict[str, str]) -> ParsedCitation:
+    """The citation parsed; when it names no archival reference, the Source section, the prose under Document
+    Information or the Original Archive section, as a page may give the reference only there. What the citation had
+    (translator, notes, pieces kept unparsed) stays."""
     parsed = parse_citation(citation)
-    for label in ("source", "document information"):
+    for label in ("source", "document information", "original archive"):
         if parsed.refs or not sections.get(label):
             continue
-        parsed = parse_citation(sections[label])
+        found = parse_citation(sections[label])
+        parsed = ParsedCitation(
+            found.refs, _unique(parsed.unparsed + found.unparsed), found.translator or parsed.translator,
+            _unique(parsed.notes + found.notes), _unique(parsed.warnings + found.warnings),
+        )
     return parsed
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _trailer_start(lines: list[str], start: int) -> int:
