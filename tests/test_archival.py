@@ -10,6 +10,7 @@ from versions.archival import (
     PARTS,
     ArchivalRef,
     ParsedCitation,
+    archive_language,
     archive_slug,
     canonical_archive,
     parse_archival_refs,
@@ -80,6 +81,8 @@ def test_separators_semicolon_and_comma():
 def test_an_unknown_name_is_an_archive_only_with_a_numbered_part():
     assert parse_archival_refs("Wilson Center Digital Archive, August 27, 1951") == []
     assert parse_archival_refs("Archive, Fond 45") == []
+    assert parse_archival_refs("Copy obtained by the Example Security Archive; no numbers") == []
+    assert parse_archival_refs("CC CPSU 1956-1957") == []
     assert [ref.archive for ref in parse_archival_refs("RGVA, f. 1, op. 2")] == ["RGVA"]
     assert parse_archival_refs("Sent by USSR MFA to the PRC") == []
 
@@ -190,7 +193,17 @@ CITATION_FORMS = [
     ("TsAMO, fond 500, opis 12462, delo 11, vol. 3, list 17",
      [{"archive": "TsAMO", "fond": "500", "opis": "12462", "delo": "11", "tom": "3", "listy": "17"}]),
     ("中央档案馆", [{"archive": "中央档案馆"}]),
-    ("外交部档案馆, 109-00143-01", [{"archive": "外交部档案馆"}]),
+    ("外交部档案馆, 109-00143-01", [{"archive": "PRC FMA", "delo": "109-00143-01"}]),
+    # A file number and its pages after an archive the table knows, without part names.
+    ("PRC FMA 106-00012-03, 14-15. Translated by Ann Example.",
+     [{"archive": "PRC FMA", "delo": "106-00012-03", "listy": "14-15"}]),
+    ("Chinese Foreign Ministry Archive, 117-00031-05", [{"archive": "PRC FMA", "delo": "117-00031-05"}]),
+    # An archive the table does not know, named in words; its abbreviation in brackets names it.
+    ("Example Digital Archive, Archive of the Example Ministry of Culture (AEMC), Year: 1954; Box 3",
+     [{"archive": "AEMC"}]),
+    ("Example Institution Archives, Example Papers", [{"archive": "Example Institution Archives"}]),
+    ("Archives of the Example Republic, f. 2, op. 1", [{"archive": "Archives of the Example Republic", "fond": "2",
+                                                        "opis": "1"}]),
     ("АП РФ. Ф. 3. Оп. 65. Д. 515. Лл. 1–4 об.",
      [{"archive": "APRF", "fond": "3", "opis": "65", "delo": "515", "listy": "1-4ob"}]),
     ("RGANI, Fond 89, Perechen 12, Dokument 2", [{"archive": "RGANI", "fond": "89", "opis": "12", "delo": "2"}]),
@@ -283,11 +296,40 @@ def test_citation_forms_give_their_parts(citation, expected):
     assert all(ref.citation in citation for ref in parsed.refs)
 
 
-@pytest.mark.parametrize("archive, spellings", ARCHIVES.items())
-def test_every_spelling_of_an_archive_is_its_one_name(archive, spellings):
-    for spelling in (archive, *spellings):
+@pytest.mark.parametrize("archive, known", ARCHIVES.items())
+def test_every_spelling_of_an_archive_is_its_one_name(archive, known):
+    for spelling in (archive, *known.spellings):
         assert canonical_archive(spelling) == canonical_archive(spelling.upper()) == archive
         assert [ref.archive for ref in parse_archival_refs(f"Held in {spelling}; no numbers")] == [archive]
+
+
+@pytest.mark.parametrize(
+    "archive, language",
+    [("APRF", "ru"), ("АП РФ", "ru"), ("Russian Presidential Archives", "ru"), ("TsAMO RF", "ru"),
+     ("中央档案馆", "zh"), ("江苏省档案馆", "zh"), ("RGVA", None), ("Example County Record Office", None)],
+)
+def test_an_archive_names_the_language_of_its_records(archive, language):
+    assert archive_language(archive) == language
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Reprinted in Example Bulletin, no. 5 Supplement",
+        "Reprinted in Example Bulletin, no. 5",  # the full stop after the number ends the note
+        "Reprinted in Example Bulletin No. 6-7 (Winter 1995/1996), p. 60",
+        "Reprinted in Example Bulletin, No. 23256 Annex",
+        "Reprinted in Example Bulletin, nos. 6-7 Winter issue",
+        "Reprinted in Example Review vol. II (1995)",
+        "Copy obtained by Prof. Example of the Example Univ. Library",
+        "Copy courtesy of the Example Dept. Reading Room",
+    ],
+)
+def test_an_abbreviation_does_not_end_a_note(note):
+    parsed = parse_citation(f"{note}. APRF, f. 3, op. 1, d. 2, l. 4. Translated by A. B. Example.")
+    assert parsed.notes == [note]
+    assert parsed.translator == "A. B. Example"
+    assert [ref.reference for ref in parsed.refs] == ["APRF, f. 3, op. 1, d. 2, l. 4"]
 
 
 def test_a_name_no_table_knows_is_kept_as_written():

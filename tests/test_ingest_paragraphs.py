@@ -22,8 +22,10 @@ def test_hard_wrapped_lines_are_joined_into_paragraphs():
     paragraphs, rule = split_paragraphs(WRAPPED)
     assert rule == "wrapped"
     assert paragraphs == [
-        "The delegation arrived at the station late in the evening and was met by the deputy minister and two "
-        "officials of the protocol department.",
+        (
+            "The delegation arrived at the station late in the evening and was met by the deputy minister and two "
+            "officials of the protocol department."
+        ),
         "The talks are to begin tomorrow at ten o'clock.",
     ]
 

@@ -8,11 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, write_files
-from versions.ingest import staging
-from versions.errors import CorpusError
+
 from versions.durable import WriteError
+from versions.errors import CorpusError
+from versions.ingest import staging
 from versions.ingest.staging import check_document, write_document
 
 NEW_VERSION = "---\nkind: edition\nlanguage: en\n---\nA second English text of the telegram.\n"

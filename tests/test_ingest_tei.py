@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import disk_full_after, snapshot, versions_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import disk_full_after, snapshot, versions_command
 from versions.cli import cli
 from versions.corpus import load_corpus
-from versions.errors import CorpusError
 from versions.durable import WriteError
+from versions.errors import CorpusError
 from versions.ingest import ImportFailure, import_text
 from versions.ingest.tei import import_tei, read_tei
 
@@ -232,3 +232,39 @@ def test_plain_text_from_a_device_is_refused(tmp_path):
         import_text(Path("/dev/zero"), tmp_path, "d", "v", "edition", "en", title="T", document_date="1952")
     assert list(tmp_path.iterdir()) == []
 
+
+
+# --- archival references -------------------------------------------------------------------------------------------------
+
+
+def with_ms_descs(ms_descs: str) -> bytes:
+    header = HEADER.format(doctype="").replace("<listWit>", f'<listBibl type="archival-references">{ms_descs}</listBibl><listWit>')
+    return (header + '<p wit="#first #second">One paragraph.</p>' + FOOTER).encode("utf-8")
+
+
+def test_an_ms_identifier_with_no_repository_is_kept_as_written_with_a_warning():
+    imported = read_tei(with_ms_descs(
+        '<msDesc n="2"><msIdentifier><idno>Box 7,</idno> folder 3 of the donor papers</msIdentifier></msDesc>'
+        '<msDesc n="1"><msIdentifier><repository>APRF</repository><idno type="fond">3</idno></msIdentifier></msDesc>'
+        '<msDesc n="3" type="unparsed"><msIdentifier><altIdentifier type="citation"><idno>Fond 7, Delo 2</idno>'
+        "</altIdentifier></msIdentifier></msDesc>"
+    ))
+    assert imported.metadata["archival_refs"] == [
+        {"archive": "APRF", "fond": "3"},
+        {"citation": "Box 7, folder 3 of the donor papers", "unparsed": True},
+        {"citation": "Fond 7, Delo 2", "unparsed": True},
+    ]
+    assert imported.warnings == [
+        "could not parse the archival reference 'Box 7, folder 3 of the donor papers'; kept as written",
+        "could not parse the archival reference 'Fond 7, Delo 2'; kept as written",
+    ]
+
+
+def test_an_unparsed_reference_survives_the_import_into_the_corpus(tmp_path):
+    (tmp_path / "d.xml").write_bytes(with_ms_descs(
+        '<msDesc><msIdentifier><idno>Box 7, folder 3</idno></msIdentifier></msDesc>'
+    ))
+    result = import_tei(tmp_path / "d.xml", tmp_path / "corpus")
+    [document] = load_corpus(tmp_path / "corpus").documents
+    assert [(ref.archive, ref.citation) for ref in document.archival_refs] == [(None, "Box 7, folder 3")]
+    assert result.warnings

@@ -1,25 +1,20 @@
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import disk_full_after, snapshot, versions_command
 
-from conftest import disk_full_after, snapshot, versions_command, write_files
 from versions.archival import ArchivalRef
 from versions.cli import cli
-from versions.errors import CorpusError
-from versions.ingest.wilson import (
-    Content,
-    ImportFailure,
-    WilsonRecord,
-    default_document_id,
-    parse_wilson_record,
-    read_wilson_record,
-    sender_and_recipient,
-    write_document,
-)
 from versions.durable import WriteError
+from versions.errors import CorpusError
+from versions.ingest.documents import default_document_id, write_document
+from versions.ingest.record import Content, WilsonRecord, sender_and_recipient
+from versions.ingest.staging import ImportFailure
+from versions.ingest.wilson import parse_wilson_record, read_wilson_record
 
 SEED = Path(__file__).parent / "data" / "seed" / "telegram-23256.txt"
 TITLE = "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]"
@@ -224,6 +219,22 @@ def test_record_without_telegram_number_is_named_after_the_url(seed_text):
     assert default_document_id(record) == "wilson-110381"
 
 
+@pytest.mark.parametrize(
+    "url, title, document_id",
+    [
+        ("https://example.org/document/letter-from-an-example-minister", "Letter", "wilson-letter-from-an-example-minister"),
+        (None, "Telegram, Example to Another", "wilson-1951-08-27-telegram-example-to-another"),
+        (None, "Записка Примерова", "wilson-1951-08-27-zapiska-primerova"),
+        (None, "Memorandum " * 10, "wilson-1951-08-27-memorandum-memorandum-memorandum-memorandum"),
+    ],
+)
+def test_a_record_with_no_number_and_no_record_id_gets_an_id_from_its_url_or_its_date_and_title(
+    record, url, title, document_id
+):
+    other = dataclasses.replace(record, title=title, source_url=url, record_id=None)
+    assert default_document_id(other) == document_id
+
+
 def test_transcript_becomes_an_edition_of_the_copies(seed_text, tmp_path):
     text = replace_once(seed_text, "Translation - English", "Original Scan\n\nTranscript - Russian")
     record = parse_wilson_record(text)
@@ -407,202 +418,7 @@ def test_the_cli_refuses_a_named_pipe_and_a_device_without_reading_them(tmp_path
         read_wilson_record(Path("/dev/zero"))
 
 
-# Page text: a record page copied from a browser or a reader view
-
-INGEST = Path(__file__).parent / "data" / "ingest"
-PAGES = ["page-blank-lines.txt", "page-single-newlines.txt", "page-wrapped.txt", "page-russian-english.txt",
-         "page-title-first.txt", "page-summary-below.txt", "page-document-information-prose.txt"]
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_every_page_text_fixture_imports_with_no_flags(tmp_path, name):
-    from versions.ingest import import_file
-
-    result = import_file(INGEST / name, tmp_path)
-    assert (result.folder / "document.yaml").is_file()
-
-
-def test_page_text_navigation_funding_and_sections_are_not_text():
-    record = read_wilson_record(INGEST / "page-blank-lines.txt")
-    assert (record.date, record.record_id, record.paragraph_rule) == ("1953-03-04", "260001", "blank")
-    assert record.title == "Ciphered Telegram No. 40417, Ambassador Orlov to Cde. Gromyko"  # comma inside quotes
-    assert record.summary.startswith("An invented telegram in which")
-    assert record.body.startswith("CIPHERED TELEGRAM No. 40417\n\n")
-    assert "[...]" in record.body
-    for residue in ("Skip to content", "results", "made possible", "Record ID", "Original Archive"):
-        assert residue not in record.body
-    assert record.source_url == "https://digitalarchive.wilsoncenter.org/document/260001"
-    assert [(ref.archive, ref.fond, ref.listy) for ref in record.archival_refs] == [("AVP RF", "07", "3-4")]
-
-
-def test_a_summary_above_the_date_and_single_newline_paragraphs():
-    record = read_wilson_record(INGEST / "page-single-newlines.txt")
-    assert record.summary.startswith("A telegram invented for the tests")
-    assert record.paragraph_rule == "line"
-    assert record.body.count("\n\n") == 3 and "<br" not in record.body
-    assert default_document_id(record) == "wilson-260002"
-
-
-def test_an_ambiguous_sender_and_recipient_are_left_out():
-    assert sender_and_recipient("Telegram from Soviet Ambassador to the USA Dobrynin to the USSR MFA") == (None, None)
-
-
-def test_hard_wrapped_page_text_is_joined_into_paragraphs():
-    record = read_wilson_record(INGEST / "page-wrapped.txt")
-    assert record.paragraph_rule == "wrapped"
-    assert record.body.count("\n\n") == 2
-
-
-def test_a_page_with_the_russian_original_above_the_english_becomes_two_versions(tmp_path):
-    record = read_wilson_record(INGEST / "page-russian-english.txt")
-    assert (record.original_language, record.text_language) == ("ru", "en")
-    assert record.original_body.startswith("ШИФРТЕЛЕГРАММА")
-    assert record.body.startswith("CIPHERED TELEGRAM")
-    folder = write_document(record, tmp_path)
-    assert "language: ru" in (folder / "wilson-ru.md").read_text()
-
-
-def test_a_page_dated_year_0000_is_refused_with_its_line():
-    with pytest.raises(ImportFailure) as caught:
-        parse_wilson_record_page("Skip to content\nJanuary 5, 0000\nA title\n\nText.\n")
-    assert caught.value.line == 2
-
-
-def parse_wilson_record_page(text):
-    from versions.ingest.wilson import parse_page_text
-
-    return parse_page_text(text)
-
-
-# More copies of one document
-
-
-def another_translation(tmp_path, change=("The talks on the fishing zones resumed", "Talks on fishing began again")):
-    path = tmp_path / "another.txt"
-    path.write_text((INGEST / "page-blank-lines.txt").read_text().replace(*change))
-    return path
-
-
-def test_another_translation_of_a_record_becomes_a_new_version_matched_by_record_id(tmp_path):
-    from versions.ingest import import_file
-
-    corpus = tmp_path / "translations"
-    first = import_file(INGEST / "page-blank-lines.txt", corpus)
-    before = (first.folder / "wilson-en.md").read_bytes()
-    second = import_file(another_translation(tmp_path), corpus)
-    assert second.folder == first.folder and second.files == ["wilson-en-2.md"]
-    assert (first.folder / "wilson-en.md").read_bytes() == before
-    assert "record_id: '260001'" in (first.folder / "document.yaml").read_text()
-
-
-def test_the_same_text_imported_twice_is_refused_naming_the_version(tmp_path):
-    from versions.ingest import import_file
-
-    corpus = tmp_path / "translations"
-    import_file(INGEST / "page-blank-lines.txt", corpus)
-    with pytest.raises(ImportFailure, match="already version telegram-40417/wilson-en"):
-        import_file(INGEST / "page-blank-lines.txt", corpus)
-
-
-def test_a_match_by_title_and_date_alone_is_only_suggested(tmp_path):
-    from versions.ingest import import_file
-
-    corpus = tmp_path / "translations"
-    import_file(INGEST / "page-blank-lines.txt", corpus)
-    text = another_translation(tmp_path).read_text().replace("Record ID\n260001", "").replace("/260001", "/260099")
-    (tmp_path / "other.txt").write_text(text)
-    with pytest.raises(ImportFailure, match="--into telegram-40417"):
-        import_file(tmp_path / "other.txt", corpus)
-    result = import_file(tmp_path / "other.txt", corpus, into="telegram-40417", version_id="other-en")
-    assert result.files == ["other-en.md"]
-
-
-def test_a_dry_run_checks_and_writes_nothing(tmp_path):
-    from versions.ingest import import_file
-
-    result = import_file(INGEST / "page-blank-lines.txt", tmp_path / "translations", dry_run=True)
-    assert "document.yaml" in result.files and not (tmp_path / "translations").exists()
-
-
-def test_a_title_above_the_date_contents_residue_and_a_reference_only_in_the_source_section():
-    record = read_wilson_record(INGEST / "page-title-first.txt")
-    assert record.title == "Record of a Conversation, Minister Novak with Ambassador Ferreira"
-    assert record.date == "1953-11-12"
-    assert record.summary.startswith("An invented conversation")
-    assert record.body.startswith("Minister Novak received") and record.body.count("\n\n") == 2
-    assert "Translation - English" not in record.body and "Russian" not in record.body
-    assert [(ref.archive, ref.fond, ref.opis) for ref in record.archival_refs] == [("GARF", "5446", "98c")]
-
-
-def test_an_iso_date_line_is_read():
-    record = parse_wilson_record_page("2 March\n1952-03-02\nA title\n\nText of the record.\n")
-    assert record.date == "1952-03-02"
-
-
 def test_a_markdown_record_dated_year_0000_is_refused_at_import_with_its_line(seed_text):
     with pytest.raises(ImportFailure) as caught:
         parse_wilson_record(seed_text.replace("**August 27, 1951**", "**August 27, 0000**"))
     assert caught.value.line == 3 and "0000" in caught.value.message
-
-
-def test_the_translator_the_citation_names_is_the_texts_translator(tmp_path):
-    record = read_wilson_record(INGEST / "page-blank-lines.txt")
-    assert record.translator == "Anna Test"
-    assert "translator: Anna Test" in (write_document(record, tmp_path) / "wilson-en.md").read_text()
-
-
-def test_a_summary_below_the_text_is_the_summary_not_the_last_paragraph():
-    record = read_wilson_record(INGEST / "page-summary-below.txt")
-    assert record.summary.startswith("An invented reply agreeing to grain shipments")
-    assert "grain shipments and asking" not in record.body
-    assert record.body.startswith("[...]\n\nCIPHERED TELEGRAM No. 5102") and record.body.rstrip().endswith("[...]")
-    assert [(ref.archive, ref.delo, ref.listy) for ref in record.archival_refs] == [
-        ("APRF", "344", "12"), ("RGASPI", "344", "0012-0013")]
-    assert record.record_id == "260002"
-
-
-def test_the_archival_reference_may_stand_only_in_the_prose_under_document_information():
-    record = read_wilson_record(INGEST / "page-document-information-prose.txt")
-    assert record.summary.startswith("An invented instruction")
-    assert record.body.startswith("Top Secret") and "made possible" not in record.body
-    assert [(ref.archive, ref.fond, ref.listy) for ref in record.archival_refs] == [
-        ("APRF", None, None), ("RGASPI", "558", "0041")]
-
-
-def test_a_page_of_search_results_is_refused_in_one_line(tmp_path):
-    result = CliRunner().invoke(cli, ["import", str(INGEST / "page-search-results.txt"), "--corpus", str(tmp_path / "c")])
-    assert result.exit_code == 1
-    assert result.stderr == (f"{INGEST / 'page-search-results.txt'}:3: a list of search results (3 dated entries), "
-                             "not one record: save the page of one record\n")
-    assert not (tmp_path / "c").exists()
-
-
-def test_a_reference_naming_no_archive_is_kept_as_written_and_notes_reach_the_text(tmp_path):
-    from versions.ingest import import_file
-
-    page = """Skip to content
-
-June 2, 1953
-
-Ciphered Telegram No. 7312, an invented sender to an invented recipient
-
-THE TEXT of an invented telegram.
-
-An invented telegram whose only reference names no archive. Illustrative: written for the tests.
-
-Document Information
-
-Source
-
-Fond 45, Opis 1, Delo 351, Listy 4-5; copy obtained by an invented project.
-
-Record ID
-
-260010
-"""
-    path = write_files(tmp_path, {"page.txt": page}) / "page.txt"
-    result = import_file(path, tmp_path / "corpus")
-    document = yaml.safe_load((result.folder / "document.yaml").read_text())
-    assert document["archival_refs"] == [{"citation": "Fond 45, Opis 1, Delo 351, Listy 4-5", "unparsed": True}]
-    text = (result.folder / "wilson-en.md").read_text()
-    assert "note: copy obtained by an invented project" in text

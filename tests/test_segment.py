@@ -30,7 +30,7 @@ def test_paragraphs_with_lines_kinds_and_hashes():
     assert [(p.n, p.line, p.kind) for p in paragraphs] == [
         (1, 5, "heading"),
         (2, 7, "heading"),
-        (3, 9, "heading"),
+        (3, 9, "body"),
         (4, 11, "body"),
         (5, 14, "note"),
         (6, 16, "editorial"),
@@ -53,6 +53,50 @@ def test_leading_blank_lines_and_whitespace_only_separators_are_kept():
 
 def test_editorial_note_at_the_end_does_not_hide_the_signature():
     assert classify(["A long body paragraph " * 5, "Mao Zedong.", "[...]"]) == ["body", "signature", "editorial"]
+
+
+LONG = "A paragraph long enough to be the text itself, as the body of a letter or a telegram usually is."
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        ["Pass the following to the minister."],  # a short sentence
+        ["Comrade Filippov!"],  # a salutation
+        ["Dear Sir,"],
+        ["“Comrade MAO ZEDONG."],
+        ["COMRADE KOVALEV!"],  # a salutation in capitals
+        ["27 August 1951"],  # a date line
+        ["Moscow, 1 December 1950"],
+        ["1 ДЕКАБРЯ 1950 г."],
+        ["Beijing, 12 March 1952", "To Comrade Example:"],
+    ],
+)
+def test_no_sentence_salutation_or_date_above_the_text_is_a_heading(opening):
+    assert classify([*opening, LONG]) == ["body"] * (len(opening) + 1)
+
+
+def test_the_heading_block_keeps_its_titles_and_addressees():
+    texts = ["CIPHERED TELEGRAM No. 12", "TOP PRIORITY", "To the Soviet Ambassador", "Dear Comrade Example!", LONG]
+    assert classify(texts) == ["heading", "heading", "heading", "body", "body"]
+
+
+@pytest.mark.parametrize("signatory", ["FILIPPOV", "A. GROMYKO", "Mao Zedong"])
+def test_a_signature_at_the_end_is_no_heading_even_in_capitals(signatory):
+    assert classify([LONG, "With greetings.", signatory]) == ["body", "signature", "signature"]
+
+
+def test_a_telegrams_closing_block_is_its_signature():
+    texts = [LONG, "E X A M P L O V", "No. 12/sh", "3 May 1951", "Typed by Examplova on 3.5.51"]
+    assert classify(texts) == ["body"] + ["signature"] * 4
+
+
+def test_a_report_title_naming_a_month_and_year_is_a_heading():
+    assert classify(["REPORT ON THE HARVEST OF AUGUST 1951", LONG]) == ["heading", "body"]
+
+
+def test_a_text_of_one_short_sentence_is_its_body():
+    assert classify(["I agree."]) == ["body"]
 
 
 @given(st.text(alphabet=st.sampled_from(["a", "Б", " ", "\t", "\n", "[", "]", "#", "."]), max_size=200))

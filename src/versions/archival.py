@@ -5,7 +5,8 @@ Recognises the long form ``APRF, Fond 45, Opis 1, Delo 340, Listy 86-88``, the s
 39-40``), the Russian abbreviations ``РГАСПИ, ф. 558, оп. 11, д. 341, лл. 86-88``, verso (``l. 5 ob.``, ``л. 5
 об.``: listy ``5ob``) and volume (``t. 2``, ``т. 2``: tom ``2``). An archive is one of ``ARCHIVES`` under any of its
 spellings (``AP RF``, ``АП РФ``, "the Russian Presidential Archives": ``APRF``), named even without numbers, or an
-unknown name in capitals followed by at least one part. References may be separated by anything (``;``, ``and``,
+unknown name in capitals followed by at least one part. ``archive_language`` gives the language of an archive's
+records (``ARCHIVES``, and any name ending in 档案馆: Chinese). References may be separated by anything (``;``, ``and``,
 ``,``). "Translated by …" names the translator; "copy obtained by …", "courtesy of …", "Reprinted in …" become notes.
 A piece that looks like a reference (a part with a number) but has no archive is kept verbatim as unparsed, with a
 warning. Pure functions, no I/O.
@@ -58,35 +59,61 @@ class ParsedCitation:
     warnings: list[str] = field(default_factory=list)
 
 
-# The one alias table: each archive's name in the corpus, then every other way citations spell it.
+@dataclass(frozen=True)
+class Archive:
+    language: str  # the language of the records it holds: a record's original language when nothing else says
+    spellings: tuple[str, ...] = ()  # every other way citations write its name
+
+
+# The one table of archives: each archive's name in the corpus, the language of its records, its other spellings.
 ARCHIVES = {
-    "APRF": (
+    "APRF": Archive("ru", (
         "AP RF", "АПРФ", "АП РФ", "Archive of the President", "Archive of the President of the Russian Federation",
         "Archive of the President, Russian Federation", "Presidential Archive of the Russian Federation",
         "Russian Presidential Archive", "Russian Presidential Archives", "Presidential Archive",
         "Presidential Archives", "Arkhiv Prezidenta Rossiiskoi Federatsii",
-    ),
-    "AVP RF": (
+    )),
+    "AVP RF": Archive("ru", (
         "AVPRF", "АВП РФ", "АВПРФ", "Archive of Foreign Policy, Russian Federation",
         "Archive of Foreign Policy of the Russian Federation", "Foreign Policy Archive of the Russian Federation",
         "Russian Foreign Policy Archive", "Arkhiv Vneshnei Politiki Rossiiskoi Federatsii",
-    ),
-    "RGASPI": ("РГАСПИ", "Russian State Archive of Social and Political History",
-               "Russian State Archive of Socio-Political History"),
-    "TsAMO": ("TsAMO RF", "ЦАМО", "ЦАМО РФ", "Central Archive of the Ministry of Defense",
-              "Central Archive of the Ministry of Defence"),
-    "RGANI": ("РГАНИ", "Russian State Archive of Contemporary History"),
-    "GARF": ("ГАРФ", "State Archive of the Russian Federation"),
-    "RGAE": ("РГАЭ", "Russian State Archive of the Economy"),
-    "中央档案馆": (),
+    )),
+    "RGASPI": Archive("ru", ("РГАСПИ", "Russian State Archive of Social and Political History",
+                             "Russian State Archive of Socio-Political History")),
+    "TsAMO": Archive("ru", ("TsAMO RF", "ЦАМО", "ЦАМО РФ", "Central Archive of the Ministry of Defense",
+                            "Central Archive of the Ministry of Defence")),
+    "RGANI": Archive("ru", ("РГАНИ", "Russian State Archive of Contemporary History")),
+    "GARF": Archive("ru", ("ГАРФ", "State Archive of the Russian Federation")),
+    "RGAE": Archive("ru", ("РГАЭ", "Russian State Archive of the Economy")),
+    "中央档案馆": Archive("zh"),
+    # Cited with a file number and pages, no part names: "PRC FMA 106-01403-02, 35".
+    "PRC FMA": Archive("zh", (
+        "PRC Foreign Ministry Archive", "PRC Foreign Ministry Archives", "Chinese Foreign Ministry Archive",
+        "Chinese Foreign Ministry Archives", "Archives of the Ministry of Foreign Affairs of the People's Republic of China",
+        "外交部档案馆", "中华人民共和国外交部档案馆",
+    )),
+    "AMAE": Archive("ro", (
+        "Archive of the Romanian Ministry of Foreign Affairs", "Archives of the Romanian Ministry of Foreign Affairs",
+        "Romanian Foreign Ministry Archive", "Arhiva Ministerului Afacerilor Externe",
+    )),
 }
+
+
+def archive_language(archive: str) -> str | None:
+    """The language of the records of an archive cited under any spelling in ``ARCHIVES``; None for any other."""
+    known = ARCHIVES.get(canonical_archive(archive))
+    if known is not None:
+        return known.language
+    return "zh" if _CHINESE_ARCHIVE.search(archive) else None
 
 
 def _spelling_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-_CANONICAL = {_spelling_key(spelling): name for name, spellings in ARCHIVES.items() for spelling in (name, *spellings)}
+_CANONICAL = {
+    _spelling_key(spelling): name for name, archive in ARCHIVES.items() for spelling in (name, *archive.spellings)
+}
 
 
 def canonical_archive(name: str) -> str:
@@ -129,6 +156,7 @@ _SHEET = r"\d\w*?(?:\s*(?:ob|об)(?:\.|(?!\w))|(?!\w))"
 _SHEETS = rf"{_SHEET}(?:\s*[-–—]\s*{_SHEET})?(?:\s*,\s*{_SHEET}(?:\s*[-–—]\s*{_SHEET})?)*"
 # Parts follow the archive after a comma, a colon or (in Russian) a full stop: "АП РФ. Ф. 3. Оп. 65. Д. 9".
 _KEYWORD = re.compile(rf"\s*[,:.]?\s*(?P<keyword>(?i:{_KEYWORDS}))\s*(?:(?:No\.?|№)\s*)?")
+_FILE_NUMBER = re.compile(r"\s*,?\s*(?P<file>\d+(?:-\d+){1,3})(?:\s*,\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?))?(?![\w-])")
 _PART_VALUE = {part: re.compile(_SHEETS if part == "listy" else _VALUE) for part in PARTS}
 _LOOSE_PART = re.compile(rf"(?<!\w)(?i:{_KEYWORDS})\s*(?:(?:No\.?|№)\s*)?\d")
 _ARCHIVE_WORD = r"[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]*[A-ZА-ЯЁ](?!\w)"
@@ -142,11 +170,24 @@ _KNOWN_TAIL = (
     rf"(?:,?\s+(?:of\s+(?:the\s+)?)?(?:Russian\s+Federation|Russia|RF)(?!\w)|\s*\((?i:{_KNOWN})\)"
     r"|,\s*(?:Moscow|Москва)(?!\w)){0,3}"
 )
-# Chinese archives are named without capitals: any name ending in 档案馆 (archives). A known abbreviation in brackets
-# names the archive after a name the table does not know: "Arkhiv Prezidenta RF (APRF)".
+# Chinese archives are named without capitals: any name ending in 档案馆 (archives).
+_CHINESE_ARCHIVE = re.compile(r"[\u4e00-\u9fff]*档案馆")
+# A known abbreviation in brackets names the archive after a name the table does not know: "Arkhiv Prezidenta RF
+# (APRF)".
+# An archive the table does not know, named in words: capitalised words around "Archive(s)", then its abbreviation in
+# brackets, which names it: "Archive of the Example Ministry of Foreign Affairs (AMFE)", "Hoover Institution Archives".
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_NAME_TAIL = rf"\s+(?:of|for)(?:(?:\s+(?:the|and|of|for))*\s+{_NAME_WORD})+"
+_NAMED = (
+    rf"(?P<named>(?:{_NAME_WORD}\s+)+Archives?(?:{_NAME_TAIL})?|Archives?{_NAME_TAIL})"
+    r"(?:\s*\((?P<abbreviation>[A-Z][\w-]*(?: [A-Z][\w-]*)?)\))?"
+)
+# The names of publishers of copies, never an archive of originals: "History and Public Policy Program Digital Archive".
+_NOT_ARCHIVES = re.compile(r"(?i)\bdigital archive\b")
 _ARCHIVE = re.compile(
-    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|[\u4e00-\u9fff]*档案馆){_KNOWN_TAIL}"
+    rf"(?<!\w)(?:(?P<known>(?i:{_KNOWN})(?!\w)|{_CHINESE_ARCHIVE.pattern}){_KNOWN_TAIL}"
     rf"|\((?P<bracketed>(?i:{_KNOWN}))\){_KNOWN_TAIL}"
+    rf"|{_NAMED}"
     rf"|(?P<other>{_ARCHIVE_WORD}(?: {_ARCHIVE_WORD})*))"
 )
 # "by" close after "translated" ("translated from the Russian for the project by"); the bound keeps a search linear.
@@ -156,8 +197,17 @@ _NOTE = re.compile(
     r"|published in)(?!\w)"
 )
 # A clause runs to the end of its part of the citation: a semicolon, a line break, a link or the end of a sentence
-# (a full stop after a word, not after an initial or an abbreviation such as "vol.", then a capital).
-_CLAUSE_END = re.compile(r"\s*(?:;|\n|<?https?://|$|(?<=[a-zа-яё]{3})\.(?=\s+[A-ZА-ЯЁ]))")
+# (a full stop after a word, not after an initial or an abbreviation, then a capital).
+_CLAUSE_END = re.compile(r"\s*(?:;|\n|<?https?://|$|(?<=[\w)\]\"”])\.(?=\s+[A-ZА-ЯЁ]))")
+# Words written with a full stop that ends no sentence ("Bulletin, no. 5", "vol. II", "Prof. Example"), besides
+# the part keywords.
+ABBREVIATIONS = frozenset({
+    "no", "nos", "vol", "vols", "p", "pp", "ed", "eds", "trans", "transl", "comp", "doc", "docs", "fol", "ff", "cf",
+    "ibid", "cit", "prof", "dr", "mr", "mrs", "gen", "col", "lt", "capt", "amb", "dept", "univ", "inst", "co",
+    "corp", "inc", "ltd", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "cde", "cdes", "tov", "nr", "ca", "approx", "№",
+    *(keyword.rstrip(".") for keyword in PART_KEYWORDS if keyword.endswith(".")),
+})
 
 
 def parse_archival_refs(citation: str) -> list[ArchivalRef]:
@@ -180,8 +230,13 @@ def parse_citation(text: str) -> ParsedCitation:
         refs += found + _references(text, start, end, known_only=True)[0]
         unparsed += loose
         position = end
-    warnings = [f"could not parse the archival reference {piece!r}; kept as written" for piece in unparsed]
+    warnings = [unparsed_warning(piece) for piece in unparsed]
     return ParsedCitation(_without_repeated_mentions(refs), unparsed, translator, notes, warnings)
+
+
+def unparsed_warning(citation: str) -> str:
+    """What every importer says of a reference it keeps as written."""
+    return f"could not parse the archival reference {citation!r}; kept as written"
 
 
 def _without_repeated_mentions(refs: list[ArchivalRef]) -> list[ArchivalRef]:
@@ -200,7 +255,7 @@ def _clauses(text: str) -> list[tuple[str, int, int, str]]:
     clauses = []
     position = 0
     while match := _first(text, position, _TRANSLATOR, _NOTE):
-        end = _CLAUSE_END.search(text, match.end()).start()
+        end = _clause_end(text, match.end())
         if match.re is _TRANSLATOR:
             translator = re.sub(r"\s+(?:for|from)\s.*", "", text[match.end():end], flags=re.DOTALL)
             clauses.append(("translator", match.start(), end, _trimmed(translator)))
@@ -208,6 +263,20 @@ def _clauses(text: str) -> list[tuple[str, int, int, str]]:
             clauses.append(("note", match.start(), end, _trimmed(text[match.start():end])))
         position = max(end, match.end())
     return clauses
+
+
+def _clause_end(text: str, position: int) -> int:
+    """Where the clause starting at ``position`` ends: the first end that is not a full stop after an initial or an
+    abbreviation."""
+    for end in _CLAUSE_END.finditer(text, position):
+        if text[end.end() - 1] != "." or not _ends_abbreviation(text[:end.end() - 1]):
+            return end.start()
+    return len(text)
+
+
+def _ends_abbreviation(text: str) -> bool:
+    word = re.search(r"\w*$", text).group()
+    return (len(word) == 1 and word.isalpha()) or word.casefold() in ABBREVIATIONS
 
 
 def _first(text: str, position: int, *patterns: re.Pattern) -> re.Match | None:
@@ -227,9 +296,13 @@ def _references(text: str, start: int, end: int, known_only: bool = False) -> tu
     while match := _ARCHIVE.search(text, position, end):
         parts, parts_end = _parse_parts(text, match.end(), end)
         known = match.group("known") or match.group("bracketed")
-        if known or (parts and not known_only):
+        named = match.group("named") and not _NOT_ARCHIVES.search(match.group("named"))
+        if known and not parts:
+            parts, parts_end = _file_number(text, match.end(), end)
+        if known or ((parts or named) and not known_only):
             unparsed += _loose_pieces(text[position:match.start()])
-            archive = canonical_archive(known or match.group("other"))
+            name = known or match.group("abbreviation") or match.group("named") or match.group("other")
+            archive = canonical_archive(name)
             refs.append(ArchivalRef(archive=archive, citation=text[match.start():parts_end], **parts))
             position = parts_end
         else:
@@ -248,6 +321,16 @@ def _parse_parts(text: str, position: int, end: int) -> tuple[dict[str, str], in
         parts[part] = _normal_value(part, value.group())
         position = value.end()
     return parts, position
+
+
+def _file_number(text: str, position: int, end: int) -> tuple[dict[str, str], int]:
+    """A file number right after an archive the table knows, without a part name, and the pages after it: "PRC FMA
+    106-01403-02, 35" is delo 106-01403-02, listy 35. Nothing, and ``position``, if there is none."""
+    if not (match := _FILE_NUMBER.match(text, position, end)):
+        return {}, position
+    parts = {"delo": match.group("file")} | ({"listy": _normal_value("listy", match.group("pages"))}
+                                              if match.group("pages") else {})
+    return parts, match.end()
 
 
 def _normal_value(part: str, value: str) -> str:

@@ -16,8 +16,20 @@ _NOTE_START = re.compile(
 )
 _EDITORIAL = re.compile(r"\[[^\[\]]*\]\Z")
 _SHORT_LINE = 80
+# The end of a sentence or a salutation, before any closing quotes or brackets.
+_SENTENCE_OR_SALUTATION_END = re.compile(r"[.!?,;:…]['\"’”»)\]]*\Z")
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+_MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+    "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+    "ноябрь", "декабрь",
+})
+_DATE_WORDS = frozenset({"г", "года", "год", "the", "of", "th", "st", "nd", "rd", "年", "月", "日"})
+_DATE_LINE_OTHER_WORDS = 2  # a place and a word of the dateline: "Moscow, Kremlin, 1 December 1950"
 _SIGNATURE_LINE = 60
-_MAX_SIGNATURE_PARAGRAPHS = 3
+_MAX_SIGNATURE_PARAGRAPHS = 4  # signatory, number, date, typist: the closing block of a telegram
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,7 @@ def classify(texts: list[str]) -> list[str]:
 
 def _kind_by_form(text: str) -> str:
     stripped = text.strip()
-    if stripped.startswith("#") or _is_capitals_line(stripped):
+    if stripped.startswith("#") or (_is_capitals_line(stripped) and _may_be_heading(stripped)):
         return "heading"
     if _NOTE_START.match(stripped):
         return "note"
@@ -117,25 +129,41 @@ def _is_capitals_line(text: str) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= 0.8
 
 
+def _may_be_heading(line: str) -> bool:
+    """A heading ends without a sentence's or a salutation's punctuation ("Comrade Filippov!", "Dear Sir,") and is
+    not a date line ("27 August 1951", "Moscow, 1 December 1950")."""
+    return not _SENTENCE_OR_SALUTATION_END.search(line) and not _is_date_line(line)
+
+
+def _is_date_line(line: str) -> bool:
+    words = re.findall(r"\w+", line.casefold())
+    if not any(_YEAR.fullmatch(word) for word in words):
+        return False
+    other = [word for word in words if not word.isdigit() and word not in _MONTHS and word not in _DATE_WORDS]
+    return len(other) <= _DATE_LINE_OTHER_WORDS
+
+
 def _is_short_line(text: str, limit: int) -> bool:
     return "\n" not in text.strip() and len(text.strip()) <= limit
 
 
 def _mark_heading_block(texts: list[str], kinds: list[str]) -> None:
-    """Short lines before the first real paragraph (addressees, copies, series) belong to the heading."""
+    """Short lines before the first real paragraph (addressees, copies, series) belong to the heading, unless they
+    read as a sentence, a salutation or a date."""
     first_long = next((i for i, text in enumerate(texts) if not _is_short_line(text, _SHORT_LINE)), 0)
     for i in range(first_long):
-        if kinds[i] == "body":
+        if kinds[i] == "body" and _may_be_heading(texts[i].strip()):
             kinds[i] = "heading"
 
 
 def _mark_signature(texts: list[str], kinds: list[str]) -> None:
-    """The last few short body lines (greeting, signatory), ignoring editorial marks after them."""
+    """The last few short lines (greeting, signatory, even in capitals), ignoring editorial marks after them."""
     marked = 0
     for i in range(len(texts) - 1, -1, -1):
         if kinds[i] == "editorial":
             continue
-        if kinds[i] != "body" or not _is_short_line(texts[i], _SIGNATURE_LINE):
+        signed = kinds[i] == "body" or (kinds[i] == "heading" and not texts[i].lstrip().startswith("#"))
+        if not signed or not _is_short_line(texts[i], _SIGNATURE_LINE) or i == 0:
             return
         if marked == _MAX_SIGNATURE_PARAGRAPHS:
             return

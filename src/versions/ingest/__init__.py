@@ -12,12 +12,13 @@ import dataclasses
 from pathlib import Path
 
 from ..text import read_bytes
+from .documents import import_record
 from .html import read_html_record
 from .paragraphs import RULES as PARAGRAPH_RULES
 from .plain import import_text
 from .staging import ImportFailure, ImportResult
 from .tei import import_tei
-from .wilson import import_record, read_wilson_record
+from .wilson import read_wilson_record
 
 FORMATS = ("wilson", "tei", "text", "html")
 

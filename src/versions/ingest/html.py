@@ -12,8 +12,9 @@ import lxml.html
 from lxml import etree
 
 from ..text import read_bytes
+from .page import parse_page_text
+from .record import WilsonRecord
 from .staging import ImportFailure
-from .wilson import WilsonRecord, parse_page_text
 
 _DROPPED = ("script", "style", "noscript", "template", "nav", "header", "footer", "head", "form", "button")
 _BLOCKS = frozenset({

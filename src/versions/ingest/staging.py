@@ -80,12 +80,11 @@ def write_document(
     """
     root = Path(root)
     target = root / document_id
-    with _staged(root, document_id, files, whole_folder, overwrite) as (folder, _):
-        with writing(target):
-            if whole_folder or not target.is_dir():
-                _move_folder(folder, target, folder.parent / "replaced")
-            else:
-                _move_files(folder, target, list(files), folder.parent / "replaced")
+    with _staged(root, document_id, files, whole_folder, overwrite) as (folder, _), writing(target):
+        if whole_folder or not target.is_dir():
+            _move_folder(folder, target, folder.parent / "replaced")
+        else:
+            _move_files(folder, target, list(files), folder.parent / "replaced")
     return target
 
 

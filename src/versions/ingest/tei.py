@@ -30,6 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..align import Correction
+from ..archival import unparsed_warning
 from ..collate import collate
 from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
 from ..diff import EQUAL, diff_sequences
@@ -112,12 +113,15 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
             version.body = ""
     _order_front_matter(versions)
     metadata = _document_metadata(root, header, versions, body, by_xml_id)
+    refs, unparsed = _archival_refs(header)
+    if refs:
+        metadata["archival_refs"] = refs
     doc_id = document_id or _text(header.find(f".//{_T}publicationStmt/{_T}idno[@type='document']"))
     if not doc_id:
         raise ImportFailure("the file names no document id (publicationStmt/idno[@type='document']); give one")
     if reason := slug_problem(doc_id):
         raise ImportFailure(f"document {reason}")
-    return ImportedDocument(doc_id, metadata, versions, groups)
+    return ImportedDocument(doc_id, metadata, versions, groups, [unparsed_warning(piece) for piece in unparsed])
 
 
 def import_tei(
@@ -260,27 +264,36 @@ def _document_metadata(root, header, versions: list[ImportedVersion], body, by_x
         metadata["rights"] = rights
     if bibl is not None and bibl.get("subtype") == "illustrative":
         metadata["illustrative"] = True
-    refs = _archival_refs(header)
-    if refs:
-        metadata["archival_refs"] = refs
     return metadata
 
 
-def _archival_refs(header) -> list[dict]:
+def _archival_refs(header) -> tuple[list[dict], list[str]]:
+    """The references of the msDesc elements, in their order (``n``), and the citations of those kept unparsed: an
+    msIdentifier with no repository keeps its citation (or its text) as written, never dropped."""
     found: dict[str, tuple[int, int, dict]] = {}
+    unparsed = []
     for order, ms_desc in enumerate(header.iter(f"{_T}msDesc")):
+        identifier = ms_desc.find(f"{_T}msIdentifier")
         archive = _text(ms_desc.find(f"{_T}msIdentifier/{_T}repository"))
-        if not archive or archive in found:
+        citation = _text(ms_desc.find(f"{_T}msIdentifier/{_T}altIdentifier[@type='citation']/{_T}idno"))
+        if not archive:
+            citation = citation or (" ".join("".join(identifier.itertext()).split()) if identifier is not None else "")
+            if not citation or citation in found:
+                continue
+            ref: dict = {"citation": citation, "unparsed": True}
+            unparsed.append(citation)
+        elif archive in found:
             continue
-        ref: dict = {"archive": archive}
-        for part in REF_PARTS:
-            if value := _text(ms_desc.find(f"{_T}msIdentifier/{_T}idno[@type='{part}']")):
-                ref[part] = value
-        if citation := _text(ms_desc.find(f"{_T}msIdentifier/{_T}altIdentifier[@type='citation']/{_T}idno")):
-            ref["citation"] = citation
+        else:
+            ref = {"archive": archive}
+            for part in REF_PARTS:
+                if value := _text(ms_desc.find(f"{_T}msIdentifier/{_T}idno[@type='{part}']")):
+                    ref[part] = value
+            if citation:
+                ref["citation"] = citation
         position = ms_desc.get("n")
-        found[archive] = (int(position) if position and position.isdigit() else 10**9, order, ref)
-    return [ref for _, _, ref in sorted(found.values(), key=lambda item: item[:2])]
+        found[archive or citation] = (int(position) if position and position.isdigit() else 10**9, order, ref)
+    return [ref for _, _, ref in sorted(found.values(), key=lambda item: item[:2])], unparsed
 
 
 def _base(body, by_xml_id) -> str | None:
