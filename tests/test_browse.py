@@ -8,6 +8,7 @@ import pytest
 from conftest import DATA, SHIPPED_CORPUS, write_files
 from versions import browse
 from versions.anchors import Anchor
+from versions.archival import ArchivalRef
 from versions.normalize import ALL, NONE, Normalization
 from versions.store import build
 
@@ -82,7 +83,7 @@ def test_get_document_of_an_unknown_id_is_none(conn):
 
 
 def test_archival_reference_is_composed_from_its_parts_without_a_citation():
-    ref = browse.ArchivalRef("APRF", fond="45", opis="1", delo="340", listy="86-88")
+    ref = ArchivalRef("APRF", fond="45", opis="1", delo="340", listy="86-88")
     assert ref.reference == "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88"
 
 
@@ -282,9 +283,11 @@ def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path)
     assert browse.load_alignment(conn, document).rows == []
 
 
-def test_paths_in_this_module_are_never_taken_from_input():
-    # the module only reads through the connection it is given
-    assert "open(" not in Path(browse.__file__).read_text(encoding="utf-8")
+def test_paths_in_this_package_are_never_taken_from_input():
+    # the package only reads through the connection it is given
+    modules = list(Path(browse.__file__).parent.glob("*.py"))
+    assert len(modules) > 1
+    assert all("open(" not in module.read_text(encoding="utf-8") for module in modules)
 
 
 # Provenance and history ----------------------------------------------------------------------------------------------
@@ -425,7 +428,7 @@ def test_documents_page_by_page(conn):
 
 
 def test_archival_references_read_are_capped_and_counted(conn, monkeypatch):
-    monkeypatch.setattr(browse, "ARCHIVAL_REFS_SHOWN", 1)
+    monkeypatch.setattr(browse.documents, "ARCHIVAL_REFS_SHOWN", 1)
     document = browse.get_document(conn, DOC)
     assert len(document.archival_refs) == 1 and document.archival_ref_count == 3
     # a version still knows its own reference

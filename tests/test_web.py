@@ -1128,8 +1128,8 @@ async def test_the_document_page_shows_one_page_of_rows_and_columns(many):
 
 async def test_only_the_rows_and_versions_shown_are_diffed(many, monkeypatch):
     compared = []
-    original = browse._compare_row
-    monkeypatch.setattr(browse, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
+    original = browse.alignment._compare_row
+    monkeypatch.setattr(browse.alignment, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
     response = await many.client.get("/-/versions/many?base=v05&page=2&column_page=3")
     assert response.status_code == 200
     assert _row_numbers(response.text) == [3]

@@ -1,0 +1,355 @@
+"""The alignment table of a document and the comparison of two of its versions, read from the stored alignment;
+the citation of one row."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..anchors import Anchor
+from ..collate import STORED_NORMALIZATION, compare, variance
+from ..collate import Comparison as CollatedComparison
+from ..diff import WordDiff
+from ..normalize import Normalization
+from .documents import ALIGNMENT_TABLES, DOCUMENT_TABLES, DocumentInfo, VersionInfo, version_slug, table_names
+
+ALIGNMENT_TABLES_READ = (*DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions")  # + revision_counts
+PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
+
+
+
+@dataclass(frozen=True)
+class ParagraphInfo:
+    id: str
+    n: int
+    line: int | None
+    kind: str
+    text: str
+
+
+@dataclass
+class Reading:
+    """What one version says in one row of the alignment table, compared with the base."""
+
+    version: str  # slug
+    language: str
+    paragraphs: tuple[ParagraphInfo, ...] = ()
+    bead: str = ""
+    score: float | None = None
+    method: str = ""
+    moved: bool = False
+    is_base: bool = False
+    diff: WordDiff | None = None  # against the base, for a version in the base's language
+    anchors_missing: tuple[Anchor, ...] = ()  # in the base, not in this version (another language)
+    anchors_added: tuple[Anchor, ...] = ()  # in this version, not in the base
+    anchors_shared: tuple[Anchor, ...] = ()
+    moved_after: int | None = None  # a moved reading: row of the paragraph before it in its own version
+    moved_before: int | None = None  # ... and of the paragraph after it
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(paragraph.text for paragraph in self.paragraphs)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.paragraphs)
+
+    @property
+    def numbers(self) -> str:
+        """Paragraph numbers in the version: ``7``, ``7–8`` or ``3, 7``."""
+        ns = [paragraph.n for paragraph in self.paragraphs]
+        if len(ns) > 1 and ns == list(range(ns[0], ns[-1] + 1)):
+            return f"{ns[0]}–{ns[-1]}"
+        return ", ".join(map(str, ns))
+
+    @property
+    def changed(self) -> bool:
+        """Whether this reading differs from the base (in words, or in anchors across languages)."""
+        if self.is_base:
+            return False
+        if self.diff is not None:
+            return bool(self.diff.inserted or self.diff.deleted or self.diff.replaced)
+        return bool(self.anchors_missing or self.anchors_added)
+
+
+@dataclass
+class Row:
+    """One alignment group."""
+
+    id: str
+    n: int
+    variance: float
+    moved: bool
+    versions_present: int
+    excerpt: str
+    readings: dict[str, Reading] = field(default_factory=dict)  # version slug -> reading, for every transcribed one
+
+    @property
+    def variance_bucket(self) -> int:
+        """0..10, for colouring."""
+        return max(0, min(10, round(self.variance * 10)))
+
+
+@dataclass
+class Alignment:
+    document: DocumentInfo
+    base: str  # slug of the version the readings are compared with
+    normalization: Normalization
+    stored: bool  # True when diffs, anchors and variances are the ones stored by the build
+    rows: list[Row]
+
+    def row(self, n: int) -> Row | None:
+        return next((row for row in self.rows if row.n == n), None)
+
+
+def load_alignment(
+    conn: sqlite3.Connection,
+    document: DocumentInfo,
+    base: str | None = None,
+    normalization: Normalization | None = None,
+    group: int | None = None,
+    compute: bool = False,
+    rows: range | None = None,
+    versions: Sequence[str] | None = None,
+) -> Alignment:
+    """The alignment table of ``document`` (only its rows numbered in ``rows``, or only its row ``group``) compared
+    with ``base``, with a reading of every transcribed version (or of those in ``versions``, the base always among
+    them).
+
+    ``base`` must be a transcribed version of the document (default: the stored base); ``normalization`` defaults
+    to the one the stored diffs were made with. Rows of another base or normalization (or all rows, with
+    ``compute``) are diffed and anchor-checked here instead of read from the stored diffs and anchors, against the
+    versions read only, so that the work is bounded by the rows and versions asked for.
+    """
+    base = base or document.base
+    stored_normalization = _stored_normalization(conn, document.id)
+    normalization = stored_normalization if normalization is None else normalization
+    stored = base == document.base and normalization == stored_normalization and not compute
+    shown = [v for v in document.transcribed if versions is None or v.id in versions or v.id == base]
+    if base is None or not shown or not ALIGNMENT_TABLES <= table_names(conn):
+        return Alignment(document, base or "", normalization, stored, [])
+    if group is not None:
+        rows = range(group, group + 1)
+    where, params = "document_id = ?", [document.id]
+    if rows is not None:
+        where, params = where + " and n >= ? and n < ?", [*params, rows.start, rows.stop]
+    table_rows = [
+        Row(group_id, n, variance or 0.0, bool(moved), versions_present or 0, excerpt or "")
+        for group_id, n, variance, moved, versions_present, excerpt in conn.execute(
+            f"select id, n, variance, moved, versions_present, excerpt from alignment_groups where {where} order by n",
+            params,
+        )
+    ]
+    by_id = {row.id: row for row in table_rows}
+    in_rows = f"group_id in (select id from alignment_groups where {where})"
+    if versions is not None:
+        keys = [version.key for version in shown]
+        in_rows += f" and version_id in ({', '.join('?' * len(keys))})"
+        params = [*params, *keys]
+    members: dict[tuple[str, str], dict] = {}
+    for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text in conn.execute(
+        "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text "
+        f"from (select * from alignment_members where {in_rows}) m join paragraphs p on p.id = m.paragraph_id "
+        "order by m.group_id, m.version_id, p.n",
+        params,
+    ):
+        member = members.setdefault(
+            (group_id, version_slug(version_key)), {"bead": bead, "score": score, "method": method, "moved": False, "paragraphs": []}
+        )
+        member["moved"] = member["moved"] or bool(moved)
+        member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text))
+    for row in table_rows:
+        for version in shown:
+            member = members.get((row.id, version.id))
+            row.readings[version.id] = Reading(
+                version=version.id,
+                language=version.language,
+                paragraphs=tuple(member["paragraphs"]) if member else (),
+                bead=member["bead"] if member else "",
+                score=member["score"] if member else None,
+                method=member["method"] if member else "",
+                moved=member["moved"] if member else False,
+                is_base=version.id == base,
+            )
+    if stored:
+        _read_comparisons(conn, by_id, in_rows, params)
+    else:
+        base_language = document.version(base).language
+        for row in table_rows:
+            row.variance = _compare_row(row, base, base_language, normalization)
+    _locate_moves(conn, document, table_rows)
+    return Alignment(document, base, normalization, stored, table_rows)
+
+
+def _stored_normalization(conn: sqlite3.Connection, document_id: str) -> Normalization:
+    row = None
+    if "diffs" in table_names(conn):
+        row = conn.execute("select normalization from diffs where document_id = ? limit 1", [document_id]).fetchone()
+    if row is None:
+        return STORED_NORMALIZATION
+    try:
+        return Normalization.from_names(json.loads(row[0]))
+    except (ValueError, TypeError):
+        return STORED_NORMALIZATION
+
+
+def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str, params: list) -> None:
+    for group_id, version_key, ops, muted, similarity, inserted, deleted, replaced, normalization in conn.execute(
+        "select group_id, version_id, ops, muted, similarity, inserted, deleted, replaced, normalization "
+        f"from diffs where {where}",
+        params,
+    ):
+        reading = rows[group_id].readings.get(version_slug(version_key)) if group_id in rows else None
+        if reading is not None:
+            reading.diff = WordDiff.from_json({
+                "ops": json.loads(ops), "muted": json.loads(muted), "similarity": similarity, "inserted": inserted,
+                "deleted": deleted, "replaced": replaced, "normalization": json.loads(normalization),
+            })
+    sides: dict[tuple[str, str], dict[str, list[Anchor]]] = {}
+    for group_id, version_key, kind, value, side in conn.execute(
+        f"select group_id, version_id, kind, value, side from anchors where {where} order by kind, value", params
+    ):
+        sides.setdefault((group_id, version_slug(version_key)), {}).setdefault(side, []).append(Anchor(kind, value))
+    for (group_id, slug), found in sides.items():
+        reading = rows[group_id].readings.get(slug) if group_id in rows else None
+        if reading is not None:
+            reading.anchors_shared = tuple(found.get("both", ()))
+            reading.anchors_missing = tuple(found.get("base-only", ()))
+            reading.anchors_added = tuple(found.get("version-only", ()))
+
+
+def _compare_row(row: Row, base: str, base_language: str, normalization: Normalization) -> float:
+    """Diff or anchor-check every reading against the base reading; the row's variance (as versions.collate)."""
+    base_text = row.readings[base].text
+    dissimilarities = []
+    for slug, reading in row.readings.items():
+        if slug == base or not (reading.text or base_text):
+            continue
+        comparison = compare(base_text, reading.text, base_language, reading.language, normalization)
+        reading.diff = comparison.diff
+        if comparison.diff is None:
+            reading.anchors_shared, reading.anchors_missing, reading.anchors_added = anchors_by_side(comparison)
+        dissimilarities.append(comparison.dissimilarity if reading.text and base_text else 1.0)
+    return variance(dissimilarities)
+
+
+def anchors_by_side(comparison: CollatedComparison) -> tuple[tuple[Anchor, ...], ...]:
+    """Anchors of A found in B, of A missing from B, and of B missing from A."""
+    return tuple(tuple(c.anchor for c in comparison.anchors if c.side == side) for side in ("both", "a-only", "b-only"))
+
+
+def _locate_moves(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:
+    """For each moved reading, the rows holding the paragraphs just before and after it in its own version."""
+    wanted: dict[str, tuple[Reading, str]] = {}
+    for row in rows:
+        for reading in row.readings.values():
+            if reading.moved and reading.paragraphs:
+                key = f"{document.id}/{reading.version}"
+                wanted[f"{key}/{reading.paragraphs[0].n - 1}"] = (reading, "moved_after")
+                wanted[f"{key}/{reading.paragraphs[-1].n + 1}"] = (reading, "moved_before")
+    if not wanted:
+        return
+    ids = list(wanted)
+    placeholders = ", ".join("?" * len(ids))
+    for paragraph_id, n in conn.execute(
+        "select m.paragraph_id, g.n from alignment_members m join alignment_groups g on g.id = m.group_id "
+        f"where m.paragraph_id in ({placeholders})",
+        ids,
+    ):
+        reading, attribute = wanted[paragraph_id]
+        setattr(reading, attribute, n)
+
+
+# A comparison of two versions ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    """One row of a two-version comparison."""
+
+    row: Row
+    a: Reading
+    b: Reading
+    diff: WordDiff | None  # A -> B, when both are in one language
+    anchors_shared: tuple[Anchor, ...] = ()
+    anchors_missing: tuple[Anchor, ...] = ()  # in A, not in B
+    anchors_added: tuple[Anchor, ...] = ()  # in B, not in A
+
+    @property
+    def same(self) -> bool:
+        if self.diff is not None:
+            return not (self.diff.inserted or self.diff.deleted or self.diff.replaced)
+        return not (self.anchors_missing or self.anchors_added) and self.a.present == self.b.present
+
+
+@dataclass
+class Comparison:
+    document: DocumentInfo
+    a: VersionInfo
+    b: VersionInfo
+    normalization: Normalization
+    pairs: list[Pair]
+
+    @property
+    def same_language(self) -> bool:
+        return self.a.language == self.b.language
+
+    @property
+    def totals(self) -> dict[str, float]:
+        diffed = [pair for pair in self.pairs if pair.diff is not None]
+        diffs = [pair.diff for pair in diffed]
+        # similarity of the whole texts: each row's similarity weighed by the length of its two texts
+        lengths = [len(pair.a.text) + len(pair.b.text) for pair in diffed]
+        similar = sum(diff.similarity * length for diff, length in zip(diffs, lengths))
+        length = sum(lengths)
+        return {
+            "rows": len(self.pairs),
+            "differing": sum(not pair.same for pair in self.pairs),
+            "inserted": sum(d.inserted for d in diffs),
+            "deleted": sum(d.deleted for d in diffs),
+            "replaced": sum(d.replaced for d in diffs),
+            "similarity": round(similar / length, 4) if length else 1.0,
+            "anchors_missing": sum(len(pair.anchors_missing) for pair in self.pairs),
+            "anchors_added": sum(len(pair.anchors_added) for pair in self.pairs),
+        }
+
+
+def load_comparison(
+    conn: sqlite3.Connection,
+    document: DocumentInfo,
+    a: str,
+    b: str,
+    normalization: Normalization,
+    rows: range | None = None,
+) -> Comparison:
+    """Versions ``a`` and ``b`` (transcribed versions of ``document``) row by row of the stored alignment (only its
+    rows numbered in ``rows``), diffed word by word with ``normalization`` when they share a language, else
+    compared by anchors."""
+    alignment = load_alignment(conn, document, rows=rows, versions=[a, b])
+    version_a, version_b = document.version(a), document.version(b)
+    pairs = []
+    for row in alignment.rows:
+        reading_a, reading_b = row.readings.get(a), row.readings.get(b)
+        if reading_a is None or reading_b is None or not (reading_a.present or reading_b.present):
+            continue
+        comparison = compare(reading_a.text, reading_b.text, version_a.language, version_b.language, normalization)
+        pairs.append(Pair(row, reading_a, reading_b, comparison.diff, *anchors_by_side(comparison)))
+    return Comparison(document, version_a, version_b, normalization, pairs)
+
+
+def citation(document: DocumentInfo, row: Row, url: str) -> str:
+    """A ready-to-copy citation of one row: document, date, archival references, paragraph and address."""
+    parts = [f"“{document.title}”, {document.date}"]
+    refs = [ref.reference for ref in document.archival_refs]
+    if document.archival_ref_count > len(refs):
+        refs.append(f"and {document.archival_ref_count - len(refs)} more")
+    if refs:
+        parts.append("; ".join(refs))
+    paragraph = f"Paragraph {row.n}"
+    base = row.readings.get(document.base or "")
+    if base is not None and base.present:
+        paragraph += f" ({document.version(base.version).label}, ¶ {base.numbers})"
+    parts.append(paragraph)
+    return ". ".join(parts) + f". {url}"
