@@ -29,10 +29,15 @@ from .alignment import (
     ParagraphInfo,
     Reading,
     Row,
+    RowLabel,
     anchors_by_side,
     citation,
     load_alignment,
     load_comparison,
+    neighbours,
+    row_at,
+    row_exists,
+    successor_row,
 )
 from .documents import (
     DOCUMENT_TABLES,
@@ -65,8 +70,9 @@ __all__ = [
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
     "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "Comparison", "DocumentInfo",
     "DocumentSummary", "HistorySpan", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
-    "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "SearchHit", "SearchResults", "SearchTerm",
+    "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults", "SearchTerm",
     "VersionInfo", "anchors_by_side", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
     "has_history", "history_span", "is_versions_database", "latest_revisions", "list_documents", "load_alignment",
-    "load_comparison", "load_history", "provenance", "revision_counts", "search", "search_terms", "web_url",
+    "load_comparison", "load_history", "neighbours", "provenance", "revision_counts", "row_at", "row_exists", "search",
+    "search_terms", "successor_row", "web_url",
 ]

@@ -27,6 +27,20 @@ class ParagraphInfo:
     line: int | None
     kind: str
     text: str
+    changed_revision_id: str | None = None  # the revision whose edit gave it this text under its key (None: as minted)
+
+    @property
+    def changed_revision(self) -> int | None:
+        """The number of that revision in its version's history."""
+        return int(self.changed_revision_id.rpartition("@")[2]) if self.changed_revision_id else None
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    """Another row, as a link to it shows it: its number (a label only) and its key (its address)."""
+
+    n: int
+    key: str
 
 
 @dataclass
@@ -45,8 +59,8 @@ class Reading:
     anchors_missing: tuple[Anchor, ...] = ()  # in the base, not in this version (another language)
     anchors_added: tuple[Anchor, ...] = ()  # in this version, not in the base
     anchors_shared: tuple[Anchor, ...] = ()
-    moved_after: int | None = None  # a moved reading: row of the paragraph before it in its own version
-    moved_before: int | None = None  # ... and of the paragraph after it
+    moved_after: RowLabel | None = None  # a moved reading: row of the paragraph before it in its own version
+    moved_before: RowLabel | None = None  # ... and of the paragraph after it
 
     @property
     def text(self) -> str:
@@ -55,6 +69,11 @@ class Reading:
     @property
     def present(self) -> bool:
         return bool(self.paragraphs)
+
+    @property
+    def changed_in(self) -> tuple[int, ...]:
+        """The revisions whose edits this reading's paragraphs show, since their keys were made."""
+        return tuple(sorted({p.changed_revision for p in self.paragraphs if p.changed_revision}))
 
     @property
     def numbers(self) -> str:
@@ -76,9 +95,11 @@ class Reading:
 
 @dataclass
 class Row:
-    """One alignment group."""
+    """One alignment group: ``key`` names it in addresses (``versions.store.rows.row_key``), ``n`` is its number
+    along the base, a label that changes when rows are added before it."""
 
     id: str
+    key: str
     n: int
     variance: float
     moved: bool
@@ -109,12 +130,12 @@ def load_alignment(
     document: DocumentInfo,
     base: str | None = None,
     normalization: Normalization | None = None,
-    group: int | None = None,
+    row: str | None = None,
     compute: bool = False,
     rows: range | None = None,
     versions: Sequence[str] | None = None,
 ) -> Alignment:
-    """The alignment table of ``document`` (only its rows numbered in ``rows``, or only its row ``group``) compared
+    """The alignment table of ``document`` (only its rows numbered in ``rows``, or only the row keyed ``row``) compared
     with ``base``, with a reading of every transcribed version (or of those in ``versions``, the base always among
     them).
 
@@ -130,15 +151,16 @@ def load_alignment(
     shown = [v for v in document.transcribed if versions is None or v.id in versions or v.id == base]
     if base is None or not shown or not ALIGNMENT_TABLES <= table_names(conn):
         return Alignment(document, base or "", normalization, stored, [])
-    if group is not None:
-        rows = range(group, group + 1)
     where, params = "document_id = ?", [document.id]
+    if row is not None:
+        where, params = where + " and key = ?", [*params, row]
     if rows is not None:
         where, params = where + " and n >= ? and n < ?", [*params, rows.start, rows.stop]
     table_rows = [
-        Row(group_id, n, variance or 0.0, bool(moved), versions_present or 0, excerpt or "")
-        for group_id, n, variance, moved, versions_present, excerpt in conn.execute(
-            f"select id, n, variance, moved, versions_present, excerpt from alignment_groups where {where} order by n",
+        Row(group_id, key, n, variance or 0.0, bool(moved), versions_present or 0, excerpt or "")
+        for group_id, key, n, variance, moved, versions_present, excerpt in conn.execute(
+            "select id, key, n, variance, moved, versions_present, excerpt from alignment_groups "
+            f"where {where} order by n",
             params,
         )
     ]
@@ -149,8 +171,9 @@ def load_alignment(
         in_rows += f" and version_id in ({', '.join('?' * len(keys))})"
         params = [*params, *keys]
     members: dict[tuple[str, str], dict] = {}
-    for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text in conn.execute(
-        "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text "
+    for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text, p_changed in conn.execute(
+        "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text, "
+        "p.changed_revision_id "
         f"from (select * from alignment_members where {in_rows}) m join paragraphs p on p.id = m.paragraph_id "
         "order by m.group_id, m.version_id, p.n",
         params,
@@ -159,11 +182,11 @@ def load_alignment(
             (group_id, version_slug(version_key)), {"bead": bead, "score": score, "method": method, "moved": False, "paragraphs": []}
         )
         member["moved"] = member["moved"] or bool(moved)
-        member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text))
-    for row in table_rows:
+        member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text, p_changed))
+    for table_row in table_rows:
         for version in shown:
-            member = members.get((row.id, version.id))
-            row.readings[version.id] = Reading(
+            member = members.get((table_row.id, version.id))
+            table_row.readings[version.id] = Reading(
                 version=version.id,
                 language=version.language,
                 paragraphs=tuple(member["paragraphs"]) if member else (),
@@ -177,10 +200,46 @@ def load_alignment(
         _read_comparisons(conn, by_id, in_rows, params)
     else:
         base_language = document.version(base).language
-        for row in table_rows:
-            row.variance = _compare_row(row, base, base_language, normalization)
+        for table_row in table_rows:
+            table_row.variance = _compare_row(table_row, base, base_language, normalization)
     _locate_moves(conn, document, table_rows)
     return Alignment(document, base, normalization, stored, table_rows)
+
+
+def row_exists(conn: sqlite3.Connection, document_id: str, key: str) -> bool:
+    return conn.execute(
+        "select 1 from alignment_groups where document_id = ? and key = ?", [document_id, key]).fetchone() is not None
+
+
+def successor_row(conn: sqlite3.Connection, document: DocumentInfo, key: str) -> str | None:
+    """The key of the row now holding the paragraph a row key names (``versions.store.rows.row_key``), when no row
+    has that key any more: the paragraph joined another row, or was merged into another paragraph. None if the
+    paragraph is gone."""
+    version, _, paragraph = key.rpartition(".")
+    paragraph_id = f"{document.id}/{version or document.base}/{paragraph}"
+    found = conn.execute(
+        "select g.key from alignment_members m join alignment_groups g on g.id = m.group_id "
+        "where m.paragraph_id in (?, (select paragraph_id from paragraph_predecessors where id = ?)) "
+        "order by m.paragraph_id != ? limit 1",
+        [paragraph_id, paragraph_id, paragraph_id],
+    ).fetchone()
+    return found[0] if found else None
+
+
+def row_at(conn: sqlite3.Connection, document_id: str, n: int) -> str | None:
+    """The key of the row numbered ``n`` now (a number is a label: the row it names changes as rows are added)."""
+    found = conn.execute("select key from alignment_groups where document_id = ? and n = ?", [document_id, n]).fetchone()
+    return found[0] if found else None
+
+
+def neighbours(conn: sqlite3.Connection, document_id: str, n: int) -> tuple[RowLabel | None, RowLabel | None]:
+    """The rows before and after row ``n``."""
+    labels = {
+        number: RowLabel(number, key)
+        for number, key in conn.execute(
+            "select n, key from alignment_groups where document_id = ? and n in (?, ?)", [document_id, n - 1, n + 1])
+    }
+    return labels.get(n - 1), labels.get(n + 1)
 
 
 def _stored_normalization(conn: sqlite3.Connection, document_id: str) -> Normalization:
@@ -242,24 +301,25 @@ def anchors_by_side(comparison: CollatedComparison) -> tuple[tuple[Anchor, ...],
 
 def _locate_moves(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:
     """For each moved reading, the rows holding the paragraphs just before and after it in its own version."""
-    wanted: dict[str, tuple[Reading, str]] = {}
+    wanted: dict[tuple[str, int], list[tuple[Reading, str]]] = {}
     for row in rows:
         for reading in row.readings.values():
             if reading.moved and reading.paragraphs:
                 key = f"{document.id}/{reading.version}"
-                wanted[f"{key}/{reading.paragraphs[0].n - 1}"] = (reading, "moved_after")
-                wanted[f"{key}/{reading.paragraphs[-1].n + 1}"] = (reading, "moved_before")
+                wanted.setdefault((key, reading.paragraphs[0].n - 1), []).append((reading, "moved_after"))
+                wanted.setdefault((key, reading.paragraphs[-1].n + 1), []).append((reading, "moved_before"))
     if not wanted:
         return
-    ids = list(wanted)
-    placeholders = ", ".join("?" * len(ids))
-    for paragraph_id, n in conn.execute(
-        "select m.paragraph_id, g.n from alignment_members m join alignment_groups g on g.id = m.group_id "
-        f"where m.paragraph_id in ({placeholders})",
-        ids,
+    versions = sorted({version for version, _ in wanted})
+    numbers = sorted({n for _, n in wanted})
+    for version_key, paragraph_n, n, key in conn.execute(
+        "select p.version_id, p.n, g.n, g.key from paragraphs p join alignment_members m on m.paragraph_id = p.id "
+        f"join alignment_groups g on g.id = m.group_id where p.version_id in ({', '.join('?' * len(versions))}) "
+        f"and p.n in ({', '.join('?' * len(numbers))})",
+        [*versions, *numbers],
     ):
-        reading, attribute = wanted[paragraph_id]
-        setattr(reading, attribute, n)
+        for reading, attribute in wanted.get((version_key, paragraph_n), ()):
+            setattr(reading, attribute, RowLabel(n, key))
 
 
 # A comparison of two versions ---------------------------------------------------------------------------------------
@@ -347,9 +407,9 @@ def citation(document: DocumentInfo, row: Row, url: str) -> str:
         refs.append(f"and {document.archival_ref_count - len(refs)} more")
     if refs:
         parts.append("; ".join(refs))
-    paragraph = f"Paragraph {row.n}"
+    paragraph = f"Row {row.n}"
     base = row.readings.get(document.base or "")
     if base is not None and base.present:
-        paragraph += f" ({document.version(base.version).label}, ¶ {base.numbers})"
+        paragraph += f" ({document.version(base.version).label}, paragraph {base.numbers})"
     parts.append(paragraph)
     return ". ".join(parts) + f". {url}"

@@ -31,6 +31,7 @@ class DocumentSummary:
     languages: list[str]
     paragraphs: int
     groups: int = 0
+    first_row: str | None = None  # key of the first row of its alignment table
     transcribed: int = 0
     archives: tuple[str, ...] = ()
     summary: str | None = None
@@ -71,9 +72,11 @@ def list_documents(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -
     ):
         archives.setdefault(doc_id, []).append(archive)
     groups: dict[str, int] = {}
+    first_rows: dict[str, str] = {}
     if "alignment_groups" in table_names(conn):
         groups = dict(conn.execute(
             f"select document_id, count(*) from alignment_groups where {of_page} group by document_id", ids))
+        first_rows = dict(conn.execute(f"select document_id, key from alignment_groups where {of_page} and n = 1", ids))
     return [
         DocumentSummary(
             id=doc_id,
@@ -86,6 +89,7 @@ def list_documents(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -
             languages=sorted(languages.get(doc_id, {})),
             paragraphs=paragraphs.get(doc_id, 0),
             groups=groups.get(doc_id, 0),
+            first_row=first_rows.get(doc_id),
             transcribed=int(transcribed.get(doc_id) or 0),
             archives=tuple(archives.get(doc_id, ())),
             summary=summary,

@@ -31,7 +31,7 @@ class SearchHit:
     language: str
     n: int
     kind: str
-    group: int | None  # row of the alignment table holding the paragraph
+    group: str | None  # key of the row of the alignment table holding the paragraph
     snippet: tuple[tuple[str, bool], ...]  # (text, matched) parts
 
 
@@ -180,7 +180,7 @@ def search(
         where += " and v.language = ?"
         params.append(language)
     has_groups = ALIGNMENT_TABLES <= table_names(conn)
-    group_select = "(select g.n from alignment_members m join alignment_groups g on g.id = m.group_id " \
+    group_select = "(select g.key from alignment_members m join alignment_groups g on g.id = m.group_id " \
                    "where m.paragraph_id = p.id)" if has_groups else "null"
     hits = [
         SearchHit(p_id, doc_id, title, version_slug(version_key), label or version_slug(version_key), lang, n, kind, group,

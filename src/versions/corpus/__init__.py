@@ -44,7 +44,7 @@ DEFAULT_RELATION = {
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 _ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")

@@ -75,16 +75,28 @@ SCHEMA: dict[str, dict] = {
     },
     "paragraphs": {
         "columns": {
-            "id": str, "document_id": str, "version_id": str, "n": int, "kind": str, "text": str,
-            "separator": str, "line": int, "words": int, "hash": str,
+            "id": str, "document_id": str, "version_id": str, "key": str, "changed_revision_id": str, "n": int,
+            "kind": str, "text": str, "separator": str, "line": int, "words": int, "hash": str,
         },
         "pk": "id",
         "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
         "indexes": [["document_id"], ["version_id", "n"], ["kind"], ["hash"]],
     },
+    # Keys that no paragraph has now because their paragraph was merged into another (versions.identity): where an
+    # address naming them is sent.
+    "paragraph_predecessors": {
+        "columns": {"id": str, "document_id": str, "version_id": str, "paragraph_id": str},
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+        ],
+        "indexes": [["document_id"]],
+    },
     "alignment_groups": {
         "columns": {
-            "id": str, "document_id": str, "n": int, "base_paragraph_id": str, "versions_present": int,
+            "id": str, "document_id": str, "key": str, "n": int, "base_paragraph_id": str, "versions_present": int,
             "variance": float, "moved": bool, "excerpt": str,
         },
         "pk": "id",

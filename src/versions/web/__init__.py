@@ -67,7 +67,9 @@ _OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
 _OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
 _MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
-_PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/[0-9]+\Z")
+_ROW_KEY_SHAPE = r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)?[a-z0-9]+(?:-[0-9]+)?"  # store.rows.row_key, or a number
+_ROW_KEY = re.compile(_ROW_KEY_SHAPE + r"\Z")
+_PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
 
 
 @hookimpl
@@ -77,7 +79,7 @@ def register_routes():
         (r"^/-/versions/-/search$", search_page),
         (r"^/-/versions/(?P<document>[^/]+)$", document_page),
         (r"^/-/versions/(?P<document>[^/]+)/compare$", compare_page),
-        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<n>[^/]+)$", paragraph_page),
+        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<row>[^/]+)$", paragraph_page),
         (r"^/-/versions/(?P<document>[^/]+)/history$", document_history_page),
         (r"^/-/versions/(?P<document>[^/]+)/history/(?P<version>[^/]+)$", history_page),
     ]
@@ -128,12 +130,13 @@ def render_cell(row, value, column, table, datasette):
         if column == "ops" and table in ("diffs", "revision_diffs", None) and isinstance(value, str):
             return _render_ops(row, value)
         if column == "n" and table == "alignment_groups" and isinstance(value, int):
-            document_id = row["document_id"]
+            document_id, key = row["document_id"], row["key"]
             if isinstance(document_id, dict):  # a foreign key Datasette expanded to {"value": ..., "label": ...}
                 document_id = document_id.get("value")
-            if isinstance(document_id, str) and not slug_problem(document_id):
-                url = datasette.urls.path(f"/-/versions/{document_id}/p/{value}")
-                return Markup('<a href="{}">¶ {}</a>').format(url, value)
+            if isinstance(document_id, str) and not slug_problem(document_id) and isinstance(key, str) \
+                    and _ROW_KEY.match(key):
+                url = datasette.urls.path(f"/-/versions/{document_id}/p/{key}")
+                return Markup('<a href="{}">row {}</a>').format(url, value)
         if column == "page" and table is None and isinstance(value, str) and _PAGE.match(value):
             return Markup('<a href="{}">{}</a>').format(datasette.urls.path(value), value)
     except (KeyError, IndexError, TypeError, ValueError):
@@ -250,9 +253,9 @@ async def document_page(datasette, request):
             version_page=_beyond_first(version_page),
         )
 
-    def row_href(n):
-        holding = row_page.holding(n - 1)
-        return f"#g-{n}" if holding == row_page.number else f"{view_url(page=holding)}#g-{n}"
+    def row_href(label):
+        holding = row_page.holding(label.n - 1)
+        return f"#g-{label.n}" if holding == row_page.number else f"{view_url(page=holding)}#g-{label.n}"
 
     context = {
         "document": document,
@@ -324,38 +327,39 @@ async def compare_page(datasette, request):
 
 
 async def paragraph_page(datasette, request):
+    """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
+    only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
     database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
-    raw = request.url_vars["n"]
-    if not raw.isascii() or not raw.isdigit():
-        raise BadRequest(f"a paragraph is a whole number from 1, not {raw!r}")
-    if len(raw) > 9:
-        raise NotFound(f"{document.id} has no paragraph {raw[:12]}…")
-    n = int(raw)
-    if str(n) != raw:  # 007: one paragraph, one address
+    key = request.url_vars["row"]
+    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
+        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    found = await database.execute_fn(lambda conn: _row_address(conn, document, key))
+    if found is None:
+        raise NotFound(f"{document.id} has no row {key!r}")
+    if found != key:
         query = f"?{request.query_string}" if request.query_string else ""
-        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{n}") + query, status=301)
+        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{found}") + query, status=302)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
-    if not 1 <= n <= document.groups:
-        raise NotFound(f"{document.id} has no paragraph {n}" + (f" (it has 1–{document.groups})" if document.groups else ""))
     readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
-    alignment = await database.execute_fn(
-        lambda conn: browse.load_alignment(conn, document, base, group=n, versions=[*shown, document.base]))
-    row = alignment.row(n)
-    if row is None:
-        raise NotFound(f"{document.id} has no paragraph {n}")
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
-    canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{n}")
+
+    def read(conn):
+        alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base])
+        row = alignment.rows[0]
+        return alignment, row, browse.neighbours(conn, document.id, row.n), browse.revision_counts(conn, document.id)
+
+    alignment, row, (previous, following), revisions = await database.execute_fn(read)
+    canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{key}")
     url = datasette.absolute_url(request, canonical)
-    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(n - 1)
+    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
     context = {
         "document": document,
         "alignment": alignment,
         "row": row,
         "readings": {slug: row.readings[slug] for slug in shown},
         "readings_page": readings,
-        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/p/{n}",
+        "page_url": lambda number: _url(datasette, canonical,
                                         base=None if base == document.base else base, muted=None if muted else "hide",
                                         column_page=_beyond_first(number)),
         "table_page": _beyond_first(table_page),
@@ -363,14 +367,24 @@ async def paragraph_page(datasette, request):
         "muted": muted,
         "citation": browse.citation(document, row, url),
         "canonical_url": url,
-        "row_href": lambda k: datasette.urls.path(f"/-/versions/{document.id}/p/{k}"),
-        "previous": n - 1 if n > 1 else None,
-        "next": n + 1 if n < document.groups else None,
+        "row_href": lambda label: datasette.urls.path(f"/-/versions/{document.id}/p/{label.key}"),
+        "previous": previous,
+        "next": following,
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
         "revisions": revisions,
         "database": database.name,
     }
     return await _html(datasette, request, "versions_paragraph.html", context)
+
+
+def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
+    """The key of the row ``key`` names now: itself, the row its paragraph moved to, or (a number) the row numbered so
+    today; None for none."""
+    if key.isdigit():
+        return browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
+    if browse.row_exists(conn, document.id, key):
+        return key
+    return browse.successor_row(conn, document, key)
 
 
 async def document_history_page(datasette, request):
