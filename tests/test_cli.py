@@ -204,7 +204,7 @@ def test_align_line_unit_and_json(tmp_path):
     result = run("align", a, b, "--unit", "line", "--format", "json")
     data = json.loads(result.output)
     assert (data["lang_a"], data["lang_b"]) == ("en", "ru")
-    assert [(bead["a"], bead["b"]) for bead in data["beads"]] == [([0], [0]), ([1], [1])]
+    assert [(bead["a"], bead["b"]) for bead in data["beads"]] == [([1], [1]), ([2], [2])]  # numbered from 1
 
 
 def test_align_document_prints_its_table(shipped_corpus):
@@ -239,7 +239,7 @@ def test_diff_json_contract_on_the_seed(tmp_path):
     _, paragraphs = split_body(body)
     for group in groups:
         a_text = "".join(text for op, text in group["ops"] if op <= 0)
-        assert a_text == join_segments([paragraphs[i] for i in group["a"]])
+        assert a_text == join_segments([paragraphs[n - 1] for n in group["a"]])  # numbered from 1
 
 
 def test_diff_text_is_plain_when_piped_and_shows_only_changes(tmp_path):
@@ -292,7 +292,7 @@ def test_diff_between_two_revisions_of_a_version(shipped_corpus):
     ref = "telegram-23256/wilson-en"
     result = run("diff", f"{ref}@1", f"{ref}@2", "--corpus", shipped_corpus, "--format", "json")
     changed = [g for g in json.loads(result.output)["groups"] if any(op != 0 for op, _ in g["ops"])]
-    assert [(g["a"], g["b"], g["replaced"]) for g in changed] == [([11], [11], 1)]
+    assert [(g["a"], g["b"], g["replaced"]) for g in changed] == [([12], [12], 1)]
     missing = run("diff", f"{ref}@1", f"{ref}@7", "--corpus", shipped_corpus)
     assert missing.exit_code == 1
     assert missing.stderr == f"{ref}@7:1: {ref} has revisions 1 to 2, not 7\n"

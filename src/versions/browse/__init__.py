@@ -50,6 +50,7 @@ from .documents import (
     get_document,
     is_versions_database,
     list_documents,
+    numbers_label,
     web_url,
 )
 from .history import (
@@ -73,6 +74,6 @@ __all__ = [
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults", "SearchTerm",
     "VersionInfo", "anchors_by_side", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
     "has_history", "history_span", "is_versions_database", "latest_revisions", "list_documents", "load_alignment",
-    "load_comparison", "load_history", "neighbours", "provenance", "revision_counts", "row_at", "row_exists", "search",
+    "load_comparison", "load_history", "neighbours", "numbers_label", "provenance", "revision_counts", "row_at", "row_exists", "search",
     "search_terms", "successor_row", "web_url",
 ]

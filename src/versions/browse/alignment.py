@@ -13,7 +13,15 @@ from ..collate import STORED_NORMALIZATION, compare, variance
 from ..collate import Comparison as CollatedComparison
 from ..diff import WordDiff
 from ..normalize import Normalization
-from .documents import ALIGNMENT_TABLES, DOCUMENT_TABLES, DocumentInfo, VersionInfo, version_slug, table_names
+from .documents import (
+    ALIGNMENT_TABLES,
+    DOCUMENT_TABLES,
+    DocumentInfo,
+    VersionInfo,
+    numbers_label,
+    table_names,
+    version_slug,
+)
 
 ALIGNMENT_TABLES_READ = (*DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions")  # + revision_counts
 PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
@@ -78,10 +86,7 @@ class Reading:
     @property
     def numbers(self) -> str:
         """Paragraph numbers in the version: ``7``, ``7–8`` or ``3, 7``."""
-        ns = [paragraph.n for paragraph in self.paragraphs]
-        if len(ns) > 1 and ns == list(range(ns[0], ns[-1] + 1)):
-            return f"{ns[0]}–{ns[-1]}"
-        return ", ".join(map(str, ns))
+        return numbers_label([paragraph.n for paragraph in self.paragraphs])
 
     @property
     def changed(self) -> bool:

@@ -105,6 +105,13 @@ def _counts(conn: sqlite3.Connection, sql: str, params: list) -> dict[str, dict[
     return counts
 
 
+def numbers_label(ns: Sequence[int]) -> str:
+    """Paragraph numbers (from 1) as people read them: ``7``, ``7–8`` (a run) or ``3, 7``."""
+    if len(ns) > 1 and list(ns) == list(range(ns[0], ns[-1] + 1)):
+        return f"{ns[0]}–{ns[-1]}"
+    return ", ".join(map(str, ns))
+
+
 def web_url(value: str | None) -> str | None:
     """``value`` if it is an absolute http(s) address that may be shown as a link, else None (``javascript:``,
     ``data:``, relative paths and anything with spaces or control characters stay plain text)."""

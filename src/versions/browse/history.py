@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diff import INSERT, WordDiff
 from ..history import change_diff, stored_revision_text
-from .documents import DOCUMENT_TABLES, DocumentInfo, version_slug, table_names
+from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
 
 HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs")
 CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)
@@ -30,18 +29,12 @@ class RevisionChange:
     @property
     def where(self) -> str:
         """``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (old → new; one side for an insertion or a deletion)."""
-        old, new = _numbers(self.old), _numbers(self.new)
+        old, new = numbers_label(self.old), numbers_label(self.new)
         if not old:
             return f"¶ {new}"
         if not new or old == new:
             return f"¶ {old}"
         return f"¶ {old} → ¶ {new}"
-
-
-def _numbers(ns: Sequence[int]) -> str:
-    if len(ns) > 1 and list(ns) == list(range(ns[0], ns[-1] + 1)):
-        return f"{ns[0]}–{ns[-1]}"
-    return ", ".join(map(str, ns))
 
 
 @dataclass

@@ -84,7 +84,7 @@ def diff_command(a, b, corpus, encoding, unit, lang_a, lang_b, output, normaliza
         click.echo(json.dumps({"groups": [_group_json(bead, comparison) for bead, comparison in compared]},
                               ensure_ascii=False))
     elif output == "html":
-        rows = [(terminal.bead_label(bead), comparison) for bead, comparison in compared]
+        rows = [(terminal.link_label(bead), comparison) for bead, comparison in compared]
         click.echo(diff_page(f"{a} → {b}", a, b, rows))
     else:
         color = use_color()
@@ -122,13 +122,17 @@ def _language(text: TextFile) -> str:
     return text.language or detect_language("\n".join(p.text for p in text.segments))
 
 
+def _numbers(bead: Bead) -> dict:
+    """The paragraphs a link joins, numbered from 1 as everywhere but the beads format."""
+    return {"a": [i + 1 for i in bead.a], "b": [i + 1 for i in bead.b]}
+
+
 def _bead_json(bead: Bead) -> dict:
-    return {"a": list(bead.a), "b": list(bead.b), "score": round(bead.score, 4), "method": bead.method,
-            "moved": bead.moved}
+    return _numbers(bead) | {"score": round(bead.score, 4), "method": bead.method, "moved": bead.moved}
 
 
 def _group_json(bead: Bead, comparison: Comparison) -> dict:
-    group = {"a": list(bead.a), "b": list(bead.b)}
+    group = _numbers(bead)
     if comparison.diff is not None:
         data = comparison.diff.to_json()
         return group | {"ops": data["ops"], "muted": data["muted"], "similarity": data["similarity"],
