@@ -388,3 +388,50 @@ def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "['versions.cli.common', 'versions.cli.database']"
+
+
+# Corrections: applied by align and diff on DOC/VERSION ids, migrated to stable keys -----------------------------------
+
+CORRECTED = {
+    "doc-1/document.yaml": "title: T\ndate: 1951\noriginal_language: en\nbase: en\n",
+    "doc-1/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid on Kaesong.\n\n"
+                   "Mao Zedong.\n",
+    "doc-1/en-2.md": "---\nkind: translation\nlanguage: en\n---\nCompletely different words.\n\nMao Zedong.\n",
+}
+
+
+def test_align_and_diff_of_two_versions_apply_the_documents_corrections(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    pairs = lambda result: [(bead["a"], bead["b"]) for bead in json.loads(result.output)["beads"]]  # noqa: E731
+    plain = run("align", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) not in pairs(plain)
+    write_files(corpus, {"doc-1/alignment.yaml": "pin:\n  - [en/2, en-2/1]\n"})
+    pinned = run("align", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) in pairs(pinned)
+    reversed_ = run("align", "doc-1/en-2", "doc-1/en", "--corpus", corpus, "--format", "json")
+    assert ([1], [2]) in pairs(reversed_)
+    diffed = run("diff", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) in [(group["a"], group["b"]) for group in json.loads(diffed.output)["groups"]]
+
+
+def test_migrate_rewrites_positions_as_keys_and_the_pin_survives_an_added_paragraph(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    write_files(corpus, {"doc-1/alignment.yaml": "# a pin\npin:\n  - [en/2, en-2/1]  # the raid\n"})
+    result = run("migrate", "doc-1", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    migrated = (corpus / "doc-1" / "alignment.yaml").read_text(encoding="utf-8")
+    assert migrated.startswith("# a pin\npin:\n  - [en/") and migrated.endswith("]  # the raid\n")
+    assert "en/2" not in migrated and "en-2/1" not in migrated
+    assert run("migrate", "doc-1", "--corpus", corpus).output.endswith("nothing to migrate\n")
+    en = corpus / "doc-1" / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("TELEGRAM", "A preface.\n\nTELEGRAM"), encoding="utf-8")
+    table = run("align", "doc-1", "--corpus", corpus)
+    assert table.exit_code == 0
+    [row] = [line for line in table.output.splitlines() if "Completely" in line]
+    assert "3: On August 19" in row
+
+
+def test_migrate_without_corrections_fails_cleanly(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    result = run("migrate", "doc-1", "--corpus", corpus)
+    assert result.exit_code == 1 and result.stderr.endswith("alignment.yaml:1: no alignment.yaml to migrate\n")

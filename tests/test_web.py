@@ -682,6 +682,25 @@ async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sen
     assert merged.status_code == 302 and merged.headers["location"] == raid + "?muted=hide"
 
 
+async def test_pages_mark_pinned_and_forbidden_links(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Corrected\ndate: 1951\noriginal_language: en\nbase: en\n",
+        "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\nMao Zedong.\n",
+        "doc/en-2.md": "---\nkind: translation\nlanguage: en\nlabel: Second\n---\nTELEGRAM No. 1\n\n"
+                       "Completely different words.\n\nMao Zedong.\n",
+        "doc/alignment.yaml": "pin:\n  - [en/2, en-2/2]\nforbid:\n  - [en/3, en-2/1]\n",
+    })
+    build(corpus, tmp_path / "versions.db")
+    ds = Datasette([str(tmp_path / "versions.db")])
+    table = (await ds.client.get("/-/versions/doc")).text
+    assert table.count('<span class="badge badge-pin">pinned</span>') == 2  # on both paragraphs it links
+    assert "Linked by hand to Second ¶ 2 (alignment.yaml)." in table
+    assert table.count('<span class="badge badge-forbid">kept apart</span>') == 2
+    rows = [(await ds.client.get(f"/-/versions/doc/p/{n}", follow_redirects=True)).text for n in (1, 2, 3)]
+    [pinned] = [row for row in rows if "Linked by hand to Second ¶ 2" in row]
+    assert pinned.count('<span class="badge badge-pin">') == 2  # the base's reading and the second's
+
+
 # Errors: 404 for what does not exist, 400 for what is malformed, never 500 ------------------------------------------------
 
 NOT_FOUND = [

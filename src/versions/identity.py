@@ -17,11 +17,13 @@ before that point gets the key of its present text instead of the one it carried
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .history import Revision, VersionHistory
+from .corpus.corrections import resolve_corrections
+from .history import Revision, VersionHistory, version_histories
 
 KEY_LENGTH = 8  # characters of base32: 40 bits, unique among the paragraphs of any version we expect
 
@@ -55,6 +57,23 @@ class VersionKeys:
     keys: list[str]  # one per paragraph, in order
     changed_in: list[int | None]  # the revision (n) whose edit the paragraph's present text comes from; None: minted
     predecessors: dict[str, str] = field(default_factory=dict)  # a key no paragraph has now -> the key it became
+
+
+def document_keys(document, histories: Sequence[VersionHistory] | None = None) -> dict[str, VersionKeys]:
+    """Version slug -> the keys of its paragraphs, for a loaded ``versions.corpus.Document`` (its histories read
+    unless given)."""
+    histories = version_histories(document) if histories is None else histories
+    by_version = {history.version_id: history for history in histories}
+    return {
+        version.id: version_keys(by_version.get(version.id), [p.text for p in version.paragraphs])
+        for version in document.versions
+    }
+
+
+def with_corrections_resolved(document, keys: dict[str, VersionKeys]):
+    """The document with its corrections (``alignment.yaml``) naming paragraphs by position, ready for
+    ``versions.collate``; raises ``CorpusError`` for a correction whose paragraph is gone."""
+    return dataclasses.replace(document, corrections=resolve_corrections(document.corrections, keys))
 
 
 def version_keys(history: VersionHistory | None, texts: Sequence[str]) -> VersionKeys:

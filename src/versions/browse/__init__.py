@@ -25,6 +25,7 @@ from .alignment import (
     PARAGRAPH_SEPARATOR,
     Alignment,
     Comparison,
+    LinkCorrection,
     Pair,
     ParagraphInfo,
     Reading,
@@ -70,7 +71,7 @@ from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_
 __all__ = [
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
     "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "Comparison", "DocumentInfo",
-    "DocumentSummary", "HistorySpan", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
+    "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults", "SearchTerm",
     "VersionInfo", "anchors_by_side", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
     "has_history", "history_span", "is_versions_database", "latest_revisions", "list_documents", "load_alignment",

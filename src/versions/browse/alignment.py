@@ -23,7 +23,8 @@ from .documents import (
     version_slug,
 )
 
-ALIGNMENT_TABLES_READ = (*DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions")  # + revision_counts
+ALIGNMENT_TABLES_READ = (  # + revision_counts
+    *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors")
 PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
 
 
@@ -51,6 +52,16 @@ class RowLabel:
     key: str
 
 
+@dataclass(frozen=True)
+class LinkCorrection:
+    """A human correction (alignment.yaml) touching a reading: pinned to, or kept apart from, another paragraph."""
+
+    action: str  # pin or forbid
+    version: str  # slug of the other paragraph's version
+    n: int  # its number there
+    note: str | None  # why it applies with a warning
+
+
 @dataclass
 class Reading:
     """What one version says in one row of the alignment table, compared with the base."""
@@ -69,6 +80,7 @@ class Reading:
     anchors_shared: tuple[Anchor, ...] = ()
     moved_after: RowLabel | None = None  # a moved reading: row of the paragraph before it in its own version
     moved_before: RowLabel | None = None  # ... and of the paragraph after it
+    corrections: tuple[LinkCorrection, ...] = ()
 
     @property
     def text(self) -> str:
@@ -208,7 +220,29 @@ def load_alignment(
         for table_row in table_rows:
             table_row.variance = _compare_row(table_row, base, base_language, normalization)
     _locate_moves(conn, document, table_rows)
+    _mark_corrections(conn, document, table_rows)
     return Alignment(document, base, normalization, stored, table_rows)
+
+
+def _mark_corrections(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:
+    """Each reading's pins and forbids, as the build applied them."""
+    readings = {p.id: reading for row in rows for reading in row.readings.values() for p in reading.paragraphs}
+    if not readings or "corrections" not in table_names(conn):
+        return
+    ids = list(readings)
+    marks: dict[str, list[LinkCorrection]] = {}
+    placeholders = ", ".join("?" * len(ids))
+    for action, mine, other_version, other_n, note in conn.execute(
+        "select c.action, c.paragraph_a_id, o.version_id, o.n, c.note from corrections c "
+        f"join paragraphs o on o.id = c.paragraph_b_id where c.paragraph_a_id in ({placeholders}) union all "
+        "select c.action, c.paragraph_b_id, o.version_id, o.n, c.note from corrections c "
+        f"join paragraphs o on o.id = c.paragraph_a_id where c.paragraph_b_id in ({placeholders}) order by 1, 3, 4",
+        [*ids, *ids],
+    ):
+        marks.setdefault(mine, []).append(LinkCorrection(action, version_slug(other_version), other_n, note))
+    for paragraph_id, found in marks.items():
+        reading = readings[paragraph_id]
+        reading.corrections = (*reading.corrections, *found)
 
 
 def row_exists(conn: sqlite3.Connection, document_id: str, key: str) -> bool:

@@ -13,7 +13,7 @@ from ..corpus import (
 )
 from ..diff import count_words
 from ..history import history_rows, version_histories
-from ..identity import VersionKeys, version_keys
+from ..identity import VersionKeys, document_keys, with_corrections_resolved
 
 EXCERPT_LENGTH = 120
 
@@ -21,7 +21,8 @@ EXCERPT_LENGTH = 120
 def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
     """Every row of one document, table by table; pure, so it can run in a worker process."""
     histories = version_histories(document, encoding)
-    keys = paragraph_keys(document, histories)
+    keys = document_keys(document, histories)
+    document = with_corrections_resolved(document, keys)
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
@@ -29,21 +30,13 @@ def document_rows(document: Document, encoding: str | None = None) -> dict[str, 
         "derivations": list(_derivation_rows(document)),
         "paragraphs": list(_paragraph_rows(document, keys)),
         "paragraph_predecessors": list(_predecessor_rows(document, keys)),
+        "corrections": list(_correction_rows(document, keys)),
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(histories)
     collation = collate(document)
     if collation:
         rows |= collation_rows(collation, keys)
     return rows
-
-
-def paragraph_keys(document: Document, histories) -> dict[str, VersionKeys]:
-    """Version slug -> the stable keys of its paragraphs (``versions.identity``), carried along its history."""
-    by_version = {history.version_id: history for history in histories}
-    return {
-        version.id: version_keys(by_version.get(version.id), [p.text for p in version.paragraphs])
-        for version in document.versions
-    }
 
 
 def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:
@@ -184,6 +177,20 @@ def _predecessor_rows(document: Document, keys: dict[str, VersionKeys]) -> Itera
                 "version_id": version.key,
                 "paragraph_id": paragraph_id(document.id, version.id, new),
             }
+
+
+def _correction_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
+    for number, correction in enumerate(document.corrections, start=1):
+        (version_a, n_a), (version_b, n_b) = correction.a, correction.b
+        yield {
+            "id": f"{document.id}/correction-{number}",
+            "document_id": document.id,
+            "action": correction.action,
+            "paragraph_a_id": paragraph_id(document.id, version_a, keys[version_a].keys[n_a - 1]),
+            "paragraph_b_id": paragraph_id(document.id, version_b, keys[version_b].keys[n_b - 1]),
+            "line": correction.line,
+            "note": correction.note,
+        }
 
 
 def _group_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> Iterator[dict]:

@@ -94,6 +94,21 @@ SCHEMA: dict[str, dict] = {
         ],
         "indexes": [["document_id"]],
     },
+    # The corrections of alignment.yaml as the build applied them, one per entry (its line): note says why one
+    # applies with a warning (its paragraph changed or was merged since).
+    "corrections": {
+        "columns": {
+            "id": str, "document_id": str, "action": str, "paragraph_a_id": str, "paragraph_b_id": str, "line": int,
+            "note": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("paragraph_a_id", "paragraphs", "id"),
+            ("paragraph_b_id", "paragraphs", "id"),
+        ],
+        "indexes": [["document_id"], ["paragraph_a_id"], ["paragraph_b_id"]],
+    },
     "alignment_groups": {
         "columns": {
             "id": str, "document_id": str, "key": str, "n": int, "base_paragraph_id": str, "versions_present": int,
