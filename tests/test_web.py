@@ -4,6 +4,7 @@ canned queries and facets."""
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -680,6 +681,36 @@ async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sen
     assert 'changed since</span>' in page.text and 'href="/-/versions/doc/history/en#rev-2">revision 2</a>' in page.text
     merged = await ds.client.get(killed + "?muted=hide")
     assert merged.status_code == 302 and merged.headers["location"] == raid + "?muted=hide"
+
+
+async def test_a_row_pinned_to_a_commit_shows_the_text_as_it_was_then_without_git(tmp_path):
+    from test_history import git
+
+    repo = tmp_path / "repo"
+    write_files(repo / "translations", {
+        "doc/document.yaml": "title: Pinned\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
+        "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\nMao Zedong.\n",
+    })
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Add")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "translations/doc/en.md").write_text(
+        "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid at night.\n\nMao Zedong.\n",
+        encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "At night", date="2024-01-03T10:00:00+00:00")
+    second = git(repo, "rev-parse", "HEAD").strip()
+    build(repo / "translations", tmp_path / "versions.db")
+    shutil.rmtree(repo / ".git")  # a published copy: the database alone
+    ds = Datasette([str(tmp_path / "versions.db")])
+    row = (await ds.client.get("/-/versions/doc/p/2")).headers["location"]
+    now = (await ds.client.get(row)).text
+    assert "a raid at night." in now and f'href="http://localhost{row}?at={second}" rel="bookmark"' in now
+    then = (await ds.client.get(f"{row}?at={first[:12]}")).text
+    assert "a raid.</div>" in then and "at night" not in then and f"as of commit <code>{first[:10]}</code>" in then
+    assert then.count(f"{row}?at={first}") >= 2  # offered, and cited
+    assert (await ds.client.get(f"{row}?at={'0' * 40}")).status_code == 404
+    assert (await ds.client.get(f"{row}?at=HEAD")).status_code == 400
 
 
 async def test_pages_mark_pinned_and_forbidden_links(tmp_path):

@@ -57,6 +57,7 @@ class VersionKeys:
     keys: list[str]  # one per paragraph, in order
     changed_in: list[int | None]  # the revision (n) whose edit the paragraph's present text comes from; None: minted
     predecessors: dict[str, str] = field(default_factory=dict)  # a key no paragraph has now -> the key it became
+    by_revision: dict[int, list[str]] = field(default_factory=dict)  # revision n -> its paragraphs' keys (first-parent line)
 
 
 def document_keys(document, histories: Sequence[VersionHistory] | None = None) -> dict[str, VersionKeys]:
@@ -84,6 +85,7 @@ def version_keys(history: VersionHistory | None, texts: Sequence[str]) -> Versio
     keys: list[str] = []
     changed: list[int | None] = []
     predecessors: dict[str, str] = {}
+    by_revision: dict[int, list[str]] = {}
     previous: Revision | None = None
     for revision in line:
         diff = history.diff_of(revision)
@@ -91,8 +93,9 @@ def version_keys(history: VersionHistory | None, texts: Sequence[str]) -> Versio
             keys, changed = mint_keys([p.text for p in revision.paragraphs]), [None] * len(revision.paragraphs)
         else:
             keys, changed = _carried(revision, diff.changes, keys, changed, predecessors)
+        by_revision[revision.n] = keys
         previous = revision
-    return VersionKeys(keys, changed, _resolved(predecessors, set(keys)))
+    return VersionKeys(keys, changed, _resolved(predecessors, set(keys)), by_revision)
 
 
 def _resolved(predecessors: dict[str, str], live: set[str]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from .alignment import (
     ALIGNMENT_TABLES_READ,
     PARAGRAPH_SEPARATOR,
     Alignment,
+    AsOf,
     Comparison,
     LinkCorrection,
     Pair,
@@ -32,7 +33,9 @@ from .alignment import (
     Row,
     RowLabel,
     anchors_by_side,
+    as_of,
     citation,
+    latest_commit,
     load_alignment,
     load_comparison,
     neighbours,
@@ -70,11 +73,11 @@ from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_
 
 __all__ = [
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
-    "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "Comparison", "DocumentInfo",
+    "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "AsOf", "Comparison", "DocumentInfo",
     "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults", "SearchTerm",
-    "VersionInfo", "anchors_by_side", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
-    "has_history", "history_span", "is_versions_database", "latest_revisions", "list_documents", "load_alignment",
+    "VersionInfo", "anchors_by_side", "as_of", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
+    "has_history", "history_span", "is_versions_database", "latest_commit", "latest_revisions", "list_documents", "load_alignment",
     "load_comparison", "load_history", "neighbours", "numbers_label", "provenance", "revision_counts", "row_at", "row_exists", "search",
     "search_terms", "successor_row", "web_url",
 ]

@@ -3,6 +3,7 @@ the citation of one row."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -12,7 +13,9 @@ from ..anchors import Anchor
 from ..collate import STORED_NORMALIZATION, compare, variance
 from ..collate import Comparison as CollatedComparison
 from ..diff import WordDiff
+from ..history import stored_revision_text
 from ..normalize import Normalization
+from ..segment import split_body
 from .documents import (
     ALIGNMENT_TABLES,
     DOCUMENT_TABLES,
@@ -37,6 +40,11 @@ class ParagraphInfo:
     kind: str
     text: str
     changed_revision_id: str | None = None  # the revision whose edit gave it this text under its key (None: as minted)
+
+    @property
+    def key(self) -> str:
+        """Its stable key (``versions.identity``), the last part of its id."""
+        return self.id.rpartition("/")[2]
 
     @property
     def changed_revision(self) -> int | None:
@@ -151,6 +159,7 @@ def load_alignment(
     compute: bool = False,
     rows: range | None = None,
     versions: Sequence[str] | None = None,
+    at: AsOf | None = None,
 ) -> Alignment:
     """The alignment table of ``document`` (only its rows numbered in ``rows``, or only the row keyed ``row``) compared
     with ``base``, with a reading of every transcribed version (or of those in ``versions``, the base always among
@@ -159,12 +168,13 @@ def load_alignment(
     ``base`` must be a transcribed version of the document (default: the stored base); ``normalization`` defaults
     to the one the stored diffs were made with. Rows of another base or normalization (or all rows, with
     ``compute``) are diffed and anchor-checked here instead of read from the stored diffs and anchors, against the
-    versions read only, so that the work is bounded by the rows and versions asked for.
+    versions read only, so that the work is bounded by the rows and versions asked for. ``at`` (``as_of``) shows
+    each reading's paragraphs as they read at a corpus commit (those that did not exist then are left out).
     """
     base = base or document.base
     stored_normalization = _stored_normalization(conn, document.id)
     normalization = stored_normalization if normalization is None else normalization
-    stored = base == document.base and normalization == stored_normalization and not compute
+    stored = base == document.base and normalization == stored_normalization and not compute and at is None
     shown = [v for v in document.transcribed if versions is None or v.id in versions or v.id == base]
     if base is None or not shown or not ALIGNMENT_TABLES <= table_names(conn):
         return Alignment(document, base or "", normalization, stored, [])
@@ -213,6 +223,8 @@ def load_alignment(
                 moved=member["moved"] if member else False,
                 is_base=version.id == base,
             )
+    if at is not None:
+        _as_of(table_rows, at)
     if stored:
         _read_comparisons(conn, by_id, in_rows, params)
     else:
@@ -222,6 +234,59 @@ def load_alignment(
     _locate_moves(conn, document, table_rows)
     _mark_corrections(conn, document, table_rows)
     return Alignment(document, base, normalization, stored, table_rows)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The texts of a document's versions as they read at one corpus commit, from the stored revisions."""
+
+    commit: str
+    date: str | None
+    texts: dict[str, dict[str, str]]  # version slug -> paragraph key -> its text at that commit
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10]
+
+
+def latest_commit(conn: sqlite3.Connection, document_id: str) -> str | None:
+    """The newest commit that changed one of the document's versions: what a permalink pins."""
+    found = conn.execute(
+        "select commit_hash from revisions where document_id = ? and commit_hash is not null "
+        "order by julianday(date) desc, n desc limit 1", [document_id]).fetchone()
+    return found[0] if found else None
+
+
+def as_of(conn: sqlite3.Connection, document_id: str, commit: str) -> AsOf | None:
+    """The document's versions as of ``commit`` (a full hash or a prefix of one that changed one of its versions):
+    for each version, its newest revision on its first-parent line no later than that commit. None for a commit the
+    database does not know. Served from ``revisions`` alone, so it works in a published copy without git."""
+    found = conn.execute(
+        "select commit_hash, date from revisions where document_id = ? and commit_hash like ? || '%' "
+        "order by julianday(date) limit 1", [document_id, commit]).fetchone()
+    if found is None:
+        return None
+    full, date = found
+    texts = {}
+    for revision_id, version_key, keys in conn.execute(
+        "select id, version_id, paragraph_keys from (select *, row_number() over (partition by version_id "
+        "order by julianday(date) desc, n desc) as place from revisions where document_id = ? and "
+        "paragraph_keys is not null and commit_hash is not null and julianday(date) <= julianday(?)) where place = 1",
+        [document_id, date],
+    ):
+        _, paragraphs = split_body(stored_revision_text(conn, revision_id) or "")
+        texts[version_slug(version_key)] = dict(zip(json.loads(keys), (p.text for p in paragraphs)))
+    return AsOf(full, date, texts)
+
+
+def _as_of(rows: list[Row], at: AsOf) -> None:
+    for row in rows:
+        for slug, reading in row.readings.items():
+            then = at.texts.get(slug, {})
+            reading.paragraphs = tuple(
+                dataclasses.replace(p, text=then[p.key], changed_revision_id=None)
+                for p in reading.paragraphs if p.key in then
+            )
 
 
 def _mark_corrections(conn: sqlite3.Connection, document: DocumentInfo, rows: list[Row]) -> None:

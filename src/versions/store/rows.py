@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 
 from ..archival import archive_slug
@@ -33,6 +34,9 @@ def document_rows(document: Document, encoding: str | None = None) -> dict[str, 
         "corrections": list(_correction_rows(document, keys)),
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(histories)
+    for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
+        by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
+        revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
     collation = collate(document)
     if collation:
         rows |= collation_rows(collation, keys)

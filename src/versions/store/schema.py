@@ -170,6 +170,7 @@ SCHEMA: dict[str, dict] = {
             "previous_revision_id": str, "latest": bool, "compared": bool, "changed_paragraphs": int,
             "modified_paragraphs": int, "inserted_paragraphs": int, "deleted_paragraphs": int, "moved_paragraphs": int,
             "words_inserted": int, "words_deleted": int, "words_replaced": int, "summary": str,
+            "paragraph_keys": str,
         },
         "pk": "id",
         "foreign_keys": [

@@ -67,6 +67,7 @@ _OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
 _OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
 _MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+_COMMIT = re.compile(r"[0-9a-fA-F]{7,40}")
 _ROW_KEY_SHAPE = r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)?[a-z0-9]+(?:-[0-9]+)?"  # store.rows.row_key, or a number
 _ROW_KEY = re.compile(_ROW_KEY_SHAPE + r"\Z")
 _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
@@ -341,17 +342,27 @@ async def paragraph_page(datasette, request):
         return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{found}") + query, status=302)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
+    commit = _commit_param(request)
     readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
 
     def read(conn):
-        alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base])
+        at = browse.as_of(conn, document.id, commit) if commit else None
+        if commit and at is None:
+            return None
+        alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
         row = alignment.rows[0]
-        return alignment, row, browse.neighbours(conn, document.id, row.n), browse.revision_counts(conn, document.id)
+        return (alignment, row, at, browse.latest_commit(conn, document.id), browse.neighbours(conn, document.id, row.n),
+                browse.revision_counts(conn, document.id))
 
-    alignment, row, (previous, following), revisions = await database.execute_fn(read)
+    found = await database.execute_fn(read)
+    if found is None:
+        raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
+    alignment, row, at, latest, (previous, following), revisions = found
     canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{key}")
     url = datasette.absolute_url(request, canonical)
+    pinned_commit = at.commit if at else latest
+    pinned_url = f"{url}?at={pinned_commit}" if pinned_commit else None
     table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
     context = {
         "document": document,
@@ -365,8 +376,11 @@ async def paragraph_page(datasette, request):
         "table_page": _beyond_first(table_page),
         "base": document.version(base) if base else None,
         "muted": muted,
-        "citation": browse.citation(document, row, url),
+        "citation": browse.citation(document, row, pinned_url if at else url),
         "canonical_url": url,
+        "at": at,
+        "pinned_url": pinned_url,
+        "pinned_commit": pinned_commit,
         "row_href": lambda label: datasette.urls.path(f"/-/versions/{document.id}/p/{label.key}"),
         "previous": previous,
         "next": following,
@@ -542,6 +556,14 @@ def _text_param(request, name: str, default: str | None = None) -> str | None:
     if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
         raise BadRequest(f"?{name}= contains control characters")
     return value
+
+
+def _commit_param(request) -> str | None:
+    """``?at=``: a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
+    value = _text_param(request, "at")
+    if value is not None and not _COMMIT.fullmatch(value):
+        raise BadRequest(f"?at= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
+    return value.lower() if value else None
 
 
 def _check_slug(name: str, value: str) -> None:
