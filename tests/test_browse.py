@@ -265,15 +265,6 @@ def test_fts_query_quotes_every_spelling():
     assert '"x"* AND "OR"* AND "y"*' in query
 
 
-def test_citation_names_document_date_archives_paragraph_and_address(conn, document):
-    row = browse.load_alignment(conn, document, rows=range(8, 9)).row(8)
-    text = browse.citation(document, row, "https://example.org/-/versions/telegram-23256/p/8")
-    assert text.startswith("“Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]”, 1951-08-27.")
-    assert "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88" in text and "RGASPI, f. 558" in text
-    assert "Row 8 (English translation (Wilson Center Digital Archive), paragraph 9)" in text
-    assert text.endswith("https://example.org/-/versions/telegram-23256/p/8")
-
-
 def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path):
     write_files(small_corpus, {"doc-2/document.yaml": "title: Nothing yet\ndate: 1950\noriginal_language: ru\n"
                                "archival_refs:\n  - archive: APRF\n",
@@ -436,8 +427,6 @@ def test_archival_references_read_are_capped_and_counted(conn, monkeypatch):
     assert len(document.archival_refs) == 1 and document.archival_ref_count == 3
     # a version still knows its own reference
     assert all(version.archival_ref for version in document.versions if version.kind == "archival-copy")
-    row = browse.load_alignment(conn, document, rows=range(8, 9)).row(8)
-    assert "; and 2 more. Row 8" in browse.citation(document, row, "https://example.org/p/8")
 
 
 def test_a_page_of_history(conn, document):

@@ -15,7 +15,7 @@ with (``base``) and the normalization: with the stored base and normalization th
 variances are read; otherwise they are computed here, the same way ``versions.collate`` computes them.
 
 One module per kind of page: ``documents`` (the list, a document and its versions, pages of long lists),
-``alignment`` (the alignment table, the comparison of two versions, a row's citation), ``search``, ``history``
+``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``search``, ``history``
 (the stored revisions of a version) and ``provenance`` (the graph of which version was made from which).
 """
 
@@ -34,7 +34,6 @@ from .alignment import (
     RowLabel,
     anchors_by_side,
     as_of,
-    citation,
     latest_commit,
     load_alignment,
     load_comparison,
@@ -76,7 +75,7 @@ __all__ = [
     "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "AsOf", "Comparison", "DocumentInfo",
     "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults", "SearchTerm",
-    "VersionInfo", "anchors_by_side", "as_of", "citation", "count_documents", "expand_terms", "fts_query", "get_document",
+    "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query", "get_document",
     "has_history", "history_span", "is_versions_database", "latest_commit", "latest_revisions", "list_documents", "load_alignment",
     "load_comparison", "load_history", "neighbours", "numbers_label", "provenance", "revision_counts", "row_at", "row_exists", "search",
     "search_terms", "successor_row", "web_url",

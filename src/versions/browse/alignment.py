@@ -1,5 +1,4 @@
-"""The alignment table of a document and the comparison of two of its versions, read from the stored alignment;
-the citation of one row."""
+"""The alignment table of a document and the comparison of two of its versions, read from the stored alignment."""
 
 from __future__ import annotations
 
@@ -501,19 +500,3 @@ def load_comparison(
         comparison = compare(reading_a.text, reading_b.text, version_a.language, version_b.language, normalization)
         pairs.append(Pair(row, reading_a, reading_b, comparison.diff, *anchors_by_side(comparison)))
     return Comparison(document, version_a, version_b, normalization, pairs)
-
-
-def citation(document: DocumentInfo, row: Row, url: str) -> str:
-    """A ready-to-copy citation of one row: document, date, archival references, paragraph and address."""
-    parts = [f"“{document.title}”, {document.date}"]
-    refs = [ref.reference for ref in document.archival_refs]
-    if document.archival_ref_count > len(refs):
-        refs.append(f"and {document.archival_ref_count - len(refs)} more")
-    if refs:
-        parts.append("; ".join(refs))
-    paragraph = f"Row {row.n}"
-    base = row.readings.get(document.base or "")
-    if base is not None and base.present:
-        paragraph += f" ({document.version(base.version).label}, paragraph {base.numbers})"
-    parts.append(paragraph)
-    return ". ".join(parts) + f". {url}"

@@ -33,6 +33,7 @@ Every value reaches HTML through Jinja with autoescape, or through markupsafe (`
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -43,6 +44,7 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
+from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
@@ -81,6 +83,7 @@ def register_routes():
         (r"^/-/versions/(?P<document>[^/]+)$", document_page),
         (r"^/-/versions/(?P<document>[^/]+)/compare$", compare_page),
         (r"^/-/versions/(?P<document>[^/]+)/p/(?P<row>[^/]+)$", paragraph_page),
+        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<row>[^/]+)/cite\.(?P<format>[a-z]+)$", citation_file),
         (r"^/-/versions/(?P<document>[^/]+)/history$", document_history_page),
         (r"^/-/versions/(?P<document>[^/]+)/history/(?P<version>[^/]+)$", history_page),
     ]
@@ -274,6 +277,7 @@ async def document_page(datasette, request):
         "row_href": row_href,
         "top_rows": sorted(alignment.rows, key=lambda row: (-row.variance, row.n))[:5],
         "provenance": provenance_view(browse.provenance(document)) if drawn else None,
+        "meta_tags": document_meta_tags(document, datasette.absolute_url(request, datasette.urls.path(path))),
         "provenance_drawn": drawn,
         "version_cards": document.versions[version_page.start:version_page.stop],
         "version_page": version_page,
@@ -359,10 +363,13 @@ async def paragraph_page(datasette, request):
     if found is None:
         raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
     alignment, row, at, latest, (previous, following), revisions = found
-    canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{key}")
+    path = f"/-/versions/{document.id}/p/{key}"
+    canonical = datasette.urls.path(path)
     url = datasette.absolute_url(request, canonical)
     pinned_commit = at.commit if at else latest
     pinned_url = f"{url}?at={pinned_commit}" if pinned_commit else None
+    style = _style_param(request)
+    cited = RowCitation(document, row, pinned_url if at else url, pinned_commit, datetime.date.today())
     table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
     context = {
         "document": document,
@@ -370,13 +377,17 @@ async def paragraph_page(datasette, request):
         "row": row,
         "readings": {slug: row.readings[slug] for slug in shown},
         "readings_page": readings,
-        "page_url": lambda number: _url(datasette, canonical,
+        "page_url": lambda number: _url(datasette, path,
                                         base=None if base == document.base else base, muted=None if muted else "hide",
                                         column_page=_beyond_first(number)),
         "table_page": _beyond_first(table_page),
         "base": document.version(base) if base else None,
         "muted": muted,
-        "citation": browse.citation(document, row, pinned_url if at else url),
+        "citation": cited.text(style),
+        "style": style,
+        "meta_tags": cited.meta_tags(),
+        "cite_url": lambda format: _url(datasette, f"{path}/cite.{format}", at=at.commit if at else None),
+        "style_url": lambda name: _url(datasette, path, at=at.commit if at else None, style=name),
         "canonical_url": url,
         "at": at,
         "pinned_url": pinned_url,
@@ -389,6 +400,37 @@ async def paragraph_page(datasette, request):
         "database": database.name,
     }
     return await _html(datasette, request, "versions_paragraph.html", context)
+
+
+async def citation_file(datasette, request):
+    """A row's citation as CSL-JSON, BibTeX or RIS (``?at=`` pins it to a commit, as on the page)."""
+    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+    format = request.url_vars["format"]
+    if format not in FORMATS:
+        raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
+    key = request.url_vars["row"]
+    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
+        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    commit = _commit_param(request)
+
+    def read(conn):
+        if not browse.row_exists(conn, document.id, key):
+            return None
+        at = browse.as_of(conn, document.id, commit) if commit else None
+        alignment = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at)
+        return alignment.rows[0], at, browse.latest_commit(conn, document.id)
+
+    found = await database.execute_fn(read)
+    if found is None or (commit and found[1] is None):
+        raise NotFound(f"{document.id} has no row {key!r}" if found is None else f"no commit {commit!r} of {document.id}")
+    row, at, latest = found
+    url = datasette.absolute_url(request, datasette.urls.path(f"/-/versions/{document.id}/p/{key}"))
+    cited = RowCitation(document, row, f"{url}?at={at.commit}" if at else url, at.commit if at else latest,
+                        datetime.date.today())
+    body = {"json": lambda: json.dumps([cited.csl_json()], ensure_ascii=False, indent=2) + "\n",
+            "bib": cited.bibtex, "ris": cited.ris}[format]()
+    return Response(body, content_type=f"{FORMATS[format]}; charset=utf-8",
+                    headers={"content-disposition": f'inline; filename="{key}.{format}"'})
 
 
 def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
@@ -556,6 +598,14 @@ def _text_param(request, name: str, default: str | None = None) -> str | None:
     if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
         raise BadRequest(f"?{name}= contains control characters")
     return value
+
+
+def _style_param(request) -> str:
+    """``?style=``: the name of a CSL style (400 for one that does not exist); absent, Chicago."""
+    style = _text_param(request, "style") or DEFAULT_STYLE
+    if not style_exists(style):
+        raise BadRequest(f"?style= names no CSL style: {style[:80]!r}; try {DEFAULT_STYLE} or apa")
+    return style
 
 
 def _commit_param(request) -> str | None:
