@@ -1369,3 +1369,40 @@ async def test_pages_out_of_range_are_404(many, path):
 ])
 async def test_every_link_of_a_paged_page_leads_somewhere(many, page):
     await _follow_every_link(many, page)
+
+
+# One snapshot per page -------------------------------------------------------------------------------------------------
+
+
+async def test_every_query_of_a_page_reads_one_snapshot(datasette, monkeypatch):
+    from versions import web
+
+    seen = []
+    original = web._in_one_read
+
+    def watched(conn, read):
+        def reading():
+            seen.append(conn.in_transaction)
+            return read()
+        return original(conn, reading)
+
+    monkeypatch.setattr(web, "_in_one_read", watched)
+    calls = []
+    database = datasette.get_database("versions")
+    real = database.execute_fn
+
+    async def counted(fn):
+        if fn.__module__.startswith("versions") and fn.__name__ != "is_versions_database":
+            calls.append(fn)  # ours, not Datasette's own permission queries nor the lookup of our database
+        return await real(fn)
+
+    monkeypatch.setattr(database, "execute_fn", counted)
+    for path in ["/-/versions", f"/-/versions/{DOC}", f"/-/versions/{DOC}/compare", f"/-/versions/{DOC}/history",
+                 f"/-/versions/{DOC}/history/ru-rendering", "/-/versions/-/search?q=Kaesong"]:
+        calls.clear()
+        assert (await datasette.client.get(path)).status_code == 200
+        assert len(calls) == 1, path  # the page's queries, all in one call: one read transaction
+    row = await _row_path(datasette, 8)
+    calls.clear()
+    assert (await datasette.client.get(row)).status_code == 200 and len(calls) == 1
+    assert seen and all(seen)

@@ -180,21 +180,27 @@ def _json_of_shape(shape: re.Pattern, value: str):
 
 
 async def documents_page(datasette, request):
-    database = await _readable_database(datasette, request, browse.LIST_TABLES)
-    total = await database.execute_fn(browse.count_documents)
+    return await _page(datasette, request, browse.LIST_TABLES, _documents_page)
+
+
+def _documents_page(datasette, request, database, conn):
+    total = browse.count_documents(conn)
     page = _page_param(request, "page", total, _page_size(datasette, "documents_per_page"))
-    documents = await database.execute_fn(lambda conn: browse.list_documents(conn, page.start, page.size))
+    documents = browse.list_documents(conn, page.start, page.size)
     context = {
         "documents": documents,
         "page": page,
         "page_url": lambda number: _url(datasette, "/-/versions", page=_beyond_first(number)),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_index.html", context)
+    return "versions_index.html", context
 
 
 async def search_page(datasette, request):
-    database = await _readable_database(datasette, request, browse.SEARCH_TABLES)
+    return await _page(datasette, request, browse.SEARCH_TABLES, _search_page)
+
+
+def _search_page(datasette, request, database, conn):
     query = _text_param(request, "q", default="")
     language = _text_param(request, "language", default="") or None
     if language and not _LANGUAGE.match(language):
@@ -206,8 +212,7 @@ async def search_page(datasette, request):
     number = _page_number(request, "page")
     results, page = None, None
     if query.strip():
-        results = await database.execute_fn(
-            lambda conn: browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size))
+        results = browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size)
         page = _page_in_range("page", browse.Page(number, size, results.total))
 
     def search_url(**changes):
@@ -224,11 +229,15 @@ async def search_page(datasette, request):
         "database": database.name,
         "search_url": search_url,
     }
-    return await _html(datasette, request, "versions_search.html", context)
+    return "versions_search.html", context
 
 
 async def document_page(datasette, request):
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _document_page)
+
+
+def _document_page(datasette, request, database, conn):
+    document = _document(conn, request)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
     columns = _base_first(_columns_param(request, document) or _default_columns(document, base), base)
@@ -238,9 +247,8 @@ async def document_page(datasette, request):
     row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
     version_page = _page_param(request, "version_page", len(document.versions), _page_size(datasette, "items_per_page"))
     drawn = len(document.versions) <= MAX_DRAWN_VERSIONS
-    alignment = await database.execute_fn(
-        lambda conn: browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown))
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    alignment = browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown)
+    revisions = browse.revision_counts(conn, document.id)
     path = f"/-/versions/{document.id}"
 
     def view_url(base=base, columns=columns, muted=muted, page=row_page.number, column_page=column_page.number,
@@ -285,11 +293,15 @@ async def document_page(datasette, request):
         "revisions": revisions,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_document.html", context)
+    return "versions_document.html", context
 
 
 async def compare_page(datasette, request):
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _compare_page)
+
+
+def _compare_page(datasette, request, database, conn):
+    document = _document(conn, request)
     transcribed = document.transcribed
     if not transcribed:
         raise NotFound(f"{document.id} has no transcribed version to compare")
@@ -300,9 +312,7 @@ async def compare_page(datasette, request):
     muted = _muted_param(request)
     rows = _choice_param(request, "rows", ("all", "changed"))
     row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
-    comparison = await database.execute_fn(
-        lambda conn: browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
-    )
+    comparison = browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
     path = f"/-/versions/{document.id}/compare"
 
     def view_url(**changes):
@@ -328,17 +338,21 @@ async def compare_page(datasette, request):
         "rows": rows,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_compare.html", context)
+    return "versions_compare.html", context
 
 
 async def paragraph_page(datasette, request):
     """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
     only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _paragraph_page)
+
+
+def _paragraph_page(datasette, request, database, conn):
+    document = _document(conn, request)
     key = request.url_vars["row"]
     if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
         raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
-    found = await database.execute_fn(lambda conn: _row_address(conn, document, key))
+    found = _row_address(conn, document, key)
     if found is None:
         raise NotFound(f"{document.id} has no row {key!r}")
     if found != key:
@@ -359,7 +373,7 @@ async def paragraph_page(datasette, request):
         return (alignment, row, at, browse.latest_commit(conn, document.id), browse.neighbours(conn, document.id, row.n),
                 browse.revision_counts(conn, document.id))
 
-    found = await database.execute_fn(read)
+    found = read(conn)
     if found is None:
         raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
     alignment, row, at, latest, (previous, following), revisions = found
@@ -399,12 +413,16 @@ async def paragraph_page(datasette, request):
         "revisions": revisions,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_paragraph.html", context)
+    return "versions_paragraph.html", context
 
 
 async def citation_file(datasette, request):
     """A row's citation as CSL-JSON, BibTeX or RIS (``?at=`` pins it to a commit, as on the page)."""
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _citation_file)
+
+
+def _citation_file(datasette, request, database, conn):
+    document = _document(conn, request)
     format = request.url_vars["format"]
     if format not in FORMATS:
         raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
@@ -420,7 +438,7 @@ async def citation_file(datasette, request):
         alignment = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at)
         return alignment.rows[0], at, browse.latest_commit(conn, document.id)
 
-    found = await database.execute_fn(read)
+    found = read(conn)
     if found is None or (commit and found[1] is None):
         raise NotFound(f"{document.id} has no row {key!r}" if found is None else f"no commit {commit!r} of {document.id}")
     row, at, latest = found
@@ -444,10 +462,14 @@ def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
 
 
 async def document_history_page(datasette, request):
-    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
+    return await _page(datasette, request, browse.HISTORY_TABLES_READ, _document_history_page)
+
+
+def _document_history_page(datasette, request, database, conn):
+    document = _document(conn, request)
     page = _page_param(request, "page", len(document.versions), _page_size(datasette, "items_per_page"))
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
-    latest = await database.execute_fn(lambda conn: browse.latest_revisions(conn, document.id))
+    revisions = browse.revision_counts(conn, document.id)
+    latest = browse.latest_revisions(conn, document.id)
     context = {
         "document": document,
         "versions": document.versions[page.start:page.stop],
@@ -458,11 +480,15 @@ async def document_history_page(datasette, request):
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_document_history.html", context)
+    return "versions_document_history.html", context
 
 
 async def history_page(datasette, request):
-    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
+    return await _page(datasette, request, browse.HISTORY_TABLES_READ, _history_page)
+
+
+def _history_page(datasette, request, database, conn):
+    document = _document(conn, request)
     slug = request.url_vars["version"]
     if slug_problem(slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
@@ -470,10 +496,10 @@ async def history_page(datasette, request):
     version = document.version(slug)
     if version is None:
         raise NotFound(f"{document.id} has no version {slug!r}")
-    counts = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    counts = browse.revision_counts(conn, document.id)
     page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
-    history = await database.execute_fn(lambda conn: browse.load_history(conn, document, slug, page.start, page.size))
-    span = await database.execute_fn(lambda conn: browse.history_span(conn, document, slug))
+    history = browse.load_history(conn, document, slug, page.start, page.size)
+    span = browse.history_span(conn, document, slug)
     context = {
         "document": document,
         "version": version,
@@ -488,7 +514,7 @@ async def history_page(datasette, request):
         "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_history.html", context)
+    return "versions_history.html", context
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -517,15 +543,37 @@ async def _readable_database(datasette, request, tables):
     return database
 
 
-async def _document(datasette, request, tables):
-    database = await _readable_database(datasette, request, tables)
+def _document(conn, request) -> browse.DocumentInfo:
+    """The document the request names (404 for none)."""
     document_id = request.url_vars["document"]
     if slug_problem(document_id):
         raise NotFound(f"There is no document {document_id!r}: document ids are slugs such as telegram-23256")
-    document = await database.execute_fn(lambda conn: browse.get_document(conn, document_id))
+    document = browse.get_document(conn, document_id)
     if document is None:
         raise NotFound(f"There is no document {document_id!r}")
-    return database, document
+    return document
+
+
+async def _page(datasette, request, tables, build):
+    """One of our pages: the actor checked against every table it reads, then ``build(datasette, request,
+    database, conn)`` (its template and context, or a response such as a redirect) with every query in one read
+    transaction, so that a page shows one state of the database even while a build writes in place."""
+    database = await _readable_database(datasette, request, tables)
+    found = await database.execute_fn(lambda conn: _in_one_read(conn, lambda: build(datasette, request, database, conn)))
+    if isinstance(found, Response):
+        return found
+    return await _html(datasette, request, *found)
+
+
+def _in_one_read(conn, read):
+    """``read()`` inside one read transaction on ``conn`` (SQLite otherwise gives each statement its own snapshot)."""
+    if conn.in_transaction:
+        return read()
+    conn.execute("begin")
+    try:
+        return read()
+    finally:
+        conn.execute("rollback")
 
 
 async def _html(datasette, request, template, context):
