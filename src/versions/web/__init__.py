@@ -349,9 +349,7 @@ async def paragraph_page(datasette, request):
 
 def _paragraph_page(datasette, request, database, conn):
     document = _document(conn, request)
-    key = request.url_vars["row"]
-    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
-        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    key = _row_key(request)
     found = _row_address(conn, document, key)
     if found is None:
         raise NotFound(f"{document.id} has no row {key!r}")
@@ -364,19 +362,12 @@ def _paragraph_page(datasette, request, database, conn):
     readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
 
-    def read(conn):
-        at = browse.as_of(conn, document.id, commit) if commit else None
-        if commit and at is None:
-            return None
-        alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
-        row = alignment.rows[0]
-        return (alignment, row, at, browse.latest_commit(conn, document.id), browse.neighbours(conn, document.id, row.n),
-                browse.revision_counts(conn, document.id))
-
-    found = read(conn)
-    if found is None:
-        raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
-    alignment, row, at, latest, (previous, following), revisions = found
+    at = _as_of(conn, document, commit)
+    alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
+    row = alignment.rows[0]
+    latest = browse.latest_commit(conn, document.id)
+    previous, following = browse.neighbours(conn, document.id, row.n)
+    revisions = browse.revision_counts(conn, document.id)
     path = f"/-/versions/{document.id}/p/{key}"
     canonical = datasette.urls.path(path)
     url = datasette.absolute_url(request, canonical)
@@ -426,22 +417,13 @@ def _citation_file(datasette, request, database, conn):
     format = request.url_vars["format"]
     if format not in FORMATS:
         raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
-    key = request.url_vars["row"]
-    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
-        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    key = _row_key(request)
     commit = _commit_param(request)
-
-    def read(conn):
-        if not browse.row_exists(conn, document.id, key):
-            return None
-        at = browse.as_of(conn, document.id, commit) if commit else None
-        alignment = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at)
-        return alignment.rows[0], at, browse.latest_commit(conn, document.id)
-
-    found = read(conn)
-    if found is None or (commit and found[1] is None):
-        raise NotFound(f"{document.id} has no row {key!r}" if found is None else f"no commit {commit!r} of {document.id}")
-    row, at, latest = found
+    if not browse.row_exists(conn, document.id, key):
+        raise NotFound(f"{document.id} has no row {key!r}")
+    at = _as_of(conn, document, commit)
+    row = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at).rows[0]
+    latest = browse.latest_commit(conn, document.id)
     url = datasette.absolute_url(request, datasette.urls.path(f"/-/versions/{document.id}/p/{key}"))
     cited = RowCitation(document, row, f"{url}?at={at.commit}" if at else url, at.commit if at else latest,
                         datetime.date.today())
@@ -449,6 +431,24 @@ def _citation_file(datasette, request, database, conn):
             "bib": cited.bibtex, "ris": cited.ris}[format]()
     return Response(body, content_type=f"{FORMATS[format]}; charset=utf-8",
                     headers={"content-disposition": f'inline; filename="{key}.{format}"'})
+
+
+def _row_key(request) -> str:
+    """The row a row's address names (400 for what cannot be one)."""
+    key = request.url_vars["row"]
+    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
+        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    return key
+
+
+def _as_of(conn, document: browse.DocumentInfo, commit: str | None) -> browse.AsOf | None:
+    """The document as of ``?at=``'s commit (404 for a commit the database does not know); None without one."""
+    if commit is None:
+        return None
+    at = browse.as_of(conn, document.id, commit)
+    if at is None:
+        raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
+    return at
 
 
 def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
