@@ -49,7 +49,8 @@ def test_chicago_by_default_and_other_styles_by_name(cited):
     chicago = cited.text()
     assert DEFAULT_STYLE.startswith("chicago")
     assert chicago.startswith("Mao Zedong. “Ciphered Telegram No. 23256")
-    assert "August 27, 1951" in chicago and "Accessed December 3, 2026" in chicago and "Corpus commit 8f629e157f" in chicago
+    assert "August 27, 1951" in chicago and "Accessed December 3, 2026" in chicago
+    assert "Corpus commit 8f629e157f" in chicago
     assert chicago.endswith(RIGHTS)
     apa = cited.text("apa")
     assert apa.startswith("Mao Zedong. (1951).") and apa != chicago

@@ -52,7 +52,8 @@ class RowCitation:
     def archive(self) -> tuple[str | None, str | None]:
         """(archive, location in it) of the version cited, else of the document's first archival reference."""
         version = self.version
-        ref = version.archival_ref if version and version.archival_ref else next(iter(self.document.archival_refs), None)
+        ref = version.archival_ref if version and version.archival_ref else None
+        ref = ref or next(iter(self.document.archival_refs), None)
         if ref is None:
             return None, None
         location = ref.reference.removeprefix(ref.archive).lstrip(", ") if ref.archive else ref.reference
@@ -87,7 +88,8 @@ class RowCitation:
 
     def text(self, style: str = DEFAULT_STYLE) -> str:
         """The citation as one line of plain text in the CSL style named ``style``, the rights statement after it."""
-        item = {key: value for key, value in self.csl_json().items() if key != "license"}  # citeproc-py has no use for it
+        # citeproc-py has no use for the license, and warns of it
+        item = {key: value for key, value in self.csl_json().items() if key != "license"}
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
         bibliography.register(Citation([CitationItem(self.row.id)]))
         line = "".join(str(part) for part in bibliography.bibliography()[0])

@@ -57,7 +57,8 @@ class VersionKeys:
     keys: list[str]  # one per paragraph, in order
     changed_in: list[int | None]  # the revision (n) whose edit the paragraph's present text comes from; None: minted
     predecessors: dict[str, str] = field(default_factory=dict)  # a key no paragraph has now -> the key it became
-    by_revision: dict[int, list[str]] = field(default_factory=dict)  # revision n -> its paragraphs' keys (first-parent line)
+    # revision n -> the keys of its paragraphs, for the revisions on the first-parent line
+    by_revision: dict[int, list[str]] = field(default_factory=dict)
 
 
 def document_keys(document, histories: Sequence[VersionHistory] | None = None) -> dict[str, VersionKeys]:

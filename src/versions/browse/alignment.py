@@ -205,7 +205,8 @@ def load_alignment(
         params,
     ):
         member = members.setdefault(
-            (group_id, version_slug(version_key)), {"bead": bead, "score": score, "method": method, "moved": False, "paragraphs": []}
+            (group_id, version_slug(version_key)),
+            {"bead": bead, "score": score, "method": method, "moved": False, "paragraphs": []},
         )
         member["moved"] = member["moved"] or bool(moved)
         member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text, p_changed))
@@ -331,7 +332,8 @@ def successor_row(conn: sqlite3.Connection, document: DocumentInfo, key: str) ->
 
 def row_at(conn: sqlite3.Connection, document_id: str, n: int) -> str | None:
     """The key of the row numbered ``n`` now (a number is a label: the row it names changes as rows are added)."""
-    found = conn.execute("select key from alignment_groups where document_id = ? and n = ?", [document_id, n]).fetchone()
+    found = conn.execute(
+        "select key from alignment_groups where document_id = ? and n = ?", [document_id, n]).fetchone()
     return found[0] if found else None
 
 

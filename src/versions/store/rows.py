@@ -208,7 +208,8 @@ def _group_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list
             "document_id": doc,
             "key": groups[index],
             "n": index + 1,
-            "base_paragraph_id": paragraph_id(doc, base, keys[base].keys[base_paragraphs[0]]) if base_paragraphs else None,
+            "base_paragraph_id": (
+                paragraph_id(doc, base, keys[base].keys[base_paragraphs[0]]) if base_paragraphs else None),
             "versions_present": len(members),
             "variance": collation.variances[index],
             "moved": any(m.moved for m in members),
