@@ -733,6 +733,8 @@ async def test_pages_mark_pinned_and_forbidden_links(tmp_path):
     rows = [(await ds.client.get(f"/-/versions/doc/p/{n}", follow_redirects=True)).text for n in (1, 2, 3)]
     [pinned] = [row for row in rows if "Linked by hand to Second ¶ 2" in row]
     assert pinned.count('<span class="badge badge-pin">') == 2  # the base's reading and the second's
+    compare = (await ds.client.get("/-/versions/doc/compare?a=en&b=en-2")).text
+    assert compare.count('<span class="badge badge-pin">') == 2 and "Never linked to Second ¶ 1" in compare
 
 
 # Errors: 404 for what does not exist, 400 for what is malformed, never 500 ------------------------------------------------
