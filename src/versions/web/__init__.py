@@ -77,15 +77,17 @@ _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
 
 @hookimpl
 def register_routes():
+    document = r"^/-/versions/(?P<document>[^/]+)"
+    row = document + r"/p/(?P<row>[^/]+)"
     return [
-        (r"^/-/versions$", documents_page),
-        (r"^/-/versions/-/search$", search_page),
-        (r"^/-/versions/(?P<document>[^/]+)$", document_page),
-        (r"^/-/versions/(?P<document>[^/]+)/compare$", compare_page),
-        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<row>[^/]+)$", paragraph_page),
-        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<row>[^/]+)/cite\.(?P<format>[a-z]+)$", citation_file),
-        (r"^/-/versions/(?P<document>[^/]+)/history$", document_history_page),
-        (r"^/-/versions/(?P<document>[^/]+)/history/(?P<version>[^/]+)$", history_page),
+        (r"^/-/versions$", _route(browse.LIST_TABLES, documents_page)),
+        (r"^/-/versions/-/search$", _route(browse.SEARCH_TABLES, search_page)),
+        (document + "$", _route(browse.ALIGNMENT_TABLES_READ, document_page)),
+        (document + "/compare$", _route(browse.ALIGNMENT_TABLES_READ, compare_page)),
+        (row + "$", _route(browse.ALIGNMENT_TABLES_READ, paragraph_page)),
+        (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
+        (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
+        (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
     ]
 
 
@@ -179,11 +181,7 @@ def _json_of_shape(shape: re.Pattern, value: str):
 # Pages ---------------------------------------------------------------------------------------------------------------
 
 
-async def documents_page(datasette, request):
-    return await _page(datasette, request, browse.LIST_TABLES, _documents_page)
-
-
-def _documents_page(datasette, request, database, conn):
+def documents_page(datasette, request, database, conn):
     total = browse.count_documents(conn)
     page = _page_param(request, "page", total, _page_size(datasette, "documents_per_page"))
     documents = browse.list_documents(conn, page.start, page.size)
@@ -196,11 +194,7 @@ def _documents_page(datasette, request, database, conn):
     return "versions_index.html", context
 
 
-async def search_page(datasette, request):
-    return await _page(datasette, request, browse.SEARCH_TABLES, _search_page)
-
-
-def _search_page(datasette, request, database, conn):
+def search_page(datasette, request, database, conn):
     query = _text_param(request, "q", default="")
     language = _text_param(request, "language", default="") or None
     if language and not _LANGUAGE.match(language):
@@ -232,11 +226,7 @@ def _search_page(datasette, request, database, conn):
     return "versions_search.html", context
 
 
-async def document_page(datasette, request):
-    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _document_page)
-
-
-def _document_page(datasette, request, database, conn):
+def document_page(datasette, request, database, conn):
     document = _document(conn, request)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
@@ -296,11 +286,7 @@ def _document_page(datasette, request, database, conn):
     return "versions_document.html", context
 
 
-async def compare_page(datasette, request):
-    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _compare_page)
-
-
-def _compare_page(datasette, request, database, conn):
+def compare_page(datasette, request, database, conn):
     document = _document(conn, request)
     transcribed = document.transcribed
     if not transcribed:
@@ -341,13 +327,9 @@ def _compare_page(datasette, request, database, conn):
     return "versions_compare.html", context
 
 
-async def paragraph_page(datasette, request):
+def paragraph_page(datasette, request, database, conn):
     """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
     only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
-    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _paragraph_page)
-
-
-def _paragraph_page(datasette, request, database, conn):
     document = _document(conn, request)
     key = _row_key(request)
     found = _row_address(conn, document, key)
@@ -407,12 +389,8 @@ def _paragraph_page(datasette, request, database, conn):
     return "versions_paragraph.html", context
 
 
-async def citation_file(datasette, request):
+def citation_file(datasette, request, database, conn):
     """A row's citation as CSL-JSON, BibTeX or RIS (``?at=`` pins it to a commit, as on the page)."""
-    return await _page(datasette, request, browse.ALIGNMENT_TABLES_READ, _citation_file)
-
-
-def _citation_file(datasette, request, database, conn):
     document = _document(conn, request)
     format = request.url_vars["format"]
     if format not in FORMATS:
@@ -461,11 +439,7 @@ def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
     return browse.successor_row(conn, document, key)
 
 
-async def document_history_page(datasette, request):
-    return await _page(datasette, request, browse.HISTORY_TABLES_READ, _document_history_page)
-
-
-def _document_history_page(datasette, request, database, conn):
+def document_history_page(datasette, request, database, conn):
     document = _document(conn, request)
     page = _page_param(request, "page", len(document.versions), _page_size(datasette, "items_per_page"))
     revisions = browse.revision_counts(conn, document.id)
@@ -483,11 +457,7 @@ def _document_history_page(datasette, request, database, conn):
     return "versions_document_history.html", context
 
 
-async def history_page(datasette, request):
-    return await _page(datasette, request, browse.HISTORY_TABLES_READ, _history_page)
-
-
-def _history_page(datasette, request, database, conn):
+def history_page(datasette, request, database, conn):
     document = _document(conn, request)
     slug = request.url_vars["version"]
     if slug_problem(slug):
@@ -554,15 +524,20 @@ def _document(conn, request) -> browse.DocumentInfo:
     return document
 
 
-async def _page(datasette, request, tables, build):
-    """One of our pages: the actor checked against every table it reads, then ``build(datasette, request,
-    database, conn)`` (its template and context, or a response such as a redirect) with every query in one read
-    transaction, so that a page shows one state of the database even while a build writes in place."""
-    database = await _readable_database(datasette, request, tables)
-    found = await database.execute_fn(lambda conn: _in_one_read(conn, lambda: build(datasette, request, database, conn)))
-    if isinstance(found, Response):
-        return found
-    return await _html(datasette, request, *found)
+def _route(tables, build):
+    """One of our pages: the actor checked against every table it reads (``tables``), then ``build(datasette,
+    request, database, conn)`` (its template and context, or a response such as a redirect) with every query in one
+    read transaction, so that a page shows one state of the database even while a build writes in place."""
+
+    async def page(datasette, request):
+        database = await _readable_database(datasette, request, tables)
+        found = await database.execute_fn(
+            lambda conn: _in_one_read(conn, lambda: build(datasette, request, database, conn)))
+        if isinstance(found, Response):
+            return found
+        return await _html(datasette, request, *found)
+
+    return page
 
 
 def _in_one_read(conn, read):
