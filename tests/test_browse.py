@@ -8,6 +8,8 @@ import pytest
 from conftest import DATA, SHIPPED_CORPUS, write_files
 from versions import browse
 from versions.anchors import Anchor
+from versions.archival import ArchivalRef
+from versions.identity import text_key
 from versions.normalize import ALL, NONE, Normalization
 from versions.store import build
 
@@ -82,7 +84,7 @@ def test_get_document_of_an_unknown_id_is_none(conn):
 
 
 def test_archival_reference_is_composed_from_its_parts_without_a_citation():
-    ref = browse.ArchivalRef("APRF", fond="45", opis="1", delo="340", listy="86-88")
+    ref = ArchivalRef("APRF", fond="45", opis="1", delo="340", listy="86-88")
     assert ref.reference == "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88"
 
 
@@ -110,7 +112,7 @@ def test_stored_alignment_reads_diffs_and_anchors(conn, document):
     assert alignment.stored and alignment.base == "wilson-en"
     assert [row.n for row in alignment.rows] == list(range(1, 26))
     row = alignment.row(8)
-    assert row.id == f"{DOC}/8"
+    assert row.id == f"{DOC}/{row.key}" and row.key == text_key(row.readings["wilson-en"].paragraphs[0].text)
     assert set(row.readings) == {"wilson-en", "en-independent", "en-revised", "ru-rendering"}
     assert row.readings["wilson-en"].is_base and row.readings["wilson-en"].diff is None
     revised = row.readings["en-revised"]
@@ -161,18 +163,19 @@ def test_another_base_is_compared_on_the_fly(conn, document):
 
 
 def test_another_normalization_is_computed(conn, document):
-    default = browse.load_alignment(conn, document, group=8).row(8).readings["en-revised"].diff
-    romanized = browse.load_alignment(conn, document, normalization=ALL, group=8).row(8).readings["en-revised"].diff
+    default = browse.load_alignment(conn, document, rows=range(8, 9)).row(8).readings["en-revised"].diff
+    romanized = browse.load_alignment(conn, document, normalization=ALL, rows=range(8, 9)).row(8).readings["en-revised"].diff
     assert romanized.normalization == ALL.names()
     assert romanized.similarity > default.similarity
     assert romanized.muted
 
 
-def test_one_group_is_loaded_alone(conn, document):
-    alignment = browse.load_alignment(conn, document, group=9)
+def test_one_row_is_loaded_alone_by_its_key(conn, document):
+    key = browse.row_at(conn, DOC, 9)
+    alignment = browse.load_alignment(conn, document, row=key)
     assert [row.n for row in alignment.rows] == [9]
     assert alignment.row(9).readings["en-revised"].diff is not None
-    assert browse.load_alignment(conn, document, group=99).rows == []
+    assert browse.load_alignment(conn, document, row="nosuchkey").rows == []
 
 
 def test_moved_paragraphs_point_to_where_they_stand_in_their_own_version(moved_conn):
@@ -181,9 +184,10 @@ def test_moved_paragraphs_point_to_where_they_stand_in_their_own_version(moved_c
     moved = {row.n: row.readings["copy-b"] for row in alignment.rows if row.readings["copy-b"].moved}
     assert set(moved) == {4, 10}
     # copy-b/1 ("Товарищу ФИЛИППОВУ") opens copy-b: nothing before it, and copy-b/2 is in row 1
-    assert (moved[4].numbers, moved[4].moved_after, moved[4].moved_before) == ("1", None, 1)
+    assert (moved[4].numbers, moved[4].moved_after, moved[4].moved_before.n) == ("1", None, 1)
+    assert moved[4].moved_before.key == alignment.row(1).key
     # copy-b/7 stands between copy-b/6 (row 6) and copy-b/8 (row 7)
-    assert (moved[10].numbers, moved[10].moved_after, moved[10].moved_before) == ("7", 6, 7)
+    assert (moved[10].numbers, moved[10].moved_after.n, moved[10].moved_before.n) == ("7", 6, 7)
     assert alignment.row(4).moved and not alignment.row(5).moved
 
 
@@ -261,15 +265,6 @@ def test_fts_query_quotes_every_spelling():
     assert '"x"* AND "OR"* AND "y"*' in query
 
 
-def test_citation_names_document_date_archives_paragraph_and_address(conn, document):
-    row = browse.load_alignment(conn, document, group=8).row(8)
-    text = browse.citation(document, row, "https://example.org/-/versions/telegram-23256/p/8")
-    assert text.startswith("“Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]”, 1951-08-27.")
-    assert "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88" in text and "RGASPI, f. 558" in text
-    assert "Paragraph 8 (English translation (Wilson Center Digital Archive), ¶ 9)" in text
-    assert text.endswith("https://example.org/-/versions/telegram-23256/p/8")
-
-
 def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path):
     write_files(small_corpus, {"doc-2/document.yaml": "title: Nothing yet\ndate: 1950\noriginal_language: ru\n"
                                "archival_refs:\n  - archive: APRF\n",
@@ -282,9 +277,11 @@ def test_a_document_without_transcribed_text_has_no_rows(small_corpus, tmp_path)
     assert browse.load_alignment(conn, document).rows == []
 
 
-def test_paths_in_this_module_are_never_taken_from_input():
-    # the module only reads through the connection it is given
-    assert "open(" not in Path(browse.__file__).read_text(encoding="utf-8")
+def test_paths_in_this_package_are_never_taken_from_input():
+    # the package only reads through the connection it is given
+    modules = list(Path(browse.__file__).parent.glob("*.py"))
+    assert len(modules) > 1
+    assert all("open(" not in module.read_text(encoding="utf-8") for module in modules)
 
 
 # Provenance and history ----------------------------------------------------------------------------------------------
@@ -425,13 +422,11 @@ def test_documents_page_by_page(conn):
 
 
 def test_archival_references_read_are_capped_and_counted(conn, monkeypatch):
-    monkeypatch.setattr(browse, "ARCHIVAL_REFS_SHOWN", 1)
+    monkeypatch.setattr(browse.documents, "ARCHIVAL_REFS_SHOWN", 1)
     document = browse.get_document(conn, DOC)
     assert len(document.archival_refs) == 1 and document.archival_ref_count == 3
     # a version still knows its own reference
     assert all(version.archival_ref for version in document.versions if version.kind == "archival-copy")
-    row = browse.load_alignment(conn, document, group=8).row(8)
-    assert "; and 2 more. Paragraph 8" in browse.citation(document, row, "https://example.org/p/8")
 
 
 def test_a_page_of_history(conn, document):

@@ -203,7 +203,7 @@ def test_align_line_unit_and_json(tmp_path):
     result = run("align", a, b, "--unit", "line", "--format", "json")
     data = json.loads(result.output)
     assert (data["lang_a"], data["lang_b"]) == ("en", "ru")
-    assert [(bead["a"], bead["b"]) for bead in data["beads"]] == [([0], [0]), ([1], [1])]
+    assert [(bead["a"], bead["b"]) for bead in data["beads"]] == [([1], [1]), ([2], [2])]  # numbered from 1
 
 
 def test_align_document_prints_its_table(shipped_corpus):
@@ -238,7 +238,7 @@ def test_diff_json_contract_on_the_seed(tmp_path):
     _, paragraphs = split_body(body)
     for group in groups:
         a_text = "".join(text for op, text in group["ops"] if op <= 0)
-        assert a_text == join_segments([paragraphs[i] for i in group["a"]])
+        assert a_text == join_segments([paragraphs[n - 1] for n in group["a"]])  # numbered from 1
 
 
 def test_diff_text_is_plain_when_piped_and_shows_only_changes(tmp_path):
@@ -286,7 +286,7 @@ def test_diff_between_two_revisions_of_a_version(shipped_corpus):
     ref = "telegram-23256/wilson-en"
     result = run("diff", f"{ref}@1", f"{ref}@2", "--corpus", shipped_corpus, "--format", "json")
     changed = [g for g in json.loads(result.output)["groups"] if any(op != 0 for op, _ in g["ops"])]
-    assert [(g["a"], g["b"], g["replaced"]) for g in changed] == [([11], [11], 1)]
+    assert [(g["a"], g["b"], g["replaced"]) for g in changed] == [([12], [12], 1)]
     missing = run("diff", f"{ref}@1", f"{ref}@7", "--corpus", shipped_corpus)
     assert missing.exit_code == 1
     assert missing.stderr == f"{ref}@7:1: {ref} has revisions 1 to 2, not 7\n"
@@ -382,3 +382,50 @@ def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "['versions.cli.common', 'versions.cli.database']"
+
+
+# Corrections: applied by align and diff on DOC/VERSION ids, migrated to stable keys -----------------------------------
+
+CORRECTED = {
+    "doc-1/document.yaml": "title: T\ndate: 1951\noriginal_language: en\nbase: en\n",
+    "doc-1/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid on Kaesong.\n\n"
+                   "Mao Zedong.\n",
+    "doc-1/en-2.md": "---\nkind: translation\nlanguage: en\n---\nCompletely different words.\n\nMao Zedong.\n",
+}
+
+
+def test_align_and_diff_of_two_versions_apply_the_documents_corrections(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    pairs = lambda result: [(bead["a"], bead["b"]) for bead in json.loads(result.output)["beads"]]  # noqa: E731
+    plain = run("align", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) not in pairs(plain)
+    write_files(corpus, {"doc-1/alignment.yaml": "pin:\n  - [en/2, en-2/1]\n"})
+    pinned = run("align", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) in pairs(pinned)
+    reversed_ = run("align", "doc-1/en-2", "doc-1/en", "--corpus", corpus, "--format", "json")
+    assert ([1], [2]) in pairs(reversed_)
+    diffed = run("diff", "doc-1/en", "doc-1/en-2", "--corpus", corpus, "--format", "json")
+    assert ([2], [1]) in [(group["a"], group["b"]) for group in json.loads(diffed.output)["groups"]]
+
+
+def test_migrate_rewrites_positions_as_keys_and_the_pin_survives_an_added_paragraph(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    write_files(corpus, {"doc-1/alignment.yaml": "# a pin\npin:\n  - [en/2, en-2/1]  # the raid\n"})
+    result = run("migrate", "doc-1", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    migrated = (corpus / "doc-1" / "alignment.yaml").read_text(encoding="utf-8")
+    assert migrated.startswith("# a pin\npin:\n  - [en/") and migrated.endswith("]  # the raid\n")
+    assert "en/2" not in migrated and "en-2/1" not in migrated
+    assert run("migrate", "doc-1", "--corpus", corpus).output.endswith("nothing to migrate\n")
+    en = corpus / "doc-1" / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("TELEGRAM", "A preface.\n\nTELEGRAM"), encoding="utf-8")
+    table = run("align", "doc-1", "--corpus", corpus)
+    assert table.exit_code == 0
+    [row] = [line for line in table.output.splitlines() if "Completely" in line]
+    assert "3: On August 19" in row
+
+
+def test_migrate_without_corrections_fails_cleanly(tmp_path):
+    corpus = write_files(tmp_path / "translations", CORRECTED)
+    result = run("migrate", "doc-1", "--corpus", corpus)
+    assert result.exit_code == 1 and result.stderr.endswith("alignment.yaml:1: no alignment.yaml to migrate\n")

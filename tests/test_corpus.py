@@ -1,5 +1,6 @@
 import builtins
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,10 @@ import pytest
 from conftest import DOCUMENT_YAML, VERSION_EN, write_files
 import versions.corpus.hashes
 from versions.corpus import check_corpus, default_base, document_hashes, load_corpus
+from versions.collate import collate
 from versions.errors import CorpusError
+from versions.identity import document_keys, with_corrections_resolved
+from versions.store import build, check
 
 
 def problems_of(root: Path, encoding: str | None = None) -> list[str]:
@@ -253,6 +257,82 @@ def test_correction_naming_a_vanished_paragraph(small_corpus):
     assert only_problem(small_corpus) == (
         f"{small_corpus}/doc-1/alignment.yaml:2: 'en/9': paragraph 9 no longer exists (en has 3)"
     )
+
+
+# Corrections anchored to text: stable keys, resolved once the build knows them ---------------------------------------
+
+TWO_ENGLISH = {
+    "doc-1/en-2.md": "---\nkind: translation\nlanguage: en\n---\nCompletely different words.\n\nMao Zedong.\n",
+}
+
+
+def _pin_by_key(corpus: Path, en: int, en_2: int) -> str:
+    """alignment.yaml pinning paragraph ``en`` of en to ``en_2`` of en-2 (from 1), by their keys as they stand."""
+    [document] = load_corpus(corpus).documents
+    keys = document_keys(document)
+    return f"pin:\n  - [en/{keys['en'].keys[en - 1]}, en-2/{keys['en-2'].keys[en_2 - 1]}]\n"
+
+
+def _pinned_rows(db_path: Path) -> list[tuple[str, ...]]:
+    """The texts of the two paragraphs of each stored correction, with its note."""
+    conn = sqlite3.connect(db_path)
+    return conn.execute(
+        "select a.text, b.text, c.note from corrections c join paragraphs a on a.id = c.paragraph_a_id "
+        "join paragraphs b on b.id = c.paragraph_b_id").fetchall()
+
+
+def test_a_correction_by_key_stays_with_its_text_when_paragraphs_are_added(small_corpus, tmp_path):
+    write_files(small_corpus, TWO_ENGLISH)
+    write_files(small_corpus, {"doc-1/alignment.yaml": _pin_by_key(small_corpus, 2, 1)})
+    pinned = small_corpus / "doc-1" / "en.md"
+    text = pinned.read_text(encoding="utf-8")
+    pinned.write_text(text.replace("TELEGRAM No. 1\n", "A new first paragraph.\n\nTELEGRAM No. 1\n"), encoding="utf-8")
+    build(small_corpus, tmp_path / "v.db")
+    [(a, b, note)] = _pinned_rows(tmp_path / "v.db")
+    assert a.startswith("On August 19") and b == "Completely different words." and note is None
+    [document] = load_corpus(small_corpus).documents
+    collation = collate(with_corrections_resolved(document, document_keys(document)))
+    [group] = [g for g in collation.table.groups if 0 in g.paragraphs("en-2")]
+    assert group.paragraphs("en") == (2,)  # the pinned paragraph, now the third
+
+
+def test_the_old_positional_form_is_still_read_and_applied(small_corpus, tmp_path):
+    write_files(small_corpus, TWO_ENGLISH | {"doc-1/alignment.yaml": "pin:\n  - [en/2, en-2/1]\n"})
+    build(small_corpus, tmp_path / "v.db")
+    [(a, b, _)] = _pinned_rows(tmp_path / "v.db")
+    assert a.startswith("On August 19") and b == "Completely different words."
+
+
+def test_a_correction_whose_paragraph_is_gone_is_an_error_of_check_and_build(small_corpus, tmp_path):
+    write_files(small_corpus, TWO_ENGLISH)
+    write_files(small_corpus, {"doc-1/alignment.yaml": "# pins\n" + _pin_by_key(small_corpus, 2, 1)})
+    entry = (small_corpus / "doc-1" / "alignment.yaml").read_text(encoding="utf-8").splitlines()[2]
+    pinned = small_corpus / "doc-1" / "en.md"
+    pinned.write_text(pinned.read_text(encoding="utf-8").replace("On August 19", "On August 20"), encoding="utf-8")
+    refs = entry[5:-1]
+    expected = f"{small_corpus}/doc-1/alignment.yaml:3: pin [{refs}]: paragraph {refs.split(', ')[0]} no longer exists"
+    assert [str(p) for p in check(small_corpus)] == [expected]
+    with pytest.raises(CorpusError):
+        build(small_corpus, tmp_path / "v.db")
+    assert not (tmp_path / "v.db").exists()
+
+
+def test_a_correction_whose_paragraph_changed_still_applies_with_a_note(tmp_path):
+    from test_history import commit, git
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    corpus = repo / "translations"
+    commit(repo, "Add", {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/en.md": VERSION_EN,
+                         **{f"translations/{k}": v for k, v in TWO_ENGLISH.items()}}, "2024-01-01T09:00:00+00:00")
+    commit(repo, "Pin", {"translations/doc-1/alignment.yaml": _pin_by_key(corpus, 2, 1)}, "2024-01-02T09:00:00+00:00")
+    edited = VERSION_EN.replace("On August 19", "On 19 August")
+    commit(repo, "Edit", {"translations/doc-1/en.md": edited}, "2024-01-03T09:00:00+00:00")
+    build(corpus, tmp_path / "v.db")
+    [(a, b, note)] = _pinned_rows(tmp_path / "v.db")
+    assert a.startswith("On 19 August") and b == "Completely different words."
+    assert note.startswith("en/") and note.endswith("changed since its key was made (revision 2)")
 
 
 def test_shipped_corpus_has_no_problems():

@@ -258,7 +258,8 @@ def test_collatex_json_has_the_shape_of_collatex_output():
     data = json.loads(export_document(SHIPPED_CORPUS, "telegram-23256", "collatex"))
     document = load_corpus(SHIPPED_CORPUS).documents[0]
     assert data["witnesses"] == ["wilson-en", "en-independent", "en-revised", "ru-rendering"]
-    assert set(data) == {"witnesses", "table"}
+    assert set(data) == {"witnesses", "table", "rights"}  # rights: ours, carried with the text
+    assert data["rights"] == document.rights
     for column in data["table"]:
         assert len(column) == len(data["witnesses"])
         assert all(isinstance(cell, list) for cell in column)

@@ -4,6 +4,7 @@ canned queries and facets."""
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -172,7 +173,7 @@ async def test_archival_refs_through_the_json_api(datasette):
 
 async def test_full_text_search_finds_english(datasette):
     response = await datasette.client.get("/versions/paragraphs.json?_search=Kaesong&_shape=array")
-    assert {row["id"] for row in response.json()} >= {"telegram-23256/wilson-en/10"}
+    assert ("telegram-23256/wilson-en", 10) in {(row["version_id"], row["n"]) for row in response.json()}
 
 
 async def test_full_text_search_finds_russian_in_datasette(datasette):
@@ -224,7 +225,7 @@ async def test_canned_query_most_changed_paragraphs(datasette):
     rows = response.json()
     assert rows[0]["paragraph"] == 22 and rows[0]["variance"] == 1.0
     assert [row["variance"] for row in rows] == sorted((row["variance"] for row in rows), reverse=True)
-    assert rows[0]["page"] == f"/-/versions/{DOC}/p/22"
+    assert rows[0]["page"] == await _row_path(datasette, 22)
     filtered = await datasette.client.get(f"/versions/most_changed_paragraphs.json?document={DOC}&_shape=array")
     assert len(filtered.json()) == 25
     none = await datasette.client.get("/versions/most_changed_paragraphs.json?document=nothing&_shape=array")
@@ -233,7 +234,7 @@ async def test_canned_query_most_changed_paragraphs(datasette):
 
 async def test_canned_query_most_changed_links_to_the_paragraph_page(datasette):
     response = await datasette.client.get(f"/versions/most_changed_paragraphs?document={DOC}")
-    assert f'<a href="/-/versions/{DOC}/p/22">' in response.text
+    assert f'<a href="{await _row_path(datasette, 22)}">' in response.text
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +259,8 @@ async def test_canned_query_anchors_missing_from_a_translation(dropped_db, datas
     assert ("name", "kaesong", "missing from this version") in rows
     assert ("number", "9", "missing from this version") in rows
     assert ("date", "08-22", "missing from the base") in rows
-    assert all(row["page"] == "/-/versions/dropped/p/1" for row in response.json())
+    first = (await ds.client.get("/-/versions/dropped/p/1")).headers["location"]
+    assert all(row["page"] == first for row in response.json())
     only_ru = await ds.client.get("/versions/anchors_missing_from_translation.json?version=ru&_shape=array")
     assert len(only_ru.json()) == len(rows)
     none = await ds.client.get("/versions/anchors_missing_from_translation.json?version=en&_shape=array")
@@ -295,7 +297,8 @@ async def test_canned_query_search_across_versions(datasette):
 
 
 async def test_render_cell_shows_stored_diffs_in_the_diffs_table(datasette):
-    response = await datasette.client.get(f"/versions/diffs?group_id={DOC}/8")
+    key = (await _row_path(datasette, 8)).rpartition("/")[2]
+    response = await datasette.client.get(f"/versions/diffs?group_id={DOC}/{key}")
     assert response.status_code == 200
     cells = re.findall(r'<td class="col-ops[^"]*">(.*?)</td>', response.text, re.S)
     assert cells and all(cell.startswith('<span class="versions-diff">') for cell in cells)
@@ -305,7 +308,7 @@ async def test_render_cell_shows_stored_diffs_in_the_diffs_table(datasette):
 
 async def test_render_cell_links_group_numbers_to_their_pages(datasette):
     response = await datasette.client.get(f"/versions/alignment_groups?document_id={DOC}&n=8")
-    assert f'<a href="/-/versions/{DOC}/p/8">¶ 8</a>' in response.text
+    assert f'<a href="{await _row_path(datasette, 8)}">row 8</a>' in response.text
 
 
 def test_render_cell_falls_back_on_anything_else():
@@ -346,7 +349,7 @@ async def test_search_page_finds_every_language(datasette):
     assert response.status_code == 200
     text = response.text
     assert "<mark>Kaesong</mark>" in text and "<mark>Кэсоне</mark>" in text
-    assert f'href="/-/versions/{DOC}/p/9#reading-ru-rendering"' in text
+    assert f'href="{await _row_path(datasette, 9)}#reading-ru-rendering"' in text
     assert "language=ru" in text and "Also searched for" in text
 
 
@@ -375,7 +378,7 @@ async def test_document_page_is_the_alignment_table(datasette):
     # one row per group, with the citable link; a variance map cell per group jumping to its row
     assert len(re.findall(r'<tr id="g-\d+"', text)) == 25
     assert len(re.findall(r'<li><a href="#g-\d+" title="Row \d+: variance', text)) == 25
-    assert f'href="/-/versions/{DOC}/p/22"' in text
+    assert f'href="{await _row_path(datasette, 22)}"' in text
     # diffs highlighted
     assert "<del>Gaeseong [</del>" in text or "<del>Gaeseong" in text
     assert "<ins>" in text
@@ -468,43 +471,52 @@ async def test_compare_page_across_languages_lists_anchors(datasette):
     assert "<del>" not in response.text.split("<table")[1]
 
 
+async def _row_path(ds, n: int) -> str:
+    """The address of the row numbered ``n`` today (a number redirects there)."""
+    response = await ds.client.get(f"/-/versions/{DOC}/p/{n}")
+    assert response.status_code == 302
+    return response.headers["location"]
+
+
 async def test_paragraph_page_is_citable(datasette):
-    response = await datasette.client.get(f"/-/versions/{DOC}/p/8")
+    path = await _row_path(datasette, 8)
+    response = await datasette.client.get(path)
     assert response.status_code == 200
     text = response.text
-    assert '<link rel="canonical" href="http://localhost/-/versions/telegram-23256/p/8">' in text
-    citation = re.search(r'<p class="citation" id="citation" data-copy>(.*?)</p>', text, re.S).group(1)
-    assert citation.startswith("“Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]”, 1951-08-27.")
-    assert "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88" in citation
-    assert "Paragraph 8" in citation and citation.endswith("http://localhost/-/versions/telegram-23256/p/8")
+    assert f'<link rel="canonical" href="http://localhost{path}">' in text
+    citation = html.unescape(re.search(r'<p class="citation" id="citation" data-copy>(.*?)</p>', text, re.S).group(1))
+    assert citation.startswith("Mao Zedong. “Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin], Row 8 "
+                               "(paragraph 9)”. In English Translation (Wilson Center Digital Archive)")
+    assert "August 27, 1951" in citation and "Accessed " in citation and ". Corpus commit " in citation
+    assert f"http://localhost{path}." in citation and citation.endswith("subject to its terms of use.")
     for label in ["English translation (Wilson Center Digital Archive)", "Independent English translation",
                   "Revised English translation", "Russian rendering"]:
         assert label in text
     assert "19 августа" in text and "<del>Gaeseong" in text
-    assert f'href="/-/versions/{DOC}/p/7"' in text and f'href="/-/versions/{DOC}/p/9"' in text
+    assert f'href="{await _row_path(datasette, 7)}"' in text and f'href="{await _row_path(datasette, 9)}"' in text
     assert f'href="/-/versions/{DOC}#g-8"' in text
-    assert "/versions/alignment_groups/telegram-23256~2F8" in text
+    assert f"/versions/alignment_groups/telegram-23256~2F{path.rpartition('/')[2]}" in text
 
 
 async def test_paragraph_page_of_a_paragraph_only_one_version_has(datasette):
-    response = await datasette.client.get(f"/-/versions/{DOC}/p/22")
+    response = await datasette.client.get(await _row_path(datasette, 22))
     assert response.status_code == 200
     assert "[Translator&#39;s note" in response.text
     assert response.text.count("— not in this version") == 3
 
 
-async def test_paragraph_number_with_leading_zeros_redirects_to_the_canonical_address(datasette):
+async def test_a_row_number_is_a_label_that_redirects_to_the_row_it_names_today(datasette):
     response = await datasette.client.get(f"/-/versions/{DOC}/p/008?muted=hide")
-    assert response.status_code == 301
-    assert response.headers["location"] == f"/-/versions/{DOC}/p/8?muted=hide"
-    assert (await datasette.client.get(f"/-/versions/{DOC}/p/000")).status_code == 301  # -> /p/0, a 404
+    assert response.status_code == 302
+    assert response.headers["location"] == await _row_path(datasette, 8) + "?muted=hide"
+    assert (await datasette.client.get(f"/-/versions/{DOC}/p/000")).status_code == 404
 
 
 async def test_paragraph_page_first_and_last(datasette):
-    first = await datasette.client.get(f"/-/versions/{DOC}/p/1")
-    last = await datasette.client.get(f"/-/versions/{DOC}/p/25")
-    assert "first paragraph" in first.text and 'rel="prev"' not in first.text
-    assert "last paragraph" in last.text and 'rel="next"' not in last.text
+    first = await datasette.client.get(await _row_path(datasette, 1))
+    last = await datasette.client.get(await _row_path(datasette, 25))
+    assert "first row" in first.text and 'rel="prev"' not in first.text
+    assert "last row" in last.text and 'rel="next"' not in last.text
 
 
 async def test_paragraph_url_is_stable_when_another_document_is_added(shipped_db, tmp_path):
@@ -516,12 +528,14 @@ async def test_paragraph_url_is_stable_when_another_document_is_added(shipped_db
     write_files(corpus, {"aaa-first/document.yaml": "title: First\ndate: 1900\noriginal_language: en\n",
                          "aaa-first/en.md": "---\nkind: original\nlanguage: en\n---\nOne.\n\nTwo.\n"})
     build(corpus, tmp_path / "versions.db")
-    assert await _citation(tmp_path / "versions.db") == before
+    after = await _citation(tmp_path / "versions.db")
+    without_commit = re.compile(r" Corpus commit [0-9a-f]+\.")  # a copy without git has no commit to cite
+    assert without_commit.sub("", after) == without_commit.sub("", before)
 
 
 async def _citation(db_path):
     ds = Datasette([str(db_path)], metadata=METADATA)
-    response = await ds.client.get(f"/-/versions/{DOC}/p/8")
+    response = await ds.client.get(await _row_path(ds, 8))
     assert response.status_code == 200
     return re.search(r'<p class="citation" id="citation" data-copy>(.*?)</p>', response.text, re.S).group(1)
 
@@ -541,8 +555,9 @@ async def test_a_moved_paragraph_is_marked_and_linked(tmp_path):
     row10 = response.text.split('<tr id="g-10" class="moved"')[1].split("</tr>")[0]
     assert "badge-moved" in row10
     assert 'after <a href="#g-6">row 6</a>' in row10 and 'before <a href="#g-7">row 7</a>' in row10
-    page = await ds.client.get("/-/versions/moved-doc/p/4")
-    assert 'before <a href="/-/versions/moved-doc/p/1">row 1</a>' in page.text
+    page = await ds.client.get("/-/versions/moved-doc/p/4", follow_redirects=True)
+    first = (await ds.client.get("/-/versions/moved-doc/p/1")).headers["location"]
+    assert f'before <a href="{first}">row 1</a>' in page.text
 
 
 async def test_a_document_without_transcribed_text(small_corpus, tmp_path):
@@ -581,13 +596,145 @@ async def test_every_link_of_a_page_leads_somewhere(datasette, page):
 
 
 async def _follow_every_link(ds: Datasette, page: str) -> None:
-    response = await ds.client.get(page)
+    response = await ds.client.get(page, follow_redirects=True)
     links = {href.replace("&amp;", "&").split("#")[0] for href in re.findall(r'href="([^"]+)"', response.text)}
     local = sorted(link for link in links if link.startswith("/") and not link.startswith("//"))
     assert len(local) > 3
     for link in local:
         followed = await ds.client.get(link)
         assert followed.status_code == 200, (page, link, followed.status_code)
+
+
+# Row URLs that never move ---------------------------------------------------------------------------------------------
+
+_READING = re.compile(r'<li id="reading-(?P<slug>[a-z0-9-]+)" class="reading">.*?<div class="text"[^>]*>(?P<text>.*?)</div>',
+                      re.DOTALL)
+
+
+async def _row_urls(ds, document: str) -> list[str]:
+    """Every row page the document's alignment table links to."""
+    text = (await ds.client.get(f"/-/versions/{document}")).text
+    return list(dict.fromkeys(re.findall(rf'href="(/-/versions/{document}/p/[^"#?]+)"', text)))
+
+
+async def _readings(ds, url: str) -> dict[str, str]:
+    """Version slug -> the text of its reading (markup dropped) on the row page at ``url``, after any redirect."""
+    response = await ds.client.get(url)
+    if response.status_code == 302:
+        response = await ds.client.get(response.headers["location"])
+    assert response.status_code == 200, url
+    return {m["slug"]: html.unescape(re.sub(r"<[^>]+>", "", m["text"])).strip() for m in _READING.finditer(response.text)}
+
+
+async def _every_reading(db_path: Path, document: str, urls=None) -> dict[str, dict[str, str]]:
+    ds = Datasette([str(db_path)], metadata={"plugins": {"versions": {"columns_per_page": 50}}})
+    await ds.invoke_startup()
+    urls = urls if urls is not None else await _row_urls(ds, document)
+    return {url: await _readings(ds, url) for url in urls}
+
+
+def _add_paragraph_at_the_top(path: Path, paragraph: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    front, _, body = text.partition("\n---\n")
+    path.write_text(f"{front}\n---\n{paragraph}\n\n{body}", encoding="utf-8")
+
+
+async def test_every_row_url_shows_the_same_readings_after_versions_and_paragraphs_are_added(shipped_corpus, tmp_path):
+    db_path = tmp_path / "versions.db"
+    build(shipped_corpus, db_path)
+    before = await _every_reading(db_path, DOC)
+    assert len(before) > 14
+    folder = shipped_corpus / DOC
+    _add_paragraph_at_the_top(folder / "wilson-en.md", "A note placed before the telegram, written for this test.")
+    _add_paragraph_at_the_top(folder / "ru-rendering.md", "Примечание, написанное для этой проверки.")
+    (folder / "en-second-copy.md").write_text((folder / "en-independent.md").read_text(encoding="utf-8").replace(
+        "label: ", "label: Second copy of ", 1), encoding="utf-8")
+    build(shipped_corpus, db_path)
+    after = await _every_reading(db_path, DOC, list(before))
+    moved = [url for url in before if {slug: after[url].get(slug) for slug in before[url]} != before[url]]
+    assert moved == []
+
+
+def _git(repo: Path, *args: str) -> None:
+    from test_history import git
+    git(repo, *args)
+
+
+async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sent_on(tmp_path):
+    repo = tmp_path / "repo"
+    write_files(repo / "translations", {
+        "doc/document.yaml": "title: Edited\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
+        "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\n"
+                     "One man was killed.\n\nMao Zedong.\n",
+    })
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Add")
+    build(repo / "translations", tmp_path / "before.db")
+    ds = Datasette([str(tmp_path / "before.db")])
+    raid, killed = [(await ds.client.get(f"/-/versions/doc/p/{n}")).headers["location"] for n in (2, 3)]
+    (repo / "translations/doc/en.md").write_text(
+        "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid. One man was killed.\n\n"
+        "Mao Zedong.\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "One paragraph")
+    build(repo / "translations", tmp_path / "after.db")
+    ds = Datasette([str(tmp_path / "after.db")])
+    page = await ds.client.get(raid)
+    assert page.status_code == 200 and "On August 19 a raid. One man was killed." in page.text
+    assert 'changed since</span>' in page.text and 'href="/-/versions/doc/history/en#rev-2">revision 2</a>' in page.text
+    merged = await ds.client.get(killed + "?muted=hide")
+    assert merged.status_code == 302 and merged.headers["location"] == raid + "?muted=hide"
+
+
+async def test_a_row_pinned_to_a_commit_shows_the_text_as_it_was_then_without_git(tmp_path):
+    from test_history import git
+
+    repo = tmp_path / "repo"
+    write_files(repo / "translations", {
+        "doc/document.yaml": "title: Pinned\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
+        "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\nMao Zedong.\n",
+    })
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Add")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "translations/doc/en.md").write_text(
+        "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid at night.\n\nMao Zedong.\n",
+        encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "At night", date="2024-01-03T10:00:00+00:00")
+    second = git(repo, "rev-parse", "HEAD").strip()
+    build(repo / "translations", tmp_path / "versions.db")
+    shutil.rmtree(repo / ".git")  # a published copy: the database alone
+    ds = Datasette([str(tmp_path / "versions.db")])
+    row = (await ds.client.get("/-/versions/doc/p/2")).headers["location"]
+    now = (await ds.client.get(row)).text
+    assert "a raid at night." in now and f'href="http://localhost{row}?at={second}" rel="bookmark"' in now
+    then = (await ds.client.get(f"{row}?at={first[:12]}")).text
+    assert "a raid.</div>" in then and "at night" not in then and f"as of commit <code>{first[:10]}</code>" in then
+    assert then.count(f"{row}?at={first}") >= 2  # offered, and cited
+    assert (await ds.client.get(f"{row}?at={'0' * 40}")).status_code == 404
+    assert (await ds.client.get(f"{row}?at=HEAD")).status_code == 400
+
+
+async def test_pages_mark_pinned_and_forbidden_links(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Corrected\ndate: 1951\noriginal_language: en\nbase: en\n",
+        "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\nMao Zedong.\n",
+        "doc/en-2.md": "---\nkind: translation\nlanguage: en\nlabel: Second\n---\nTELEGRAM No. 1\n\n"
+                       "Completely different words.\n\nMao Zedong.\n",
+        "doc/alignment.yaml": "pin:\n  - [en/2, en-2/2]\nforbid:\n  - [en/3, en-2/1]\n",
+    })
+    build(corpus, tmp_path / "versions.db")
+    ds = Datasette([str(tmp_path / "versions.db")])
+    table = (await ds.client.get("/-/versions/doc")).text
+    assert table.count('<span class="badge badge-pin">pinned</span>') == 2  # on both paragraphs it links
+    assert "Linked by hand to Second ¶ 2 (alignment.yaml)." in table
+    assert table.count('<span class="badge badge-forbid">kept apart</span>') == 2
+    rows = [(await ds.client.get(f"/-/versions/doc/p/{n}", follow_redirects=True)).text for n in (1, 2, 3)]
+    [pinned] = [row for row in rows if "Linked by hand to Second ¶ 2" in row]
+    assert pinned.count('<span class="badge badge-pin">') == 2  # the base's reading and the second's
+    compare = (await ds.client.get("/-/versions/doc/compare?a=en&b=en-2")).text
+    assert compare.count('<span class="badge badge-pin">') == 2 and "Never linked to Second ¶ 1" in compare
 
 
 # Errors: 404 for what does not exist, 400 for what is malformed, never 500 ------------------------------------------------
@@ -609,6 +756,10 @@ NOT_FOUND = [
     f"/-/versions/{DOC}/compare?a=no-such-version",
     f"/-/versions/{DOC}/compare?a=wilson-en&b=no-such-version",
     f"/-/versions/{DOC}/p/8?base=no-such-version",
+    f"/-/versions/{DOC}/p/x",
+    f"/-/versions/{DOC}/p/1.5",
+    f"/-/versions/{DOC}/p/1e3",
+    f"/-/versions/{DOC}/p/ru-rendering.aaaaaaaa",
     "/-/versions/no-such-document/history",
     "/-/versions/no-such-document/history/wilson-en",
     "/-/versions/Telegram-23256/history/wilson-en",
@@ -638,10 +789,10 @@ BAD_REQUEST = [
     f"/-/versions/{DOC}/compare?muted=",
     f"/-/versions/{DOC}/compare?rows=some",
     f"/-/versions/{DOC}/compare?a=" + "a" * 600,
-    f"/-/versions/{DOC}/p/x",
     f"/-/versions/{DOC}/p/-1",
-    f"/-/versions/{DOC}/p/1.5",
-    f"/-/versions/{DOC}/p/1e3",
+    f"/-/versions/{DOC}/p/Row-8",
+    f"/-/versions/{DOC}/p/a..b",
+    f"/-/versions/{DOC}/p/" + "a" * 600,
     f"/-/versions/{DOC}/p/%31",
     f"/-/versions/{DOC}/p/１",
     f"/-/versions/{DOC}/p/8?muted=x",
@@ -717,7 +868,7 @@ XSS_PAGES = [
 
 @pytest.mark.parametrize("path", XSS_PAGES)
 async def test_markup_in_the_corpus_is_shown_as_text(xss_datasette, path):
-    response = await xss_datasette.client.get(path)
+    response = await xss_datasette.client.get(path, follow_redirects=True)
     assert response.status_code == 200
     text = response.text
     assert SCRIPT not in text
@@ -864,7 +1015,7 @@ async def test_history_is_linked_from_the_document_and_paragraph_pages(datasette
     assert f'href="/-/versions/{DOC}/history/ru-rendering"' in header and "(2 revisions)" in header
     card = page.text.split('<li id="version-aprf-copy">')[1].split('<li id="version-')[0]
     assert f'href="/-/versions/{DOC}/history/aprf-copy"' in card  # untranscribed versions have a history too
-    paragraph = await datasette.client.get(f"/-/versions/{DOC}/p/8")
+    paragraph = await datasette.client.get(f"/-/versions/{DOC}/p/8", follow_redirects=True)
     assert f'href="/-/versions/{DOC}/history/ru-rendering">history of Russian rendering' in paragraph.text
     overview = await datasette.client.get(f"/-/versions/{DOC}/history")
     assert overview.status_code == 200
@@ -973,7 +1124,7 @@ async def test_a_locked_database_locks_every_plugin_page(locked, path):
     assert "Kaesong" not in anonymous.text and "Wilson" not in anonymous.text
     stranger = await locked.client.get(path, cookies=_as(locked, "someone"))
     assert stranger.status_code == 403
-    admin = await locked.client.get(path, cookies=_as(locked, "admin"))
+    admin = await locked.client.get(path, cookies=_as(locked, "admin"), follow_redirects=True)
     assert admin.status_code == 200
 
 
@@ -1128,8 +1279,8 @@ async def test_the_document_page_shows_one_page_of_rows_and_columns(many):
 
 async def test_only_the_rows_and_versions_shown_are_diffed(many, monkeypatch):
     compared = []
-    original = browse._compare_row
-    monkeypatch.setattr(browse, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
+    original = browse.alignment._compare_row
+    monkeypatch.setattr(browse.alignment, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
     response = await many.client.get("/-/versions/many?base=v05&page=2&column_page=3")
     assert response.status_code == 200
     assert _row_numbers(response.text) == [3]
@@ -1146,13 +1297,13 @@ async def test_the_compare_page_shows_one_page_of_rows(many):
 
 
 async def test_the_paragraph_page_shows_one_page_of_readings(many):
-    first = await many.client.get("/-/versions/many/p/1")
+    first = await many.client.get("/-/versions/many/p/1", follow_redirects=True)
     assert re.findall(r'<li id="reading-([a-z0-9-]+)"', first.text) == ["v00", "v01", "v02", "v03"]
-    assert "Many versions" in first.text and "Paragraph 1 (Copy 00" in first.text
-    third = await many.client.get("/-/versions/many/p/3")
+    assert "Many versions" in first.text and "In Copy 00" in first.text  # the citation names the base version
+    third = await many.client.get("/-/versions/many/p/3", follow_redirects=True)
     assert 'href="/-/versions/many?page=2#g-3">in the alignment table' in third.text
     assert "compare?a=v00&amp;b=v01&amp;page=2#g-3" in third.text
-    last = await many.client.get("/-/versions/many/p/1?column_page=15")
+    last = await many.client.get("/-/versions/many/p/1?column_page=15", follow_redirects=True)
     assert re.findall(r'<li id="reading-([a-z0-9-]+)"', last.text) == ["v56", "v57", "v58", "v59"]
 
 
@@ -1207,7 +1358,7 @@ async def test_page_parameters(many, query, status):
     "/-/versions/many/history?page=7",
 ])
 async def test_pages_out_of_range_are_404(many, path):
-    assert (await many.client.get(path)).status_code == 404
+    assert (await many.client.get(path, follow_redirects=True)).status_code == 404
 
 
 @pytest.mark.parametrize("page", [
@@ -1220,3 +1371,40 @@ async def test_pages_out_of_range_are_404(many, path):
 ])
 async def test_every_link_of_a_paged_page_leads_somewhere(many, page):
     await _follow_every_link(many, page)
+
+
+# One snapshot per page -------------------------------------------------------------------------------------------------
+
+
+async def test_every_query_of_a_page_reads_one_snapshot(datasette, monkeypatch):
+    from versions import web
+
+    seen = []
+    original = web._in_one_read
+
+    def watched(conn, read):
+        def reading():
+            seen.append(conn.in_transaction)
+            return read()
+        return original(conn, reading)
+
+    monkeypatch.setattr(web, "_in_one_read", watched)
+    calls = []
+    database = datasette.get_database("versions")
+    real = database.execute_fn
+
+    async def counted(fn):
+        if fn.__module__.startswith("versions") and fn.__name__ != "is_versions_database":
+            calls.append(fn)  # ours, not Datasette's own permission queries nor the lookup of our database
+        return await real(fn)
+
+    monkeypatch.setattr(database, "execute_fn", counted)
+    for path in ["/-/versions", f"/-/versions/{DOC}", f"/-/versions/{DOC}/compare", f"/-/versions/{DOC}/history",
+                 f"/-/versions/{DOC}/history/ru-rendering", "/-/versions/-/search?q=Kaesong"]:
+        calls.clear()
+        assert (await datasette.client.get(path)).status_code == 200
+        assert len(calls) == 1, path  # the page's queries, all in one call: one read transaction
+    row = await _row_path(datasette, 8)
+    calls.clear()
+    assert (await datasette.client.get(row)).status_code == 200 and len(calls) == 1
+    assert seen and all(seen)

@@ -9,7 +9,7 @@ side are compared, so a translator sees at once what a rendering dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import align
@@ -83,10 +83,12 @@ def anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterato
 
 
 def compare_segments(
-    a: Sequence[Paragraph], b: Sequence[Paragraph], lang_a: str, lang_b: str, normalization: Normalization
+    a: Sequence[Paragraph], b: Sequence[Paragraph], lang_a: str, lang_b: str, normalization: Normalization,
+    pinned: Iterable[tuple[int, int]] = (), forbidden: Iterable[tuple[int, int]] = (),
 ) -> list[tuple[align.Bead, Comparison]]:
-    """Align two texts' segments and compare every bead (the ``versions diff A B`` view)."""
-    beads = align.align([p.text for p in a], [p.text for p in b], lang_a, lang_b)
+    """Align two texts' segments (with ``pinned`` and ``forbidden`` pairs of 0-based indices, as ``align.align``)
+    and compare every bead (the ``versions diff A B`` view)."""
+    beads = align.align([p.text for p in a], [p.text for p in b], lang_a, lang_b, pinned, forbidden)
     return [
         (bead, compare(_text(a, bead.a), _text(b, bead.b), lang_a, lang_b, normalization))
         for bead in beads

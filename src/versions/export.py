@@ -52,6 +52,8 @@ from lxml import etree
 from .archival import PARTS
 from .collate import Collation, collate, group_text
 from .corpus import Document, Version, load_corpus
+from .errors import CorpusError
+from .identity import document_keys, with_corrections_resolved
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -85,6 +87,10 @@ def export_document(corpus_root: Path, document_id: str, fmt: str, encoding: str
     if document is None:
         known = ", ".join(d.id for d in corpus.documents) or "none"
         raise ExportError(f"no document {document_id!r} in {corpus_root} (documents: {known})")
+    try:
+        document = with_corrections_resolved(document, document_keys(document))
+    except CorpusError as error:
+        raise ExportError(str(error)) from None
     collation = collate(document)
     return {"tei": to_tei, "collatex": to_collatex, "csv": to_csv}[fmt](document, collation)
 
@@ -282,8 +288,9 @@ def tokens(text: str) -> list[dict[str, str]]:
 
 
 def to_collatex(document: Document, collation: Collation | None) -> str:
+    rights = json.dumps(document.rights, ensure_ascii=False)  # not CollateX's: carried so that it travels with the text
     if collation is None:
-        return json.dumps({"witnesses": [], "table": []}, ensure_ascii=False) + "\n"
+        return json.dumps({"witnesses": [], "table": [], "rights": document.rights}, ensure_ascii=False) + "\n"
     witnesses = collation.table.versions
     table = []
     for group in collation.table.groups:
@@ -294,7 +301,7 @@ def to_collatex(document: Document, collation: Collation | None) -> str:
             column.append(tokens(cell))
         table.append(column)
     columns = ",\n  ".join(json.dumps(column, ensure_ascii=False) for column in table)
-    return f'{{"witnesses": {json.dumps(witnesses, ensure_ascii=False)},\n "table": [\n  {columns}\n ]}}\n'
+    return f'{{"witnesses": {json.dumps(witnesses, ensure_ascii=False)},\n "rights": {rights},\n "table": [\n  {columns}\n ]}}\n'
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .align import Bead
+from .browse import numbers_label
 from .collate import Collation, Comparison, group_text
 from .diff import render_side_by_side, render_text
 from .history import VersionHistory
@@ -16,16 +17,18 @@ _MIN_COLUMN = 12
 _ANCHOR_SIDES = {"both": "in both", "a-only": "only in A", "b-only": "only in B"}
 
 
-def bead_label(bead: Bead) -> str:
-    label = f"[{','.join(map(str, bead.a))}]:[{','.join(map(str, bead.b))}]"
-    return label + (" moved" if bead.moved else "")
+def link_label(bead: Bead) -> str:
+    """A link between paragraphs of A and B as people count them, from 1: ``8 ↔ 2``, ``3–4 ↔ 3``, ``5 ↔ —``.
+    (The beads format, ``--format beads``, is the one place that counts from 0.)"""
+    a, b = (numbers_label([i + 1 for i in side]) or "—" for side in (bead.a, bead.b))
+    return f"{a} ↔ {b}" + (" moved" if bead.moved else "")
 
 
 def bead_table(beads: Sequence[Bead], a: Sequence[Paragraph], b: Sequence[Paragraph], names, width: int) -> str:
-    """Two aligned texts side by side, one row per bead."""
-    label_width = max([len(bead_label(bead)) for bead in beads] + [4])
-    header = ["bead", *names]
-    rows = [[bead_label(bead), _cell(a, bead.a), _cell(b, bead.b)] for bead in beads]
+    """Two aligned texts side by side, one row per link."""
+    label_width = max([len(link_label(bead)) for bead in beads] + [4])
+    header = ["link", *names]
+    rows = [[link_label(bead), _cell(a, bead.a), _cell(b, bead.b)] for bead in beads]
     return _table(header, rows, width, first_width=label_width)
 
 
@@ -33,12 +36,12 @@ def alignment_table(collation: Collation, width: int) -> str:
     """A document's alignment table: one row per group, one column per version (the base first)."""
     document = collation.document
     versions = [document.version(v) for v in collation.table.versions]
-    header = ["#", *[v.id for v in versions]]
+    header = ["row", *[v.id for v in versions]]
     rows = []
     for index, group in enumerate(collation.table.groups):
         cells = [_group_cell(v, group.paragraphs(v.id)) for v in versions]
         rows.append([str(index + 1), *cells])
-    return _table(header, rows, width, first_width=max(2, len(str(len(rows)))))
+    return _table(header, rows, width, first_width=max(len(header[0]), len(str(len(rows)))))
 
 
 def differs(comparison: Comparison) -> bool:
@@ -49,7 +52,7 @@ def differs(comparison: Comparison) -> bool:
 
 
 def comparison_text(bead: Bead, comparison: Comparison, color: bool, side_by_side: bool, width: int) -> str:
-    heading = bead_label(bead)
+    heading = "¶ " + link_label(bead)
     if comparison.diff is None:
         lines = [f"  {c.anchor.kind} {c.anchor.value}: {_ANCHOR_SIDES[c.side]}" for c in comparison.anchors]
         return "\n".join([f"{heading} (languages differ: anchors)", *lines]) + "\n"
@@ -67,7 +70,7 @@ def _cell(segments: Sequence[Paragraph], indices: tuple[int, ...]) -> str:
 def _group_cell(version, paragraphs: tuple[int, ...]) -> str:
     if not paragraphs:
         return "—"
-    numbers = ",".join(str(i + 1) for i in paragraphs)
+    numbers = numbers_label([i + 1 for i in paragraphs])
     return f"{numbers}: {group_text(version, paragraphs)}"
 
 

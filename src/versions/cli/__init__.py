@@ -18,6 +18,7 @@ COMMANDS = {
     "serve": "database.serve",
     "align": "compare.align_command",
     "diff": "compare.diff_command",
+    "migrate": "corrections.migrate_command",
     "log": "history.log_command",
     "export": "exchange.export_command",
     "import": "exchange.import_command",

@@ -10,9 +10,10 @@ from .. import terminal
 from ..align import Bead, align, format_beads
 from ..anchors import detect_language
 from ..collate import Comparison, collate, compare_segments
-from ..corpus import TextFile, load_corpus, read_text_file, read_version_ref
+from ..corpus import TextFile, load_corpus, load_document, read_text_file, read_version_ref
 from ..errors import CorpusError, problem
 from ..history import HistoryError, parse_revision_ref, revision_text
+from ..identity import document_keys, with_corrections_resolved
 from ..normalize import Normalization
 from ..report import diff_page
 from ..segment import split_body, split_lines
@@ -35,7 +36,8 @@ from .common import (
 @click.option("--lang-b", default=None, help="Language of B (default: detected from the script).")
 @click.option("--format", "output", type=click.Choice(["table", "beads", "json"]), default="table", show_default=True)
 def align_command(texts, corpus, encoding, unit, lang_a, lang_b, output) -> None:
-    """Align A B (files or DOC/VERSION), or print the alignment table of document DOC.
+    """Align A B (files or DOC/VERSION), or print the alignment table of document DOC. Two versions of one
+    document, or a whole document, are aligned with the document's corrections (alignment.yaml).
 
     Example: versions align telegram-23256/wilson-en telegram-23256/en-revised --format beads
     """
@@ -46,7 +48,8 @@ def align_command(texts, corpus, encoding, unit, lang_a, lang_b, output) -> None
         raise click.UsageError("give two texts to align, or one document id")
     a, b = (_text_argument(text, corpus, unit, encoding) for text in texts)
     lang_a, lang_b = lang_a or _language(a), lang_b or _language(b)
-    beads = align([p.text for p in a.segments], [p.text for p in b.segments], lang_a, lang_b)
+    pinned, forbidden = _corrections_between(corpus, *texts, unit, encoding)
+    beads = align([p.text for p in a.segments], [p.text for p in b.segments], lang_a, lang_b, pinned, forbidden)
     if output == "beads":
         click.echo(format_beads(beads), nl=False)
     elif output == "json":
@@ -69,7 +72,8 @@ def align_command(texts, corpus, encoding, unit, lang_a, lang_b, output) -> None
                    "romanization, default or all; comma-separated.")
 @click.option("--side-by-side", is_flag=True, help="Two columns instead of inline changes (text format).")
 def diff_command(a, b, corpus, encoding, unit, lang_a, lang_b, output, normalization, side_by_side) -> None:
-    """Word-level diff of A and B (files or DOC/VERSION), paragraph by aligned paragraph.
+    """Word-level diff of A and B (files or DOC/VERSION), paragraph by aligned paragraph; two versions of one
+    document are aligned with the document's corrections (alignment.yaml).
 
     Example: versions diff telegram-23256/wilson-en telegram-23256/en-revised --normalize romanization
     """
@@ -79,12 +83,13 @@ def diff_command(a, b, corpus, encoding, unit, lang_a, lang_b, output, normaliza
         raise click.BadParameter(str(error), param_hint="--normalize") from None
     text_a, text_b = (_text_argument(text, corpus, unit, encoding) for text in (a, b))
     lang_a, lang_b = lang_a or _language(text_a), lang_b or _language(text_b)
-    compared = compare_segments(text_a.segments, text_b.segments, lang_a, lang_b, normalization)
+    pinned, forbidden = _corrections_between(corpus, a, b, unit, encoding)
+    compared = compare_segments(text_a.segments, text_b.segments, lang_a, lang_b, normalization, pinned, forbidden)
     if output == "json":
         click.echo(json.dumps({"groups": [_group_json(bead, comparison) for bead, comparison in compared]},
                               ensure_ascii=False))
     elif output == "html":
-        rows = [(terminal.bead_label(bead), comparison) for bead, comparison in compared]
+        rows = [(terminal.link_label(bead), comparison) for bead, comparison in compared]
         click.echo(diff_page(f"{a} → {b}", a, b, rows))
     else:
         color = use_color()
@@ -118,17 +123,48 @@ def _revision_argument(text: str, corpus: Path, unit: str, encoding: str | None)
     return TextFile(current.path, current.language, segments)
 
 
+def _anchored(document):
+    """The document with its corrections resolved to positions (they name paragraphs by stable key)."""
+    try:
+        return with_corrections_resolved(document, document_keys(document))
+    except CorpusError as error:
+        fail(error.problems)
+
+
+def _corrections_between(corpus: Path, a: str, b: str, unit: str, encoding: str | None):
+    """The pinned and the forbidden (A, B) pairs (0-based) of the corrections of the document ``a`` and ``b`` are
+    versions of (``DOC/VERSION``, as they stand now); none for files, revisions or two documents."""
+    refs = [text.split("/") for text in (a, b)]
+    if unit != "paragraph" or any(Path(text).is_file() or "@" in text or text.count("/") != 1 for text in (a, b)) \
+            or refs[0][0] != refs[1][0]:
+        return [], []
+    try:
+        document = _anchored(load_document(corpus, refs[0][0], encoding))
+    except CorpusError as error:
+        fail(error.problems)
+    found: dict[str, list[tuple[int, int]]] = {"pin": [], "forbid": []}
+    for correction in document.corrections:
+        ends = {correction.a[0]: correction.a[1] - 1, correction.b[0]: correction.b[1] - 1}
+        if set(ends) == {refs[0][1], refs[1][1]}:
+            found[correction.action].append((ends[refs[0][1]], ends[refs[1][1]]))
+    return found["pin"], found["forbid"]
+
+
 def _language(text: TextFile) -> str:
     return text.language or detect_language("\n".join(p.text for p in text.segments))
 
 
+def _numbers(bead: Bead) -> dict:
+    """The paragraphs a link joins, numbered from 1 as everywhere but the beads format."""
+    return {"a": [i + 1 for i in bead.a], "b": [i + 1 for i in bead.b]}
+
+
 def _bead_json(bead: Bead) -> dict:
-    return {"a": list(bead.a), "b": list(bead.b), "score": round(bead.score, 4), "method": bead.method,
-            "moved": bead.moved}
+    return _numbers(bead) | {"score": round(bead.score, 4), "method": bead.method, "moved": bead.moved}
 
 
 def _group_json(bead: Bead, comparison: Comparison) -> dict:
-    group = {"a": list(bead.a), "b": list(bead.b)}
+    group = _numbers(bead)
     if comparison.diff is not None:
         data = comparison.diff.to_json()
         return group | {"ops": data["ops"], "muted": data["muted"], "similarity": data["similarity"],
@@ -147,7 +183,7 @@ def _print_document_table(corpus: Path, document_id: str, encoding: str | None) 
         fail(error.problems)
     if document is None:
         fail([problem(corpus / document_id, 1, f"no document {document_id!r} in {corpus}")])
-    collation = collate(document)
+    collation = collate(_anchored(document))
     if collation is None:
         fail([problem(corpus / document_id, 1, "no transcribed version to align")])
     click.echo(terminal.alignment_table(collation, terminal_width()))

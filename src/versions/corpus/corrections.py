@@ -1,5 +1,12 @@
 """``alignment.yaml``: human corrections to the alignment, and the rules a set of pins and forbids must keep.
 
+An entry names two paragraphs by their stable keys (``[wilson-en/3kq7zv2a, en-revised/d4ruvidh]``,
+``versions.identity``), so that it stays with its text when paragraphs are added or removed elsewhere; the older
+positional form (``wilson-en/7``, counted from 1) is still read, and ``versions migrate`` rewrites it. Keys are
+resolved to positions (``resolve_corrections``) once the build knows them, before anything is aligned: a paragraph
+edited since its key was made, or merged into another, keeps its correction with a warning (``Correction.note``);
+one that is gone is an error naming the entry's line.
+
 The rules are applied twice, by one set of functions: here, to name the entry's line of a correction the aligner
 would refuse, and by ``align.align`` on the indices it is given.
 """
@@ -8,19 +15,30 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
-from ..errors import Problem, clipped, problem
+from ..errors import CorpusError, Problem, clipped, problem
 
 
 @dataclass(frozen=True)
 class Correction:
     action: str  # "pin" or "forbid"
-    a: tuple[str, int]  # (version id, paragraph n)
-    b: tuple[str, int]
+    a: tuple[str, int | str]  # (version id, paragraph n from 1 or its stable key); n once resolved
+    b: tuple[str, int | str]
     line: int
+    path: str = ""  # alignment.yaml, as problems name it
+    refs: tuple[str, str] = ("", "")  # the two paragraphs as the entry names them
+    note: str | None = None  # why it applies with a warning (its paragraph changed since), once resolved
+
+
+class VersionKeys(Protocol):
+    """What ``resolve_corrections`` needs of ``versions.identity.VersionKeys``."""
+
+    keys: list[str]
+    changed_in: list[int | None]
+    predecessors: dict[str, str]
 
 
 def corrections_of(data: dict, lines: dict, paragraphs: Mapping[str, int], shown: str, problems: list[Problem]):
@@ -50,19 +68,22 @@ def _corrections(
             continue
         ends = [_paragraph_ref(text, paragraphs, shown, at, problems) for text in entry]
         if all(ends):
-            corrections.append(Correction(action, ends[0], ends[1], at))
+            corrections.append(Correction(action, ends[0], ends[1], at, shown, (entry[0], entry[1])))
     return corrections
 
 
 def _paragraph_ref(text: str, paragraphs: Mapping[str, int], shown: str, line: int, problems: list[Problem]):
-    parsed = parse_paragraph_ref(text)
+    parsed = parse_paragraph_ref(text) or parse_key_ref(text)
     if parsed is None:
-        problems.append(problem(shown, line, f"{clipped(text)} is not a paragraph reference such as 'wilson-en/7'"))
+        example = "'wilson-en/3kq7zv2a'"
+        problems.append(problem(shown, line, f"{clipped(text)} is not a paragraph reference such as {example}"))
         return None
     version_id, n = parsed
     if version_id not in paragraphs:
         problems.append(problem(shown, line, f"{text!r} names unknown version {version_id!r}"))
         return None
+    if isinstance(n, str):
+        return version_id, n
     if not 1 <= n <= paragraphs[version_id]:
         problems.append(
             problem(shown, line, f"{text!r}: paragraph {n} no longer exists ({version_id} has {paragraphs[version_id]})")
@@ -79,13 +100,15 @@ def _check_corrections(corrections: list[Correction], shown: str, problems: list
         if reason := same_version_problem(correction.a[0], correction.b[0]):
             problems.append(problem(shown, correction.line, reason))
             continue
+        if isinstance(correction.a[1], str) or isinstance(correction.b[1], str):
+            continue  # checked once its keys are resolved
         first, second = sorted((correction.a, correction.b))
         pins, forbids = between[first[0], second[0]]
         (pins if correction.action == "pin" else forbids)[first[1], second[1]] = correction
     for pins, forbids in between.values():
         for pair, _ in forbids_inside_pins(pins, forbids):
             forbid = forbids[pair]
-            refs = f"[{forbid.a[0]}/{forbid.a[1]}, {forbid.b[0]}/{forbid.b[1]}]"
+            refs = f"[{forbid.refs[0]}, {forbid.refs[1]}]"
             reason = "is pinned too" if pair in pins else "lies inside a group of paragraphs the pins join"
             problems.append(problem(shown, forbid.line, f"forbid {refs} {reason}; a pin and a forbid contradict"))
 
@@ -95,10 +118,75 @@ def _check_corrections(corrections: list[Correction], shown: str, problems: list
 _PARAGRAPH_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<n>[0-9]{1,9})\Z", re.ASCII)  # no version holds 10^9 paragraphs
 
 
+_KEY_REF = re.compile(r"(?P<version>[^/\s]+)/(?P<key>[a-z2-7]{8}(?:-[0-9]{1,9})?)\Z", re.ASCII)  # identity.text_key
+
+
 def parse_paragraph_ref(text: str) -> tuple[str, int] | None:
     """(version id, paragraph number from 1) of ``<version>/<n>``, or None if ``text`` is not one."""
     match = _PARAGRAPH_REF.match(text)
     return (match["version"], int(match["n"])) if match else None
+
+
+def parse_key_ref(text: str) -> tuple[str, str] | None:
+    """(version id, stable key) of ``<version>/<key>``, or None if ``text`` is not one."""
+    match = _KEY_REF.match(text)
+    return (match["version"], match["key"]) if match else None
+
+
+def resolve_corrections(corrections: Sequence[Correction], keys: Mapping[str, VersionKeys]) -> list[Correction]:
+    """The corrections with every paragraph named by its position (from 1), given the keys of each version's
+    paragraphs. A paragraph edited since its key was made, or merged into another, keeps the correction, with a
+    note; one that is gone raises ``CorpusError`` naming the entry's line, as does a forbid the pins contradict."""
+    problems: list[Problem] = []
+    resolved = []
+    for correction in corrections:
+        ends = [_resolved_end(end, ref, keys) for end, ref in zip((correction.a, correction.b), correction.refs)]
+        missing = [ref for (found, _), ref in zip(ends, correction.refs) if found is None]
+        entry = f"{correction.action} [{', '.join(correction.refs)}]"
+        problems += [problem(correction.path, correction.line, f"{entry}: paragraph {ref} no longer exists")
+                     for ref in missing]
+        if missing:
+            continue
+        notes = [note for _, note in ends if note]
+        resolved.append(replace(correction, a=ends[0][0], b=ends[1][0], note="; ".join(notes) or None))
+    if not problems and resolved:
+        _check_corrections(resolved, resolved[0].path, problems)
+    if problems:
+        raise CorpusError(problems)
+    return resolved
+
+
+_POSITIONAL_ENTRY = re.compile(r"(?P<version>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<n>[0-9]{1,9})\b")
+
+
+def migrated_text(text: str, keys: Mapping[str, VersionKeys]) -> str:
+    """alignment.yaml's text with every positional reference (``wilson-en/7``) to a paragraph that exists replaced
+    by its stable key (``wilson-en/3kq7zv2a``); comments, order and layout kept as written."""
+
+    def keyed(match: re.Match) -> str:
+        of_version, n = keys.get(match["version"]), int(match["n"])
+        if of_version is None or not 1 <= n <= len(of_version.keys):
+            return match.group()
+        return f"{match['version']}/{of_version.keys[n - 1]}"
+
+    return _POSITIONAL_ENTRY.sub(keyed, text)
+
+
+def _resolved_end(end: tuple[str, int | str], ref: str, keys: Mapping[str, VersionKeys]):
+    """((version, n), note) for one paragraph of a correction; (None, None) if it is gone."""
+    version_id, key = end
+    if isinstance(key, int):
+        return end, None
+    of_version = keys[version_id]
+    note = None
+    if key not in of_version.keys and key in of_version.predecessors:
+        key, note = of_version.predecessors[key], f"{ref} was merged into {version_id}/{of_version.predecessors[key]}"
+    if key not in of_version.keys:
+        return None, None
+    n = of_version.keys.index(key) + 1
+    if of_version.changed_in[n - 1] is not None and note is None:
+        note = f"{ref} changed since its key was made (revision {of_version.changed_in[n - 1]})"
+    return (version_id, n), note
 
 
 def same_version_problem(version_a: str, version_b: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 
 from ..archival import archive_slug
@@ -13,42 +14,69 @@ from ..corpus import (
 )
 from ..diff import count_words
 from ..history import history_rows, version_histories
+from ..identity import VersionKeys, document_keys, with_corrections_resolved
 
 EXCERPT_LENGTH = 120
 
 
 def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
     """Every row of one document, table by table; pure, so it can run in a worker process."""
+    histories = version_histories(document, encoding)
+    keys = document_keys(document, histories)
+    document = with_corrections_resolved(document, keys)
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
         "versions": [_version_row(document, version) for version in document.versions],
         "derivations": list(_derivation_rows(document)),
-        "paragraphs": list(_paragraph_rows(document)),
+        "paragraphs": list(_paragraph_rows(document, keys)),
+        "paragraph_predecessors": list(_predecessor_rows(document, keys)),
+        "corrections": list(_correction_rows(document, keys)),
     }
-    rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
+    rows["revisions"], rows["revision_diffs"] = history_rows(histories)
+    for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
+        by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
+        revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
     collation = collate(document)
     if collation:
-        rows |= collation_rows(collation)
+        rows |= collation_rows(collation, keys)
     return rows
 
 
-def collation_rows(collation: Collation) -> dict[str, list[dict]]:
+def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:
+    groups = _group_keys(collation, keys)
     return {
-        "alignment_groups": list(_group_rows(collation)),
-        "alignment_members": list(_member_rows(collation)),
-        "diffs": list(_diff_rows(collation)),
-        "anchors": list(_anchor_rows(collation)),
+        "alignment_groups": list(_group_rows(collation, keys, groups)),
+        "alignment_members": list(_member_rows(collation, keys, groups)),
+        "diffs": list(_diff_rows(collation, groups)),
+        "anchors": list(_anchor_rows(collation, groups)),
     }
 
 
-def group_id(document_id: str, index: int) -> str:
-    """Groups are numbered from 1 along the base version; the id is ``<document>/<n>``."""
-    return f"{document_id}/{index + 1}"
+def group_id(document_id: str, key: str) -> str:
+    """A row's id, ``<document>/<row key>``: see ``row_key``."""
+    return f"{document_id}/{key}"
 
 
-def paragraph_id(document_id: str, version_id: str, index: int) -> str:
-    return f"{document_id}/{version_id}/{index + 1}"
+def row_key(base: str, version_id: str, paragraph_key: str) -> str:
+    """A row is named by one paragraph it holds: the key of its first paragraph of the base (``3kq7zv2a``), else of
+    the first version holding any, after that version's slug (``ru-rendering.3kq7zv2a``). Adding or removing other
+    versions leaves it alone; an address whose paragraph has joined another row is sent on to it (the web plugin)."""
+    return paragraph_key if version_id == base else f"{version_id}.{paragraph_key}"
+
+
+def paragraph_id(document_id: str, version_id: str, key: str) -> str:
+    """A paragraph's id, ``<document>/<version>/<key>``, with its stable key (``versions.identity``)."""
+    return f"{document_id}/{version_id}/{key}"
+
+
+def _group_keys(collation: Collation, keys: dict[str, VersionKeys]) -> list[str]:
+    table = collation.table
+    named = []
+    for group in table.groups:
+        version_id = next(v for v in table.versions if group.paragraphs(v))
+        named.append(row_key(table.base, version_id, keys[version_id].keys[group.paragraphs(version_id)[0]]))
+    return named
 
 
 def archival_ref_id(document_id: str, archive: str) -> str:
@@ -124,13 +152,16 @@ def _derivation_rows(document: Document) -> Iterator[dict]:
             }
 
 
-def _paragraph_rows(document: Document) -> Iterator[dict]:
+def _paragraph_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
     for version in document.versions:
-        for p in version.paragraphs:
+        of_version = keys[version.id]
+        for p, key, changed_in in zip(version.paragraphs, of_version.keys, of_version.changed_in, strict=True):
             yield {
-                "id": f"{version.key}/{p.n}",
+                "id": paragraph_id(document.id, version.id, key),
                 "document_id": document.id,
                 "version_id": version.key,
+                "key": key,
+                "changed_revision_id": f"{version.key}@{changed_in}" if changed_in else None,
                 "n": p.n,
                 "kind": p.kind,
                 "text": p.text,
@@ -141,17 +172,44 @@ def _paragraph_rows(document: Document) -> Iterator[dict]:
             }
 
 
-def _group_rows(collation: Collation) -> Iterator[dict]:
+def _predecessor_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
+    for version in document.versions:
+        for old, new in keys[version.id].predecessors.items():
+            yield {
+                "id": paragraph_id(document.id, version.id, old),
+                "document_id": document.id,
+                "version_id": version.key,
+                "paragraph_id": paragraph_id(document.id, version.id, new),
+            }
+
+
+def _correction_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
+    for number, correction in enumerate(document.corrections, start=1):
+        (version_a, n_a), (version_b, n_b) = correction.a, correction.b
+        yield {
+            "id": f"{document.id}/correction-{number}",
+            "document_id": document.id,
+            "action": correction.action,
+            "paragraph_a_id": paragraph_id(document.id, version_a, keys[version_a].keys[n_a - 1]),
+            "paragraph_b_id": paragraph_id(document.id, version_b, keys[version_b].keys[n_b - 1]),
+            "line": correction.line,
+            "note": correction.note,
+        }
+
+
+def _group_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
     base = collation.table.base
     for index, group in enumerate(collation.table.groups):
         base_paragraphs = group.paragraphs(base)
         members = [m for m in group.members.values() if m.paragraphs]
         yield {
-            "id": group_id(doc, index),
+            "id": group_id(doc, groups[index]),
             "document_id": doc,
+            "key": groups[index],
             "n": index + 1,
-            "base_paragraph_id": paragraph_id(doc, base, base_paragraphs[0]) if base_paragraphs else None,
+            "base_paragraph_id": (
+                paragraph_id(doc, base, keys[base].keys[base_paragraphs[0]]) if base_paragraphs else None),
             "versions_present": len(members),
             "variance": collation.variances[index],
             "moved": any(m.moved for m in members),
@@ -165,14 +223,14 @@ def _excerpt(collation: Collation, group) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-def _member_rows(collation: Collation) -> Iterator[dict]:
+def _member_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
     for index, group in enumerate(collation.table.groups):
         for version_id, member in group.members.items():
             for paragraph in member.paragraphs:
                 yield {
-                    "group_id": group_id(doc, index),
-                    "paragraph_id": paragraph_id(doc, version_id, paragraph),
+                    "group_id": group_id(doc, groups[index]),
+                    "paragraph_id": paragraph_id(doc, version_id, keys[version_id].keys[paragraph]),
                     "document_id": doc,
                     "version_id": f"{doc}/{version_id}",
                     "bead": member.bead,
@@ -182,29 +240,31 @@ def _member_rows(collation: Collation) -> Iterator[dict]:
                 }
 
 
-def _diff_rows(collation: Collation) -> Iterator[dict]:
+def _diff_rows(collation: Collation, groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
     for (index, version_id), comparison in collation.comparisons.items():
         if comparison.diff is None:
             continue
         yield {
-            "id": f"{group_id(doc, index)}/{version_id}",
-            "group_id": group_id(doc, index),
+            "id": f"{group_id(doc, groups[index])}/{version_id}",
+            "group_id": group_id(doc, groups[index]),
             "document_id": doc,
             "base_version_id": f"{doc}/{collation.table.base}",
             "version_id": f"{doc}/{version_id}",
             **comparison.diff.to_row(),
         }
+
+
 _ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
 
 
-def _anchor_rows(collation: Collation) -> Iterator[dict]:
+def _anchor_rows(collation: Collation, groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
     for (index, version_id), comparison in collation.comparisons.items():
         for check in comparison.anchors:
             yield {
-                "id": f"{group_id(doc, index)}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
-                "group_id": group_id(doc, index),
+                "id": f"{group_id(doc, groups[index])}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
+                "group_id": group_id(doc, groups[index]),
                 "document_id": doc,
                 "base_version_id": f"{doc}/{collation.table.base}",
                 "version_id": f"{doc}/{version_id}",

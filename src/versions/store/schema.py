@@ -75,16 +75,43 @@ SCHEMA: dict[str, dict] = {
     },
     "paragraphs": {
         "columns": {
-            "id": str, "document_id": str, "version_id": str, "n": int, "kind": str, "text": str,
-            "separator": str, "line": int, "words": int, "hash": str,
+            "id": str, "document_id": str, "version_id": str, "key": str, "changed_revision_id": str, "n": int,
+            "kind": str, "text": str, "separator": str, "line": int, "words": int, "hash": str,
         },
         "pk": "id",
         "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
         "indexes": [["document_id"], ["version_id", "n"], ["kind"], ["hash"]],
     },
+    # Keys that no paragraph has now because their paragraph was merged into another (versions.identity): where an
+    # address naming them is sent.
+    "paragraph_predecessors": {
+        "columns": {"id": str, "document_id": str, "version_id": str, "paragraph_id": str},
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("version_id", "versions", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+        ],
+        "indexes": [["document_id"]],
+    },
+    # The corrections of alignment.yaml as the build applied them, one per entry (its line): note says why one
+    # applies with a warning (its paragraph changed or was merged since).
+    "corrections": {
+        "columns": {
+            "id": str, "document_id": str, "action": str, "paragraph_a_id": str, "paragraph_b_id": str, "line": int,
+            "note": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("paragraph_a_id", "paragraphs", "id"),
+            ("paragraph_b_id", "paragraphs", "id"),
+        ],
+        "indexes": [["document_id"], ["paragraph_a_id"], ["paragraph_b_id"]],
+    },
     "alignment_groups": {
         "columns": {
-            "id": str, "document_id": str, "n": int, "base_paragraph_id": str, "versions_present": int,
+            "id": str, "document_id": str, "key": str, "n": int, "base_paragraph_id": str, "versions_present": int,
             "variance": float, "moved": bool, "excerpt": str,
         },
         "pk": "id",
@@ -143,6 +170,7 @@ SCHEMA: dict[str, dict] = {
             "previous_revision_id": str, "latest": bool, "compared": bool, "changed_paragraphs": int,
             "modified_paragraphs": int, "inserted_paragraphs": int, "deleted_paragraphs": int, "moved_paragraphs": int,
             "words_inserted": int, "words_deleted": int, "words_replaced": int, "summary": str, "changed_fields": str,
+            "paragraph_keys": str,
         },
         "pk": "id",
         "foreign_keys": [

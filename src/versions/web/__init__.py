@@ -33,6 +33,7 @@ Every value reaches HTML through Jinja with autoescape, or through markupsafe (`
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -43,6 +44,7 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
+from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
@@ -67,19 +69,25 @@ _OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
 _OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
 _MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
-_PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/[0-9]+\Z")
+_COMMIT = re.compile(r"[0-9a-fA-F]{7,40}")
+_ROW_KEY_SHAPE = r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)?[a-z0-9]+(?:-[0-9]+)?"  # store.rows.row_key, or a number
+_ROW_KEY = re.compile(_ROW_KEY_SHAPE + r"\Z")
+_PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
 
 
 @hookimpl
 def register_routes():
+    document = r"^/-/versions/(?P<document>[^/]+)"
+    row = document + r"/p/(?P<row>[^/]+)"
     return [
-        (r"^/-/versions$", documents_page),
-        (r"^/-/versions/-/search$", search_page),
-        (r"^/-/versions/(?P<document>[^/]+)$", document_page),
-        (r"^/-/versions/(?P<document>[^/]+)/compare$", compare_page),
-        (r"^/-/versions/(?P<document>[^/]+)/p/(?P<n>[^/]+)$", paragraph_page),
-        (r"^/-/versions/(?P<document>[^/]+)/history$", document_history_page),
-        (r"^/-/versions/(?P<document>[^/]+)/history/(?P<version>[^/]+)$", history_page),
+        (r"^/-/versions$", _route(browse.LIST_TABLES, documents_page)),
+        (r"^/-/versions/-/search$", _route(browse.SEARCH_TABLES, search_page)),
+        (document + "$", _route(browse.ALIGNMENT_TABLES_READ, document_page)),
+        (document + "/compare$", _route(browse.ALIGNMENT_TABLES_READ, compare_page)),
+        (row + "$", _route(browse.ALIGNMENT_TABLES_READ, paragraph_page)),
+        (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
+        (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
+        (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
     ]
 
 
@@ -128,12 +136,13 @@ def render_cell(row, value, column, table, datasette):
         if column == "ops" and table in ("diffs", "revision_diffs", None) and isinstance(value, str):
             return _render_ops(row, value)
         if column == "n" and table == "alignment_groups" and isinstance(value, int):
-            document_id = row["document_id"]
+            document_id, key = row["document_id"], row["key"]
             if isinstance(document_id, dict):  # a foreign key Datasette expanded to {"value": ..., "label": ...}
                 document_id = document_id.get("value")
-            if isinstance(document_id, str) and not slug_problem(document_id):
-                url = datasette.urls.path(f"/-/versions/{document_id}/p/{value}")
-                return Markup('<a href="{}">¶ {}</a>').format(url, value)
+            if isinstance(document_id, str) and not slug_problem(document_id) and isinstance(key, str) \
+                    and _ROW_KEY.match(key):
+                url = datasette.urls.path(f"/-/versions/{document_id}/p/{key}")
+                return Markup('<a href="{}">row {}</a>').format(url, value)
         if column == "page" and table is None and isinstance(value, str) and _PAGE.match(value):
             return Markup('<a href="{}">{}</a>').format(datasette.urls.path(value), value)
     except (KeyError, IndexError, TypeError, ValueError):
@@ -172,22 +181,20 @@ def _json_of_shape(shape: re.Pattern, value: str):
 # Pages ---------------------------------------------------------------------------------------------------------------
 
 
-async def documents_page(datasette, request):
-    database = await _readable_database(datasette, request, browse.LIST_TABLES)
-    total = await database.execute_fn(browse.count_documents)
+def documents_page(datasette, request, database, conn):
+    total = browse.count_documents(conn)
     page = _page_param(request, "page", total, _page_size(datasette, "documents_per_page"))
-    documents = await database.execute_fn(lambda conn: browse.list_documents(conn, page.start, page.size))
+    documents = browse.list_documents(conn, page.start, page.size)
     context = {
         "documents": documents,
         "page": page,
         "page_url": lambda number: _url(datasette, "/-/versions", page=_beyond_first(number)),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_index.html", context)
+    return "versions_index.html", context
 
 
-async def search_page(datasette, request):
-    database = await _readable_database(datasette, request, browse.SEARCH_TABLES)
+def search_page(datasette, request, database, conn):
     query = _text_param(request, "q", default="")
     language = _text_param(request, "language", default="") or None
     if language and not _LANGUAGE.match(language):
@@ -199,8 +206,7 @@ async def search_page(datasette, request):
     number = _page_number(request, "page")
     results, page = None, None
     if query.strip():
-        results = await database.execute_fn(
-            lambda conn: browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size))
+        results = browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size)
         page = _page_in_range("page", browse.Page(number, size, results.total))
 
     def search_url(**changes):
@@ -217,11 +223,11 @@ async def search_page(datasette, request):
         "database": database.name,
         "search_url": search_url,
     }
-    return await _html(datasette, request, "versions_search.html", context)
+    return "versions_search.html", context
 
 
-async def document_page(datasette, request):
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+def document_page(datasette, request, database, conn):
+    document = _document(conn, request)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
     columns = _base_first(_columns_param(request, document) or _default_columns(document, base), base)
@@ -231,9 +237,8 @@ async def document_page(datasette, request):
     row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
     version_page = _page_param(request, "version_page", len(document.versions), _page_size(datasette, "items_per_page"))
     drawn = len(document.versions) <= MAX_DRAWN_VERSIONS
-    alignment = await database.execute_fn(
-        lambda conn: browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown))
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    alignment = browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown)
+    revisions = browse.revision_counts(conn, document.id)
     path = f"/-/versions/{document.id}"
 
     def view_url(base=base, columns=columns, muted=muted, page=row_page.number, column_page=column_page.number,
@@ -250,9 +255,9 @@ async def document_page(datasette, request):
             version_page=_beyond_first(version_page),
         )
 
-    def row_href(n):
-        holding = row_page.holding(n - 1)
-        return f"#g-{n}" if holding == row_page.number else f"{view_url(page=holding)}#g-{n}"
+    def row_href(label):
+        holding = row_page.holding(label.n - 1)
+        return f"#g-{label.n}" if holding == row_page.number else f"{view_url(page=holding)}#g-{label.n}"
 
     context = {
         "document": document,
@@ -270,6 +275,7 @@ async def document_page(datasette, request):
         "row_href": row_href,
         "top_rows": sorted(alignment.rows, key=lambda row: (-row.variance, row.n))[:5],
         "provenance": provenance_view(browse.provenance(document)) if drawn else None,
+        "meta_tags": document_meta_tags(document, datasette.absolute_url(request, datasette.urls.path(path))),
         "provenance_drawn": drawn,
         "version_cards": document.versions[version_page.start:version_page.stop],
         "version_page": version_page,
@@ -277,11 +283,11 @@ async def document_page(datasette, request):
         "revisions": revisions,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_document.html", context)
+    return "versions_document.html", context
 
 
-async def compare_page(datasette, request):
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
+def compare_page(datasette, request, database, conn):
+    document = _document(conn, request)
     transcribed = document.transcribed
     if not transcribed:
         raise NotFound(f"{document.id} has no transcribed version to compare")
@@ -292,9 +298,7 @@ async def compare_page(datasette, request):
     muted = _muted_param(request)
     rows = _choice_param(request, "rows", ("all", "changed"))
     row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
-    comparison = await database.execute_fn(
-        lambda conn: browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
-    )
+    comparison = browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
     path = f"/-/versions/{document.id}/compare"
 
     def view_url(**changes):
@@ -320,64 +324,126 @@ async def compare_page(datasette, request):
         "rows": rows,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_compare.html", context)
+    return "versions_compare.html", context
 
 
-async def paragraph_page(datasette, request):
-    database, document = await _document(datasette, request, browse.ALIGNMENT_TABLES_READ)
-    raw = request.url_vars["n"]
-    if not raw.isascii() or not raw.isdigit():
-        raise BadRequest(f"a paragraph is a whole number from 1, not {raw!r}")
-    if len(raw) > 9:
-        raise NotFound(f"{document.id} has no paragraph {raw[:12]}…")
-    n = int(raw)
-    if str(n) != raw:  # 007: one paragraph, one address
+def paragraph_page(datasette, request, database, conn):
+    """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
+    only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
+    document = _document(conn, request)
+    key = _row_key(request)
+    found = _row_address(conn, document, key)
+    if found is None:
+        raise NotFound(f"{document.id} has no row {key!r}")
+    if found != key:
         query = f"?{request.query_string}" if request.query_string else ""
-        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{n}") + query, status=301)
+        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{found}") + query, status=302)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
-    if not 1 <= n <= document.groups:
-        raise NotFound(f"{document.id} has no paragraph {n}" + (f" (it has 1–{document.groups})" if document.groups else ""))
+    commit = _commit_param(request)
     readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
-    alignment = await database.execute_fn(
-        lambda conn: browse.load_alignment(conn, document, base, group=n, versions=[*shown, document.base]))
-    row = alignment.row(n)
-    if row is None:
-        raise NotFound(f"{document.id} has no paragraph {n}")
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
-    canonical = datasette.urls.path(f"/-/versions/{document.id}/p/{n}")
+
+    at = _as_of(conn, document, commit)
+    alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
+    row = alignment.rows[0]
+    latest = browse.latest_commit(conn, document.id)
+    previous, following = browse.neighbours(conn, document.id, row.n)
+    revisions = browse.revision_counts(conn, document.id)
+    path = f"/-/versions/{document.id}/p/{key}"
+    canonical = datasette.urls.path(path)
     url = datasette.absolute_url(request, canonical)
-    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(n - 1)
+    pinned_commit = at.commit if at else latest
+    pinned_url = f"{url}?at={pinned_commit}" if pinned_commit else None
+    style = _style_param(request)
+    cited = RowCitation(document, row, pinned_url if at else url, pinned_commit, datetime.date.today())
+    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
     context = {
         "document": document,
         "alignment": alignment,
         "row": row,
         "readings": {slug: row.readings[slug] for slug in shown},
         "readings_page": readings,
-        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/p/{n}",
+        "page_url": lambda number: _url(datasette, path,
                                         base=None if base == document.base else base, muted=None if muted else "hide",
                                         column_page=_beyond_first(number)),
         "table_page": _beyond_first(table_page),
         "base": document.version(base) if base else None,
         "muted": muted,
-        "citation": browse.citation(document, row, url),
+        "citation": cited.text(style),
+        "style": style,
+        "meta_tags": cited.meta_tags(),
+        "cite_url": lambda format: _url(datasette, f"{path}/cite.{format}", at=at.commit if at else None),
+        "style_url": lambda name: _url(datasette, path, at=at.commit if at else None, style=name),
         "canonical_url": url,
-        "row_href": lambda k: datasette.urls.path(f"/-/versions/{document.id}/p/{k}"),
-        "previous": n - 1 if n > 1 else None,
-        "next": n + 1 if n < document.groups else None,
+        "at": at,
+        "pinned_url": pinned_url,
+        "pinned_commit": pinned_commit,
+        "row_href": lambda label: datasette.urls.path(f"/-/versions/{document.id}/p/{label.key}"),
+        "previous": previous,
+        "next": following,
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
         "revisions": revisions,
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_paragraph.html", context)
+    return "versions_paragraph.html", context
 
 
-async def document_history_page(datasette, request):
-    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
+def citation_file(datasette, request, database, conn):
+    """A row's citation as CSL-JSON, BibTeX or RIS (``?at=`` pins it to a commit, as on the page)."""
+    document = _document(conn, request)
+    format = request.url_vars["format"]
+    if format not in FORMATS:
+        raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
+    key = _row_key(request)
+    commit = _commit_param(request)
+    if not browse.row_exists(conn, document.id, key):
+        raise NotFound(f"{document.id} has no row {key!r}")
+    at = _as_of(conn, document, commit)
+    row = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at).rows[0]
+    latest = browse.latest_commit(conn, document.id)
+    url = datasette.absolute_url(request, datasette.urls.path(f"/-/versions/{document.id}/p/{key}"))
+    cited = RowCitation(document, row, f"{url}?at={at.commit}" if at else url, at.commit if at else latest,
+                        datetime.date.today())
+    body = {"json": lambda: json.dumps([cited.csl_json()], ensure_ascii=False, indent=2) + "\n",
+            "bib": cited.bibtex, "ris": cited.ris}[format]()
+    return Response(body, content_type=f"{FORMATS[format]}; charset=utf-8",
+                    headers={"content-disposition": f'inline; filename="{key}.{format}"'})
+
+
+def _row_key(request) -> str:
+    """The row a row's address names (400 for what cannot be one)."""
+    key = request.url_vars["row"]
+    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
+        raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
+    return key
+
+
+def _as_of(conn, document: browse.DocumentInfo, commit: str | None) -> browse.AsOf | None:
+    """The document as of ``?at=``'s commit (404 for a commit the database does not know); None without one."""
+    if commit is None:
+        return None
+    at = browse.as_of(conn, document.id, commit)
+    if at is None:
+        raise NotFound(f"{document.id} has no version changed in commit {commit!r}")
+    return at
+
+
+def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
+    """The key of the row ``key`` names now: itself, the row its paragraph moved to, or (a number) the row numbered so
+    today; None for none."""
+    if key.isdigit():
+        return browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
+    if browse.row_exists(conn, document.id, key):
+        return key
+    return browse.successor_row(conn, document, key)
+
+
+def document_history_page(datasette, request, database, conn):
+    document = _document(conn, request)
     page = _page_param(request, "page", len(document.versions), _page_size(datasette, "items_per_page"))
-    revisions = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
-    latest = await database.execute_fn(lambda conn: browse.latest_revisions(conn, document.id))
+    revisions = browse.revision_counts(conn, document.id)
+    latest = browse.latest_revisions(conn, document.id)
     context = {
         "document": document,
         "versions": document.versions[page.start:page.stop],
@@ -388,11 +454,11 @@ async def document_history_page(datasette, request):
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_document_history.html", context)
+    return "versions_document_history.html", context
 
 
-async def history_page(datasette, request):
-    database, document = await _document(datasette, request, browse.HISTORY_TABLES_READ)
+def history_page(datasette, request, database, conn):
+    document = _document(conn, request)
     slug = request.url_vars["version"]
     if slug_problem(slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
@@ -400,10 +466,10 @@ async def history_page(datasette, request):
     version = document.version(slug)
     if version is None:
         raise NotFound(f"{document.id} has no version {slug!r}")
-    counts = await database.execute_fn(lambda conn: browse.revision_counts(conn, document.id))
+    counts = browse.revision_counts(conn, document.id)
     page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
-    history = await database.execute_fn(lambda conn: browse.load_history(conn, document, slug, page.start, page.size))
-    span = await database.execute_fn(lambda conn: browse.history_span(conn, document, slug))
+    history = browse.load_history(conn, document, slug, page.start, page.size)
+    span = browse.history_span(conn, document, slug)
     context = {
         "document": document,
         "version": version,
@@ -418,7 +484,7 @@ async def history_page(datasette, request):
         "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
         "database": database.name,
     }
-    return await _html(datasette, request, "versions_history.html", context)
+    return "versions_history.html", context
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -447,15 +513,42 @@ async def _readable_database(datasette, request, tables):
     return database
 
 
-async def _document(datasette, request, tables):
-    database = await _readable_database(datasette, request, tables)
+def _document(conn, request) -> browse.DocumentInfo:
+    """The document the request names (404 for none)."""
     document_id = request.url_vars["document"]
     if slug_problem(document_id):
         raise NotFound(f"There is no document {document_id!r}: document ids are slugs such as telegram-23256")
-    document = await database.execute_fn(lambda conn: browse.get_document(conn, document_id))
+    document = browse.get_document(conn, document_id)
     if document is None:
         raise NotFound(f"There is no document {document_id!r}")
-    return database, document
+    return document
+
+
+def _route(tables, build):
+    """One of our pages: the actor checked against every table it reads (``tables``), then ``build(datasette,
+    request, database, conn)`` (its template and context, or a response such as a redirect) with every query in one
+    read transaction, so that a page shows one state of the database even while a build writes in place."""
+
+    async def page(datasette, request):
+        database = await _readable_database(datasette, request, tables)
+        found = await database.execute_fn(
+            lambda conn: _in_one_read(conn, lambda: build(datasette, request, database, conn)))
+        if isinstance(found, Response):
+            return found
+        return await _html(datasette, request, *found)
+
+    return page
+
+
+def _in_one_read(conn, read):
+    """``read()`` inside one read transaction on ``conn`` (SQLite otherwise gives each statement its own snapshot)."""
+    if conn.in_transaction:
+        return read()
+    conn.execute("begin")
+    try:
+        return read()
+    finally:
+        conn.execute("rollback")
 
 
 async def _html(datasette, request, template, context):
@@ -528,6 +621,22 @@ def _text_param(request, name: str, default: str | None = None) -> str | None:
     if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
         raise BadRequest(f"?{name}= contains control characters")
     return value
+
+
+def _style_param(request) -> str:
+    """``?style=``: the name of a CSL style (400 for one that does not exist); absent, Chicago."""
+    style = _text_param(request, "style") or DEFAULT_STYLE
+    if not style_exists(style):
+        raise BadRequest(f"?style= names no CSL style: {style[:80]!r}; try {DEFAULT_STYLE} or apa")
+    return style
+
+
+def _commit_param(request) -> str | None:
+    """``?at=``: a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
+    value = _text_param(request, "at")
+    if value is not None and not _COMMIT.fullmatch(value):
+        raise BadRequest(f"?at= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
+    return value.lower() if value else None
 
 
 def _check_slug(name: str, value: str) -> None:

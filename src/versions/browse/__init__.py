@@ -1,0 +1,82 @@
+"""Reading the built database for people: the queries behind the web pages and the terminal views.
+
+Functions take a plain ``sqlite3.Connection`` so that Datasette (``execute_fn``) and the CLI share them. Nothing here
+knows about HTTP or HTML: pages get dataclasses holding texts, stored or freshly computed ``WordDiff`` objects and
+anchor checks, and render them themselves.
+
+Each page is served by a handful of set-based queries (one per table involved, filtered by document or by group),
+never by one query per row. Whatever may grow without bound (documents, rows, versions, search hits, revisions,
+archival references) is read a part at a time (``rows=``, ``versions=``, ``offset``/``limit``; ``Page`` numbers the
+parts), so that what one page costs does not grow with the corpus.
+
+The alignment of a document is the one stored by ``versions build``: its rows (alignment groups) are numbered from 1
+along the stored base and never change with the view. What a view may change is the version the others are compared
+with (``base``) and the normalization: with the stored base and normalization the stored diffs, anchor checks and
+variances are read; otherwise they are computed here, the same way ``versions.collate`` computes them.
+
+One module per kind of page: ``documents`` (the list, a document and its versions, pages of long lists),
+``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``search``, ``history``
+(the stored revisions of a version) and ``provenance`` (the graph of which version was made from which).
+"""
+
+from ..collate import STORED_NORMALIZATION
+from .alignment import (
+    ALIGNMENT_TABLES_READ,
+    PARAGRAPH_SEPARATOR,
+    Alignment,
+    AsOf,
+    Comparison,
+    LinkCorrection,
+    Pair,
+    ParagraphInfo,
+    Reading,
+    Row,
+    RowLabel,
+    anchors_by_side,
+    as_of,
+    latest_commit,
+    load_alignment,
+    load_comparison,
+    neighbours,
+    row_at,
+    row_exists,
+    successor_row,
+)
+from .documents import (
+    DOCUMENT_TABLES,
+    LIST_TABLES,
+    DocumentInfo,
+    DocumentSummary,
+    Page,
+    VersionInfo,
+    count_documents,
+    get_document,
+    is_versions_database,
+    list_documents,
+    numbers_label,
+    web_url,
+)
+from .history import (
+    HISTORY_TABLES_READ,
+    HistorySpan,
+    RevisionChange,
+    RevisionInfo,
+    has_history,
+    history_span,
+    latest_revisions,
+    load_history,
+    revision_counts,
+)
+from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
+from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
+
+__all__ = [
+    "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
+    "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "AsOf", "Comparison", "DocumentInfo",
+    "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
+    "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults",
+    "SearchTerm", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
+    "get_document", "has_history", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
+    "list_documents", "load_alignment", "load_comparison", "load_history", "neighbours", "numbers_label", "provenance",
+    "revision_counts", "row_at", "row_exists", "search", "search_terms", "successor_row", "web_url",
+]

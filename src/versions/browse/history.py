@@ -1,0 +1,203 @@
+"""The revisions of a version as stored by the build (``versions.history``), for the history pages."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from ..diff import INSERT, WordDiff
+from ..history import change_diff, stored_revision_text
+from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
+
+HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs")
+CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)
+AUTHORS_SHOWN = 20
+
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    """One paragraph change of a revision against the revision before it."""
+
+    k: int
+    kind: str  # modified, inserted, deleted or moved
+    old: tuple[int, ...]  # paragraph numbers in the previous revision
+    new: tuple[int, ...]  # paragraph numbers in this revision
+    diff: WordDiff
+
+    @property
+    def where(self) -> str:
+        """``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (old → new; one side for an insertion or a deletion)."""
+        old, new = numbers_label(self.old), numbers_label(self.new)
+        if not old:
+            return f"¶ {new}"
+        if not new or old == new:
+            return f"¶ {old}"
+        return f"¶ {old} → ¶ {new}"
+
+
+@dataclass
+class RevisionInfo:
+    id: str  # <document>/<version>@<n>
+    n: int
+    status: str  # committed, uncommitted, untracked or unversioned
+    commit: str | None
+    date: str | None  # ISO 8601 with offset
+    author: str | None
+    subject: str | None
+    message: str | None
+    path: str | None
+    note: str | None
+    readable: bool
+    paragraph_count: int
+    word_count: int
+    previous_id: str | None
+    latest: bool
+    compared: bool  # False: what this revision changed is not known (a shallow clone's boundary, an unreadable state)
+    summary: str | None
+    counts: dict[str, int]  # paragraphs modified, inserted, deleted, moved
+    words: dict[str, int]  # words inserted, deleted, replaced
+    changed: int = 0  # paragraph changes against the previous revision
+    changes: list[RevisionChange] = field(default_factory=list)
+    text: str | None = None  # the text at this revision, read for a first revision (it is all its change)
+
+    @property
+    def first(self) -> bool:
+        return self.previous_id is None
+
+    @property
+    def short(self) -> str | None:
+        return self.commit[:10] if self.commit else None
+
+    @property
+    def body(self) -> str | None:
+        """The commit message after its subject line."""
+        if not self.message:
+            return None
+        rest = self.message.strip().partition("\n")[2].strip()
+        return rest or None
+
+    @property
+    def created_diff(self) -> WordDiff | None:
+        """A first revision against nothing: its whole text inserted (None unless its text was read)."""
+        if not self.text:
+            return None
+        return WordDiff(ops=[(INSERT, self.text)], muted=[], similarity=0.0, inserted=self.word_count, deleted=0,
+                        replaced=0)
+
+    @property
+    def day(self) -> str | None:
+        return self.date[:10] if self.date else None
+
+    @property
+    def time(self) -> str | None:
+        """``HH:MM`` and the offset, as recorded (the author's own clock)."""
+        if not self.date or len(self.date) < 16:
+            return None
+        offset = self.date[19:]
+        if offset in ("Z", "+00:00"):
+            return self.date[11:16] + " UTC"
+        return self.date[11:16] + (f" {offset}" if offset else "")
+
+
+def has_history(conn: sqlite3.Connection) -> bool:
+    return {"revisions", "revision_diffs"} <= table_names(conn)
+
+
+def revision_counts(conn: sqlite3.Connection, document_id: str) -> dict[str, int]:
+    """Version slug -> number of recorded revisions, for the versions of one document that have any."""
+    if not has_history(conn):
+        return {}
+    return {
+        version_slug(version_key): count
+        for version_key, count in conn.execute(
+            "select version_id, count(*) from revisions where document_id = ? group by version_id", [document_id]
+        )
+    }
+
+
+def load_history(
+    conn: sqlite3.Connection, document: DocumentInfo, version: str, offset: int = 0, limit: int = -1,
+    changes: int = CHANGES_SHOWN,
+) -> list[RevisionInfo]:
+    """The revisions of one version of ``document``, newest first (``limit`` of them from ``offset``; -1: all), each
+    with its first ``changes`` paragraph changes (two queries: the revisions, then their changes). The text of a
+    first revision is read too."""
+    if not has_history(conn):
+        return []
+    key = f"{document.id}/{version}"
+    revisions = _revisions(conn, "version_id = ? order by n desc limit ? offset ?", [key, limit, offset])
+    by_id = {revision.id: revision for revision in revisions}
+    ids = list(by_id)
+    for revision_id, k, kind, old, new, ops, muted, similarity, inserted, deleted, replaced in conn.execute(
+        "select revision_id, k, kind, old_paragraphs, new_paragraphs, ops, muted, similarity, inserted, deleted, "
+        "replaced from (select *, row_number() over (partition by revision_id order by k) as place "
+        f"from revision_diffs where revision_id in ({', '.join('?' * len(ids))})) where place <= ? "
+        "order by revision_id, k",
+        [*ids, changes],
+    ):
+        diff = change_diff({"ops": ops, "muted": muted, "similarity": similarity, "inserted": inserted,
+                            "deleted": deleted, "replaced": replaced})
+        by_id[revision_id].changes.append(RevisionChange(k, kind, tuple(json.loads(old)), tuple(json.loads(new)), diff))
+    for revision in revisions:
+        if revision.first and revision.compared and revision.readable and revision.paragraph_count:
+            revision.text = stored_revision_text(conn, revision.id)
+    return revisions
+
+
+@dataclass(frozen=True)
+class HistorySpan:
+    """What the whole history of a version covers, however much of it a page shows."""
+
+    authors: tuple[str, ...]  # at most AUTHORS_SHOWN, alphabetically
+    first_date: str | None  # day of the first and of the last commit
+    last_date: str | None
+    unknown: int  # revisions whose changes are not known
+
+
+def history_span(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> HistorySpan:
+    if not has_history(conn):
+        return HistorySpan((), None, None, 0)
+    key = f"{document.id}/{version}"
+    authors = tuple(author for (author,) in conn.execute(
+        "select distinct author from revisions where version_id = ? and author is not null order by author limit ?",
+        [key, AUTHORS_SHOWN],
+    ))
+    first, last, unknown = conn.execute(
+        "select (select substr(date, 1, 10) from revisions where version_id = :key and commit_hash is not null "
+        "order by n limit 1), (select substr(date, 1, 10) from revisions where version_id = :key and commit_hash is "
+        "not null order by n desc limit 1), (select count(*) from revisions where version_id = :key and not compared)",
+        {"key": key},
+    ).fetchone()
+    return HistorySpan(authors, first, last, unknown)
+
+
+def latest_revisions(conn: sqlite3.Connection, document_id: str) -> dict[str, RevisionInfo]:
+    """Version slug -> its newest revision (without its changes), for the versions of a document that have any."""
+    if not has_history(conn):
+        return {}
+    latest = _revisions(conn, "document_id = ? and latest order by rowid", [document_id])
+    return {revision.id.rpartition("@")[0].rpartition("/")[2]: revision for revision in latest}
+
+
+def _revisions(conn: sqlite3.Connection, where: str, params: list) -> list[RevisionInfo]:
+    return [
+        RevisionInfo(
+            id=rid, n=n, status=status, commit=commit, date=date, author=author, subject=subject, message=message,
+            path=path, note=note, readable=bool(readable), paragraph_count=paragraph_count or 0,
+            word_count=word_count or 0, previous_id=previous, latest=bool(latest), compared=bool(compared),
+            summary=summary, changed=changed or 0,
+            counts={"modified": modified or 0, "inserted": inserted or 0, "deleted": deleted or 0, "moved": moved or 0},
+            words={"inserted": w_inserted or 0, "deleted": w_deleted or 0, "replaced": w_replaced or 0},
+        )
+        for (rid, n, status, commit, date, author, subject, message, path, note, readable, paragraph_count,
+             word_count, previous, latest, compared, summary, changed, modified, inserted, deleted, moved, w_inserted,
+             w_deleted, w_replaced) in conn.execute(
+            "select id, n, status, commit_hash, date, author, subject, message, path, note, readable, "
+            "paragraph_count, word_count, previous_revision_id, latest, compared, summary, changed_paragraphs, "
+            "modified_paragraphs, inserted_paragraphs, deleted_paragraphs, moved_paragraphs, words_inserted, "
+            f"words_deleted, words_replaced from revisions where {where}",
+            params,
+        )
+    ]
