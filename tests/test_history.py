@@ -17,7 +17,9 @@ from versions.history import (
     change_diff,
     compare_paragraphs,
     corpus_history,
+    document_file_histories,
     document_history,
+    document_revision_rows,
     find_revision,
     front_matter_changes,
     get_revision,
@@ -569,3 +571,47 @@ def test_front_matter_that_cannot_be_read_is_one_change_of_the_whole():
     assert [c.field for c in front_matter_changes("a: 1\nb: {x: 1}\n", "b: {x: 2}\na: 1\n")] == ["b"]
     [long] = front_matter_changes("note: short\n", f"note: {'a long note ' * 5}\n")
     assert long.describe() == "note changed" and long.new.startswith('"a long note')
+
+
+def test_the_documents_own_files_have_a_history_with_their_fields_named(repo):
+    folder = repo / "translations/doc-1"
+    commit(repo, "Date corrected", {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("1951-08-27", "1951-08-28")},
+           "2024-01-05T09:00:00+00:00")
+    commit(repo, "Pin", {"translations/doc-1/alignment.yaml": "pin:\n  - [en/1, aprf-copy/1]\n"},
+           "2024-01-06T09:00:00+00:00")
+    write_files(repo, {"translations/doc-1/alignment.yaml": "pin:\n  - [en/2, aprf-copy/1]\n  - [en/3, aprf-copy/2]\n"})
+    revisions = document_file_histories(folder, "doc-1")
+    summaries = [(revision.key, revision.state.status, revision.summary()) for revision in revisions]
+    assert summaries == [
+        ("doc-1/document.yaml@1", "committed", "created"),
+        ("doc-1/document.yaml@2", "committed", 'date "1951-08-27" → "1951-08-28"'),
+        ("doc-1/alignment.yaml@1", "committed", "created"),
+        ("doc-1/alignment.yaml@2", "uncommitted", "pin: 2 added, 1 removed"),
+    ]
+    rows = document_revision_rows(revisions)
+    assert rows[1]["subject"] == "Date corrected" and rows[1]["previous_revision_id"] == "doc-1/document.yaml@1"
+    assert json.loads(rows[3]["changed_fields"])[0]["field"] == "pin"
+
+
+def test_a_deleted_alignment_file_keeps_its_history(repo):
+    commit(repo, "Pin", {"translations/doc-1/alignment.yaml": "pin:\n  - [en/1, aprf-copy/1]\n"},
+           "2024-01-06T09:00:00+00:00")
+    git(repo, "rm", "-q", "translations/doc-1/alignment.yaml")
+    git(repo, "commit", "-q", "-m", "No pins", date="2024-01-07T09:00:00+00:00")
+    revisions = [r for r in document_file_histories(repo / "translations/doc-1", "doc-1") if r.file == "alignment.yaml"]
+    assert [revision.summary() for revision in revisions] == ["created", "deleted"]
+
+
+def test_a_build_stores_one_timeline_per_document(repo, tmp_path):
+    retitled = DOCUMENT_YAML.replace("1951-08-27", "1951-08-28")
+    commit(repo, "Date", {"translations/doc-1/document.yaml": retitled}, "2024-01-06T09:00:00+00:00")
+    db = tmp_path / "versions.db"
+    build(repo / "translations", db)
+    timeline = list(sqlite_utils.Database(db).query("select kind, what, subject, summary from document_timeline"))
+    assert [(row["what"], row["subject"]) for row in timeline] == [
+        ("doc-1/aprf-copy", "Add the telegram"), ("doc-1/en", "Add the telegram"),
+        ("doc-1/document.yaml", "Add the telegram"), ("doc-1/en", "Raid, not attack"),
+        ("doc-1/en", "Add the casualties"), ("doc-1/document.yaml", "Date"),
+    ]
+    assert timeline[-1] == {"kind": "file", "what": "doc-1/document.yaml", "subject": "Date",
+                            "summary": 'date "1951-08-27" → "1951-08-28"'}

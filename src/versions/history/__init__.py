@@ -53,6 +53,12 @@ from .changes import (  # noqa: F401
     compare_paragraphs,
     front_matter_changes,
 )
+from .files import (  # noqa: F401
+    DOCUMENT_FILES,
+    FileRevision,
+    document_file_histories,
+    document_revision_rows,
+)
 from .fingerprints import (  # noqa: F401
     CorpusHistory,
     corpus_history,

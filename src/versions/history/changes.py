@@ -49,7 +49,9 @@ def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):
         yield tuple(stretch)
 
 
-def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], language: str | None = None) -> list[ParagraphChange]:
+def compare_paragraphs(
+    old: list[Paragraph], new: list[Paragraph], language: str | None = None
+) -> list[ParagraphChange]:
     changes: list[ParagraphChange] = []
     for i1, i2, j1, j2 in _changed_stretches(old, new):
         if i1 == i2 or j1 == j2:

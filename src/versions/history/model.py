@@ -3,6 +3,7 @@ history."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,9 @@ class FieldChange:
     new: str | None
 
     def describe(self) -> str:
-        """One short phrase; values too long to read in a line are left to ``changed_fields``."""
+        """One short phrase; values too long to read in a line are left to ``changed_fields``, lists are counted."""
+        if (counted := self._counted()) is not None:
+            return counted
         shown = [value for value in (self.old, self.new) if value is not None]
         if any(len(value) > SHORT_VALUE for value in shown):
             return f"{self.field} {'added' if self.old is None else 'removed' if self.new is None else 'changed'}"
@@ -86,6 +89,16 @@ class FieldChange:
 
     def to_json(self) -> dict:
         return {"field": self.field, "old": self.old, "new": self.new}
+
+    def _counted(self) -> str | None:
+        """A change of a list (``pin:`` in alignment.yaml) as the entries it added and removed."""
+        old, new = (json.loads(value) if value else [] for value in (self.old, self.new))
+        if not (isinstance(old, list) and isinstance(new, list)):
+            return None
+        added = sum(1 for item in new if item not in old)
+        removed = sum(1 for item in old if item not in new)
+        parts = [f"{count} {what}" for count, what in ((added, "added"), (removed, "removed")) if count]
+        return f"{self.field}: {', '.join(parts) or 'reordered'}"
 
 
 @dataclass

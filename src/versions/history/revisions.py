@@ -42,7 +42,7 @@ def version_history(
     document_id = document_id or path.parent.name
     version_id = version_id or path.stem
     history = VersionHistory(document_id, version_id, path, current_body=known.body if known is not None else None)
-    history.revisions = _revisions(document_id, version_id, _states(path, encoding, history), encoding, known)
+    history.revisions = _revisions(document_id, version_id, file_states(path, encoding, history), encoding, known)
     language = revisions_language(history.revisions)
     for revision in history.revisions:
         previous = history.revisions[revision.previous - 1] if revision.previous else None
@@ -71,7 +71,7 @@ def get_revision(
     """One revision: ``rev`` is its number (``3``; ``-1`` the latest), a commit hash or prefix (at least 4 hex
     digits), ``latest``/``HEAD`` or ``uncommitted``. Raises ``HistoryError`` naming the revisions that exist."""
     folder = _document_folder(Path(corpus_root), document_id)
-    states = _states(_version_file(folder, version_id), encoding, None)
+    states = file_states(_version_file(folder, version_id), encoding, None)
     revisions = _revisions(document_id, version_id, states, encoding)
     return find_revision(revisions, rev, f"{document_id}/{version_id}")
 
@@ -100,7 +100,7 @@ def parse_revision_ref(ref: str) -> tuple[str, str, str]:
 
 
 @dataclass(eq=False)
-class _State:
+class FileState:
     status: str
     path: str
     data: bytes | None
@@ -110,18 +110,21 @@ class _State:
     message: str | None = None
     notes: list[str] = field(default_factory=list)
     boundary: bool = False
-    previous: "_State | None" = None  # the state this one is compared with: its first parent's, or the last commit's
+    previous: "FileState | None" = None  # compared with this one: its first parent's state, or the last commit's
 
 
-def _states(path: Path, encoding: str | None, history: VersionHistory | None) -> list[_State]:
-    """The states of the file, oldest first; never raises for git trouble (it becomes a note)."""
+def file_states(
+    path: Path, encoding: str | None, history: VersionHistory | None, deletions: bool = False
+) -> list[FileState]:
+    """The states of the file, oldest first; never raises for git trouble (it becomes a note). A commit deleting it
+    is one only with ``deletions`` (a version deleted and made again starts anew)."""
     working = _read_bytes(path)
     repository = git.find_repository(path.parent) if path.parent.is_dir() else None
     if repository is None:
         note = "not in a git repository: the file as it is now is the only revision"
         if git.which("git") is None:
             note = "git is not installed: the file as it is now is the only revision"
-        return [_State(UNVERSIONED, str(path), working, notes=[note])]
+        return [FileState(UNVERSIONED, str(path), working, notes=[note])]
     top = repository.top
     if history is not None:
         history.repository = top
@@ -136,18 +139,18 @@ def _states(path: Path, encoding: str | None, history: VersionHistory | None) ->
         if states is None:  # renamed from outside the corpus: the log of the whole repository says from where
             log = corpus_log(repository, "")
             states = _states_from_log(log, relative)
-        states = _finish_committed(top, states, shallow)
+        states = _finish_committed(top, states, shallow, deletions)
     except git.GitFailed as failure:
-        return [_State(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
+        return [FileState(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
     if not states:
         tracked = git.is_in_index(repository, log.scope, relative)
         note = "added to git but not yet committed" if tracked else "not tracked by git"
-        return [_State(UNCOMMITTED if tracked else UNTRACKED, relative, working, notes=[note])]
+        return [FileState(UNCOMMITTED if tracked else UNTRACKED, relative, working, notes=[note])]
     if working is None:
         states[-1].notes.append("the file is missing from the working tree")
     elif not _same_text(states[-1].data, working, encoding):
-        states.append(_State(UNCOMMITTED, relative, working, notes=["changes in the working tree, not yet committed"],
-                             previous=states[-1]))
+        note = "changes in the working tree, not yet committed"
+        states.append(FileState(UNCOMMITTED, relative, working, notes=[note], previous=states[-1]))
     return states
 
 
@@ -160,7 +163,7 @@ def _scope(resolved: Path, top: Path) -> str:
     return corpus.relative_to(top).as_posix() + "/"
 
 
-def _states_from_log(log: "CorpusLog", relative: str) -> list[_State] | None:
+def _states_from_log(log: "CorpusLog", relative: str) -> list[FileState] | None:
     """The committed states of one file, oldest first, each compared with the state its first parent had, from the
     log of its corpus read once; None when its history goes on outside the corpus (a rename from elsewhere)."""
     states = _changing_commits(log, relative)
@@ -180,12 +183,12 @@ def _states_from_log(log: "CorpusLog", relative: str) -> list[_State] | None:
     return [states[position] for position in sorted(states)]
 
 
-def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, _State] | None:
+def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, FileState] | None:
     """The commits that changed the file, by position in the log, under every name it had, renames and copies found
     as ``git log --follow`` finds them: a rename adds the name before it, where it is followed but after the rename
     (it may live on, on a branch merged later); a name is not followed before the rename or copy that made it (an
     older file of that name is another file). None when a name is outside the corpus."""
-    found: dict[int, _State] = {}
+    found: dict[int, FileState] = {}
     names = [relative]  # newest first, growing while walked
     left: dict[str, list[int]] = {relative: []}  # name -> the commits that renamed the file away from it
     for name in names:
@@ -214,10 +217,10 @@ def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, _State] | No
     return found
 
 
-def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, _State]) -> dict[int, _State]:
+def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, FileState]) -> dict[int, FileState]:
     """The merges that brought in some of these commits but left the file as their first parent had it (so that
     the last state is the file as HEAD has it); their path is set once that parent's state is known."""
-    kept: dict[int, _State] = {}
+    kept: dict[int, FileState] = {}
     for position in found:
         merge = log.brought_by[position]
         while merge is not None and merge not in found and merge not in kept:
@@ -226,12 +229,13 @@ def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, _State]) -> 
     return kept
 
 
-def _committed_state(commit: "git.Commit", path: str) -> _State:
-    return _State(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
+def _committed_state(commit: "git.Commit", path: str) -> FileState:
+    return FileState(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
 
 
-def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> list[_State]:
-    """The contents of the states and the shallow-clone note; deletions dropped (what followed one is new)."""
+def _finish_committed(top: Path, states: list[FileState], shallow: set[str], deletions: bool) -> list[FileState]:
+    """The contents of the states and the shallow-clone note; deletions dropped unless asked for (what followed one
+    is new)."""
     _read_contents(top, states)
     for state in states:
         if state.commit in shallow:
@@ -240,6 +244,8 @@ def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> lis
                 "shallow clone: the history before this commit is not in this clone, so what this revision changed is "
                 "not known (fetch with --unshallow to see it)"
             )
+    if deletions:
+        return states
     kept = [state for state in states if not _deletion(state)]
     for state in kept:
         if state.previous is not None and _deletion(state.previous):
@@ -247,11 +253,11 @@ def _finish_committed(top: Path, states: list[_State], shallow: set[str]) -> lis
     return kept
 
 
-def _deletion(state: _State) -> bool:
+def _deletion(state: FileState) -> bool:
     return state.data is None and "deleted in this commit" in state.notes
 
 
-def _read_contents(top: Path, states: list[_State]) -> None:
+def _read_contents(top: Path, states: list[FileState]) -> None:
     if not states:
         return
     reader = git.cat_file(top)
@@ -261,7 +267,7 @@ def _read_contents(top: Path, states: list[_State]) -> None:
             state.notes.append(f"{state.path} is not in commit {state.commit[:10]}")
 
 
-def _revisions(document_id: str, version_id: str, states: list[_State], encoding: str | None, known=None):
+def _revisions(document_id: str, version_id: str, states: list[FileState], encoding: str | None, known=None):
     numbers = {id(state): n for n, state in enumerate(states, start=1)}
     return [
         _revision(document_id, version_id, n, state, encoding, known, state.previous and numbers[id(state.previous)])
@@ -270,7 +276,7 @@ def _revisions(document_id: str, version_id: str, states: list[_State], encoding
 
 
 def _revision(
-    document_id: str, version_id: str, n: int, state: _State, encoding: str | None, known, previous: int | None
+    document_id: str, version_id: str, n: int, state: FileState, encoding: str | None, known, previous: int | None
 ) -> Revision:
     notes = list(state.notes)
     readable, front, body = False, None, ""

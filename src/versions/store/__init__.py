@@ -18,6 +18,7 @@ from pathlib import Path
 from ..corpus import FolderHash, document_hashes, load_corpus
 from ..errors import CorpusError, Problem
 from ..history import CorpusHistory, corpus_history
+from .recorded import Recorded, previous_state
 from .rows import archival_ref_id, collation_rows, document_rows, group_id, paragraph_id
 from .schema import (
     APPLICATION_ID,
@@ -37,7 +38,6 @@ from .workers import (
     job_rows,
     problems_of,
 )
-from .recorded import Recorded, previous_state
 from .write import (
     BuildReport,
     build_lock,

@@ -42,7 +42,7 @@ def previous_state(db_path: Path) -> Recorded:
         return Recorded()
     return Recorded(
         hashes={doc_id: content_hash for doc_id, content_hash, *_ in rows},
-        files={doc_id: FolderHash(files_hash, signature) for doc_id, _, files_hash, signature, *_ in rows if files_hash},
+        files={doc_id: FolderHash(files_hash, sign) for doc_id, _, files_hash, sign, *_ in rows if files_hash},
         history=_recorded_history(rows),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..archival import archive_slug
 from ..collate import Collation, collate, group_text
@@ -13,7 +14,7 @@ from ..corpus import (
     Version,
 )
 from ..diff import count_words
-from ..history import history_rows, version_histories
+from ..history import document_file_histories, document_revision_rows, history_rows, version_histories
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 
 EXCERPT_LENGTH = 120
@@ -34,6 +35,8 @@ def document_rows(document: Document, encoding: str | None = None) -> dict[str, 
         "corrections": list(_correction_rows(document, keys)),
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(histories)
+    own_files = document_file_histories(Path(document.path), document.id, encoding)
+    rows["document_revisions"] = document_revision_rows(own_files)
     for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
         by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None

@@ -194,6 +194,17 @@ SCHEMA: dict[str, dict] = {
         ],
         "indexes": [["document_id"], ["revision_id", "k"], ["kind"]],
     },
+    # The history of the document's own files, document.yaml and alignment.yaml (history.files)
+    "document_revisions": {
+        "columns": {
+            "id": str, "document_id": str, "file": str, "n": int, "status": str, "commit_hash": str, "date": str,
+            "author": str, "subject": str, "note": str, "summary": str, "changed_fields": str,
+            "previous_revision_id": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id")],
+        "indexes": [["document_id"], ["commit_hash"]],
+    },
 }
 VIEWS = {
     "paragraph_details": """
@@ -214,6 +225,19 @@ VIEWS = {
         from revisions
         join versions on versions.id = revisions.version_id
         join documents on documents.id = revisions.document_id
+    """,
+    # One timeline per document: every revision of its versions and of its own files, oldest first
+    "document_timeline": """
+        select * from (
+            select document_id, date, commit_hash, author, subject, 'version' as kind, version_id as what,
+                   id as revision_id, summary
+            from revisions
+            union all
+            select document_id, date, commit_hash, author, subject, 'file' as kind,
+                   document_id || '/' || file as what, id as revision_id, summary
+            from document_revisions
+        )
+        order by document_id, date is null, date, kind desc, what
     """,
 }
 

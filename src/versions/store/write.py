@@ -18,8 +18,9 @@ import sqlite_utils
 from ..corpus import (
     FolderHash,
 )
-from ..history import CorpusHistory
 from ..durable import WriteError, fsync_file, fsync_folder, writing
+from ..history import CorpusHistory
+from .recorded import record_files, record_head
 from .schema import (
     APPLICATION_ID,
     APPLICATION_ID_OFFSET,
@@ -31,7 +32,6 @@ from .schema import (
     recreate_schema,
     scratch_database,
 )
-from .recorded import record_files, record_head
 from .workers import DocumentJob, Progress, copy_tables, insert_documents
 
 DELETE_CHUNK = 500  # documents whose rows are deleted per statement
@@ -111,8 +111,8 @@ def write_documents(
     """Write the documents of ``jobs`` (those that changed): into a new database, or in place over the previous one.
 
     ``current`` holds the hash of every document of the corpus, ``previous`` those of the database; ``files`` the
-    file hashes and signatures to record, ``history`` the history fingerprints. If any document has a problem, every problem is raised as ``CorpusError``
-    and the database is left as it was.
+    file hashes and signatures to record, ``history`` the history fingerprints. If any document has a problem, every
+    problem is raised as ``CorpusError`` and the database is left as it was.
     """
     report = BuildReport(db_path, changed=previous != current)
     report.removed = sorted(set(previous) - set(current))
