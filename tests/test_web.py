@@ -12,7 +12,7 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import Markup
 
-from conftest import ROOT, SHIPPED_CORPUS, write_files
+from conftest import ROOT, SHIPPED_CORPUS, commit, git, write_files
 from versions import browse
 from versions.store import build
 from versions.web import render_cell
@@ -655,11 +655,6 @@ async def test_every_row_url_shows_the_same_readings_after_versions_and_paragrap
     assert moved == []
 
 
-def _git(repo: Path, *args: str) -> None:
-    from test_history import git
-    git(repo, *args)
-
-
 async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sent_on(tmp_path):
     repo = tmp_path / "repo"
     write_files(repo / "translations", {
@@ -667,16 +662,16 @@ async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sen
         "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\n"
                      "One man was killed.\n\nMao Zedong.\n",
     })
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "Add")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add")
     build(repo / "translations", tmp_path / "before.db")
     ds = Datasette([str(tmp_path / "before.db")])
     raid, killed = [(await ds.client.get(f"/-/versions/doc/p/{n}")).headers["location"] for n in (2, 3)]
     (repo / "translations/doc/en.md").write_text(
         "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid. One man was killed.\n\n"
         "Mao Zedong.\n", encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "One paragraph")
+    git(repo, "commit", "-q", "-am", "One paragraph")
     build(repo / "translations", tmp_path / "after.db")
     ds = Datasette([str(tmp_path / "after.db")])
     page = await ds.client.get(raid)
@@ -694,9 +689,9 @@ async def test_a_row_pinned_to_a_commit_shows_the_text_as_it_was_then_without_gi
         "doc/document.yaml": "title: Pinned\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
         "doc/en.md": "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid.\n\nMao Zedong.\n",
     })
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "Add")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add")
     first = git(repo, "rev-parse", "HEAD").strip()
     (repo / "translations/doc/en.md").write_text(
         "---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\nOn August 19 a raid at night.\n\nMao Zedong.\n",
@@ -907,27 +902,15 @@ TEXT_3 = FRONT + ("TELEGRAM No. 1\n\nThe enemy raided our security forces in Kae
 DOCUMENT_YAML = "title: A test telegram\ndate: 1951-08-27\noriginal_language: ru\nbase: en\n"
 
 
-def _git(repo: Path, *args: str, date: str = "2024-01-02T10:00:00+00:00") -> None:
-    import subprocess
-
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(repo)}
-    identity = ["-c", "user.name=Test Historian", "-c", "user.email=historian@example.org",
-                "-c", "commit.gpgsign=false"]
-    result = subprocess.run(["git", *identity, "-C", str(repo), *args], capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr
-
-
 def _commit(repo: Path, message: str, text: str, date: str) -> None:
-    write_files(repo, {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/en.md": text})
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", message, date=date)
+    commit(repo, message, {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/en.md": text}, date)
 
 
 def history_repository(repo: Path) -> Path:
     """A git repository at ``repo`` in which translations/doc-1/en.md was committed three times; the second commit's
     message carries markup."""
     repo.mkdir(parents=True)
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     _commit(repo, "Add the telegram", TEXT_1, "2024-01-01T09:00:00+00:00")
     _commit(repo, f"Raid, not attack {SCRIPT}\n\nWhy: {IMG}", TEXT_2, "2024-01-02T09:00:00+02:00")
     _commit(repo, "Add the casualties", TEXT_3, "2024-01-03T09:00:00+00:00")
@@ -1408,3 +1391,17 @@ async def test_every_query_of_a_page_reads_one_snapshot(datasette, monkeypatch):
     calls.clear()
     assert (await datasette.client.get(row)).status_code == 200 and len(calls) == 1
     assert seen and all(seen)
+
+
+async def test_the_document_history_page_has_one_timeline_of_versions_and_own_files(history_db):
+    ds = Datasette([str(history_db)], metadata=METADATA)
+    response = await ds.client.get("/-/versions/doc-1/history")
+    assert response.status_code == 200
+    html = response.text
+    timeline = html[html.index('id="timeline"'):html.index("</section>", html.index('id="timeline"'))]
+    assert timeline.count('<tr class="timeline-version">') == 3 and timeline.count('<tr class="timeline-file">') == 1
+    assert timeline.index("en @3") < timeline.index("en @1")  # newest first
+    assert "document.yaml @1" in timeline and "/-/versions/doc-1/history/en#rev-3" in timeline
+    assert SCRIPT not in html  # a commit subject carrying markup is escaped
+    response = await ds.client.get("/-/versions/doc-1/history?timeline_page=9")
+    assert response.status_code == 404

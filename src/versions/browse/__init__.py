@@ -61,11 +61,15 @@ from .history import (
     HistorySpan,
     RevisionChange,
     RevisionInfo,
+    TimelineEntry,
     has_history,
+    has_timeline,
     history_span,
     latest_revisions,
     load_history,
+    load_timeline,
     revision_counts,
+    timeline_count,
 )
 from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
 from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
@@ -75,8 +79,9 @@ __all__ = [
     "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "AsOf", "Comparison", "DocumentInfo",
     "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults",
-    "SearchTerm", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
-    "get_document", "has_history", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
-    "list_documents", "load_alignment", "load_comparison", "load_history", "neighbours", "numbers_label", "provenance",
-    "revision_counts", "row_at", "row_exists", "search", "search_terms", "successor_row", "web_url",
+    "SearchTerm", "TimelineEntry", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
+    "get_document", "has_history", "has_timeline", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
+    "list_documents", "load_alignment", "load_comparison", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
+    "revision_counts", "row_at", "row_exists", "search", "search_terms", "successor_row", "timeline_count",
+    "web_url",
 ]

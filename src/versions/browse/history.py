@@ -10,7 +10,7 @@ from ..diff import INSERT, WordDiff
 from ..history import change_diff, stored_revision_text
 from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
 
-HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs")
+HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs", "document_revisions")
 CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)
 AUTHORS_SHOWN = 20
 
@@ -199,5 +199,56 @@ def _revisions(conn: sqlite3.Connection, where: str, params: list) -> list[Revis
             "modified_paragraphs, inserted_paragraphs, deleted_paragraphs, moved_paragraphs, words_inserted, "
             f"words_deleted, words_replaced from revisions where {where}",
             params,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One revision in a document's timeline: of a version's text, or of one of its own files."""
+
+    kind: str  # version or file
+    what: str  # the version's slug, or document.yaml / alignment.yaml
+    revision_id: str
+    date: str | None
+    commit: str | None
+    author: str | None
+    subject: str | None
+    summary: str | None
+
+    @property
+    def n(self) -> int:
+        return int(self.revision_id.rpartition("@")[2])
+
+    @property
+    def day(self) -> str | None:
+        return self.date[:10] if self.date else None
+
+    @property
+    def short(self) -> str | None:
+        return self.commit[:10] if self.commit else None
+
+
+def has_timeline(conn: sqlite3.Connection) -> bool:
+    return "document_revisions" in table_names(conn) and has_history(conn)
+
+
+def timeline_count(conn: sqlite3.Connection, document_id: str) -> int:
+    if not has_timeline(conn):
+        return 0
+    return conn.execute("select count(*) from document_timeline where document_id = ?", [document_id]).fetchone()[0]
+
+
+def load_timeline(conn: sqlite3.Connection, document_id: str, offset: int = 0, limit: int = -1) -> list[TimelineEntry]:
+    """Every revision of the document's versions and own files, newest first (not yet committed ones first)."""
+    if not has_timeline(conn):
+        return []
+    return [
+        TimelineEntry(kind, version_slug(what) if kind == "version" else what.rpartition("/")[2], revision_id, date,
+                      commit, author, subject, summary)
+        for kind, what, revision_id, date, commit, author, subject, summary in conn.execute(
+            "select kind, what, revision_id, date, commit_hash, author, subject, summary from document_timeline "
+            "where document_id = ? order by date is null desc, date desc, kind, what desc limit ? offset ?",
+            [document_id, limit, offset],
         )
     ]

@@ -8,7 +8,9 @@ Pages (all GET, all readable without JavaScript)::
                                          ?version_page=
     /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted= ?rows= ?page=
     /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted= ?column_page=
-    /-/versions/<doc>/history            the versions of a document with their numbers of revisions: ?page=
+    /-/versions/<doc>/history            the document's timeline (every revision of its versions and of document.yaml
+                                         and alignment.yaml, newest first: ?timeline_page=) and its versions with
+                                         their numbers of revisions: ?page=
     /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
                                          diff: ?page=
 
@@ -441,20 +443,39 @@ def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
 
 def document_history_page(datasette, request, database, conn):
     document = _document(conn, request)
-    page = _page_param(request, "page", len(document.versions), _page_size(datasette, "items_per_page"))
+    size = _page_size(datasette, "items_per_page")
+    page = _page_param(request, "page", len(document.versions), size)
+    timeline_page = _page_param(request, "timeline_page", browse.timeline_count(conn, document.id), size)
     revisions = browse.revision_counts(conn, document.id)
     latest = browse.latest_revisions(conn, document.id)
+    address = f"/-/versions/{document.id}/history"
     context = {
         "document": document,
         "versions": document.versions[page.start:page.stop],
         "page": page,
-        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/history", page=_beyond_first(number)),
+        "page_url": lambda number: _url(datasette, address, page=_beyond_first(number),
+                                        timeline_page=_beyond_first(timeline_page.number)),
+        "timeline": browse.load_timeline(conn, document.id, timeline_page.start, timeline_page.size),
+        "timeline_page": timeline_page,
+        "timeline_url": lambda number: _url(datasette, address, page=_beyond_first(page.number),
+                                            timeline_page=_beyond_first(number)),
+        "revision_url": lambda entry: _revision_url(datasette, database.name, document.id, entry, revisions, size),
         "revisions": revisions,
         "latest": latest,
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
         "database": database.name,
     }
     return "versions_document_history.html", context
+
+
+def _revision_url(datasette, database: str, document_id: str, entry, counts: dict[str, int], size: int) -> str:
+    """Where a timeline entry is shown: a version's revision on its page of the version's history (newest first),
+    a file's revision as its row of ``document_revisions``."""
+    if entry.kind != "version":
+        return datasette.urls.row(database, "document_revisions", tilde_encode(entry.revision_id))
+    number = (counts.get(entry.what, entry.n) - entry.n) // size + 1
+    address = _url(datasette, f"/-/versions/{document_id}/history/{entry.what}", page=_beyond_first(number))
+    return f"{address}#rev-{entry.n}"
 
 
 def history_page(datasette, request, database, conn):
