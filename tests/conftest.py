@@ -114,3 +114,20 @@ def versions_command(*args, timeout: int = 20) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "versions.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout,
         preexec_fn=limit_memory,
     )
+
+
+def generated_document(paragraphs: int, index: int = 0, same_language: bool = False) -> dict[str, list[str]]:
+    """The paragraphs of each version of one document of benchmarks/generate.py (made-up text, deterministic):
+    original (ru, the base), en-translation, aprf-copy (ru), en-revised."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    specs = generate.version_specs(4, same_language)
+    return generate.document_texts(random.Random(f"1951/{index}"), paragraphs, specs)
+
+
+GENERATED_LANGUAGES = {"original": "ru", "en-translation": "en", "aprf-copy": "ru", "en-revised": "en"}

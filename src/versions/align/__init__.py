@@ -22,6 +22,7 @@ leftovers), ``pairwise`` (two versions), ``table`` (N versions).
 from .beads import Bead, combine_scores, format_beads, parse_beads, score_beads
 from .features import clear_caches
 from .pairwise import align
+from .reuse import Previous
 from .table import (
     AlignmentTable,
     Correction,
@@ -37,6 +38,7 @@ __all__ = [
     "Correction",
     "Group",
     "Member",
+    "Previous",
     "align",
     "align_versions",
     "clear_caches",

@@ -44,6 +44,9 @@ def _length_model(lang_a: str, lang_b: str, a: _Side, b: _Side) -> tuple[float, 
     return min(10.0, max(0.1, whole_ratio)), DEFAULT_LENGTH_VARIANCE
 
 
+SURE_EVIDENCE = 6.0  # log-likelihood ratio of a sure link: 400 to 1 (a 1-1 bead needs > -5: two skips)
+
+
 class _CrossLanguageScorer:
     """Gain of a bead = log-likelihood ratio (match vs chance) of its length difference, anchors and cognates."""
 
@@ -66,6 +69,7 @@ class _CrossLanguageScorer:
         self._sizes: tuple[dict, dict] = {}, {}  # per side, start * (n + 1) + stop -> sizes bounding an evidence
         self._evidence: dict[tuple[int, int, int, int], float] = {}
         self._one_to_one: dict[int, float] = {}  # evidence of 1-1 beads, the most asked for, under a cheaper key
+        self._links: dict[tuple[int, int, int, int], float | None] = {}  # the searches' gains, kept between them
         self.chance_spread, self.chance_cognates = self._chance_statistics()
         self._spread_terms = 2 * self.chance_spread * self.chance_spread, math.log(self.chance_spread)
 
@@ -172,6 +176,21 @@ class _CrossLanguageScorer:
             shared = math.fsum(map(weight, anchors_x & anchors_y))
             anchors = self.anchor_match * shared - self.anchor_miss * math.fsum(map(weight, anchors_x ^ anchors_y))
         return length + cognates + anchors
+
+    def forget(self) -> None:
+        """Drop what was memoised about cells: the next stretch of the search asks about other ones."""
+        for memo in (self._gathered, *self._sizes, self._evidence, self._one_to_one, self._links):
+            memo.clear()
+
+    def keys(self, side: int, index: int) -> set:
+        """What the first pass looks for on the other side: each anchor, and all of them together."""
+        anchors = (self.a, self.b)[side].segments[index].anchors
+        return {*anchors, anchors} if len(anchors) > 1 else set(anchors)
+
+    def is_sure(self, i: int, j: int) -> bool:
+        """Whether A[i] and B[j] translate each other so surely that their link needs no search."""
+        gain = self.link_gain(i, j)
+        return gain is not None and gain >= SURE_EVIDENCE
 
     def link_gain(self, i: int, j: int) -> float | None:
         """The gain of the 1-1 bead of A[i] and B[j]; None if only one is a note or a wordless mark, whose length

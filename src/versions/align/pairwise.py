@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 from typing import Iterable, Sequence
 
 from ..anchors import detect_language
@@ -11,8 +12,11 @@ from ..corpus import forbids_inside_pins, pin_groups
 from .beads import Bead
 from .cross_language import _CrossLanguageScorer
 from .features import _base_language, _segment, _Side
+from .first_pass import cut_corners
+from .leftovers import _pair_moves, _pair_sandwiched
+from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
-from .search import _best_path, _Constraints, _pair_moves, _pair_sandwiched
+from .search import Stretch, _best_path, _Constraints
 
 
 def align(
@@ -22,12 +26,19 @@ def align(
     lang_b: str | None = None,
     pinned: Iterable[tuple[int, int]] = (),
     forbidden: Iterable[tuple[int, int]] = (),
+    previous: Previous | None = None,
 ) -> list[Bead]:
     """Align the segments of A and B.
 
     Returns beads ordered along A such that every index of A and of B is in exactly one bead; apart from moved
     beads, B indices increase too. Languages are detected from the script when not given. ``pinned`` (i, j) pairs end
     up in one bead, ``forbidden`` pairs never do.
+
+    With ``previous`` (the texts and beads of an earlier alignment of the pair), the beads that stand unchanged
+    and away from any change are kept and only the stretches between them are searched again (``reuse``). The
+    scorer's statistics (word rarity, background similarity) are those of the texts now, so a bead kept may differ
+    from what a full alignment would find where an edit tipped a close decision elsewhere; and moves are paired over
+    the whole path again. With pins that cross (transpositions), ``previous`` is not used.
     """
     same = _same_language(lang_a, lang_b, a, b)
     lang_a = lang_a or detect_language("\n".join(a))
@@ -40,13 +51,37 @@ def align(
     keep_b = [j for j in range(len(b)) if not any(j in b_range for _, b_range in crossing)]
     problem = _Problem(keep_a, keep_b, pinned, forbidden, in_order)
     scorer = _scorer([a[i] for i in keep_a], [b[j] for j in keep_b], lang_a, lang_b, same)
-    path = _best_path(scorer, len(keep_a), len(keep_b), problem.constraints)
+    runs = problem.reusable(kept_runs(previous, a, b)) if previous and not crossing else []
+    path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
     for a_range, b_range in crossing:
         beads = _insert_along_a(beads, Bead(tuple(a_range), tuple(b_range), 1.0, "pinned", moved=True))
     return beads
+
+
+def _path(scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]]) -> list[Piece]:
+    """The path from (0, 0) to (n, m): the runs kept as they are, the stretches between them searched."""
+    path, corner = [], (0, 0)
+    for run in [*runs, None]:
+        end = (run[0][0], run[0][2]) if run else (n, m)
+        path += _searched(scorer, Stretch(*corner, *end), constraints)
+        if run:
+            path += run
+            corner = (run[-1][1], run[-1][3])
+    return path
+
+
+def _searched(scorer, stretch: Stretch, constraints: _Constraints) -> list[Piece]:
+    """The best path through the stretch: cut at the first pass's corners, each part searched in a band."""
+    points = [(stretch.top, stretch.left), *cut_corners(scorer, stretch, constraints), (stretch.bottom, stretch.right)]
+    path = []
+    for (i0, j0), (i1, j1) in pairwise(points):
+        if (i0, j0) != (i1, j1):
+            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints)
+        scorer.forget()
+    return path
 
 
 def _scorer(a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, same_language: bool):
@@ -74,6 +109,18 @@ class _Problem:
                 for ar, br in components
             ),
         )
+
+    def reusable(self, runs: list[list[Piece]]) -> list[list[Piece]]:
+        """The runs whose beads hold no pinned or forbidden paragraph and whose ends may be cut at."""
+        constraints = self.constraints
+        named_a = {i for pair in constraints.forbidden | self.pins for i in pair[:1]}
+        named_b = {j for pair in constraints.forbidden | self.pins for j in pair[1:]}
+        return [
+            run for run in runs
+            if constraints.may_cut(run[0][0], run[0][2]) and constraints.may_cut(run[-1][1], run[-1][3])
+            and not any(i in named_a for piece in run for i in range(piece[0], piece[1]))
+            and not any(j in named_b for piece in run for j in range(piece[2], piece[3]))
+        ]
 
     def beads(self, scorer, path, moves: dict[int, tuple[int, float]]) -> list[Bead]:
         moved_b = {j for j, _ in moves.values()}

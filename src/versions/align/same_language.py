@@ -18,6 +18,9 @@ from .features import (
     _union,
 )
 
+SHINGLE = 4  # words a key of the first pass holds: rarely repeated within a text, often kept by a copy
+SURE_SIMILARITY = 0.6  # normalised similarity of a sure link (merges need 0.05, moves 0.40; copies score ~0.9)
+
 
 class _SameLanguageScorer:
     """Gain of a bead = text mass x (similarity above background - threshold); an omission gains nothing."""
@@ -49,6 +52,7 @@ class _SameLanguageScorer:
         )
         self.background = self._background()
         self._gains: dict[tuple[int, int, int, int], float] = {}
+        self._links: dict[tuple[int, int, int, int], float | None] = {}  # the searches' gains, kept between them
         # the arithmetic of gain_bound, folded: normalised similarity - threshold = parts / count * scale - shift,
         # where the similarity averages its parts over 3 (no anchors) or 4; and the mass per letter
         scale = 1 / (1 - self.background)
@@ -165,6 +169,20 @@ class _SameLanguageScorer:
         if total is None:
             total = self._totals[stems] = math.fsum(map(self.weights.__getitem__, stems))
         return total
+
+    def forget(self) -> None:
+        """Drop what was memoised about cells: the next stretch of the search asks about other ones."""
+        for memo in (self._one_to_one, self._merged, self._totals, self._ranges, *self._sizes, self._gains, self._links):
+            memo.clear()
+
+    def keys(self, side: int, index: int) -> set:
+        """What the first pass looks for on the other side: runs of four words (the whole if shorter)."""
+        words = (self.a, self.b)[side].segments[index].words
+        return {words[k : k + SHINGLE] for k in range(max(1, len(words) - SHINGLE + 1))}
+
+    def is_sure(self, i: int, j: int) -> bool:
+        """Whether A[i] and B[j] are so alike that their link needs no search."""
+        return self.normalised(i, i + 1, j, j + 1) >= SURE_SIMILARITY
 
     def normalised(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return (self.similarity(i0, i1, j0, j1) - self.background) / (1 - self.background)

@@ -1,4 +1,9 @@
-"""The dynamic programming over beads in a band around the diagonal, and the pairing of leftovers."""
+"""The dynamic programming over beads in a band around a guide line, within one stretch of the grid.
+
+A stretch is the rectangle between two corners the path is known to pass through: (0, 0) and (n, m) for a whole
+pair, or the corners the first pass or a previous alignment fixed (see ``pairwise``). Every band is kept inside its
+stretch and widens only there, to at most ``MAX_WIDTH``: time and memory grow with the stretch x band, never with
+the length of the texts squared."""
 
 from __future__ import annotations
 
@@ -13,6 +18,23 @@ SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
 ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
 INITIAL_BAND = 8  # half-width of the first, 1-1 search around the diagonal
 CORRIDOR = 3  # half-width of the full search around the path of the first
+# The widest a band grows, on each side of its guide line. A stretch up to twice as long (all our gold cases, and
+# the stretches between sure pairs) is searched whole when its path asks for it; a longer one stays linear.
+MAX_WIDTH = 128
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """The rectangle from corner (top, left) to corner (bottom, right): A[top:bottom] against B[left:right]."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    @property
+    def size(self) -> int:
+        return max(self.bottom - self.top, self.right - self.left)
 
 
 @dataclass(frozen=True)
@@ -36,39 +58,57 @@ class _Constraints:
             return False
         return not any((i, j) in self.forbidden for i in a_side for j in b_side)
 
+    def may_cut(self, i: int, j: int) -> bool:
+        """Whether the path may be cut at corner (i, j): no group of pins lies across it."""
+        return all(
+            (a.stop <= i and b.stop <= j) or (a.start >= i and b.start >= j) for a, b in self.components
+        )
 
-def _best_path(scorer, n: int, m: int, constraints: _Constraints) -> list[tuple[int, int, int, int]]:
-    """The beads (i0, i1, j0, j1) of the best monotone alignment of n and m segments.
+    def within(self, stretch: Stretch) -> tuple:
+        """The groups of pins inside the stretch."""
+        return tuple(
+            (a, b) for a, b in self.components if a.start >= stretch.top and a.stop <= stretch.bottom
+            and b.start >= stretch.left and b.stop <= stretch.right
+        )
+
+
+def _best_path(scorer, stretch: Stretch, constraints: _Constraints) -> list[tuple[int, int, int, int]]:
+    """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
     First a cheap search with 1-1 beads and omissions only, in a band around the diagonal (bent through pinned
     pairs); then the full search over all bead shapes in a narrow corridor around that path. Each band widens
-    itself while the best path touches its edge, so the result is what an unbounded search would find unless the
-    true path strays far and comes back.
+    itself while the best path touches its edge (up to MAX_WIDTH), so the result is what an unbounded search of the
+    stretch would find unless the true path strays far and comes back.
     """
-    corners = [corner for a, b in constraints.components for corner in ((a.start, b.start), (a.stop, b.stop))]
-    rough = _search_widening(scorer, n, m, constraints, ONE_TO_ONE, [(0, 0), *corners, (n, m)], INITIAL_BAND)
-    points = [(i0, j0) for i0, _, j0, _ in rough] + [(n, m)]
-    return _search_widening(scorer, n, m, constraints, SHAPES, points, CORRIDOR)
+    start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
+    components = constraints.within(stretch)
+    corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, [start, *corners, end], INITIAL_BAND)
+    points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR)
 
 
-def _search_widening(scorer, n, m, constraints, shapes, guide, width) -> list[tuple[int, int, int, int]]:
+def _search_widening(scorer, stretch, constraints, shapes, guide, width) -> list[tuple[int, int, int, int]]:
     """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
     while True:
-        band = _corridor(n, m, guide, width)
-        path = _search(scorer, n, m, band, constraints, shapes)
-        if width >= max(n, m) or not _touches_edge(path, band, m):
+        band = _corridor(stretch, guide, width)
+        path = _search(scorer, stretch, band, constraints, shapes)
+        if width >= min(stretch.size, MAX_WIDTH) or not _touches_edge(path, band, stretch):
             return path
-        guide = [(i0, j0) for i0, _, j0, _ in path] + [(n, m)]
+        guide = [(i0, j0) for i0, _, j0, _ in path] + [(stretch.bottom, stretch.right)]
         width = width * 3 // 2
 
 
-def _corridor(n: int, m: int, guide: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+def _corridor(stretch: Stretch, guide: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
     """For each row i (A segments consumed), the range [lo, hi) of j (B segments consumed) the search may visit:
     the monotone guide line widened by width on both sides, both ends non-decreasing so every cell is reachable.
 
     Row i covers every j the line passes on its way to row i + 1, not only where it crosses row i: a steep line (a
-    short A against a long B) would otherwise leave rows that no omission or insertion connects, and no path."""
-    lowest, highest = [m] * (n + 1), [0] * (n + 1)
+    short A against a long B) would otherwise leave rows that no omission or insertion connects, and no path.
+    Rows are counted from the stretch's top: band[i - top] is row i's range."""
+    top, left, bottom, right = stretch.top, stretch.left, stretch.bottom, stretch.right
+    rows = bottom - top
+    lowest, highest = [right] * (rows + 1), [left] * (rows + 1)
     guide = sorted(set(guide))
     for (ia, ja), (ib, jb) in zip(guide, guide[1:]):
         for i in range(ia, ib + 1):
@@ -78,49 +118,51 @@ def _corridor(n: int, m: int, guide: list[tuple[int, int]], width: int) -> list[
                 here = ja + (jb - ja) * (i - ia) / (ib - ia)
                 onwards = ja + (jb - ja) * (min(i + 1, ib) - ia) / (ib - ia)
                 span = (math.floor(here), math.ceil(onwards))
-            lowest[i], highest[i] = min(lowest[i], span[0]), max(highest[i], span[1])
+            lowest[i - top], highest[i - top] = min(lowest[i - top], span[0]), max(highest[i - top], span[1])
     band: list[tuple[int, int]] = []
-    for i in range(n + 1):
-        lo, hi = max(0, lowest[i] - width), min(m + 1, highest[i] + width + 1)
+    for row in range(rows + 1):
+        lo, hi = max(left, lowest[row] - width), min(right + 1, highest[row] + width + 1)
         if band:
             lo, hi = max(lo, band[-1][0]), max(hi, band[-1][1])
         band.append((lo, hi))
-    band[0] = (0, band[0][1])
-    band[n] = (band[n][0], m + 1)
+    band[0] = (left, band[0][1])
+    band[rows] = (band[rows][0], right + 1)
     return band
 
 
-def _search(scorer, n, m, band, constraints, shapes) -> list[tuple[int, int, int, int]]:
-    """Best path through the band: best[i][j - lo] is the best total gain of aligning A[:i] with B[:j]."""
+def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, int, int]]:
+    """Best path through the band: best[i - top][j - lo] is the best total gain of aligning A[top:i] with
+    B[left:j]."""
     skip = scorer.skip_gain()
+    top_row, left = stretch.top, stretch.left
     pinned_shapes = defaultdict(tuple)  # end cell -> shapes of pinned components ending there
-    for a_range, b_range in constraints.components:
+    for a_range, b_range in constraints.within(stretch):
         pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
     constrained = constraints.active()
     if not constrained and not pinned_shapes:
         if shapes == ONE_TO_ONE:
-            return _search_one_to_one(scorer, n, m, band, skip)
-        return _search_free(scorer, n, m, band, shapes, skip)
+            return _search_one_to_one(scorer, stretch, band, skip)
+        return _search_free(scorer, stretch, band, shapes, skip)
     best: list[array] = []
     back: list[array] = []  # index of the winning shape in shapes + pinned_shapes[cell], -1 for none
-    for i in range(n + 1):
-        lo, hi = band[i]
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
         row_best, row_back = array("d", [-math.inf]) * (hi - lo), array("b", [-1]) * (hi - lo)
         best.append(row_best)
         back.append(row_back)
         for j in range(lo, hi):
-            if i == 0 and j == 0:
+            if i == top_row and j == left:
                 row_best[0] = 0.0
                 continue
             top, top_shape = -math.inf, -1
             for k, (da, db) in enumerate(shapes + pinned_shapes.get((i, j), ())):
                 i0, j0 = i - da, j - db
-                if i0 < 0 or j0 < 0:
+                if i0 < top_row:
                     continue
-                lo0, hi0 = band[i0]
+                lo0, hi0 = band[i0 - top_row]
                 if not lo0 <= j0 < hi0:
                     continue
-                previous = best[i0][j0 - lo0]
+                previous = best[i0 - top_row][j0 - lo0]
                 if previous == -math.inf or (constrained and not constraints.allows(i0, i, j0, j)):
                     continue
                 if da == 0 or db == 0:
@@ -132,44 +174,45 @@ def _search(scorer, n, m, band, constraints, shapes) -> list[tuple[int, int, int
                 if gain is not None and previous + gain > top:
                     top, top_shape = previous + gain, k
             row_best[j - lo], row_back[j - lo] = top, top_shape
-    return _trace(back, band, n, m, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
+    return _trace(back, band, stretch, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
 
 
 _UNKNOWN = object()
 
 
-def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, int]]:
+def _search_free(scorer, stretch, band, shapes, skip) -> list[tuple[int, int, int, int]]:
     """:func:`_search` without pins or forbidden pairs: the same recurrence, same order and ties, in a tighter loop
     that keeps the gain of every bead it scores for the next search (the corridor search and any widening see the
     same beads again)."""
     inf = -math.inf
-    links = _link_memo(scorer)
+    links = scorer._links
     get = links.get
     bound = scorer.gain_bound
     # Beads of one segment a side and omissions first (in shape order), merges after: a merge whose upper bound
     # cannot beat the best so far is never scored. That changes nothing: it could not have won the cell.
     order = sorted(range(len(shapes)), key=lambda k: _is_merge(shapes[k]))
     steps = [(k, *shapes[k], 0 in shapes[k], skip * sum(shapes[k]), _is_merge(shapes[k])) for k in order]
+    top_row, left = stretch.top, stretch.left
     best: list[list[float]] = []
     back: list[list[int]] = []
-    for i in range(n + 1):
-        lo, hi = band[i]
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
         row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
         best.append(row_best)
         back.append(row_back)
         for j in range(lo, hi):
-            if i == 0 and j == 0:
+            if i == top_row and j == left:
                 row_best[0] = 0.0
                 continue
             top, top_shape = inf, -1  # the first best in shape order, as the plain search takes it
             for k, da, db, skips, skip_gain, merge in steps:
                 i0, j0 = i - da, j - db
-                if i0 < 0 or j0 < 0:
+                if i0 < top_row:
                     continue
-                lo0, hi0 = band[i0]
+                lo0, hi0 = band[i0 - top_row]
                 if not lo0 <= j0 < hi0:
                     continue
-                previous = best[i0][j0 - lo0]
+                previous = best[i0 - top_row][j0 - lo0]
                 if previous == inf:
                     continue
                 if skips:
@@ -189,7 +232,7 @@ def _search_free(scorer, n, m, band, shapes, skip) -> list[tuple[int, int, int, 
                 if value > top or (value == top and k < top_shape):
                     top, top_shape = value, k
             row_best[j - lo], row_back[j - lo] = top, top_shape
-    return _trace(back, band, n, m, lambda i, j: shapes)
+    return _trace(back, band, stretch, lambda i, j: shapes)
 
 
 _SLACK = 1e-9  # rounding room for the bounds
@@ -199,25 +242,26 @@ def _is_merge(shape: tuple[int, int]) -> bool:
     return min(shape) >= 1 and max(shape) > 1
 
 
-def _search_one_to_one(scorer, n, m, band, skip) -> list[tuple[int, int, int, int]]:
+def _search_one_to_one(scorer, stretch, band, skip) -> list[tuple[int, int, int, int]]:
     """:func:`_search_free` for the rough search (1-1 beads and omissions only), unrolled."""
     inf = -math.inf
     link_gain = scorer.link_gain
     best: list[list[float]] = []
     back: list[list[int]] = []
+    top_row, left = stretch.top, stretch.left
     previous_row, previous_lo, previous_hi = None, 0, 0
-    for i in range(n + 1):
-        lo, hi = band[i]
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
         row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
         best.append(row_best)
         back.append(row_back)
         for j in range(lo, hi):
-            if i == 0 and j == 0:
+            if i == top_row and j == left:
                 row_best[0] = 0.0
                 continue
             top, top_shape = inf, -1
-            if i:
-                if j and previous_lo <= j - 1 < previous_hi:  # (1, 1)
+            if i > top_row:
+                if j > left and previous_lo <= j - 1 < previous_hi:  # (1, 1)
                     previous = previous_row[j - 1 - previous_lo]
                     if previous != inf:
                         gain = link_gain(i - 1, j - 1)
@@ -233,14 +277,7 @@ def _search_one_to_one(scorer, n, m, band, skip) -> list[tuple[int, int, int, in
                     top, top_shape = previous + skip, 2
             row_best[j - lo], row_back[j - lo] = top, top_shape
         previous_row, previous_lo, previous_hi = row_best, lo, hi
-    return _trace(back, band, n, m, lambda i, j: ONE_TO_ONE)
-
-
-def _link_memo(scorer) -> dict:
-    memo = getattr(scorer, "_links", None)
-    if memo is None:
-        memo = scorer._links = {}
-    return memo
+    return _trace(back, band, stretch, lambda i, j: ONE_TO_ONE)
 
 
 def _link_gain(scorer, i0, i1, j0, j1) -> float | None:
@@ -265,10 +302,10 @@ def _may_merge(scorer, i0, i1, j0, j1) -> bool:
     return True
 
 
-def _trace(back, band, n, m, shapes_at) -> list[tuple[int, int, int, int]]:
-    path, (i, j) = [], (n, m)
-    while (i, j) != (0, 0):
-        k = back[i][j - band[i][0]]
+def _trace(back, band, stretch, shapes_at) -> list[tuple[int, int, int, int]]:
+    path, (i, j), start = [], (stretch.bottom, stretch.right), (stretch.top, stretch.left)
+    while (i, j) != start:
+        k = back[i - stretch.top][j - band[i - stretch.top][0]]
         if k < 0:
             raise ValueError("no alignment satisfies the pinned and forbidden pairs")
         da, db = shapes_at(i, j)[k]
@@ -277,66 +314,9 @@ def _trace(back, band, n, m, shapes_at) -> list[tuple[int, int, int, int]]:
     return path[::-1]
 
 
-def _touches_edge(path, band, m) -> bool:
+def _touches_edge(path, band, stretch) -> bool:
     for _, i, _, j in path:
-        lo, hi = band[i]
-        if (j == lo and lo > 0) or (j == hi - 1 and j < m):
+        lo, hi = band[i - stretch.top]
+        if (j == lo and lo > stretch.left) or (j == hi - 1 and j < stretch.right):
             return True
     return False
-
-
-# --- leftovers -------------------------------------------------------------------------------------------------------
-
-SANDWICH_LENGTH_RATIO = 3.0
-
-
-def _pair_sandwiched(scorer, path, forbidden: frozenset) -> list[tuple[int, int, int, int]]:
-    """Link the one omission and the one insertion left between the same two beads, if alike in length.
-
-    Two short reworded segments ("We wish you success." / "Good luck.") have too few words to prove a link, but
-    standing alone at the same place between aligned neighbours they are each other's translation far more often
-    than an omission that happens to meet an insertion.
-    """
-    result, gap = [], []
-    for bead in path + [None]:
-        if bead is not None and (bead[0] == bead[1] or bead[2] == bead[3]):
-            gap.append(bead)
-            continue
-        result += _sandwich(scorer, gap, forbidden) if len(gap) == 2 else gap
-        gap = []
-        if bead is not None:
-            result.append(bead)
-    return result
-
-
-def _sandwich(scorer, gap, forbidden) -> list[tuple[int, int, int, int]]:
-    lonely_a = [bead[0] for bead in gap if bead[0] < bead[1]]
-    lonely_b = [bead[2] for bead in gap if bead[2] < bead[3]]
-    if len(lonely_a) != 1 or len(lonely_b) != 1 or (lonely_a[0], lonely_b[0]) in forbidden:
-        return gap
-    i, j = lonely_a[0], lonely_b[0]
-    x, y = scorer.a.segments[i], scorer.b.segments[j]
-    shorter, longer = sorted((max(1, x.chars), max(1, y.chars)))
-    if x.stands_alone or y.stands_alone or longer > SANDWICH_LENGTH_RATIO * shorter:
-        return gap
-    return [(i, i + 1, j, j + 1)]
-
-
-# --- moves -----------------------------------------------------------------------------------------------------------
-
-
-def _pair_moves(scorer, path, forbidden: frozenset) -> dict[int, tuple[int, float]]:
-    """Pair leftover omissions (i) and insertions (j) that say the same thing: {i: (j, score)}, best pairs first."""
-    lonely_a = [i0 for i0, i1, j0, j1 in path if j0 == j1]
-    lonely_b = [j0 for i0, i1, j0, j1 in path if i0 == i1]
-    candidates = sorted(
-        ((scorer.score(i, i + 1, j, j + 1), i, j) for i in lonely_a for j in lonely_b if (i, j) not in forbidden),
-        reverse=True,
-    )
-    moves: dict[int, tuple[int, float]] = {}
-    taken: set[int] = set()
-    for score, i, j in candidates:
-        if i not in moves and j not in taken and scorer.movable(i, j):
-            moves[i] = (j, score)
-            taken.add(j)
-    return moves

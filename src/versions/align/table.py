@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
 from .pairwise import align
+from .reuse import Previous
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class AlignmentTable:
     base: str
     versions: list[str]  # the base first
     groups: list[Group]  # ordered along the base; paragraphs found only in another version follow their predecessor
+    # the raw pairwise links per other version (base against it), as ``align`` returned them: the next Previous
+    pair_beads: Mapping[str, tuple[Bead, ...]] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, tuple[int, ...]]]:
         return [{version: group.paragraphs(version) for version in self.versions} for group in self.groups]
@@ -113,11 +116,13 @@ def align_versions(
     texts: Mapping[str, Sequence[str]],
     languages: Mapping[str, str],
     corrections: Iterable[Correction] = (),
+    previous: Mapping[str, Previous] | None = None,
 ) -> AlignmentTable:
     """Align every version to the base and merge the results into one table.
 
     Corrections between the base and another version constrain that alignment; corrections between two other
-    versions are applied to the merged table afterwards.
+    versions are applied to the merged table afterwards. ``previous`` holds, per other version, the earlier
+    alignment of the base with it (see ``align``): only the neighbourhoods of their changes are searched again.
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
@@ -132,10 +137,12 @@ def align_versions(
             languages.get(version),
             pinned=_pairs(corrections, "pin", base_id, version),
             forbidden=_pairs(corrections, "forbid", base_id, version),
+            previous=(previous or {}).get(version),
         )
         for version in others
     }
-    table = AlignmentTable(base_id, [base_id, *others], _base_groups(base_id, others, len(texts[base_id]), beads))
+    groups = _base_groups(base_id, others, len(texts[base_id]), beads)
+    table = AlignmentTable(base_id, [base_id, *others], groups, {version: tuple(beads[version]) for version in others})
     for version in others:
         _place_insertions(table, version, [bead for bead in beads[version] if not bead.a])
     for correction in corrections:
