@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, edited_copy
 from versions.align import (
     AlignmentTable,
     Bead,
@@ -144,37 +144,6 @@ def test_latin_texts_in_two_languages_are_not_taken_for_one():
 
 
 # --- synthetic edits -------------------------------------------------------------------------------------------------
-
-
-def edited_copy(document: list[str], spare: list[str], rng: random.Random, rate: float):
-    """A copy of document with paragraphs dropped, split, merged, inserted and moved at the given rate, and its gold."""
-    pieces: list[tuple[str, tuple[int, ...]]] = []  # (text, paragraphs of document it comes from)
-    dropped, i = [], 0
-    while i < len(document):
-        roll = rng.random()
-        if roll < rate:
-            dropped.append(i)
-        elif roll < 2 * rate and ". " in document[i]:
-            head, tail = document[i].split(". ", 1)
-            pieces += [(head + ".", (i,)), (tail, (i,))]
-        elif roll < 3 * rate and i + 1 < len(document):
-            pieces.append((document[i] + " " + document[i + 1], (i, i + 1)))
-            i += 1
-        else:
-            pieces.append((document[i], (i,)))
-            if rng.random() < rate and spare:
-                pieces.append((spare.pop(), ()))
-        i += 1
-    for _ in range(round(len(document) * rate * 0.75)):
-        sources = [source for _, source in pieces]
-        whole = [k for k, source in enumerate(sources) if len(source) == 1 and sources.count(source) == 1]
-        piece = pieces.pop(rng.choice(whole))
-        pieces.insert(rng.randrange(len(pieces) + 1), piece)
-    gold: dict[tuple, list[int]] = {}
-    for j, (_, source) in enumerate(pieces):
-        gold.setdefault(source or ("inserted", j), []).append(j)
-    beads = [Bead(() if key[0] == "inserted" else key, tuple(js), 1.0, "gold") for key, js in gold.items()]
-    return [text for text, _ in pieces], beads + [Bead((i,), (), 1.0, "gold") for i in dropped]
 
 
 def test_synthetic_edits_of_the_hand_written_texts():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,12 +38,18 @@ def _segment(text: str, language: str) -> _Segment:
     return _Segment(chars=chars, tokens=tokens, anchors=anchors, stands_alone=stands_alone)
 
 
-@lru_cache(maxsize=4096)  # the base version is aligned with every other version: read its segments once
+# Segments whose features are kept: the base version is aligned with every other version, so its segments are read
+# once only if the cache holds a whole document (4 versions of 5,000 paragraphs fit; a smaller cache would make long
+# documents cost more per paragraph than short ones). Bounded: about 1 KB a segment.
+FEATURE_CACHE = 1 << 15
+
+
+@lru_cache(maxsize=FEATURE_CACHE)
 def _segment_features(text: str, language: str) -> tuple[int, tuple[str, ...], frozenset, bool]:
     tokens = _TOKEN.findall(text.lower())
     return (
         len("".join(tokens)),
-        tuple(tokens),
+        tuple(map(sys.intern, tokens)),  # one string per word, not per occurrence: a long text's words repeat
         frozenset(extract_anchors(text, language)),
         not tokens or bool(_NOTE.match(text)),
     )
@@ -72,11 +79,11 @@ def clear_caches() -> None:
         _WORD_CODES.clear()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=FEATURE_CACHE)
 def _stems(tokens: tuple[str, ...]) -> frozenset[str]:
     """Crude stems good for any alphabetic language: the first five letters (negotiations ~ negotiate); numbers
     whole."""
-    return frozenset(token if token.isdigit() else token[:5] for token in tokens)
+    return frozenset(token if token.isdigit() else sys.intern(token[:5]) for token in tokens)
 
 
 @dataclass
@@ -142,7 +149,7 @@ def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]
     return pairs
 
 
-@lru_cache(maxsize=4096)  # the base version is aligned with every other version
+@lru_cache(maxsize=FEATURE_CACHE)
 def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
     """The romanized 4-letter prefixes of the words (not of numbers). The words are transliterated all at once:
     transliteration goes letter by letter, and no word holds a space."""

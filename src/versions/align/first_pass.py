@@ -22,6 +22,8 @@ MIN_STRETCH = 32
 
 def cut_corners(scorer, stretch: Stretch, constraints: _Constraints) -> list[tuple[int, int]]:
     """Corners inside the stretch that the path surely passes, at least MIN_STRETCH rows apart."""
+    if stretch.bottom - stretch.top < 2 * MIN_STRETCH:
+        return []
     corners, last = [], stretch.top
     for (i0, j0), (i1, j1) in pairwise(sure_links(scorer, stretch, constraints)):
         if (i1, j1) == (i0 + 1, j0 + 1) and i1 - last >= MIN_STRETCH and stretch.bottom - i1 >= MIN_STRETCH:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from itertools import pairwise
@@ -27,6 +28,7 @@ def align(
     pinned: Iterable[tuple[int, int]] = (),
     forbidden: Iterable[tuple[int, int]] = (),
     previous: Previous | None = None,
+    windowed: bool = True,
 ) -> list[Bead]:
     """Align the segments of A and B.
 
@@ -39,6 +41,9 @@ def align(
     scorer's statistics (word rarity, background similarity) are those of the texts now, so a bead kept may differ
     from what a full alignment would find where an edit tipped a close decision elsewhere; and moves are paired over
     the whole path again. With pins that cross (transpositions), ``previous`` is not used.
+
+    ``windowed=False`` searches the whole grid at once, its band widening without bound (no first pass, no
+    previous): the reference the windowed search is measured against, quadratic in the worst case.
     """
     same = _same_language(lang_a, lang_b, a, b)
     lang_a = lang_a or detect_language("\n".join(a))
@@ -51,8 +56,11 @@ def align(
     keep_b = [j for j in range(len(b)) if not any(j in b_range for _, b_range in crossing)]
     problem = _Problem(keep_a, keep_b, pinned, forbidden, in_order)
     scorer = _scorer([a[i] for i in keep_a], [b[j] for j in keep_b], lang_a, lang_b, same)
-    runs = problem.reusable(kept_runs(previous, a, b)) if previous and not crossing else []
-    path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs)
+    if windowed:
+        runs = problem.reusable(kept_runs(previous, a, b)) if previous and not crossing else []
+        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs)
+    else:
+        path = _best_path(scorer, Stretch(0, 0, len(keep_a), len(keep_b)), problem.constraints, math.inf)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))

@@ -19,6 +19,7 @@ from .features import (
 )
 
 SHINGLE = 4  # words a key of the first pass holds: rarely repeated within a text, often kept by a copy
+SAMPLE = 4  # one word in four starts a key: a quarter of the memory, keys enough for most segments
 SURE_SIMILARITY = 0.6  # normalised similarity of a sure link (merges need 0.05, moves 0.40; copies score ~0.9)
 
 
@@ -172,13 +173,16 @@ class _SameLanguageScorer:
 
     def forget(self) -> None:
         """Drop what was memoised about cells: the next stretch of the search asks about other ones."""
-        for memo in (self._one_to_one, self._merged, self._totals, self._ranges, *self._sizes, self._gains, self._links):
+        memos = (self._one_to_one, self._merged, self._totals, self._ranges, *self._sizes, self._gains, self._links)
+        for memo in memos:
             memo.clear()
 
     def keys(self, side: int, index: int) -> set:
-        """What the first pass looks for on the other side: runs of four words (the whole if shorter)."""
+        """What the first pass looks for on the other side: the whole text, and the runs of four words that start
+        with a sampled word (one word in SAMPLE, by its code: the same words are sampled on both sides)."""
         words = (self.a, self.b)[side].segments[index].words
-        return {words[k : k + SHINGLE] for k in range(max(1, len(words) - SHINGLE + 1))}
+        runs = {words[k : k + SHINGLE] for k in range(len(words) - SHINGLE + 1) if ord(words[k]) % SAMPLE == 0}
+        return runs | {words}
 
     def is_sure(self, i: int, j: int) -> bool:
         """Whether A[i] and B[j] are so alike that their link needs no search."""

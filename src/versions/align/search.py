@@ -72,28 +72,31 @@ class _Constraints:
         )
 
 
-def _best_path(scorer, stretch: Stretch, constraints: _Constraints) -> list[tuple[int, int, int, int]]:
+def _best_path(
+    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH
+) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
     First a cheap search with 1-1 beads and omissions only, in a band around the diagonal (bent through pinned
     pairs); then the full search over all bead shapes in a narrow corridor around that path. Each band widens
-    itself while the best path touches its edge (up to MAX_WIDTH), so the result is what an unbounded search of the
+    itself while the best path touches its edge (up to max_width), so the result is what an unbounded search of the
     stretch would find unless the true path strays far and comes back.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
     corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
-    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, [start, *corners, end], INITIAL_BAND)
+    guide = [start, *corners, end]
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR)
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width)
 
 
-def _search_widening(scorer, stretch, constraints, shapes, guide, width) -> list[tuple[int, int, int, int]]:
+def _search_widening(scorer, stretch, constraints, shapes, guide, width, max_width) -> list[tuple[int, int, int, int]]:
     """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
         path = _search(scorer, stretch, band, constraints, shapes)
-        if width >= min(stretch.size, MAX_WIDTH) or not _touches_edge(path, band, stretch):
+        if width >= min(stretch.size, max_width) or not _touches_edge(path, band, stretch):
             return path
         guide = [(i0, j0) for i0, _, j0, _ in path] + [(stretch.bottom, stretch.right)]
         width = width * 3 // 2
