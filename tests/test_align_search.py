@@ -113,3 +113,4 @@ def test_a_long_stretch_without_anchors_stays_in_a_bounded_band():
     band = _corridor(Stretch(0, 0, 600, 600), [(0, 0), (600, 600)], 128)
     assert max(hi - lo for lo, hi in band) <= 2 * 128 + 2
     assert_partition(align(lines, lines[:550], "en", "en"), 600, 550)
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 # --- leftovers -------------------------------------------------------------------------------------------------------
 
 SANDWICH_LENGTH_RATIO = 3.0
@@ -42,13 +44,21 @@ def _sandwich(scorer, gap, forbidden) -> list[tuple[int, int, int, int]]:
 # --- moves -----------------------------------------------------------------------------------------------------------
 
 
+# Pairs of leftovers scored one by one at most; beyond, only those sharing a key of the first pass (two unrelated
+# long texts leave nearly everything over, and every pair would be a matrix of their lengths).
+MOVE_PAIRS = 250_000
+
+
 def _pair_moves(scorer, path, forbidden: frozenset) -> dict[int, tuple[int, float]]:
     """Pair leftover omissions (i) and insertions (j) that say the same thing: {i: (j, score)}, best pairs first."""
     lonely_a = [i0 for i0, i1, j0, j1 in path if j0 == j1]
     lonely_b = [j0 for i0, i1, j0, j1 in path if i0 == i1]
+    if len(lonely_a) * len(lonely_b) <= MOVE_PAIRS:
+        pairs = ((i, j) for i in lonely_a for j in lonely_b)
+    else:
+        pairs = _sharing_a_key(scorer, lonely_a, lonely_b)
     candidates = sorted(
-        ((scorer.score(i, i + 1, j, j + 1), i, j) for i in lonely_a for j in lonely_b if (i, j) not in forbidden),
-        reverse=True,
+        ((scorer.score(i, i + 1, j, j + 1), i, j) for i, j in pairs if (i, j) not in forbidden), reverse=True
     )
     moves: dict[int, tuple[int, float]] = {}
     taken: set[int] = set()
@@ -57,3 +67,11 @@ def _pair_moves(scorer, path, forbidden: frozenset) -> dict[int, tuple[int, floa
             moves[i] = (j, score)
             taken.add(j)
     return moves
+
+
+def _sharing_a_key(scorer, lonely_a: list[int], lonely_b: list[int]) -> set[tuple[int, int]]:
+    holders: dict = defaultdict(list)
+    for j in lonely_b:
+        for key in scorer.keys(1, j):
+            holders[key].append(j)
+    return {(i, j) for i in lonely_a for key in scorer.keys(0, i) for j in holders.get(key, ())}
