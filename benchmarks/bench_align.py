@@ -29,6 +29,7 @@ import generate  # noqa: E402
 
 from versions.align import (  # noqa: E402
     Previous,
+    agreement,
     align,
     align_versions,
     clear_caches,
@@ -75,23 +76,12 @@ def peak_memory_mb(texts, languages, windowed: bool) -> float:
     return peak / 1e6
 
 
-def agreement(first: list[dict[str, list]], second: list[dict[str, list]]) -> float:
-    """The share of paragraphs (of both sides of every pair) whose partners are the same in both alignments."""
-    same = total = 0
-    for doc_first, doc_second in zip(first, second):
-        for version, beads in doc_first.items():
-            partners_first, partners_second = _partners(beads), _partners(doc_second[version])
-            total += len(partners_first)
-            same += sum(partners_first[key] == partners_second.get(key) for key in partners_first)
-    return same / total if total else 1.0
-
-
-def _partners(beads) -> dict[tuple[str, int], tuple[int, ...]]:
-    partners = {}
-    for bead in beads:
-        partners.update({("a", i): bead.b for i in bead.a})
-        partners.update({("b", j): bead.a for j in bead.b})
-    return partners
+def pooled_agreement(first: list[dict[str, list]], second: list[dict[str, list]]) -> float:
+    """The share of paragraphs, over every pair of every document, that both alignments link alike."""
+    pairs = [(beads, doc_second[version]) for doc_first, doc_second in zip(first, second)
+             for version, beads in doc_first.items()]
+    sizes = [sum(len(bead.a) + len(bead.b) for bead in beads) for beads, _ in pairs]
+    return sum(size * agreement(*pair) for size, pair in zip(sizes, pairs)) / sum(sizes)
 
 
 def first_pass_share(docs, results) -> float:
@@ -148,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict:
             full_seconds, full = align_all(docs, False)
             row["full_ms_per_paragraph"] = 1000 * full_seconds / paragraphs
             row["full_peak_mb"] = peak_memory_mb(*docs[0], False)
-            row["agreement"] = agreement(windowed, full)
+            row["agreement"] = pooled_agreement(windowed, full)
         rows.append(row)
         print(_line(row), flush=True)
     smallest, longest = rows[0], rows[-1]

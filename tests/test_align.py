@@ -17,6 +17,7 @@ from versions.align import (
     AlignmentTable,
     Bead,
     Correction,
+    agreement,
     align,
     align_versions,
     combine_scores,
@@ -188,6 +189,13 @@ def test_scores_as_vecalign_defines_them():
     assert score["recall_strict"] == pytest.approx(1 / 2)  # gold without omissions: [0]:[0], [1]:[1]
     assert score["recall_lax"] == pytest.approx(1.0)
     assert score["f1_strict"] == pytest.approx(2 * (2 / 3) * (1 / 2) / (2 / 3 + 1 / 2))
+
+
+def test_agreement_counts_segments_linked_alike():
+    first = parse_beads("[0]:[0]\n[1]:[1,2]\n[2]:[]\n")
+    second = parse_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n")
+    assert agreement(first, second) == pytest.approx(4 / 6)  # A0, A2, B0 and B1 alike; A1 and B2 not
+    assert agreement(first, first) == 1.0 and agreement([], second) == 1.0
 
 
 def test_pooled_scores_count_beads_not_files():

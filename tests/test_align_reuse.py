@@ -25,7 +25,11 @@ def edited(paragraphs: list[str], at: int) -> list[str]:
     return [*paragraphs[:at], " ".join(words), *paragraphs[at + 1 :]]
 
 
-def searched_stretches(monkeypatch) -> list:
+def realigned(monkeypatch, texts: tuple, now: tuple, languages: tuple) -> tuple[list, list]:
+    """Align the pair (a, b), edit it into ``now`` and align it again from the first alignment: the beads, and the
+    stretches the second alignment searched."""
+    a, b = texts
+    previous = Previous(tuple(a), tuple(b), tuple(align(a, b, *languages)))
     stretches = []
     search = pairwise._best_path
 
@@ -33,8 +37,9 @@ def searched_stretches(monkeypatch) -> list:
         stretches.append(stretch)
         return search(scorer, stretch, constraints)
 
-    monkeypatch.setattr(pairwise, "_best_path", spy)
-    return stretches
+    with monkeypatch.context() as patch:
+        patch.setattr(pairwise, "_best_path", spy)
+        return align(*now, *languages, previous=previous), stretches
 
 
 def links(beads) -> list:
@@ -54,35 +59,26 @@ EDITS = {
 def test_a_realignment_equals_a_full_alignment(monkeypatch, version, edit):
     texts = generated_document(400, index=3)
     a, b = texts["original"], texts[version]
-    lang_b = GENERATED_LANGUAGES[version]
-    before = align(a, b, "ru", lang_b)
+    languages = ("ru", GENERATED_LANGUAGES[version])
     now = EDITS[edit](a)
-    stretches = searched_stretches(monkeypatch)
-    again = align(now, b, "ru", lang_b, previous=Previous(tuple(a), tuple(b), tuple(before)))
+    again, stretches = realigned(monkeypatch, (a, b), (now, b), languages)
     assert sum(stretch.bottom - stretch.top for stretch in stretches) <= 12
-    monkeypatch.undo()
-    assert links(again) == links(align(now, b, "ru", lang_b))
+    assert links(again) == links(align(now, b, *languages))
 
 
 def test_an_edit_of_the_other_side_is_realigned_too(monkeypatch):
     texts = generated_document(300, index=5)
     a, b = texts["original"], texts["aprf-copy"]
-    before = align(a, b, "ru", "ru")
     now = edited(b, 120)
-    stretches = searched_stretches(monkeypatch)
-    again = align(a, now, "ru", "ru", previous=Previous(tuple(a), tuple(b), tuple(before)))
+    again, stretches = realigned(monkeypatch, (a, b), (a, now), ("ru", "ru"))
     assert len(stretches) == 1 and stretches[0].left <= 120 < stretches[0].right
-    monkeypatch.undo()
     assert links(again) == links(align(a, now, "ru", "ru"))
 
 
 def test_a_one_word_edit_of_a_long_version_searches_only_its_neighbourhood(monkeypatch):
     texts = generated_document(5000, index=1)
     a, b = texts["original"], texts["aprf-copy"]
-    before = align(a, b, "ru", "ru")
-    now = edited(a, 2500)
-    stretches = searched_stretches(monkeypatch)
-    align(now, b, "ru", "ru", previous=Previous(tuple(a), tuple(b), tuple(before)))
+    _, stretches = realigned(monkeypatch, (a, b), (edited(a, 2500), b), ("ru", "ru"))
     assert len(stretches) == 1
     assert stretches[0].top <= 2500 < stretches[0].bottom and stretches[0].size <= 4
 

@@ -19,7 +19,14 @@ segment), ``same_language`` and ``cross_language`` (the scorers), ``search`` (th
 leftovers), ``pairwise`` (two versions), ``table`` (N versions).
 """
 
-from .beads import Bead, combine_scores, format_beads, parse_beads, score_beads
+from .beads import (
+    Bead,
+    agreement,
+    combine_scores,
+    format_beads,
+    parse_beads,
+    score_beads,
+)
 from .features import clear_caches
 from .pairwise import align
 from .reuse import Previous
@@ -39,6 +46,7 @@ __all__ = [
     "Group",
     "Member",
     "Previous",
+    "agreement",
     "align",
     "align_versions",
     "clear_caches",

@@ -62,6 +62,21 @@ def score_beads(test: Iterable[Bead], gold: Iterable[Bead]) -> dict:
     return _scores_from_counts(precision, recall)
 
 
+def agreement(first: Iterable[Bead], second: Iterable[Bead]) -> float:
+    """The share of segments (of both sides) that two alignments of one pair link to the same segments."""
+    mine, theirs = _partners(first), _partners(second)
+    return sum(mine[key] == theirs.get(key) for key in mine) / len(mine) if mine else 1.0
+
+
+def _partners(beads: Iterable[Bead]) -> dict[tuple[str, int], tuple[int, ...]]:
+    """Each segment of either side -> the segments of the other side its bead holds."""
+    partners = {}
+    for bead in beads:
+        partners.update({("a", i): bead.b for i in bead.a})
+        partners.update({("b", j): bead.a for j in bead.b})
+    return partners
+
+
 def combine_scores(scores: Iterable[dict]) -> dict:
     """Pool the counts of several :func:`score_beads` results (micro-average, as vecalign scores several files)."""
     precision, recall = [0, 0, 0], [0, 0, 0]
