@@ -18,8 +18,8 @@ SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
 ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
 INITIAL_BAND = 8  # half-width of the first, 1-1 search around the diagonal
 CORRIDOR = 3  # half-width of the full search around the path of the first
-# The widest a band grows, on each side of its guide line. A stretch up to twice as long (all our gold cases, and
-# the stretches between sure pairs) is searched whole when its path asks for it; a longer one stays linear.
+# The widest a band grows, on each side of its guide line. A stretch of up to this many rows or columns (every gold
+# case, most stretches between sure links) may still widen to all of it; a longer one stays linear in its length.
 MAX_WIDTH = 128
 
 

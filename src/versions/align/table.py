@@ -202,15 +202,35 @@ def _member(base_paragraphs: tuple[int, ...], beads: list[Bead]) -> Member:
 
 
 def _place_insertions(table: AlignmentTable, version: str, insertions: list[Bead]) -> None:
-    """Give each paragraph found only in this version a group of its own, right after its predecessor's group."""
+    """Give each paragraph found only in this version a group of its own, right after its predecessor's group (past
+    the groups of other versions' insertions that follow it). One pass over the table, however many insertions."""
+    holder = {paragraph: group for group in table.groups for paragraph in group.paragraphs(version)}
+    following: dict[int | None, Group] = {}  # id of the predecessor's group (None: the start) -> the new group
     for bead in sorted(insertions, key=lambda bead: bead.b):
         paragraph = bead.b[0]
-        previous = table.group_of(version, paragraph - 1) if paragraph > 0 else None
-        position = 0 if previous is None else previous + 1
-        while position < len(table.groups) and _is_insertion_of_another(table, table.groups[position], version):
-            position += 1
-        group = _lone_group(table, version, Member((paragraph,), "0-1", 0.0, bead.method))
-        table.groups.insert(position, group)
+        predecessor = holder.get(paragraph - 1) if paragraph > 0 else None
+        group = holder[paragraph] = _lone_group(table, version, Member((paragraph,), "0-1", 0.0, bead.method))
+        following[None if predecessor is None else id(predecessor)] = group
+    if not following:
+        return
+    groups, waiting = [], following.get(None)
+    for group in table.groups:
+        if waiting is not None and not _is_insertion_of_another(table, group, version):
+            groups += _chain(waiting, following)
+            waiting = None
+        groups.append(group)
+        waiting = following.get(id(group), waiting)
+    if waiting is not None:
+        groups += _chain(waiting, following)
+    table.groups[:] = groups
+
+
+def _chain(group: Group, following: dict[int | None, Group]) -> list[Group]:
+    """The new group and those that follow it in turn (paragraphs found only in this version, one after another)."""
+    chain = [group]
+    while id(chain[-1]) in following:
+        chain.append(following[id(chain[-1])])
+    return chain
 
 
 def _is_insertion_of_another(table: AlignmentTable, group: Group, version: str) -> bool:
