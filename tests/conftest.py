@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import resource
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from versions.align import Bead
 from versions.ingest import staging
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +147,49 @@ def count_git(monkeypatch):
 
     monkeypatch.setattr(subprocess, "Popen", CountingPopen)
     return started
+
+
+def generated_document(paragraphs: int, index: int = 0, same_language: bool = False) -> dict[str, list[str]]:
+    """The paragraphs of each version of one document of benchmarks/generate.py (made-up text, deterministic):
+    original (ru, the base), en-translation, aprf-copy (ru), en-revised."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    specs = generate.version_specs(4, same_language)
+    return generate.document_texts(random.Random(f"1951/{index}"), paragraphs, specs)
+
+
+GENERATED_LANGUAGES = {"original": "ru", "en-translation": "en", "aprf-copy": "ru", "en-revised": "en"}
+
+
+def edited_copy(document: list[str], spare: list[str], rng: random.Random, rate: float):
+    """A copy of document with paragraphs dropped, split, merged, inserted and moved at the given rate, and its gold."""
+    pieces: list[tuple[str, tuple[int, ...]]] = []  # (text, paragraphs of document it comes from)
+    dropped, i = [], 0
+    while i < len(document):
+        roll = rng.random()
+        if roll < rate:
+            dropped.append(i)
+        elif roll < 2 * rate and ". " in document[i]:
+            head, tail = document[i].split(". ", 1)
+            pieces += [(head + ".", (i,)), (tail, (i,))]
+        elif roll < 3 * rate and i + 1 < len(document):
+            pieces.append((document[i] + " " + document[i + 1], (i, i + 1)))
+            i += 1
+        else:
+            pieces.append((document[i], (i,)))
+            if rng.random() < rate and spare:
+                pieces.append((spare.pop(), ()))
+        i += 1
+    for _ in range(round(len(document) * rate * 0.75)):
+        sources = [source for _, source in pieces]
+        whole = [k for k, source in enumerate(sources) if len(source) == 1 and sources.count(source) == 1]
+        piece = pieces.pop(rng.choice(whole))
+        pieces.insert(rng.randrange(len(pieces) + 1), piece)
+    gold: dict[tuple, list[int]] = {}
+    for j, (_, source) in enumerate(pieces):
+        gold.setdefault(source or ("inserted", j), []).append(j)
+    beads = [Bead(() if key[0] == "inserted" else key, tuple(js), 1.0, "gold") for key, js in gold.items()]
+    return [text for text, _ in pieces], beads + [Bead((i,), (), 1.0, "gold") for i in dropped]

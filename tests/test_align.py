@@ -12,11 +12,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, edited_copy
 from versions.align import (
     AlignmentTable,
     Bead,
     Correction,
+    agreement,
     align,
     align_versions,
     combine_scores,
@@ -146,37 +147,6 @@ def test_latin_texts_in_two_languages_are_not_taken_for_one():
 # --- synthetic edits -------------------------------------------------------------------------------------------------
 
 
-def edited_copy(document: list[str], spare: list[str], rng: random.Random, rate: float):
-    """A copy of document with paragraphs dropped, split, merged, inserted and moved at the given rate, and its gold."""
-    pieces: list[tuple[str, tuple[int, ...]]] = []  # (text, paragraphs of document it comes from)
-    dropped, i = [], 0
-    while i < len(document):
-        roll = rng.random()
-        if roll < rate:
-            dropped.append(i)
-        elif roll < 2 * rate and ". " in document[i]:
-            head, tail = document[i].split(". ", 1)
-            pieces += [(head + ".", (i,)), (tail, (i,))]
-        elif roll < 3 * rate and i + 1 < len(document):
-            pieces.append((document[i] + " " + document[i + 1], (i, i + 1)))
-            i += 1
-        else:
-            pieces.append((document[i], (i,)))
-            if rng.random() < rate and spare:
-                pieces.append((spare.pop(), ()))
-        i += 1
-    for _ in range(round(len(document) * rate * 0.75)):
-        sources = [source for _, source in pieces]
-        whole = [k for k, source in enumerate(sources) if len(source) == 1 and sources.count(source) == 1]
-        piece = pieces.pop(rng.choice(whole))
-        pieces.insert(rng.randrange(len(pieces) + 1), piece)
-    gold: dict[tuple, list[int]] = {}
-    for j, (_, source) in enumerate(pieces):
-        gold.setdefault(source or ("inserted", j), []).append(j)
-    beads = [Bead(() if key[0] == "inserted" else key, tuple(js), 1.0, "gold") for key, js in gold.items()]
-    return [text for text, _ in pieces], beads + [Bead((i,), (), 1.0, "gold") for i in dropped]
-
-
 def test_synthetic_edits_of_the_hand_written_texts():
     cases = [load_case(folder) for folder in CASES]
     pool = sorted({p for case in cases if case["lang_b"] == "en" and case.get("unit") != "line"
@@ -219,6 +189,13 @@ def test_scores_as_vecalign_defines_them():
     assert score["recall_strict"] == pytest.approx(1 / 2)  # gold without omissions: [0]:[0], [1]:[1]
     assert score["recall_lax"] == pytest.approx(1.0)
     assert score["f1_strict"] == pytest.approx(2 * (2 / 3) * (1 / 2) / (2 / 3 + 1 / 2))
+
+
+def test_agreement_counts_segments_linked_alike():
+    first = parse_beads("[0]:[0]\n[1]:[1,2]\n[2]:[]\n")
+    second = parse_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n")
+    assert agreement(first, second) == pytest.approx(4 / 6)  # A0, A2, B0 and B1 alike; A1 and B2 not
+    assert agreement(first, first) == 1.0 and agreement([], second) == 1.0
 
 
 def test_pooled_scores_count_beads_not_files():
@@ -405,7 +382,7 @@ def test_bad_corrections_are_reported():
 
 def plain_align(monkeypatch, *args):
     """align() through the plain search: no merge is skipped by its bound and nothing is kept between searches."""
-    import versions.align as module
+    import versions.align.pairwise as module
 
     with monkeypatch.context() as patch:
         patch.setattr(module._Constraints, "active", lambda self: True)  # every cell by the general recurrence
@@ -426,7 +403,7 @@ def test_fast_search_gives_the_beads_of_the_plain_search_on_the_gold(monkeypatch
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(segments_of(WORDS), segments_of(WORDS), st.booleans())
 def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, across):
-    import versions.align as module
+    import versions.align.pairwise as module
 
     lang_b = "ru" if across else "en"
     fast = align(a, b, "en", lang_b)
@@ -437,12 +414,13 @@ def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, a
 
 
 def assert_merge_bounds_hold(a, b, lang_a, lang_b):
-    import versions.align as module
+    from versions.align.pairwise import _scorer
+    from versions.align.search import SHAPES
 
-    scorer = module._scorer(a, b, lang_a, lang_b, lang_a == lang_b)
+    scorer = _scorer(a, b, lang_a, lang_b, lang_a == lang_b)
     for i0 in range(len(a)):
         for j0 in range(len(b)):
-            for da, db in module.SHAPES[1:6]:
+            for da, db in SHAPES[1:6]:
                 i1, j1 = i0 + da, j0 + db
                 if i1 <= len(a) and j1 <= len(b):
                     assert scorer.gain(i0, i1, j0, j1) <= scorer.gain_bound(i0, i1, j0, j1) + 1e-9
@@ -467,14 +445,14 @@ def test_merge_bounds_are_upper_bounds_on_random_texts(a, b, across):
 def test_mean_is_the_statistics_mean(values):
     import statistics
 
-    from versions.align import _mean
+    from versions.align.features import _mean
 
     assert _mean(values) == statistics.mean(values)
 
 
 @given(st.sets(st.integers(0, 70)), st.sets(st.integers(0, 70)))
 def test_dice_of_bits_is_the_dice_of_the_sets(x, y):
-    from versions.align import _dice
+    from versions.align.features import _dice
 
     def bits(members: set[int]) -> int:
         return sum(1 << k for k in members)
@@ -484,7 +462,7 @@ def test_dice_of_bits_is_the_dice_of_the_sets(x, y):
 
 @given(st.text(alphabet="абвгдъьжщёЖЩ xyzXYZ0123中文İΣς-", max_size=60))
 def test_cognates_are_the_romanized_prefixes_of_each_word(text):
-    from versions.align import _TOKEN, _cognates
+    from versions.align.features import _TOKEN, _cognates
     from versions.anchors import transliterate
 
     tokens = tuple(_TOKEN.findall(text.lower()))
