@@ -2,16 +2,25 @@
 
 from itertools import combinations
 
+import pytest
+from conftest import GENERATED_LANGUAGES, generated_document
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import GENERATED_LANGUAGES, generated_document
-from versions.align import align
-from versions.align.first_pass import MIN_STRETCH, cut_corners, longest_chain, sure_links
+from versions.align import align, first_pass
+from versions.align.first_pass import cut_corners, longest_chain, sure_links
 from versions.align.pairwise import _scorer
 from versions.align.search import Stretch, _Constraints
 
 NO_CONSTRAINTS = _Constraints({}, {}, frozenset(), ())
+
+
+SHORT_STRETCH = 32  # rows: cuts on texts a test can hold (the aligner cuts only much longer ones, MIN_STRETCH)
+
+
+@pytest.fixture(autouse=True)
+def short_stretches(monkeypatch):
+    monkeypatch.setattr(first_pass, "MIN_STRETCH", SHORT_STRETCH)
 
 
 def increasing(pairs) -> bool:
@@ -51,11 +60,11 @@ def test_corners_lie_between_two_sure_links_and_apart():
     stretch = Stretch(0, 0, len(a), len(b))
     sure = set(sure_links(scorer, stretch, NO_CONSTRAINTS))
     corners = cut_corners(scorer, stretch, NO_CONSTRAINTS)
-    assert len(corners) >= len(a) // (4 * MIN_STRETCH)
+    assert len(corners) >= len(a) // (4 * first_pass.MIN_STRETCH)
     for i, j in corners:
         assert (i - 1, j - 1) in sure and (i, j) in sure
     rows = [0, *(i for i, _ in corners), len(a)]
-    assert min(later - earlier for earlier, later in zip(rows, rows[1:])) >= MIN_STRETCH
+    assert min(later - earlier for earlier, later in zip(rows, rows[1:])) >= first_pass.MIN_STRETCH
 
 
 def test_no_corner_cuts_a_group_of_pins_and_no_forbidden_pair_is_sure():

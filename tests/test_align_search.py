@@ -3,12 +3,18 @@
 import random
 
 import pytest
+from conftest import GENERATED_LANGUAGES, edited_copy, generated_document
 from test_align import CASES, LONG_EN, assert_partition, load_case
 
-from conftest import GENERATED_LANGUAGES, edited_copy, generated_document
-from versions.align import agreement, align, combine_scores, score_beads
-from versions.align.first_pass import MIN_STRETCH
+from versions.align import agreement, align, combine_scores, first_pass, score_beads
 from versions.align.search import Stretch, _corridor
+
+SHORT_STRETCH = 32  # rows: cuts on texts a test can hold (the aligner cuts only much longer ones, MIN_STRETCH)
+
+
+@pytest.fixture(autouse=True)
+def short_stretches(monkeypatch):
+    monkeypatch.setattr(first_pass, "MIN_STRETCH", SHORT_STRETCH)
 
 
 def both_searches(a, b, lang_a, lang_b):
@@ -45,7 +51,7 @@ def test_windowed_search_scores_as_the_full_search_on_the_gold_written_end_to_en
     """The categories whose cases add up to a pair long enough for the first pass to cut (shorter ones are
     searched whole, as before)."""
     a, b, gold = long_gold(category, lang_a, lang_b)
-    assert len(a) >= 2 * MIN_STRETCH
+    assert len(a) >= 2 * first_pass.MIN_STRETCH
     windowed, full = both_searches(a, b, lang_a, lang_b)
     assert score_beads(windowed, gold)["f1_strict"] == score_beads(full, gold)["f1_strict"]
     assert agreement(windowed, full) >= 0.99
