@@ -103,6 +103,10 @@ class Editor:
     def token(self, document_id: str) -> str:
         return token_of(_read(self._path(document_id)))
 
+    def ensure_current(self, document_id: str, token: str) -> None:
+        """Refuse (``Stale``) a page made from another state of the document's alignment.yaml than the present."""
+        self._current(self._path(document_id), token)
+
     def recent(self, document_id: str) -> list[Change]:
         """The changes of a document that can be undone, newest first."""
         return _read_journal(self.journal).get(document_id, [])[::-1]
