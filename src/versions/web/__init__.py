@@ -122,7 +122,7 @@ def menu_links(datasette, actor):
 
 
 @hookimpl
-def extra_template_vars(template, datasette, request):
+def extra_template_vars(template, datasette, request=None):
     """What every page of ours uses; our templates' names start with ``versions_``."""
     if not template.startswith("versions_"):
         return None
