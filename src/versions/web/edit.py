@@ -11,8 +11,8 @@ exist; otherwise a POST to them is Datasette's 404::
 
 Both carry ``token`` (alignment.yaml's version when the page was made: an older one is refused with 409 and a reload
 prompt), ``next`` (the page to return to) and ``csrftoken``. The work is ``versions.edit.Editor``'s; then the document
-is rebuilt (the build takes its lock, so a watcher's build waits or follows) before the redirect, so the page shown
-next shows the correction.
+is rebuilt in a process of its own (the build takes its lock, so a watcher's build waits or follows) before the
+redirect, so the page shown next shows the correction.
 
 Safety: every request must name a loopback host (``Host``: ``127.0.0.1``, ``localhost``, ``[::1]``; a rebinding
 name is refused, ``refuse_other_hosts``); a POST must carry Datasette's CSRF cookie, so asgi-csrf checks its token
@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import multiprocessing
 import re
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import product
@@ -137,7 +139,7 @@ async def _answer(datasette, request, config: EditConfig, work):
         saved = await asyncio.to_thread(work, config, document_id, form, _who(request))
     except EditRefused as refused:
         return await _refused(datasette, request, refused, back)
-    built = await asyncio.to_thread(rebuild, config.editor.corpus, config.db, {document_id}, config.editor.encoding)
+    built = await _rebuilt(config, document_id)
     said = f"{saved.change.summary()} (by {saved.change.by}). {built}"
     if saved.commit:
         said += f" Committed as {saved.commit[:12]}."
@@ -145,6 +147,14 @@ async def _answer(datasette, request, config: EditConfig, work):
         said += f" {saved.commit_problem}."
     datasette.add_message(request, said, datasette.INFO)
     return Response.redirect(back, status=303)
+
+
+async def _rebuilt(config: EditConfig, document_id: str) -> str:
+    """The document rebuilt in a process of its own: never in Datasette's, whose connections stay open on the file
+    (a write in place from beside them was seen to corrupt it); the build's lock orders it with the watcher's."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return await asyncio.wrap_future(
+            pool.submit(rebuild, config.editor.corpus, config.db, {document_id}, config.editor.encoding))
 
 
 def _correct(config: EditConfig, document_id: str, form: dict[str, list[str]], by: str):
