@@ -478,10 +478,15 @@ def test_corrections_made_on_the_page_undone_and_kept_through_a_rebuild(editing_
         page = watched.page
         watched.open(compare)
         assert page.locator(".badge-pin, .badge-forbid").count() == 0
+        page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
         with page.expect_navigation():
             page.locator("#g-2 button.edit-pin").click()  # keep row 2's link
         assert page.locator("#g-2 .badge-pin").count() == 2
         assert "pin en-revised/" in page.locator(".message-info").inner_text()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "edit-compare-1280.png"), full_page=False)
         with page.expect_navigation():
             page.locator("#g-5 button.edit-unlink").click()  # and part row 5's paragraphs
         assert page.locator(".badge-forbid").count() == 2
