@@ -169,3 +169,12 @@ async def test_a_next_page_elsewhere_is_not_followed(editing):
     page, cookie = await page_and_cookie(editing, COMPARE)
     response = await post(editing, first(forms(page), "pin") | {"next": ["https://evil.example/"]}, cookie)
     assert response.status_code == 303 and response.headers["location"] == f"/-/versions/{DOC}"
+
+
+async def test_an_unknown_paragraph_is_one_line_and_nothing_is_written(editing, served):
+    corpus, _ = served
+    page, cookie = await page_and_cookie(editing, COMPARE)
+    response = await post(editing, first(forms(page), "pin") | {"paragraph": ["en-revised/aaaaaaaa"]}, cookie)
+    assert response.status_code == 400
+    assert f"{DOC} has no paragraph en-revised/aaaaaaaa" in response.text and 'class="edit-reload"' in response.text
+    assert not (corpus / DOC / "alignment.yaml").exists()

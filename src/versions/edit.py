@@ -125,9 +125,10 @@ class Editor:
             document = self._document(document_id)
             keys = document_keys(document)
             pairs = tuple(_checked_pair(pair, document, keys) for pair in pairs)
-            text = _corrected_text(before or "", ACTIONS[action], pairs, document, keys, _record(by, now))
+            record = {"by": _by(by), "at": _timestamp(now)}
+            text = _corrected_text(before or "", ACTIONS[action], pairs, document, keys, record)
             self._check(text, path, document, keys)
-            change = Change(document_id, action, pairs, _by(by), _timestamp(now), before, token_of(text))
+            change = Change(document_id, action, pairs, record["by"], record["at"], before, token_of(text))
             return self._save(path, text, change)
 
     def undo(self, document_id: str, by: str, token: str, now: datetime.datetime | None = None) -> Saved:
@@ -265,10 +266,6 @@ def _by(by: str) -> str:
 def _timestamp(now: datetime.datetime | None) -> str:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return now.astimezone(datetime.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _record(by: str, now: datetime.datetime | None) -> dict[str, str]:
-    return {"by": _by(by), "at": _timestamp(now)}
 
 
 def _corrected_text(text: str, action: str, pairs: tuple[Pair, ...], document: Document,

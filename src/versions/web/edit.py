@@ -164,8 +164,7 @@ def _correct(config: EditConfig, document_id: str, form: dict[str, list[str]], b
     others = form.get("with", []) if action != "link" else _row_paragraphs(config, document_id, form)
     pairs = list(product(paragraphs, others))
     if not pairs or len(pairs) > MAX_PAIRS:
-        raise EditRefused(f"{action}: name a paragraph and the paragraph{'s' if len(others) != 1 else ''} to "
-                          f"{'link it with' if action != 'unlink' else 'keep it apart from'}")
+        raise EditRefused(f"{action or 'a correction'}: name up to {MAX_PAIRS} pairs of paragraphs")
     return config.editor.correct(document_id, action, pairs, by, _one(form, "token"))
 
 
