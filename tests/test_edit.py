@@ -146,7 +146,8 @@ def test_a_link_the_forbids_contradict_is_refused_at_its_line(corpus, editor):
     a1, a2, b1, b2 = ref(corpus, "en", 1), ref(corpus, "en", 2), ref(corpus, "en-2", 1), ref(corpus, "en-2", 2)
     text = f"pin:\n  - [{a1}, {b1}]\nforbid:\n  - [{a2}, {b1}]\n"
     write_files(corpus, {"doc-1/alignment.yaml": text})
-    with pytest.raises(EditRefused, match=r"alignment.yaml:[0-9]+: forbid .* lies inside a group of paragraphs the pins"):
+    inside = r"alignment.yaml:[0-9]+: forbid .* lies inside a group of paragraphs the pins"
+    with pytest.raises(EditRefused, match=inside):
         editor.correct("doc-1", "link", [(a2, b2), (a1, b2)], "alice", token_of(text), NOW)
     assert alignment(corpus) == text
 

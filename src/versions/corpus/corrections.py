@@ -100,7 +100,8 @@ def _entry_parts(entry: Any, shown: str, line: int, problems: list[Problem]):
     unknown = [str(name) for name in entry if name not in ("pair", *RECORD_FIELDS)]
     if unknown:
         expected = ", ".join(("pair", *RECORD_FIELDS))
-        problems.append(problem(shown, line, f"unknown field {clipped(unknown[0])} in a correction; expected {expected}"))
+        found = f"unknown field {clipped(unknown[0])} in a correction; expected {expected}"
+        problems.append(problem(shown, line, found))
         return entry.get("pair"), None
     record = {name: entry.get(name) for name in RECORD_FIELDS}
     wrong = [name for name, value in record.items() if value is not None and not isinstance(value, str)]
