@@ -123,6 +123,8 @@ async def test_without_the_csrf_cookie_or_its_token_a_post_is_refused(editing, s
     pin = first(forms(page), "pin")
     assert (await post(editing, pin, None)).status_code == 403  # asgi-csrf lets cookieless requests through; we don't
     assert (await post(editing, pin | {"csrftoken": ["forged"]}, cookie)).status_code == 403
+    without = {name: values for name, values in pin.items() if name != "csrftoken"}
+    assert (await post(editing, without, cookie)).status_code == 403
     forged_origin = await editing.client.post(
         EDIT, content=urlencode({k: v for k, v in pin.items() if k != "_action"}, doseq=True),
         headers={"content-type": "application/x-www-form-urlencoded", "cookie": f"ds_csrftoken={cookie}",
@@ -178,3 +180,14 @@ async def test_an_unknown_paragraph_is_one_line_and_nothing_is_written(editing, 
     assert response.status_code == 400
     assert f"{DOC} has no paragraph en-revised/aaaaaaaa" in response.text and 'class="edit-reload"' in response.text
     assert not (corpus / DOC / "alignment.yaml").exists()
+
+
+async def test_a_link_from_the_alignment_table_to_a_base_row(editing, served):
+    corpus, _ = served
+    page, cookie = await page_and_cookie(editing, f"/-/versions/{DOC}")
+    link = first(forms(page), "link")
+    assert (await post(editing, link, cookie, row="row 4")).status_code == 303
+    [entry] = [line for line in (corpus / DOC / "alignment.yaml").read_text(encoding="utf-8").splitlines()
+               if "pair:" in line]
+    assert link["paragraph"][0] in entry and f"{link['other'][0]}/" in entry
+    assert "badge-pin" in (await editing.client.get(f"/-/versions/{DOC}")).text
