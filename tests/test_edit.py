@@ -203,3 +203,15 @@ def test_in_a_git_corpus_each_correction_is_committed_naming_the_link(corpus, tm
     editor.undo("doc-1", "alice", editor.token("doc-1"), NOW)
     assert git(repo, "log", "-1", "--format=%s").startswith(f"doc-1: undo {a} ↔ {b}")
     assert not (corpus / "doc-1" / "alignment.yaml").exists()
+
+
+def test_an_entry_written_as_a_block_mapping_or_by_number_is_taken_out_whole(corpus, editor):
+    a2, b2, a3, b3 = ref(corpus, "en", 2), ref(corpus, "en-2", 2), ref(corpus, "en", 3), ref(corpus, "en-2", 3)
+    text = (f"pin:\n  - pair: [{a2}, {b2}]\n    by: someone\n    # a comment inside\n    at: '2026-01-01T00:00:00Z'\n"
+            f"  - [en/3, en-2/3]  # by number\n\n# the end\n")
+    write_files(corpus, {"doc-1/alignment.yaml": text})
+    editor.correct("doc-1", "unlink", [(a2, b2)], "alice", token_of(text), NOW)
+    assert alignment(corpus).startswith("pin:\n  - [en/3, en-2/3]  # by number\n\n# the end\nforbid:\n  - {pair: [")
+    editor.correct("doc-1", "unlink", [(b3, a3)], "alice", editor.token("doc-1"), NOW)
+    assert alignment(corpus).startswith("\n# the end\nforbid:\n  - {pair: [")
+    assert [(c.action, c.by) for c in load_document(corpus, "doc-1").corrections] == [("forbid", "alice")] * 2
