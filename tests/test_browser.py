@@ -10,6 +10,8 @@ Without /usr/bin/chromium these tests are skipped, except under CI=true, where t
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED_CORPUS
+from conftest import ROOT, SHIPPED_CORPUS, git
 from test_web import METADATA, PAGE_SIZES, history_repository, many_versions_corpus, xss_corpus
 from versions.store import build
 
@@ -420,5 +422,107 @@ def test_page_links_lead_through_rows_and_columns(many_server, browser, javascri
         assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-1", "g-2"]
         assert "column_page=19" in page.url
         assert watched.errors == [] and watched.dialogs == []
+    finally:
+        watched.close()
+
+
+# versions serve --edit: corrections made on the page, end to end -----------------------------------------------------
+
+GIT_PERSON = {"GIT_AUTHOR_NAME": "Test Historian", "GIT_AUTHOR_EMAIL": "historian@example.org",
+              "GIT_COMMITTER_NAME": "Test Historian", "GIT_COMMITTER_EMAIL": "historian@example.org"}
+
+
+@pytest.fixture
+def editing_server(tmp_path):
+    """``versions serve --edit --commit`` of a copy of the shipped corpus in a git repository."""
+    _require_chromium()
+    repo = tmp_path / "repo"
+    corpus = repo / "translations"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "The corpus")
+    port = _free_port()
+    command = [sys.executable, "-m", "versions.cli", "serve", "--corpus", str(corpus), "--db",
+               str(tmp_path / "db" / "versions.db"), "--port", str(port), "--edit", "--commit"]
+    log = tmp_path / "serve.log"
+    with open(log, "w") as said:
+        server = subprocess.Popen(command, stdout=said, stderr=subprocess.STDOUT, start_new_session=True,
+                                  env=os.environ | GIT_PERSON | {"CI": ""})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(url + "/-/versions"):
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        yield url, repo
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_corrections_made_on_the_page_undone_and_kept_through_a_rebuild(editing_server, browser):
+    url, repo = editing_server
+    compare = f"{url}/-/versions/{DOC}/compare?a=wilson-en&b=en-revised"
+    alignment = repo / "translations" / DOC / "alignment.yaml"
+    watched = Watched(browser, 1280)
+    try:
+        page = watched.page
+        watched.open(compare)
+        assert page.locator(".badge-pin, .badge-forbid").count() == 0
+        page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+        with page.expect_navigation():
+            page.locator("#g-2 button.edit-pin").click()  # keep row 2's link
+        assert page.locator("#g-2 .badge-pin").count() == 2
+        assert "pin en-revised/" in page.locator(".message-info").inner_text()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "edit-compare-1280.png"), full_page=False)
+        with page.expect_navigation():
+            page.locator("#g-5 button.edit-unlink").click()  # and part row 5's paragraphs
+        assert page.locator(".badge-forbid").count() == 2
+        assert "forbid:" in alignment.read_text(encoding="utf-8")
+        with page.expect_navigation():
+            page.locator("button.edit-undo").click()  # undo the unlink
+        assert page.locator(".badge-forbid").count() == 0 and page.locator("#g-2 .badge-pin").count() == 2
+        assert "forbid" not in alignment.read_text(encoding="utf-8")
+        # a page older than the file: another tab's correction first, then this tab's is refused
+        other = browser.new_page()
+        other.goto(compare)
+        with other.expect_navigation():
+            other.locator("#g-3 button.edit-pin").click()
+        pinned = alignment.read_text(encoding="utf-8")
+        response = None
+        with page.expect_navigation() as navigation:
+            page.locator("#g-4 button.edit-pin").click()
+        response = navigation.value
+        assert response.status == 409 and "reload the page" in page.locator(".edit-refused").inner_text()
+        assert alignment.read_text(encoding="utf-8") == pinned
+        with page.expect_navigation():
+            page.locator("a.edit-reload").click()
+        assert page.locator("#g-3 .badge-pin").count() == 2
+        other.close()
+        # the corrections survive a rebuild caused by an edit elsewhere (the watcher's)
+        revised = repo / "translations" / DOC / "en-revised.md"
+        revised.write_text(revised.read_text(encoding="utf-8") + "\nA closing line added by hand.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "A closing line added by hand" not in page.content():
+            assert time.monotonic() < deadline, "the watcher did not rebuild"
+            time.sleep(0.5)
+            watched.open(compare)
+        assert page.locator("#g-2 .badge-pin").count() == 2 and page.locator("#g-3 .badge-pin").count() == 2
+        log = git(repo, "log", "--format=%s", "--", f"translations/{DOC}/alignment.yaml").splitlines()
+        assert [line.split(" ")[1] for line in log] == ["pin", "undo", "unlink", "pin"]
+        assert watched.errors == [] or all("status of 409" in error for error in watched.errors), watched.errors
+        assert watched.dialogs == []
     finally:
         watched.close()

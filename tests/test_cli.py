@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, git, write_files
@@ -429,3 +430,36 @@ def test_migrate_without_corrections_fails_cleanly(tmp_path):
     corpus = write_files(tmp_path / "translations", CORRECTED)
     result = run("migrate", "doc-1", "--corpus", corpus)
     assert result.exit_code == 1 and result.stderr.endswith("alignment.yaml:1: no alignment.yaml to migrate\n")
+
+
+EDIT_REFUSED = {
+    "commit without edit": (["--commit"], "--commit commits corrections made with --edit; add --edit"),
+    "edit on every address": (["--edit", "--host", "0.0.0.0"], "--edit listens on loopback only"),
+    "edit on a named host": (["--edit", "--host", "example.org"], "--edit listens on loopback only"),
+    "edit of an immutable copy": (["--edit", "--immutable"], "cannot serve an --immutable copy"),
+}
+
+
+@pytest.mark.parametrize("name", EDIT_REFUSED)
+def test_serve_refuses_editing_off_loopback_or_without_a_live_database(small_corpus, tmp_path, name):
+    options, message = EDIT_REFUSED[name]
+    result = run("serve", "--corpus", small_corpus, "--db", tmp_path / "db" / "versions.db", *options)
+    assert result.exit_code == 2 and message in result.stderr
+    assert not (tmp_path / "db").exists()
+
+
+def test_serve_edit_gives_the_plugin_its_configuration_and_takes_it_back(small_corpus, tmp_path):
+    from versions.cli.database import _edit_config, _served_metadata
+
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text('{"title": "kept", "plugins": {"versions": {"rows_per_page": 5}}}')
+    db_path = tmp_path / "db" / "versions.db"
+    with _served_metadata(metadata, _edit_config(small_corpus, db_path, None, True)) as served:
+        data = json.loads(served.read_text())
+    assert data["title"] == "kept" and data["plugins"]["versions"]["rows_per_page"] == 5
+    assert data["plugins"]["versions"]["edit"] == {
+        "corpus": str(small_corpus.resolve()), "db": str(db_path.resolve()), "encoding": None,
+        "journal": str(db_path.resolve().parent / ".versions-edits.json"), "commit": True}
+    assert not served.exists()
+    with _served_metadata(metadata, None) as served:
+        assert served == metadata

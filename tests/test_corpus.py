@@ -252,6 +252,17 @@ def test_corrections_are_read_and_checked(small_corpus):
     ]
 
 
+def test_a_correction_may_record_who_made_it_and_when(small_corpus):
+    write_files(small_corpus, {"doc-1/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n\nЕщё.\n"})
+    write_files(small_corpus, {"doc-1/alignment.yaml": (
+        "pin:\n  - [en/1, ru/1]\n  - {pair: [en/2, ru/2], by: alice, at: '2026-12-03T15:02:11Z'}\n")})
+    [document] = load_corpus(small_corpus).documents
+    assert [(c.a, c.b, c.by, c.at, c.line) for c in document.corrections] == [
+        (("en", 1), ("ru", 1), None, None, 2),
+        (("en", 2), ("ru", 2), "alice", "2026-12-03T15:02:11Z", 3),
+    ]
+
+
 def test_correction_naming_a_vanished_paragraph(small_corpus):
     write_files(small_corpus, {"doc-1/alignment.yaml": "pin:\n  - [en/9, en/1]\n"})
     assert only_problem(small_corpus) == (
@@ -473,6 +484,10 @@ CORRECTION_PROBLEMS = {
     "number key": ("1: [[en/1, ru/1]]\n", 1, "field names are text, not '1' (int)"),
     "null key": ("pin: [[en/1, ru/1]]\n~: [[en/2, ru/2]]\n", 2, "field names are text, not '~' (null)"),
     "flow entries keep their lines": ("forbid: [[en/1, ru/1],\n         [en/9, ru/1]]\n", 2, "paragraph 9 no longer"),
+    "unknown field in a recorded entry": (
+        "pin:\n  - [en/1, ru/1]\n  - {pair: [en/2, ru/2], who: me}\n", 3, "unknown field 'who' in a correction"),
+    "a record that is not text": ("pin:\n  - {pair: [en/2, ru/2], by: [me]}\n", 2, "by of a correction is text"),
+    "a record without its pair": ("pin:\n  - {by: me}\n", 2, "pin entries are pairs like"),
 }
 
 

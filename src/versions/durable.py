@@ -22,6 +22,20 @@ def writing(target: Path) -> Iterator[None]:
         raise WriteError(f"{target}: cannot write: {error.strerror or error}") from None
 
 
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` over ``path`` all at once, durably: a reader sees the old file or the new one, never a part;
+    a failure is a ``WriteError`` and leaves the old file."""
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with writing(path):
+        try:
+            staged.write_text(text, encoding="utf-8")
+            fsync_file(staged)
+            os.replace(staged, path)
+        finally:
+            staged.unlink(missing_ok=True)
+        fsync_folder(path.parent)
+
+
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())

@@ -413,3 +413,11 @@ def is_ancestor(top: Path, older: str, newer: str) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return True
+
+
+def commit_path(path: Path, message: str) -> str:
+    """Commit ``path`` alone, as it is now (written or removed), whatever else is staged; the new commit's hash."""
+    folder, name = path.parent, path.name
+    run(folder, "add", "--all", "--", name)
+    run(folder, "commit", "--quiet", "--only", "--message", message, "--", name)
+    return run(folder, "rev-parse", "HEAD").strip()

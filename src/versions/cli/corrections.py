@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from ..corpus import CORRECTIONS_FILE, load_document
 from ..corpus.corrections import migrated_text
-from ..durable import WriteError, fsync_file, fsync_folder, writing
+from ..durable import WriteError, replace_text
 from ..errors import CorpusError, problem
 from ..identity import document_keys
 from .common import corpus_option, encoding_option, fail
@@ -39,17 +38,8 @@ def migrate_command(document_id, corpus, encoding) -> None:
         click.echo(f"{path}: nothing to migrate")
         return
     try:
-        _replace(path, migrated)
+        replace_text(path, migrated)
     except WriteError as error:
         fail([error])
     click.echo(f"{path}: {len(document.corrections)} corrections now name paragraphs by key")
 
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` over ``path`` all at once: a reader sees the old file or the new one."""
-    staged = path.with_name(f".{path.name}.migrate.tmp")
-    with writing(path):
-        staged.write_text(text, encoding="utf-8")
-        fsync_file(staged)
-        os.replace(staged, path)
-        fsync_folder(path.parent)

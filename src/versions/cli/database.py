@@ -2,12 +2,18 @@
 Datasette."""
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from datasette.utils import parse_metadata
 
 from ..durable import WriteError
 from ..errors import CorpusError
@@ -66,32 +72,89 @@ def build(corpus: Path, db_path: Path, encoding: str | None) -> None:
               help="Serve a published, read-only copy: Datasette may cache it, and later builds are not shown.")
 @click.option("--watch/--no-watch", default=True, show_default=True,
               help="Rebuild the documents whose files change while serving (not with --immutable).")
+@click.option("--edit", is_flag=True,
+              help="Add link, unlink and pin controls to the alignment table and the compare page: corrections are "
+                   "written to the document's alignment.yaml, and it is rebuilt. On loopback only.")
+@click.option("--commit", "commit_edits", is_flag=True,
+              help="With --edit, in a git corpus: commit each correction, with a message naming the link.")
 @encoding_option
 def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, immutable: bool, watch: bool,
-          encoding: str | None) -> None:
+          edit: bool, commit_edits: bool, encoding: str | None) -> None:
     """Rebuild the database if the corpus changed, then serve it with Datasette.
 
     The live database is served as it is, and the corpus is watched: save a file and the next request shows the
     rebuilt document, with no restart and no failed request (builds write the database in one SQLite transaction).
     `versions build` in another terminal works the same way.
 
+    With --edit, the pages let you fix the alignment where you see it; each correction records who made it and when,
+    can be undone from the page, and is refused if the page is older than alignment.yaml.
+
     Example: versions serve --port 8001
+
+    Example: versions serve --edit --commit
     """
+    _check_edit_options(edit, commit_edits, host, immutable)
     click.echo(build_or_fail(corpus, db_path, encoding).summary())
-    args = datasette_args(db_path, metadata, host, port, immutable)
-    click.echo(f"Serving on http://{host}:{port}/-/versions")
-    sys.stdout.flush()
-    if immutable or not watch:
-        os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
-    else:
-        _serve_and_watch(args, corpus, db_path, encoding)
+    with _served_metadata(metadata, _edit_config(corpus, db_path, encoding, commit_edits) if edit else None) as shown:
+        args = datasette_args(db_path, shown, host, port, immutable)
+        click.echo(f"Serving on http://{host}:{port}/-/versions" + (" (editing on)" if edit else ""))
+        sys.stdout.flush()
+        if (immutable or not watch) and not edit:
+            os.execv(args[0], args)  # Datasette takes this process's place: one process to stop, no orphan
+        else:
+            _serve_and_watch(args, corpus, db_path, encoding, watch)
 
 
-def _serve_and_watch(args: list[str], corpus: Path, db_path: Path, encoding: str | None) -> None:
+def _check_edit_options(edit: bool, commit_edits: bool, host: str, immutable: bool) -> None:
+    if commit_edits and not edit:
+        raise click.UsageError("--commit commits corrections made with --edit; add --edit")
+    if not edit:
+        return
+    if immutable:
+        raise click.UsageError("--edit rebuilds the live database; it cannot serve an --immutable copy")
+    if not _is_loopback(host):
+        raise click.UsageError(f"--edit listens on loopback only (127.0.0.1, ::1 or localhost), not {host}")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _edit_config(corpus: Path, db_path: Path, encoding: str | None, commit_edits: bool) -> dict:
+    """``plugins.versions.edit`` for the plugin (``versions.web.edit``); the undo journal lies beside the database."""
+    return {"corpus": str(corpus.resolve()), "db": str(db_path.resolve()), "encoding": encoding,
+            "journal": str(db_path.resolve().parent / ".versions-edits.json"), "commit": commit_edits}
+
+
+@contextmanager
+def _served_metadata(metadata: Path, edit: dict | None) -> Iterator[Path]:
+    """The metadata file to serve: ``metadata`` itself, or with --edit a copy carrying the edit configuration, removed
+    when serving ends."""
+    if edit is None:
+        yield metadata
+        return
+    data = parse_metadata(metadata.read_text(encoding="utf-8")) if metadata.exists() else {}
+    data.setdefault("plugins", {}).setdefault("versions", {})["edit"] = edit
+    handle, name = tempfile.mkstemp(prefix="versions-serve-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file)
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def _serve_and_watch(args: list[str], corpus: Path, db_path: Path, encoding: str | None, watch: bool = True) -> None:
     """Datasette in a child process that ends with this one, and the corpus watched here until interrupted."""
     with subprocess.Popen(args, preexec_fn=_dies_with_this_process) as server:
         try:
-            watch_corpus(corpus, db_path, encoding, say=lambda line: click.echo(line, err=True))
+            if watch:
+                watch_corpus(corpus, db_path, encoding, say=lambda line: click.echo(line, err=True))
+            else:
+                server.wait()
         finally:
             server.terminate()
 

@@ -2,7 +2,9 @@
 
 An entry names two paragraphs by their stable keys (``[wilson-en/3kq7zv2a, en-revised/d4ruvidh]``,
 ``versions.identity``), so that it stays with its text when paragraphs are added or removed elsewhere; the older
-positional form (``wilson-en/7``, counted from 1) is still read, and ``versions migrate`` rewrites it. Keys are
+positional form (``wilson-en/7``, counted from 1) is still read, and ``versions migrate`` rewrites it. An entry may
+also be a mapping that records who made it and when (``{pair: [a, b], by: alice, at: '2026-12-03T15:02:11Z'}``,
+as ``versions serve --edit`` writes it). Keys are
 resolved to positions (``resolve_corrections``) once the build knows them, before anything is aligned: a paragraph
 edited since its key was made, or merged into another, keeps its correction with a warning (``Correction.note``);
 one that is gone is an error naming the entry's line.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..errors import CorpusError, Problem, clipped, problem
+from .safe_yaml import parse_yaml
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Correction:
     path: str = ""  # alignment.yaml, as problems name it
     refs: tuple[str, str] = ("", "")  # the two paragraphs as the entry names them
     note: str | None = None  # why it applies with a warning (its paragraph changed since), once resolved
+    by: str | None = None  # who made it, when the entry records it
+    at: str | None = None  # when (ISO 8601), likewise
 
 
 class VersionKeys(Protocol):
@@ -54,6 +59,17 @@ def corrections_of(data: dict, lines: dict, paragraphs: Mapping[str, int], shown
     return corrections
 
 
+def corrections_in_text(text: str, shown: str, paragraphs: Mapping[str, int]) -> list[Correction]:
+    """The corrections of alignment.yaml's ``text`` as the reader takes them from the file (``CorpusError`` for
+    any problem), for a text not yet written: a correction made on the page is checked before it is saved."""
+    problems: list[Problem] = []
+    parsed = parse_yaml(text, shown, 1, problems)
+    corrections = corrections_of(*parsed, paragraphs, shown, problems) if parsed else []
+    if problems:
+        raise CorpusError(problems)
+    return corrections
+
+
 def _corrections(
     action: str, entries: Any, paragraphs: Mapping[str, int], shown: str, lines: dict, problems: list[Problem]
 ) -> list[Correction]:
@@ -63,13 +79,36 @@ def _corrections(
     corrections = []
     for index, entry in enumerate(entries):
         at = lines[action, index]
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+        pair, record = _entry_parts(entry, shown, at, problems)
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(e, str) for e in pair)):
             problems.append(problem(shown, at, f"{action} entries are pairs like [wilson-en/7, en-revised/8]"))
             continue
-        ends = [_paragraph_ref(text, paragraphs, shown, at, problems) for text in entry]
-        if all(ends):
-            corrections.append(Correction(action, ends[0], ends[1], at, shown, (entry[0], entry[1])))
+        ends = [_paragraph_ref(text, paragraphs, shown, at, problems) for text in pair]
+        if all(ends) and record is not None:
+            corrections.append(Correction(action, ends[0], ends[1], at, shown, (pair[0], pair[1]), **record))
     return corrections
+
+
+RECORD_FIELDS = ("by", "at")  # what an entry may record beside its pair: who made it, and when
+
+
+def _entry_parts(entry: Any, shown: str, line: int, problems: list[Problem]):
+    """(the pair, {by, at}) of an entry: ``[a, b]``, or ``{pair: [a, b], by: ..., at: ...}``; the record is None
+    after a problem with it is recorded."""
+    if not isinstance(entry, dict):
+        return entry, {}
+    unknown = [str(name) for name in entry if name not in ("pair", *RECORD_FIELDS)]
+    if unknown:
+        expected = ", ".join(("pair", *RECORD_FIELDS))
+        found = f"unknown field {clipped(unknown[0])} in a correction; expected {expected}"
+        problems.append(problem(shown, line, found))
+        return entry.get("pair"), None
+    record = {name: entry.get(name) for name in RECORD_FIELDS}
+    wrong = [name for name, value in record.items() if value is not None and not isinstance(value, str)]
+    if wrong:
+        problems.append(problem(shown, line, f"{wrong[0]} of a correction is text"))
+        return entry.get("pair"), None
+    return entry.get("pair"), record
 
 
 def _paragraph_ref(text: str, paragraphs: Mapping[str, int], shown: str, line: int, problems: list[Problem]):

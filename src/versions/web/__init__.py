@@ -50,6 +50,8 @@ from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, 
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
+from .edit import edit_config, page_controls, refuse_other_hosts
+from .edit import routes as edit_routes
 from .provenance import provenance_view, relation_class, relation_phrase
 
 PLUGIN = "versions"
@@ -78,7 +80,7 @@ _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
 
 
 @hookimpl
-def register_routes():
+def register_routes(datasette):
     document = r"^/-/versions/(?P<document>[^/]+)"
     row = document + r"/p/(?P<row>[^/]+)"
     return [
@@ -90,7 +92,17 @@ def register_routes():
         (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
         (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
         (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
+        *edit_routes(_edit_config(datasette)),  # only with versions serve --edit
     ]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return refuse_other_hosts if _edit_config(datasette) else None
+
+
+def _edit_config(datasette):
+    return edit_config(datasette.plugin_config(PLUGIN))
 
 
 @hookimpl
@@ -112,7 +124,7 @@ def menu_links(datasette, actor):
 
 
 @hookimpl
-def extra_template_vars(template, datasette):
+def extra_template_vars(template, datasette, request=None):
     """What every page of ours uses; our templates' names start with ``versions_``."""
     if not template.startswith("versions_"):
         return None
@@ -128,6 +140,7 @@ def extra_template_vars(template, datasette):
         "relation_class": relation_class,
         "relation_phrase": relation_phrase,
         "EQUAL": EQUAL,
+        "versions_edit": page_controls(datasette, request, _edit_config(datasette)),
     }
 
 
