@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from ..archival import archive_slug
-from ..collate import Collation, collate, group_text
+from ..collate import Collation, Comparer, Stretch, collate, compare_pairs, group_text
 from ..corpus import (
     Document,
     Version,
@@ -15,10 +15,15 @@ from ..diff import count_words
 from ..history import history_rows, version_histories
 
 EXCERPT_LENGTH = 120
+STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
 
 
-def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
-    """Every row of one document, table by table; pure, so it can run in a worker process."""
+def document_rows(
+    document: Document, encoding: str | None = None, comparer: Comparer = compare_pairs
+) -> Iterator[dict[str, list[dict]]]:
+    """Every row of one document, table by table, in batches: first the document's own, then its alignment groups
+    with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time, so that a long document is never
+    held compared whole. Pure, so it can run in a worker process."""
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
@@ -27,18 +32,24 @@ def document_rows(document: Document, encoding: str | None = None) -> dict[str, 
         "paragraphs": list(_paragraph_rows(document)),
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
-    collation = collate(document)
+    yield rows
+    collation = collate(document, comparer=comparer)
     if collation:
-        rows |= collation_rows(collation)
-    return rows
+        for stretch in collation.stretches(STRETCH_GROUPS):
+            yield stretch_rows(collation, stretch)
 
 
 def collation_rows(collation: Collation) -> dict[str, list[dict]]:
+    """The rows of a whole collation (a short document's)."""
+    return stretch_rows(collation, collation.whole)
+
+
+def stretch_rows(collation: Collation, stretch: Stretch) -> dict[str, list[dict]]:
     return {
-        "alignment_groups": list(_group_rows(collation)),
-        "alignment_members": list(_member_rows(collation)),
-        "diffs": list(_diff_rows(collation)),
-        "anchors": list(_anchor_rows(collation)),
+        "alignment_groups": list(_group_rows(collation, stretch)),
+        "alignment_members": list(_member_rows(collation, stretch)),
+        "diffs": list(_diff_rows(collation, stretch)),
+        "anchors": list(_anchor_rows(collation, stretch)),
     }
 
 
@@ -141,10 +152,10 @@ def _paragraph_rows(document: Document) -> Iterator[dict]:
             }
 
 
-def _group_rows(collation: Collation) -> Iterator[dict]:
+def _group_rows(collation: Collation, stretch: Stretch) -> Iterator[dict]:
     doc = collation.document.id
     base = collation.table.base
-    for index, group in enumerate(collation.table.groups):
+    for (index, group), variance in zip(stretch.indexed(), stretch.variances):
         base_paragraphs = group.paragraphs(base)
         members = [m for m in group.members.values() if m.paragraphs]
         yield {
@@ -153,7 +164,7 @@ def _group_rows(collation: Collation) -> Iterator[dict]:
             "n": index + 1,
             "base_paragraph_id": paragraph_id(doc, base, base_paragraphs[0]) if base_paragraphs else None,
             "versions_present": len(members),
-            "variance": collation.variances[index],
+            "variance": variance,
             "moved": any(m.moved for m in members),
             "excerpt": _excerpt(collation, group),
         }
@@ -165,9 +176,9 @@ def _excerpt(collation: Collation, group) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-def _member_rows(collation: Collation) -> Iterator[dict]:
+def _member_rows(collation: Collation, stretch: Stretch) -> Iterator[dict]:
     doc = collation.document.id
-    for index, group in enumerate(collation.table.groups):
+    for index, group in stretch.indexed():
         for version_id, member in group.members.items():
             for paragraph in member.paragraphs:
                 yield {
@@ -182,9 +193,9 @@ def _member_rows(collation: Collation) -> Iterator[dict]:
                 }
 
 
-def _diff_rows(collation: Collation) -> Iterator[dict]:
+def _diff_rows(collation: Collation, stretch: Stretch) -> Iterator[dict]:
     doc = collation.document.id
-    for (index, version_id), comparison in collation.comparisons.items():
+    for (index, version_id), comparison in stretch.comparisons.items():
         if comparison.diff is None:
             continue
         yield {
@@ -198,9 +209,9 @@ def _diff_rows(collation: Collation) -> Iterator[dict]:
 _ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
 
 
-def _anchor_rows(collation: Collation) -> Iterator[dict]:
+def _anchor_rows(collation: Collation, stretch: Stretch) -> Iterator[dict]:
     doc = collation.document.id
-    for (index, version_id), comparison in collation.comparisons.items():
+    for (index, version_id), comparison in stretch.comparisons.items():
         for check in comparison.anchors:
             yield {
                 "id": f"{group_id(doc, index)}/{version_id}/{check.anchor.kind}/{check.anchor.value}",

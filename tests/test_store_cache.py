@@ -1,0 +1,90 @@
+"""store.cache: results of earlier builds reused, never changing what a build writes."""
+
+import shutil
+
+import pytest
+import sqlite_utils
+
+from test_store import content
+from test_store_changes import EDITS, edit_one_word, generate, generated  # noqa: F401  (fixture)
+from versions.store import build, cache
+
+
+def entries(db_path) -> dict[str, int]:
+    db = sqlite_utils.Database(cache.cache_path(db_path))
+    return dict(db.execute("select document_id, count(*) from entries group by document_id").fetchall())
+
+
+def counting_comparisons(monkeypatch) -> list[int]:
+    calls = []
+    compare_pairs = cache.compare_pairs
+
+    def counted(pairs, normalization):
+        calls.append(len(pairs))
+        return compare_pairs(pairs, normalization)
+
+    monkeypatch.setattr(cache, "compare_pairs", counted)
+    return calls
+
+
+def test_a_rebuild_compares_only_the_groups_an_edit_touched(generated, monkeypatch):
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    calls = counting_comparisons(monkeypatch)
+    build(corpus, db_path)
+    assert 1 <= sum(calls) <= 3  # the edited group against each other version
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_build_with_the_cache_equals_one_without(generated, edit):
+    corpus, db_path = generated
+    EDITS[edit](corpus / generate.document_id(0))
+    shutil.copy(db_path, db_path.with_name("uncached.db"))
+    build(corpus, db_path)
+    build(corpus, db_path.with_name("uncached.db"))  # its cache file is new: nothing to reuse
+    assert content(db_path) == content(db_path.with_name("uncached.db"))
+
+
+def test_the_cache_holds_what_the_last_build_used(generated):
+    corpus, db_path = generated
+    first = entries(db_path)
+    assert set(first) == {generate.document_id(0), generate.document_id(1)}
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    build(corpus, db_path)
+    assert entries(db_path) == first  # the edited group's comparisons replaced, not added
+    shutil.rmtree(corpus / generate.document_id(1))
+    build(corpus, db_path)
+    assert set(entries(db_path)) == {generate.document_id(0)}
+
+
+def test_another_state_of_the_tool_empties_the_cache(generated, monkeypatch):
+    corpus, db_path = generated
+    monkeypatch.setattr(cache, "tool_fingerprint", lambda: "another state of the code")
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    calls = counting_comparisons(monkeypatch)
+    build(corpus, db_path)
+    assert set(entries(db_path)) == {generate.document_id(0)}  # the other document's entries went with the rest
+    assert sum(calls) > 40
+
+
+def test_a_deleted_cache_costs_only_time(generated):
+    corpus, db_path = generated
+    cache.cache_path(db_path).unlink()
+    edit_one_word(corpus / generate.document_id(1) / "original.md")
+    build(corpus, db_path)
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert content(db_path) == content(fresh)
+
+
+def test_the_fingerprint_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
+    before = cache.tool_fingerprint()
+    cache.tool_fingerprint.cache_clear()
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "store" / "cache.py"))
+    (tmp_path / "store").mkdir()
+    (tmp_path / "diff.py").write_text("x = 1\n")
+    one = cache.tool_fingerprint()
+    cache.tool_fingerprint.cache_clear()
+    (tmp_path / "diff.py").write_text("x = 2\n")
+    assert cache.tool_fingerprint() not in (one, before)
+    cache.tool_fingerprint.cache_clear()
