@@ -114,3 +114,22 @@ def versions_command(*args, timeout: int = 20) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "versions.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout,
         preexec_fn=limit_memory,
     )
+
+
+def benchmarks_generate():
+    """benchmarks/generate.py, the generator of synthetic corpora."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    return generate
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> tuple[Path, Path]:
+    """Two generated documents of 40 paragraphs in four versions (two languages), built once: (corpus, database)."""
+    from versions.store import build
+
+    corpus = benchmarks_generate().generate(tmp_path / "translations", documents=2, paragraphs=40)
+    db_path = tmp_path / "db" / "versions.db"
+    build(corpus, db_path)
+    return corpus, db_path

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 import sqlite_utils
-
 from test_store import content
-from test_store_changes import EDITS, edit_one_word, generate, generated  # noqa: F401  (fixture)
+from test_store_changes import EDITS, edit_one_word, generate
+
 from versions.store import build, cache
 
 

@@ -1,18 +1,16 @@
 """store.changes: a rebuild writes only the rows that differ from the live database, with the same result as a
 build from scratch."""
 
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-
-from conftest import ROOT, write_files
+from conftest import benchmarks_generate
 from test_store import content
+
 from versions.store import build
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402  (benchmarks/generate.py)
+generate = benchmarks_generate()
 
 
 def edit_one_word(path: Path) -> None:
@@ -41,15 +39,6 @@ EDITS = {
     "paragraph dropped": lambda doc: drop_paragraph(doc / "original.md", 3),
     "version removed": lambda doc: (doc / "en-revised.md").unlink(),
 }
-
-
-@pytest.fixture
-def generated(tmp_path):
-    """Two generated documents of 40 paragraphs in four versions (two languages), built once."""
-    corpus = generate.generate(tmp_path / "translations", documents=2, paragraphs=40)
-    db_path = tmp_path / "db" / "versions.db"
-    build(corpus, db_path)
-    return corpus, db_path
 
 
 @pytest.mark.parametrize("edit", EDITS)
