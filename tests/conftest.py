@@ -133,3 +133,20 @@ def generated(tmp_path: Path) -> tuple[Path, Path]:
     db_path = tmp_path / "db" / "versions.db"
     build(corpus, db_path)
     return corpus, db_path
+
+
+def generated_document(paragraphs: int, index: int = 0, same_language: bool = False) -> dict[str, list[str]]:
+    """The paragraphs of each version of one document of benchmarks/generate.py (made-up text, deterministic):
+    original (ru, the base), en-translation, aprf-copy (ru), en-revised."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    specs = generate.version_specs(4, same_language)
+    return generate.document_texts(random.Random(f"1951/{index}"), paragraphs, specs)
+
+
+GENERATED_LANGUAGES = {"original": "ru", "en-translation": "en", "aprf-copy": "ru", "en-revised": "en"}

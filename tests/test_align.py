@@ -405,7 +405,7 @@ def test_bad_corrections_are_reported():
 
 def plain_align(monkeypatch, *args):
     """align() through the plain search: no merge is skipped by its bound and nothing is kept between searches."""
-    import versions.align as module
+    import versions.align.pairwise as module
 
     with monkeypatch.context() as patch:
         patch.setattr(module._Constraints, "active", lambda self: True)  # every cell by the general recurrence
@@ -426,7 +426,7 @@ def test_fast_search_gives_the_beads_of_the_plain_search_on_the_gold(monkeypatch
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(segments_of(WORDS), segments_of(WORDS), st.booleans())
 def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, across):
-    import versions.align as module
+    import versions.align.pairwise as module
 
     lang_b = "ru" if across else "en"
     fast = align(a, b, "en", lang_b)
@@ -437,12 +437,13 @@ def test_fast_search_gives_the_beads_of_the_plain_search_on_random_texts(a, b, a
 
 
 def assert_merge_bounds_hold(a, b, lang_a, lang_b):
-    import versions.align as module
+    from versions.align.pairwise import _scorer
+    from versions.align.search import SHAPES
 
-    scorer = module._scorer(a, b, lang_a, lang_b, lang_a == lang_b)
+    scorer = _scorer(a, b, lang_a, lang_b, lang_a == lang_b)
     for i0 in range(len(a)):
         for j0 in range(len(b)):
-            for da, db in module.SHAPES[1:6]:
+            for da, db in SHAPES[1:6]:
                 i1, j1 = i0 + da, j0 + db
                 if i1 <= len(a) and j1 <= len(b):
                     assert scorer.gain(i0, i1, j0, j1) <= scorer.gain_bound(i0, i1, j0, j1) + 1e-9
@@ -467,14 +468,14 @@ def test_merge_bounds_are_upper_bounds_on_random_texts(a, b, across):
 def test_mean_is_the_statistics_mean(values):
     import statistics
 
-    from versions.align import _mean
+    from versions.align.features import _mean
 
     assert _mean(values) == statistics.mean(values)
 
 
 @given(st.sets(st.integers(0, 70)), st.sets(st.integers(0, 70)))
 def test_dice_of_bits_is_the_dice_of_the_sets(x, y):
-    from versions.align import _dice
+    from versions.align.features import _dice
 
     def bits(members: set[int]) -> int:
         return sum(1 << k for k in members)
@@ -484,7 +485,7 @@ def test_dice_of_bits_is_the_dice_of_the_sets(x, y):
 
 @given(st.text(alphabet="абвгдъьжщёЖЩ xyzXYZ0123中文İΣς-", max_size=60))
 def test_cognates_are_the_romanized_prefixes_of_each_word(text):
-    from versions.align import _TOKEN, _cognates
+    from versions.align.features import _TOKEN, _cognates
     from versions.anchors import transliterate
 
     tokens = tuple(_TOKEN.findall(text.lower()))

@@ -1,0 +1,157 @@
+"""What the scorers read of a segment (letters, words, stems, anchors, cognates), and the caches of it."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from ..anchors import clear_cache as clear_anchor_cache
+from ..anchors import extract_anchors, transliterate
+
+_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W_]+", re.UNICODE)
+# A translator's or editor's note (docs/corpus-format.md): it translates nothing, so it never joins a merge.
+_NOTE = re.compile(
+    r"^\W*(?:(?:translator|editor|publisher)[’']?s?\s+notes?\b|notes?\s*:|примечание|прим\.\s*(?:пер|ред)|译注|编者注)"
+    r"|^\s*\[\s*notes?\b|^\[\^[^\]]+\]:",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Segment:
+    chars: int  # letters and digits: the length measure of both scorers
+    tokens: tuple[str, ...]  # lowercased words (single Han characters)
+    anchors: frozenset  # Anchor objects; across languages, keys that corresponding anchors share
+    stands_alone: bool = False  # a note or a mark without words ("[...]"): it never joins a merge
+    words: str = ""  # tokens coded one character each, for rapidfuzz
+    stems: frozenset[str] = frozenset()  # word stems (weighted by rarity, so function words count for ~nothing)
+    cognates: int = 0  # romanized 4-letter word prefixes, one bit each (see _CrossLanguageScorer._code_cognates)
+
+
+def _segment(text: str, language: str) -> _Segment:
+    chars, tokens, anchors, stands_alone = _segment_features(text, language)
+    return _Segment(chars=chars, tokens=tokens, anchors=anchors, stands_alone=stands_alone)
+
+
+@lru_cache(maxsize=4096)  # the base version is aligned with every other version: read its segments once
+def _segment_features(text: str, language: str) -> tuple[int, tuple[str, ...], frozenset, bool]:
+    tokens = _TOKEN.findall(text.lower())
+    return (
+        len("".join(tokens)),
+        tuple(tokens),
+        frozenset(extract_anchors(text, language)),
+        not tokens or bool(_NOTE.match(text)),
+    )
+
+
+class _Codes(dict):
+    """Word -> one private-use-plane character, assigned on first sight."""
+
+    capacity = 0x10FFFF - 0x10000
+    lock = threading.Lock()
+
+    def __missing__(self, word: str) -> str:
+        code = self[word] = chr(0x10000 + len(self))
+        return code
+
+
+_WORD_CODES = _Codes()
+
+
+def clear_caches() -> None:
+    """Forget what was cached about texts already aligned: the caches pay within a document (its base is aligned
+    with every other version), not across documents, where they would only grow."""
+    for cached in (_segment_features, _stems, _cognates):
+        cached.cache_clear()
+    clear_anchor_cache()
+    with _WORD_CODES.lock:
+        _WORD_CODES.clear()
+
+
+@lru_cache(maxsize=4096)
+def _stems(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Crude stems good for any alphabetic language: the first five letters (negotiations ~ negotiate); numbers
+    whole."""
+    return frozenset(token if token.isdigit() else token[:5] for token in tokens)
+
+
+@dataclass
+class _Side:
+    segments: list[_Segment]
+    prefix_chars: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.stride = len(self.segments) + 1  # keys of ranges and of pairs: start * stride + stop
+        self.prefix_chars = [0]
+        self.prefix_alone = [0]  # how many segments before each index stand alone
+        for segment in self.segments:
+            self.prefix_chars.append(self.prefix_chars[-1] + segment.chars)
+            self.prefix_alone.append(self.prefix_alone[-1] + segment.stands_alone)
+
+    def chars(self, start: int, stop: int) -> int:
+        return self.prefix_chars[stop] - self.prefix_chars[start]
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+
+def _union(sets: Iterable[frozenset]) -> frozenset:
+    return frozenset().union(*sets)
+
+
+def _dice(x: int, y: int) -> float:
+    """The Dice overlap of two sets held as the bits of ints."""
+    return 2 * (x & y).bit_count() / (x.bit_count() + y.bit_count()) if x or y else 0.0
+
+
+def _dice_bound(x: float, y: float) -> float:
+    """The largest Dice overlap of two sets of these sizes (or total weights): the smaller held in the larger."""
+    return 2 * min(x, y) / (x + y) if x or y else 0.0
+
+
+def _mean(values: list[float]) -> float:
+    """statistics.mean of floats, without its Fractions: the exact sum (over the least common denominator, a power
+    of two) divided once, as int division rounds correctly; the same value, several times faster."""
+    ratios = [value.as_integer_ratio() for value in values]
+    denominator = max(d for _, d in ratios)
+    return sum(n * (denominator // d) for n, d in ratios) / (denominator * len(values))
+
+
+@lru_cache(maxsize=64)
+def _background_pairs(n: int, m: int, sample: int = 400) -> tuple[tuple[int, int], ...]:
+    """Pairs of segments far from the diagonal, hence almost surely unrelated (deterministic sample, kept: texts
+    of the same lengths recur)."""
+    return tuple(_draw_background_pairs(n, m, sample))
+
+
+def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]:
+    rng = random.Random(n * 7919 + m)
+    pairs: list[tuple[int, int]] = []
+    if not n or not m:
+        return pairs
+    for _ in range(sample * 4):
+        i, j = rng.randrange(n), rng.randrange(m)
+        if abs(i / n - j / m) > 0.15 or (n < 4 and m < 4):
+            pairs.append((i, j))
+        if len(pairs) == sample:
+            break
+    return pairs
+
+
+@lru_cache(maxsize=4096)  # the base version is aligned with every other version
+def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The romanized 4-letter prefixes of the words (not of numbers). The words are transliterated all at once:
+    transliteration goes letter by letter, and no word holds a space."""
+    romanized = transliterate(" ".join(tokens)).split(" ")
+    return frozenset(word[:4] for word in romanized if len(word) >= 4 and not word.isdigit())
+
+
+MEMO_LIMIT = 200_000
+
+
+def _base_language(code: str) -> str:
+    return code.split("-")[0].lower()

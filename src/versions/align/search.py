@@ -1,0 +1,322 @@
+"""The dynamic programming over beads in a band around a guide line, within one stretch of the grid.
+
+A stretch is the rectangle between two corners the path is known to pass through: (0, 0) and (n, m) for a whole
+pair, or the corners the first pass or a previous alignment fixed (see ``pairwise``). Every band is kept inside its
+stretch and widens only there, to at most ``MAX_WIDTH``: time and memory grow with the stretch x band, never with
+the length of the texts squared."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .features import MEMO_LIMIT
+
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
+ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
+INITIAL_BAND = 8  # half-width of the first, 1-1 search around the diagonal
+CORRIDOR = 3  # half-width of the full search around the path of the first
+# The widest a band grows, on each side of its guide line. A stretch up to twice as long (all our gold cases, and
+# the stretches between sure pairs) is searched whole when its path asks for it; a longer one stays linear.
+MAX_WIDTH = 128
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """The rectangle from corner (top, left) to corner (bottom, right): A[top:bottom] against B[left:right]."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    @property
+    def size(self) -> int:
+        return max(self.bottom - self.top, self.right - self.left)
+
+
+@dataclass(frozen=True)
+class _Constraints:
+    pinned_a: dict  # A index -> B indices it must share a bead with
+    pinned_b: dict
+    forbidden: frozenset  # (A index, B index) pairs that must not share a bead
+    components: tuple  # (A range, B range) of each group of pins, as extra bead shapes
+
+    def active(self) -> bool:
+        return bool(self.pinned_a or self.forbidden)
+
+    def holds_pin(self, i0: int, i1: int) -> bool:
+        return any(i in self.pinned_a for i in range(i0, i1))
+
+    def allows(self, i0: int, i1: int, j0: int, j1: int) -> bool:
+        b_side, a_side = range(j0, j1), range(i0, i1)
+        if any(j not in b_side for i in a_side for j in self.pinned_a.get(i, ())):
+            return False
+        if any(i not in a_side for j in b_side for i in self.pinned_b.get(j, ())):
+            return False
+        return not any((i, j) in self.forbidden for i in a_side for j in b_side)
+
+    def may_cut(self, i: int, j: int) -> bool:
+        """Whether the path may be cut at corner (i, j): no group of pins lies across it."""
+        return all(
+            (a.stop <= i and b.stop <= j) or (a.start >= i and b.start >= j) for a, b in self.components
+        )
+
+    def within(self, stretch: Stretch) -> tuple:
+        """The groups of pins inside the stretch."""
+        return tuple(
+            (a, b) for a, b in self.components if a.start >= stretch.top and a.stop <= stretch.bottom
+            and b.start >= stretch.left and b.stop <= stretch.right
+        )
+
+
+def _best_path(scorer, stretch: Stretch, constraints: _Constraints) -> list[tuple[int, int, int, int]]:
+    """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
+
+    First a cheap search with 1-1 beads and omissions only, in a band around the diagonal (bent through pinned
+    pairs); then the full search over all bead shapes in a narrow corridor around that path. Each band widens
+    itself while the best path touches its edge (up to MAX_WIDTH), so the result is what an unbounded search of the
+    stretch would find unless the true path strays far and comes back.
+    """
+    start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
+    components = constraints.within(stretch)
+    corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, [start, *corners, end], INITIAL_BAND)
+    points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR)
+
+
+def _search_widening(scorer, stretch, constraints, shapes, guide, width) -> list[tuple[int, int, int, int]]:
+    """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
+    while True:
+        band = _corridor(stretch, guide, width)
+        path = _search(scorer, stretch, band, constraints, shapes)
+        if width >= min(stretch.size, MAX_WIDTH) or not _touches_edge(path, band, stretch):
+            return path
+        guide = [(i0, j0) for i0, _, j0, _ in path] + [(stretch.bottom, stretch.right)]
+        width = width * 3 // 2
+
+
+def _corridor(stretch: Stretch, guide: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """For each row i (A segments consumed), the range [lo, hi) of j (B segments consumed) the search may visit:
+    the monotone guide line widened by width on both sides, both ends non-decreasing so every cell is reachable.
+
+    Row i covers every j the line passes on its way to row i + 1, not only where it crosses row i: a steep line (a
+    short A against a long B) would otherwise leave rows that no omission or insertion connects, and no path.
+    Rows are counted from the stretch's top: band[i - top] is row i's range."""
+    top, left, bottom, right = stretch.top, stretch.left, stretch.bottom, stretch.right
+    rows = bottom - top
+    lowest, highest = [right] * (rows + 1), [left] * (rows + 1)
+    guide = sorted(set(guide))
+    for (ia, ja), (ib, jb) in zip(guide, guide[1:]):
+        for i in range(ia, ib + 1):
+            if ia == ib:
+                span = (ja, jb)
+            else:
+                here = ja + (jb - ja) * (i - ia) / (ib - ia)
+                onwards = ja + (jb - ja) * (min(i + 1, ib) - ia) / (ib - ia)
+                span = (math.floor(here), math.ceil(onwards))
+            lowest[i - top], highest[i - top] = min(lowest[i - top], span[0]), max(highest[i - top], span[1])
+    band: list[tuple[int, int]] = []
+    for row in range(rows + 1):
+        lo, hi = max(left, lowest[row] - width), min(right + 1, highest[row] + width + 1)
+        if band:
+            lo, hi = max(lo, band[-1][0]), max(hi, band[-1][1])
+        band.append((lo, hi))
+    band[0] = (left, band[0][1])
+    band[rows] = (band[rows][0], right + 1)
+    return band
+
+
+def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, int, int]]:
+    """Best path through the band: best[i - top][j - lo] is the best total gain of aligning A[top:i] with
+    B[left:j]."""
+    skip = scorer.skip_gain()
+    top_row, left = stretch.top, stretch.left
+    pinned_shapes = defaultdict(tuple)  # end cell -> shapes of pinned components ending there
+    for a_range, b_range in constraints.within(stretch):
+        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    constrained = constraints.active()
+    if not constrained and not pinned_shapes:
+        if shapes == ONE_TO_ONE:
+            return _search_one_to_one(scorer, stretch, band, skip)
+        return _search_free(scorer, stretch, band, shapes, skip)
+    best: list[array] = []
+    back: list[array] = []  # index of the winning shape in shapes + pinned_shapes[cell], -1 for none
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
+        row_best, row_back = array("d", [-math.inf]) * (hi - lo), array("b", [-1]) * (hi - lo)
+        best.append(row_best)
+        back.append(row_back)
+        for j in range(lo, hi):
+            if i == top_row and j == left:
+                row_best[0] = 0.0
+                continue
+            top, top_shape = -math.inf, -1
+            for k, (da, db) in enumerate(shapes + pinned_shapes.get((i, j), ())):
+                i0, j0 = i - da, j - db
+                if i0 < top_row:
+                    continue
+                lo0, hi0 = band[i0 - top_row]
+                if not lo0 <= j0 < hi0:
+                    continue
+                previous = best[i0 - top_row][j0 - lo0]
+                if previous == -math.inf or (constrained and not constraints.allows(i0, i, j0, j)):
+                    continue
+                if da == 0 or db == 0:
+                    gain = skip * (da + db)
+                elif constrained and constraints.holds_pin(i0, i):  # what the user pinned is taken as it is
+                    gain = scorer.gain(i0, i, j0, j)
+                else:
+                    gain = _link_gain(scorer, i0, i, j0, j)
+                if gain is not None and previous + gain > top:
+                    top, top_shape = previous + gain, k
+            row_best[j - lo], row_back[j - lo] = top, top_shape
+    return _trace(back, band, stretch, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
+
+
+_UNKNOWN = object()
+
+
+def _search_free(scorer, stretch, band, shapes, skip) -> list[tuple[int, int, int, int]]:
+    """:func:`_search` without pins or forbidden pairs: the same recurrence, same order and ties, in a tighter loop
+    that keeps the gain of every bead it scores for the next search (the corridor search and any widening see the
+    same beads again)."""
+    inf = -math.inf
+    links = scorer._links
+    get = links.get
+    bound = scorer.gain_bound
+    # Beads of one segment a side and omissions first (in shape order), merges after: a merge whose upper bound
+    # cannot beat the best so far is never scored. That changes nothing: it could not have won the cell.
+    order = sorted(range(len(shapes)), key=lambda k: _is_merge(shapes[k]))
+    steps = [(k, *shapes[k], 0 in shapes[k], skip * sum(shapes[k]), _is_merge(shapes[k])) for k in order]
+    top_row, left = stretch.top, stretch.left
+    best: list[list[float]] = []
+    back: list[list[int]] = []
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
+        row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
+        best.append(row_best)
+        back.append(row_back)
+        for j in range(lo, hi):
+            if i == top_row and j == left:
+                row_best[0] = 0.0
+                continue
+            top, top_shape = inf, -1  # the first best in shape order, as the plain search takes it
+            for k, da, db, skips, skip_gain, merge in steps:
+                i0, j0 = i - da, j - db
+                if i0 < top_row:
+                    continue
+                lo0, hi0 = band[i0 - top_row]
+                if not lo0 <= j0 < hi0:
+                    continue
+                previous = best[i0 - top_row][j0 - lo0]
+                if previous == inf:
+                    continue
+                if skips:
+                    gain = skip_gain
+                else:
+                    key = (i0, i, j0, j)
+                    gain = get(key, _UNKNOWN)
+                    if gain is _UNKNOWN:
+                        if merge and previous + bound(i0, i, j0, j) + _SLACK < top:
+                            continue
+                        if len(links) >= MEMO_LIMIT:
+                            links.clear()
+                        gain = links[key] = _link_gain(scorer, i0, i, j0, j)
+                    if gain is None:
+                        continue
+                value = previous + gain
+                if value > top or (value == top and k < top_shape):
+                    top, top_shape = value, k
+            row_best[j - lo], row_back[j - lo] = top, top_shape
+    return _trace(back, band, stretch, lambda i, j: shapes)
+
+
+_SLACK = 1e-9  # rounding room for the bounds
+
+
+def _is_merge(shape: tuple[int, int]) -> bool:
+    return min(shape) >= 1 and max(shape) > 1
+
+
+def _search_one_to_one(scorer, stretch, band, skip) -> list[tuple[int, int, int, int]]:
+    """:func:`_search_free` for the rough search (1-1 beads and omissions only), unrolled."""
+    inf = -math.inf
+    link_gain = scorer.link_gain
+    best: list[list[float]] = []
+    back: list[list[int]] = []
+    top_row, left = stretch.top, stretch.left
+    previous_row, previous_lo, previous_hi = None, 0, 0
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
+        row_best, row_back = [inf] * (hi - lo), [-1] * (hi - lo)
+        best.append(row_best)
+        back.append(row_back)
+        for j in range(lo, hi):
+            if i == top_row and j == left:
+                row_best[0] = 0.0
+                continue
+            top, top_shape = inf, -1
+            if i > top_row:
+                if j > left and previous_lo <= j - 1 < previous_hi:  # (1, 1)
+                    previous = previous_row[j - 1 - previous_lo]
+                    if previous != inf:
+                        gain = link_gain(i - 1, j - 1)
+                        if gain is not None and previous + gain > top:
+                            top, top_shape = previous + gain, 0
+                if previous_lo <= j < previous_hi:  # (1, 0)
+                    previous = previous_row[j - previous_lo]
+                    if previous != inf and previous + skip > top:
+                        top, top_shape = previous + skip, 1
+            if j > lo:  # (0, 1)
+                previous = row_best[j - 1 - lo]
+                if previous != inf and previous + skip > top:
+                    top, top_shape = previous + skip, 2
+            row_best[j - lo], row_back[j - lo] = top, top_shape
+        previous_row, previous_lo, previous_hi = row_best, lo, hi
+    return _trace(back, band, stretch, lambda i, j: ONE_TO_ONE)
+
+
+def _link_gain(scorer, i0, i1, j0, j1) -> float | None:
+    """Gain of a bead linking both sides, or None where such a bead is not allowed or not worth scoring."""
+    if i1 - i0 > 1 or j1 - j0 > 1:
+        if not _may_merge(scorer, i0, i1, j0, j1):
+            return None
+        return scorer.gain(i0, i1, j0, j1)
+    return scorer.link_gain(i0, j0)
+
+
+def _may_merge(scorer, i0, i1, j0, j1) -> bool:
+    alone_a, alone_b = scorer.a.prefix_alone, scorer.b.prefix_alone
+    if alone_a[i1] - alone_a[i0] or alone_b[j1] - alone_b[j0]:
+        return False
+    if not any(scorer.worth_merging(i, j) for i in range(i0, i1) for j in range(j0, j1)):
+        return False
+    if (i1 - i0, j1 - j0) == (2, 2):  # overlapping merges, not two swapped segments (that is a move)
+        straight = scorer.score(i0, i0 + 1, j0, j0 + 1) + scorer.score(i0 + 1, i1, j0 + 1, j1)
+        crossed = scorer.score(i0, i0 + 1, j0 + 1, j1) + scorer.score(i0 + 1, i1, j0, j0 + 1)
+        return straight >= crossed and scorer.admits_overlap(i0, j0)
+    return True
+
+
+def _trace(back, band, stretch, shapes_at) -> list[tuple[int, int, int, int]]:
+    path, (i, j), start = [], (stretch.bottom, stretch.right), (stretch.top, stretch.left)
+    while (i, j) != start:
+        k = back[i - stretch.top][j - band[i - stretch.top][0]]
+        if k < 0:
+            raise ValueError("no alignment satisfies the pinned and forbidden pairs")
+        da, db = shapes_at(i, j)[k]
+        path.append((i - da, i, j - db, j))
+        i, j = i - da, j - db
+    return path[::-1]
+
+
+def _touches_edge(path, band, stretch) -> bool:
+    for _, i, _, j in path:
+        lo, hi = band[i - stretch.top]
+        if (j == lo and lo > stretch.left) or (j == hi - 1 and j < stretch.right):
+            return True
+    return False
