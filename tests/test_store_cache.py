@@ -88,3 +88,40 @@ def test_the_fingerprint_changes_with_any_file_of_the_package(tmp_path, monkeypa
     (tmp_path / "diff.py").write_text("x = 2\n")
     assert cache.tool_fingerprint() not in (one, before)
     cache.tool_fingerprint.cache_clear()
+
+
+def spying_alignments(monkeypatch) -> list[dict]:
+    import versions.collate
+
+    given = []
+    align_versions = versions.collate.align.align_versions
+
+    def spy(base, texts, languages, corrections=(), previous=None):
+        given.append(dict(previous or {}))
+        return align_versions(base, texts, languages, corrections, previous)
+
+    monkeypatch.setattr(versions.collate.align, "align_versions", spy)
+    return given
+
+
+def test_a_rebuild_starts_from_the_last_alignment_of_each_version(generated, monkeypatch):
+    corpus, db_path = generated
+    document = corpus / generate.document_id(0)
+    edit_one_word(document / "original.md")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    [previous] = given
+    assert set(previous) == {"en-translation", "aprf-copy", "en-revised"}
+    assert all(len(p.a) == 40 and p.beads for p in previous.values())
+    assert previous["aprf-copy"].a[-1] + " (edited)" not in previous["aprf-copy"].a  # the texts as last aligned
+
+
+def test_new_corrections_align_again_from_scratch(generated, monkeypatch):
+    corpus, db_path = generated
+    (corpus / generate.document_id(0) / "alignment.yaml").write_text("pin:\n  - [original/2, en-translation/2]\n")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    assert given == [{}]
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert content(db_path) == content(fresh)

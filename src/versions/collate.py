@@ -9,7 +9,7 @@ side are compared, so a translator sees at once what a rendering dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
@@ -205,8 +205,12 @@ def collate(
     document: Document,
     normalization: Normalization = STORED_NORMALIZATION,
     comparer: Comparer = compare_pairs,
+    previous: Mapping[str, align.Previous] | None = None,
 ) -> Collation | None:
-    """The alignment table of a document, its groups compared on demand; None if nothing is transcribed."""
+    """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
+
+    ``previous``: per version, its last alignment with the base (``align.align_versions``), so that only what
+    changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
         return None
@@ -215,6 +219,7 @@ def collate(
         {v.id: [p.text for p in v.paragraphs] for v in versions},
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
+        previous,
     )
     align.clear_caches()
     return Collation(document, table, normalization, comparer)

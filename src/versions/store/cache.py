@@ -11,6 +11,7 @@ write-ahead log and busy timeout let them take turns.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,12 +21,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..align import AlignmentTable, Bead, Previous
 from ..collate import Comparison, Pair, compare_pairs
+from ..corpus import Document, Version
 from ..normalize import Normalization
 
 CACHE_SUFFIX = "-cache"
 BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
+ALIGNMENT = "alignment"  # kind of entry: a version's alignment with the base (align.Previous)
 QUERY_CHUNK = 500  # keys looked up per statement
 
 TABLES = {
@@ -109,6 +113,41 @@ class BuildCache:
             computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]))
             for n, (pair, key) in enumerate(zip(pairs, keys))
         ]
+
+
+    def previous_alignments(self, document: Document) -> dict[str, Previous]:
+        """The last alignment of each version with the base, where its languages and corrections are the same."""
+        keys = {version.id: alignment_key(document, version) for version in _others(document)}
+        found = self.get(ALIGNMENT, list(keys.values()))
+        return {version_id: _previous(json.loads(found[key])) for version_id, key in keys.items() if key in found}
+
+    def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
+        base = document.version(table.base)
+        self.put(ALIGNMENT, {
+            alignment_key(document, version): json.dumps({
+                "a": [p.text for p in base.paragraphs],
+                "b": [p.text for p in version.paragraphs],
+                "beads": [dataclasses.astuple(bead) for bead in table.pair_beads[version.id]],
+            }, ensure_ascii=False)
+            for version in _others(document)
+        })
+
+
+def _others(document: Document) -> list[Version]:
+    return [version for version in document.transcribed_versions if version.id != document.base]
+
+
+def _previous(data: dict) -> Previous:
+    beads = tuple(Bead(tuple(a), tuple(b), score, method, moved) for a, b, score, method, moved in data["beads"])
+    return Previous(tuple(data["a"]), tuple(data["b"]), beads)
+
+
+def alignment_key(document: Document, version: Version) -> str:
+    """What an alignment of ``version`` with the base depends on besides their texts (which ``Previous`` holds)."""
+    base = document.version(document.base)
+    corrections = [repr(correction) for correction in document.corrections]
+    spelled = json.dumps([base.id, base.language, version.id, version.language, corrections])
+    return hashlib.sha256(spelled.encode()).hexdigest()
 
 
 def comparison_key(pair: Pair, normalization: Normalization) -> str:

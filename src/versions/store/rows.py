@@ -6,24 +6,26 @@ import dataclasses
 from collections.abc import Iterator
 
 from ..archival import archive_slug
-from ..collate import Collation, Comparer, Stretch, collate, compare_pairs, group_text
+from ..collate import Collation, Stretch, collate, group_text
 from ..corpus import (
     Document,
     Version,
 )
 from ..diff import count_words
 from ..history import history_rows, version_histories
+from .cache import BuildCache
 
 EXCERPT_LENGTH = 120
 STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
 
 
 def document_rows(
-    document: Document, encoding: str | None = None, comparer: Comparer = compare_pairs
+    document: Document, encoding: str | None = None, cache: BuildCache | None = None
 ) -> Iterator[dict[str, list[dict]]]:
     """Every row of one document, table by table, in batches: first the document's own, then its alignment groups
     with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time, so that a long document is never
-    held compared whole. Pure, so it can run in a worker process."""
+    held compared whole. The rows depend on the document alone: ``cache`` only saves recomputing what an earlier
+    build found, and nothing else is shared, so it can run in a worker process."""
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
@@ -33,7 +35,12 @@ def document_rows(
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
     yield rows
-    collation = collate(document, comparer=comparer)
+    if cache is None:
+        collation = collate(document)
+    else:
+        collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document))
+        if collation:
+            cache.keep_alignments(document, collation.table)
     if collation:
         for stretch in collation.stretches(STRETCH_GROUPS):
             yield stretch_rows(collation, stretch)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..collate import compare_pairs
 from ..corpus import (
     load_document,
 )
@@ -54,7 +53,7 @@ def job_rows(job: DocumentJob, sink: Sink) -> list[Problem]:
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
         with opened_cache(job.cache, document.id) as cache:
-            for rows in document_rows(document, job.encoding, cache.comparer if cache else compare_pairs):
+            for rows in document_rows(document, job.encoding, cache):
                 sink(rows)
         return []
     except CorpusError as error:
