@@ -125,3 +125,18 @@ def test_new_corrections_align_again_from_scratch(generated, monkeypatch):
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
     assert content(db_path) == content(fresh)
+
+
+def test_worker_processes_share_the_cache(tmp_path):
+    import versions.store
+
+    corpus = generate.generate(tmp_path / "translations", documents=versions.store.POOL_MIN_DOCUMENTS, paragraphs=8)
+    db_path = tmp_path / "db" / "versions.db"
+    build(corpus, db_path)
+    assert len(entries(db_path)) == versions.store.POOL_MIN_DOCUMENTS
+    for index in range(versions.store.POOL_MIN_DOCUMENTS):
+        edit_one_word(corpus / generate.document_id(index) / "original.md")
+    build(corpus, db_path)
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert content(db_path) == content(fresh)

@@ -11,7 +11,6 @@ write-ahead log and busy timeout let them take turns.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -87,9 +86,11 @@ class BuildCache:
         return found
 
     def put(self, kind: str, values: dict[str, str]) -> None:
+        if not values:
+            return
         self.used.update((kind, key) for key in values)
         rows = [{"document_id": self.document_id, "kind": kind, "key": key, "value": value} for key, value in values.items()]
-        with self.db.conn:
+        with _writing(self.db):
             self.db["entries"].upsert_all(rows, pk=TABLES["entries"]["pk"])
 
     def forget_unused(self) -> None:
@@ -97,7 +98,7 @@ class BuildCache:
             return
         stored = self.db.execute("select kind, key from entries where document_id = ?", [self.document_id])
         unused = [entry for entry in map(tuple, stored.fetchall()) if entry not in self.used]
-        with self.db.conn:
+        with _writing(self.db):
             for kind, key in unused:
                 self.db["entries"].delete((self.document_id, kind, key))
 
@@ -127,7 +128,7 @@ class BuildCache:
             alignment_key(document, version): json.dumps({
                 "a": [p.text for p in base.paragraphs],
                 "b": [p.text for p in version.paragraphs],
-                "beads": [dataclasses.astuple(bead) for bead in table.pair_beads[version.id]],
+                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version.id]],
             }, ensure_ascii=False)
             for version in _others(document)
         })
@@ -151,8 +152,9 @@ def alignment_key(document: Document, version: Version) -> str:
 
 
 def comparison_key(pair: Pair, normalization: Normalization) -> str:
-    spelled = json.dumps([pair.text_a, pair.text_b, pair.lang_a, pair.lang_b, normalization.to_json()])
-    return hashlib.sha256(spelled.encode()).hexdigest()
+    # a text holds no NUL (text.py refuses it), a language code no newline
+    spelled = f"{pair.lang_a}\n{pair.lang_b}\n{normalization}\n{pair.text_a}\0{pair.text_b}"
+    return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
 
 
 @contextmanager
@@ -177,12 +179,25 @@ def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
         return
     db = _open(path)
     try:
-        with db.conn:
+        with _writing(db):
             for start in range(0, len(document_ids), QUERY_CHUNK):
                 chunk = document_ids[start : start + QUERY_CHUNK]
                 db["entries"].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
     finally:
         db.close()
+
+
+@contextmanager
+def _writing(db: sqlite_utils.Database) -> Iterator[None]:
+    """A transaction that takes the write lock at once, waiting while another process holds it (one that read first
+    and wrote later could find the file changed under it and fail at once instead)."""
+    db.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def _open(path: Path) -> sqlite_utils.Database:
@@ -191,7 +206,7 @@ def _open(path: Path) -> sqlite_utils.Database:
     db.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
     db.enable_wal()
     db.execute("pragma synchronous = normal")  # a lost last commit costs only time
-    with db.conn:
+    with _writing(db):
         for name, spec in TABLES.items():
             db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
         marks = db["marks"]

@@ -43,8 +43,9 @@ def document_column(table: str) -> str:
     return "id" if table == "documents" else "document_id"
 
 
-def row_key(table: str, row: dict) -> tuple:
-    return tuple(row[column] for column in key_columns(table))
+def row_keys(table: str, rows: list[dict]) -> Iterator[tuple]:
+    columns = key_columns(table)
+    return (tuple(row[column] for column in columns) for row in rows)
 
 
 class LiveRows:
@@ -58,23 +59,24 @@ class LiveRows:
         self.conn.close()
 
     def changed(self, table: str, rows: list[dict]) -> list[dict]:
-        """The rows that the database does not hold exactly so."""
-        held = self._held(table, rows)
-        return [row for row in rows if held.get(row_key(table, row)) != row]
+        """The rows that the database does not hold exactly so (a row with other columns than the table's never is)."""
+        columns = list(SCHEMA[table]["columns"])
+        held = self._held(table, columns, rows)
+        return [
+            row for row in rows
+            if len(row) != len(columns) or tuple(row.get(column) for column in columns) not in held
+        ]
 
-    def _held(self, table: str, rows: list[dict]) -> dict[tuple, dict]:
+    def _held(self, table: str, columns: list[str], rows: list[dict]) -> set[tuple]:
+        """The rows of ``table`` that share the first key column with one of ``rows``, as tuples of ``columns``."""
         first = key_columns(table)[0]
         values = list(dict.fromkeys(row[first] for row in rows))
-        held = {}
+        held = set()
         for start in range(0, len(values), KEYS_PER_QUERY):
             chunk = values[start : start + KEYS_PER_QUERY]
-            cursor = self.conn.execute(
-                f"select * from [{table}] where [{first}] in ({', '.join('?' * len(chunk))})", chunk
-            )
-            names = [column[0] for column in cursor.description]
-            for found in cursor:
-                row = dict(zip(names, found))
-                held[row_key(table, row)] = row
+            held.update(self.conn.execute(
+                f"select {_listed(columns)} from [{table}] where [{first}] in ({', '.join('?' * len(chunk))})", chunk
+            ))
         return held
 
     def keys(self, table: str, document_id: str) -> set[tuple]:
@@ -95,7 +97,7 @@ class Changes:
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
-            self.seen[table].update(row_key(table, row) for row in table_rows)
+            self.seen[table].update(row_keys(table, table_rows))
         return {table: self.live.changed(table, table_rows) for table, table_rows in rows.items() if table_rows}
 
     def vanished(self, document_id: str) -> Rows:

@@ -29,12 +29,16 @@ def document_rows(
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
-        "versions": [_version_row(document, version) for version in document.versions],
         "derivations": list(_derivation_rows(document)),
-        "paragraphs": list(_paragraph_rows(document)),
     }
     rows["revisions"], rows["revision_diffs"] = history_rows(version_histories(document, encoding))
     yield rows
+    for version in document.versions:
+        words = [count_words(p.text) for p in version.paragraphs]
+        yield {
+            "versions": [_version_row(document, version, sum(words))],
+            "paragraphs": list(_paragraph_rows(document, version, words)),
+        }
     if cache is None:
         collation = collate(document)
     else:
@@ -107,7 +111,7 @@ def _archival_ref_rows(document: Document) -> Iterator[dict]:
         }
 
 
-def _version_row(document: Document, version: Version) -> dict:
+def _version_row(document: Document, version: Version, words: int) -> dict:
     return {
         "id": version.key,
         "document_id": document.id,
@@ -126,7 +130,7 @@ def _version_row(document: Document, version: Version) -> dict:
         "path": version.path,
         "leading": version.leading,
         "paragraph_count": len(version.paragraphs),
-        "word_count": sum(count_words(p.text) for p in version.paragraphs),
+        "word_count": words,
         "body_line": version.body_line,
     }
 
@@ -142,21 +146,20 @@ def _derivation_rows(document: Document) -> Iterator[dict]:
             }
 
 
-def _paragraph_rows(document: Document) -> Iterator[dict]:
-    for version in document.versions:
-        for p in version.paragraphs:
-            yield {
-                "id": f"{version.key}/{p.n}",
-                "document_id": document.id,
-                "version_id": version.key,
-                "n": p.n,
-                "kind": p.kind,
-                "text": p.text,
-                "separator": p.separator,
-                "line": p.line,
-                "words": count_words(p.text),
-                "hash": p.hash,
-            }
+def _paragraph_rows(document: Document, version: Version, words: list[int]) -> Iterator[dict]:
+    for p, count in zip(version.paragraphs, words):
+        yield {
+            "id": f"{version.key}/{p.n}",
+            "document_id": document.id,
+            "version_id": version.key,
+            "n": p.n,
+            "kind": p.kind,
+            "text": p.text,
+            "separator": p.separator,
+            "line": p.line,
+            "words": count,
+            "hash": p.hash,
+        }
 
 
 def _group_rows(collation: Collation, stretch: Stretch) -> Iterator[dict]:
