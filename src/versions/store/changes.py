@@ -10,6 +10,7 @@ search index in step). A document edited in one place thus writes a few rows, no
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -62,10 +63,8 @@ class LiveRows:
         """The rows that the database does not hold exactly so (a row with other columns than the table's never is)."""
         columns = list(SCHEMA[table]["columns"])
         held = self._held(table, columns, rows)
-        return [
-            row for row in rows
-            if len(row) != len(columns) or tuple(row.get(column) for column in columns) not in held
-        ]
+        values = itemgetter(*columns)
+        return [row for row in rows if len(row) != len(columns) or values(row) not in held]
 
     def _held(self, table: str, columns: list[str], rows: list[dict]) -> set[tuple]:
         """The rows of ``table`` that share the first key column with one of ``rows``, as tuples of ``columns``."""
