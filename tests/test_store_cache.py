@@ -16,14 +16,17 @@ def entries(db_path) -> dict[str, int]:
 
 
 def counting_comparisons(monkeypatch) -> list[int]:
+    """How many pairs each comparison made in this process (a build of few documents) compares."""
+    import versions.store.workers
+
     calls = []
-    compare_pairs = cache.compare_pairs
+    compare_pairs = versions.store.workers.compare_pairs
 
     def counted(pairs, normalization):
         calls.append(len(pairs))
         return compare_pairs(pairs, normalization)
 
-    monkeypatch.setattr(cache, "compare_pairs", counted)
+    monkeypatch.setattr(versions.store.workers, "compare_pairs", counted)
     return calls
 
 
@@ -140,3 +143,18 @@ def test_worker_processes_share_the_cache(tmp_path):
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
     assert content(db_path) == content(fresh)
+
+
+def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import versions.store.workers
+
+    corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=60)
+    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_PAIRS", 20)
+    spread = tmp_path / "spread" / "versions.db"
+    build(corpus, spread)
+    here = counting_comparisons(monkeypatch)
+    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_PAIRS", 10**9)
+    alone = tmp_path / "alone" / "versions.db"
+    build(corpus, alone)
+    assert sum(here) > 100  # the second build compared here what the first spread
+    assert content(spread) == content(alone)

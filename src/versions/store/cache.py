@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Previous
-from ..collate import Comparison, Pair, compare_pairs
+from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import Document, Version
 from ..normalize import Normalization
 
@@ -56,9 +56,10 @@ class BuildCache:
     """One document's view of the cache file, opened on first use; ``forget_unused`` drops what its build did not
     ask for."""
 
-    def __init__(self, path: Path, document_id: str):
+    def __init__(self, path: Path, document_id: str, compute: Comparer = compare_pairs):
         self.path = path
         self.document_id = document_id
+        self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
         self._db: sqlite_utils.Database | None = None
 
@@ -107,7 +108,7 @@ class BuildCache:
         keys = [comparison_key(pair, normalization) for pair in pairs]
         found = self.get(COMPARISON, keys)
         missing = [n for n, key in enumerate(keys) if key not in found]
-        computed = dict(zip(missing, compare_pairs([pairs[n] for n in missing], normalization)))
+        computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
         if computed:
             self.put(COMPARISON, {keys[n]: json.dumps(c.to_json(), ensure_ascii=False) for n, c in computed.items()})
         return [
@@ -158,13 +159,15 @@ def comparison_key(pair: Pair, normalization: Normalization) -> str:
 
 
 @contextmanager
-def opened_cache(path: Path | None, document_id: str) -> Iterator[BuildCache | None]:
+def opened_cache(
+    path: Path | None, document_id: str, compute: Comparer = compare_pairs
+) -> Iterator[BuildCache | None]:
     """The cache for one document's build (None without a cache file); what the build did not use is dropped once
     it has gone through."""
     if path is None:
         yield None
         return
-    cache = BuildCache(path, document_id)
+    cache = BuildCache(path, document_id, compute)
     try:
         yield cache
         cache.forget_unused()

@@ -10,9 +10,9 @@ search index in step). A document edited in one place thus writes a few rows, no
 from __future__ import annotations
 
 import sqlite3
-from operator import itemgetter
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils

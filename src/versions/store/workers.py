@@ -4,7 +4,7 @@ write a shard file of their own and die with the build, even a killed one."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -12,11 +12,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
     load_document,
 )
 from ..errors import CorpusError, Problem, problem
 from ..lifetime import die_with_parent
+from ..normalize import Normalization
 from .cache import opened_cache
 from .changes import CHANGE_TABLES, Changes, Rows, create_change_tables, live_rows
 from .rows import document_rows
@@ -28,6 +30,7 @@ SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one sh
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
 STAGED_TABLES = SCHEMA | CHANGE_TABLES
+SPREAD_MIN_PAIRS = 400  # comparisons asked for at once that are worth spreading over the cores
 
 
 Progress = Callable[[Iterable], Iterator]  # wraps the documents to build, e.g. in a progress bar
@@ -47,12 +50,12 @@ class DocumentJob:
     cache: Path | None = None  # the build's cache file (store.cache), if results of earlier builds may be reused
 
 
-def job_rows(job: DocumentJob, sink: Sink) -> list[Problem]:
+def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) -> list[Problem]:
     """Hand the rows of one document to ``sink``, batch after batch; return its problems (then the rows handed over
-    so far are to be thrown away)."""
+    so far are to be thrown away). ``compute`` compares what the cache does not hold."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
-        with opened_cache(job.cache, document.id) as cache:
+        with opened_cache(job.cache, document.id, compute) as cache:
             for rows in document_rows(document, job.encoding, cache):
                 sink(rows)
         return []
@@ -90,14 +93,17 @@ def insert_documents(
     document and raised together at the end, and then the database is not written."""
     workers = _worker_count()
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
-        problems = _stage_rows_of(db, progress(jobs), live)
+        with closing(SpreadComparer(workers)) as spread:
+            problems = _stage_rows_of(db, progress(jobs), live, spread)
     else:
         problems = _stage_through_shards(db, db_file, jobs, progress, workers, live)
     if problems:
         raise CorpusError(problems)
 
 
-def _stage_rows_of(db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live: Path | None) -> list[Problem]:
+def _stage_rows_of(
+    db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live: Path | None, compute: Comparer = compare_pairs
+) -> list[Problem]:
     """Stage the rows of these documents, gathered table by table up to ``INSERT_ROWS`` rows; once a document has
     problems, nothing more is staged (the file will be thrown away), but every document's problems are found."""
     problems: list[Problem] = []
@@ -109,7 +115,7 @@ def _stage_rows_of(db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live:
             pending.add(changes.rows(rows))
 
         for job in jobs:
-            found = job_rows(job, _discard if problems else stage)
+            found = job_rows(job, _discard if problems else stage, compute)
             if not found and not problems:
                 pending.add(changes.vanished(job.document_id))
             problems += found
@@ -140,6 +146,34 @@ class _Pending:
                 self.db[table].insert_all(rows, batch_size=1000)
             rows.clear()
         self.count = 0
+
+
+class SpreadComparer:
+    """Compares pairs of texts over the cores when there are many (a long document built on its own), in worker
+    processes started at the first such request; otherwise here."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
+        if len(pairs) < SPREAD_MIN_PAIRS or self.workers < 2:
+            return compare_pairs(pairs, normalization)
+        if self.pool is None:
+            self.pool = _pool(self.workers)
+        size = -(-len(pairs) // self.workers)
+        parts = [pairs[start : start + size] for start in range(0, len(pairs), size)]
+        names = [normalization.names()] * len(parts)
+        return [comparison for part in self.pool.map(_compare_part, parts, names) for comparison in part]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _compare_part(pairs: Sequence[Pair], normalization: tuple[str, ...]) -> list[Comparison]:
+    # the normalization goes by name: the object carries what it has learnt of tokens, which need not travel
+    return compare_pairs(pairs, Normalization.from_names(normalization))
 
 
 @dataclass(frozen=True)
