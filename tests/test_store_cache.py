@@ -4,8 +4,7 @@ import shutil
 
 import pytest
 import sqlite_utils
-from test_store import content
-from test_store_changes import EDITS, edit_one_word, generate
+from test_store_changes import EDITS, edit_one_word, generate, published
 
 from versions.store import build, cache
 
@@ -45,7 +44,7 @@ def test_a_build_with_the_cache_equals_one_without(generated, edit):
     shutil.copy(db_path, db_path.with_name("uncached.db"))
     build(corpus, db_path)
     build(corpus, db_path.with_name("uncached.db"))  # its cache file is new: nothing to reuse
-    assert content(db_path) == content(db_path.with_name("uncached.db"))
+    assert published(db_path) == published(db_path.with_name("uncached.db"))
 
 
 def test_the_cache_holds_what_the_last_build_used(generated):
@@ -77,7 +76,7 @@ def test_a_deleted_cache_costs_only_time(generated):
     build(corpus, db_path)
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
-    assert content(db_path) == content(fresh)
+    assert published(db_path) == published(fresh)
 
 
 def test_the_fingerprint_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
@@ -127,7 +126,7 @@ def test_new_corrections_align_again_from_scratch(generated, monkeypatch):
     assert given == [{}]
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
-    assert content(db_path) == content(fresh)
+    assert published(db_path) == published(fresh)
 
 
 def test_worker_processes_share_the_cache(tmp_path):
@@ -142,7 +141,7 @@ def test_worker_processes_share_the_cache(tmp_path):
     build(corpus, db_path)
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
-    assert content(db_path) == content(fresh)
+    assert published(db_path) == published(fresh)
 
 
 def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(tmp_path, monkeypatch):
@@ -157,4 +156,4 @@ def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(
     alone = tmp_path / "alone" / "versions.db"
     build(corpus, alone)
     assert sum(here) > 100  # the second build compared here what the first spread
-    assert content(spread) == content(alone)
+    assert published(spread) == published(alone)

@@ -13,6 +13,12 @@ from versions.store import build
 generate = benchmarks_generate()
 
 
+def published(db_path: Path) -> dict[str, list]:
+    """The database's content but the build's own record of file signatures, which depends on when a build ran (a
+    file written in the last two seconds gets none)."""
+    return {name: rows for name, rows in content(db_path).items() if name != "document_files"}
+
+
 def edit_one_word(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     head, _, last = text.rstrip("\n").rpartition("\n\n")
@@ -48,7 +54,7 @@ def test_a_rebuild_in_place_equals_a_build_from_scratch(generated, edit):
     build(corpus, db_path)
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
-    assert content(db_path) == content(fresh)
+    assert published(db_path) == published(fresh)
 
 
 def staged_rows(monkeypatch) -> dict[str, int]:
@@ -104,7 +110,7 @@ def test_search_finds_the_edited_words_and_not_the_replaced_ones(shipped_corpus,
     kaesong = db.execute("select paragraphs.version_id from paragraphs_fts join paragraphs "
                          "on paragraphs.rowid = paragraphs_fts.rowid where paragraphs_fts match 'Kaesong'").fetchall()
     assert "telegram-23256/en-revised" not in {version for (version,) in kaesong}
-    assert content(db_path) == content(_fresh(shipped_corpus, tmp_path))
+    assert published(db_path) == published(_fresh(shipped_corpus, tmp_path))
 
 
 def _fresh(corpus: Path, tmp_path: Path) -> Path:
