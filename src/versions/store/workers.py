@@ -3,6 +3,7 @@ write a shard file of their own and die with the build, even a killed one."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -160,7 +161,9 @@ class SpreadComparer:
         if len(pairs) < SPREAD_MIN_PAIRS or self.workers < 2:
             return compare_pairs(pairs, normalization)
         if self.pool is None:
-            self.pool = _pool(self.workers)
+            # started afresh, not forked: a fork of this process, which holds a long document and its alignment,
+            # would come to own a copy of all of it as the interpreter touches its objects
+            self.pool = _pool(self.workers, "spawn")
         size = -(-len(pairs) // self.workers)
         parts = [pairs[start : start + size] for start in range(0, len(pairs), size)]
         names = [normalization.names()] * len(parts)
@@ -238,8 +241,14 @@ def staging_database(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+def _pool(workers: int, start: str | None = None) -> ProcessPoolExecutor:
+    """Worker processes that die with this one; ``start``: how they are started (multiprocessing's default: fork)."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(start),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
