@@ -180,7 +180,8 @@ def is_word(token: str) -> bool:
     return bool(_WORD_START.match(token))
 
 
-# A build counts each paragraph's words for its history, then for its row: room for a long document's paragraphs
+# A build counts each paragraph's words for its history, then for its row (and then forgets them): room for a long
+# document's paragraphs
 @lru_cache(maxsize=1 << 15)
 def count_words(text: str) -> int:
     """How many of ``tokenize(text)`` are words, in one pass."""

@@ -39,6 +39,7 @@ def document_rows(
             "versions": [_version_row(document, version, sum(words))],
             "paragraphs": list(_paragraph_rows(document, version, words)),
         }
+    count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
     if cache is None:
         collation = collate(document)
     else:
