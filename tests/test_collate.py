@@ -1,4 +1,5 @@
 from conftest import write_files
+
 from versions.collate import collate, compare, compare_segments, group_text
 from versions.corpus import load_corpus
 from versions.normalize import NONE, Normalization

@@ -1,6 +1,7 @@
 """store.rows: a document's rows handed over in batches, a long document's groups a stretch at a time."""
 
 from conftest import benchmarks_generate
+
 from versions.collate import collate
 from versions.corpus import load_document
 from versions.store import rows
