@@ -16,6 +16,7 @@ from typing import Protocol
 
 from . import align
 from .anchors import Anchor, anchors_correspond, extract_anchors
+from .anchors import clear_cache as clear_anchor_cache
 from .corpus import Document, Version
 from .diff import WordDiff, word_diff
 from .normalize import DEFAULT, Normalization
@@ -85,7 +86,9 @@ class Comparer(Protocol):
 
 
 def compare_pairs(pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
-    return [compare(pair.text_a, pair.text_b, pair.lang_a, pair.lang_b, normalization) for pair in pairs]
+    compared = [compare(pair.text_a, pair.text_b, pair.lang_a, pair.lang_b, normalization) for pair in pairs]
+    clear_anchor_cache()  # it pays within a group (the base's text against each version), all among these pairs
+    return compared
 
 
 @dataclass(frozen=True)

@@ -150,8 +150,8 @@ class _Pending:
 
 
 class SpreadComparer:
-    """Compares pairs of texts over the cores when there are many (a long document built on its own), in worker
-    processes started at the first such request; otherwise here."""
+    """Compares pairs of texts over the cores when there are many (a long document built on its own): this process
+    takes one share, worker processes (started at the first such request) the others; few pairs, all here."""
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -163,11 +163,13 @@ class SpreadComparer:
         if self.pool is None:
             # started afresh, not forked: a fork of this process, which holds a long document and its alignment,
             # would come to own a copy of all of it as the interpreter touches its objects
-            self.pool = _pool(self.workers, "spawn")
+            self.pool = _pool(self.workers - 1, "spawn")
         size = -(-len(pairs) // self.workers)
-        parts = [pairs[start : start + size] for start in range(0, len(pairs), size)]
-        names = [normalization.names()] * len(parts)
-        return [comparison for part in self.pool.map(_compare_part, parts, names) for comparison in part]
+        *theirs, ours = [pairs[start : start + size] for start in range(0, len(pairs), size)]
+        names = [normalization.names()] * len(theirs)
+        coming = self.pool.map(_compare_part, theirs, names)
+        mine = compare_pairs(ours, normalization)
+        return [comparison for part in coming for comparison in part] + mine
 
     def close(self) -> None:
         if self.pool is not None:
