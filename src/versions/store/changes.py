@@ -35,6 +35,12 @@ def create_change_tables(db: sqlite_utils.Database) -> None:
         db[name].create(spec["columns"])
 
 
+def drop_change_tables(db: sqlite_utils.Database) -> None:
+    """A staging file moved into place as a first build keeps only the database's own tables."""
+    for name in CHANGE_TABLES:
+        db[name].drop()
+
+
 def key_columns(table: str) -> tuple[str, ...]:
     pk = SCHEMA[table]["pk"]
     return (pk,) if isinstance(pk, str) else tuple(pk)

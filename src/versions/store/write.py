@@ -20,7 +20,7 @@ from ..corpus import (
 )
 from ..durable import WriteError, fsync_file, fsync_folder, writing
 from .cache import cache_path, forget_documents
-from .changes import REMOVED, merge_tables
+from .changes import REMOVED, drop_change_tables, merge_tables
 from .schema import (
     APPLICATION_ID,
     APPLICATION_ID_OFFSET,
@@ -159,6 +159,7 @@ def _is_empty(db_path: Path) -> bool:
 
 def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path: Path) -> int:
     """A first build is the staging file itself, indexed once after every row is in, then moved into place."""
+    drop_change_tables(db)
     db.execute(f"pragma application_id = {APPLICATION_ID}")
     db.execute(f"pragma user_version = {SCHEMA_VERSION}")
     finish_database(db)
