@@ -3,7 +3,6 @@ write a shard file of their own and die with the build, even a killed one."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -151,20 +150,22 @@ class _Pending:
 
 class SpreadComparer:
     """Compares pairs of texts over the cores when there are many (a long document built on its own): this process
-    takes one share, worker processes (started at the first such request) the others; few pairs, all here."""
+    takes one share, worker processes the others; few pairs, all here.
+
+    The workers are forked at once, while this process is still small: forked later, from a process holding a long
+    document and its alignment, each would come to own a copy of much of it as the interpreter touches its objects
+    (and started afresh instead, they would run an unguarded main script again)."""
 
     def __init__(self, workers: int):
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.shares = workers
+        self.pool = _pool(workers - 1) if workers > 1 else None
+        if self.pool is not None:
+            self.pool.submit(int).result()  # a pool starts its processes at its first task
 
     def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
-        if len(pairs) < SPREAD_MIN_PAIRS or self.workers < 2:
+        if len(pairs) < SPREAD_MIN_PAIRS or self.pool is None:
             return compare_pairs(pairs, normalization)
-        if self.pool is None:
-            # started afresh, not forked: a fork of this process, which holds a long document and its alignment,
-            # would come to own a copy of all of it as the interpreter touches its objects
-            self.pool = _pool(self.workers - 1, "spawn")
-        size = -(-len(pairs) // self.workers)
+        size = -(-len(pairs) // self.shares)
         *theirs, ours = [pairs[start : start + size] for start in range(0, len(pairs), size)]
         names = [normalization.names()] * len(theirs)
         coming = self.pool.map(_compare_part, theirs, names)
@@ -243,14 +244,8 @@ def staging_database(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def _pool(workers: int, start: str | None = None) -> ProcessPoolExecutor:
-    """Worker processes that die with this one; ``start``: how they are started (multiprocessing's default: fork)."""
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(start),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    )
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
