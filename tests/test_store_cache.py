@@ -132,7 +132,7 @@ def test_new_corrections_align_again_from_scratch(generated, monkeypatch):
 def test_worker_processes_share_the_cache(tmp_path):
     import versions.store
 
-    corpus = generate.generate(tmp_path / "translations", documents=versions.store.POOL_MIN_DOCUMENTS, paragraphs=8)
+    corpus = generate.generate(tmp_path / "translations", documents=versions.store.POOL_MIN_DOCUMENTS, paragraphs=30)
     db_path = tmp_path / "db" / "versions.db"
     build(corpus, db_path)
     assert len(entries(db_path)) == versions.store.POOL_MIN_DOCUMENTS
@@ -157,3 +157,10 @@ def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(
     build(corpus, alone)
     assert sum(here) > 100  # the second build compared here what the first spread
     assert published(spread) == published(alone)
+
+
+def test_short_documents_are_collated_afresh_without_the_cache(tmp_path):
+    corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=20)
+    db_path = tmp_path / "versions.db"
+    build(corpus, db_path)
+    assert not cache.cache_path(db_path).exists()

@@ -5,7 +5,9 @@ in it is published. Every entry is keyed by what it was computed from (the texts
 normalization), and the whole cache is emptied when the tool's own files change (``tool_fingerprint``), so a build
 with the cache gives the same database as one without, and deleting the file costs only time. Entries belong to a
 document: when the document is built again, those its build did not use are dropped, and a removed document's go
-with it, so the cache holds about one build's worth. Each process that collates opens the file itself; SQLite's
+with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
+collating them afresh costs less than reading and writing the file (one that became short keeps its last entries
+until it is removed). Each process that collates opens the file itself; SQLite's
 write-ahead log and busy timeout let them take turns.
 """
 

@@ -17,6 +17,7 @@ from .cache import BuildCache
 
 EXCERPT_LENGTH = 120
 STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
+CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter document is collated afresh faster
 
 
 def document_rows(
@@ -40,7 +41,7 @@ def document_rows(
             "paragraphs": list(_paragraph_rows(document, version, words)),
         }
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
-    if cache is None:
+    if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
         collation = collate(document)
     else:
         collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document))
