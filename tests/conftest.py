@@ -149,6 +149,25 @@ def count_git(monkeypatch):
     return started
 
 
+def benchmarks_generate():
+    """benchmarks/generate.py, the generator of synthetic corpora."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    return generate
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> tuple[Path, Path]:
+    """Two generated documents of 40 paragraphs in four versions (two languages), built once: (corpus, database)."""
+    from versions.store import build
+
+    corpus = benchmarks_generate().generate(tmp_path / "translations", documents=2, paragraphs=40)
+    db_path = tmp_path / "db" / "versions.db"
+    build(corpus, db_path)
+    return corpus, db_path
+
+
 def generated_document(paragraphs: int, index: int = 0, same_language: bool = False) -> dict[str, list[str]]:
     """The paragraphs of each version of one document of benchmarks/generate.py (made-up text, deterministic):
     original (ru, the base), en-translation, aprf-copy (ru), en-revised."""

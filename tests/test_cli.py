@@ -308,10 +308,10 @@ def test_build_refuses_a_db_path_that_is_a_corpus_file_in_one_line(small_corpus)
 def test_a_full_disk_during_build_prints_one_line(small_corpus, tmp_path, monkeypatch):
     import versions.store.workers
 
-    def full(db, pending):
+    def full(pending):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(versions.store.workers, "_insert_rows", full)
+    monkeypatch.setattr(versions.store.workers._Pending, "flush", full)
     db_path = tmp_path / "versions.db"
     result = run("build", "--corpus", small_corpus, "--db", db_path)
     assert result.exit_code == 1

@@ -1,4 +1,5 @@
 from conftest import write_files
+
 from versions.collate import collate, compare, compare_segments, group_text
 from versions.corpus import load_corpus
 from versions.normalize import NONE, Normalization
@@ -73,3 +74,19 @@ def test_nothing_transcribed_gives_no_collation(small_corpus):
     (small_corpus / "doc-1" / "en.md").unlink()
     write_files(small_corpus, {"doc-1/document.yaml": "title: T\ndate: 1951\noriginal_language: ru\narchival_refs:\n  - archive: APRF\n"})
     assert collate(load_corpus(small_corpus).documents[0]) is None
+
+
+def test_stretches_compare_the_groups_as_the_whole_does(shipped_corpus):
+    collation = shipped_collation(shipped_corpus)
+    stretches = list(collation.stretches(4))
+    assert [s.start for s in stretches] == list(range(0, len(collation.table.groups), 4))
+    assert [v for s in stretches for v in s.variances] == collation.variances
+    assert {key: c for s in stretches for key, c in s.comparisons.items()} == collation.comparisons
+
+
+def test_a_comparison_read_back_from_its_json_is_the_same(shipped_corpus):
+    from versions.collate import Comparison
+
+    for comparison in shipped_collation(shipped_corpus).comparisons.values():
+        again = Comparison.from_json(comparison.text_a, comparison.text_b, comparison.to_json())
+        assert again == comparison

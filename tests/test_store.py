@@ -117,7 +117,7 @@ def test_bad_corpus_leaves_the_previous_database_byte_identical(built):
     with pytest.raises(CorpusError):
         build(corpus, db_path)
     assert db_path.read_bytes() == before
-    assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["versions.db", "versions.db-cache"]
 
 
 def test_a_flaw_while_collating_is_one_problem_naming_the_document(small_corpus, tmp_path, monkeypatch):
@@ -279,21 +279,21 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_database(built, monkeypa
     before = db_path.read_bytes()
     write_files(corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
     if where == "staging":
-        def full(db, pending):
+        def full(pending):
             raise OSError(28, "No space left on device")
-        monkeypatch.setattr(versions.store.workers, "_insert_rows", full)
+        monkeypatch.setattr(versions.store.workers._Pending, "flush", full)
     else:
-        real = versions.store.write.copy_tables
+        real = versions.store.write.merge_tables
 
         def full(db, source):
             real(db, source)  # the rows are in, uncommitted, when the disk fills up
             raise sqlite3.OperationalError("database or disk is full")
-        monkeypatch.setattr(versions.store.write, "copy_tables", full)
+        monkeypatch.setattr(versions.store.write, "merge_tables", full)
     with pytest.raises(WriteError) as caught:
         build(corpus, db_path)
     assert str(caught.value).startswith(f"{db_path}: cannot write: ") and "\n" not in str(caught.value)
     assert db_path.read_bytes() == before
-    assert [p.name for p in db_path.parent.iterdir()] == ["versions.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["versions.db", "versions.db-cache"]
 
 
 def test_building_with_another_encoding_reads_the_corpus_again(small_corpus, tmp_path):

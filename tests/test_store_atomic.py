@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from versions.store.cache import CACHE_SUFFIX
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402  (benchmarks/generate.py)
@@ -75,11 +76,15 @@ def documents_in(db: Path) -> int:
 
 
 SQLITE_FILES = ("-wal", "-shm")  # SQLite's own write-ahead log beside a database in WAL mode: not ours
+# the build's cache (store.cache) with its log: kept on purpose, not left over
+KEPT = tuple(CACHE_SUFFIX + suffix for suffix in ("", *SQLITE_FILES))
 
 
 def strays(db: Path) -> list[str]:
     """Our own files left beside the database (temporary databases, shards)."""
-    return sorted(name for name in os.listdir(db.parent) if name != db.name and name[len(db.name):] not in SQLITE_FILES)
+    return sorted(
+        name for name in os.listdir(db.parent) if name != db.name and name[len(db.name):] not in SQLITE_FILES + KEPT
+    )
 
 
 def log_size(db: Path) -> int:

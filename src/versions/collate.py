@@ -9,11 +9,14 @@ side are compared, so a translator sees at once what a rendering dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol
 
 from . import align
 from .anchors import Anchor, anchors_correspond, extract_anchors
+from .anchors import clear_cache as clear_anchor_cache
 from .corpus import Document, Version
 from .diff import WordDiff, word_diff
 from .normalize import DEFAULT, Normalization
@@ -53,16 +56,115 @@ class Comparison:
         return sum(check.side != "both" for check in self.anchors) / len(self.anchors)
 
 
+    def to_json(self) -> dict:
+        """What a comparison found, for the build's cache: the diff, or the anchor checks (the texts are the key)."""
+        if self.diff is not None:
+            return {"diff": self.diff.to_json()}
+        return {"anchors": [[check.anchor.kind, check.anchor.value, check.side] for check in self.anchors]}
+
+    @classmethod
+    def from_json(cls, text_a: str, text_b: str, data: dict) -> Comparison:
+        if "diff" in data:
+            return cls(text_a, text_b, WordDiff.from_json(data["diff"]))
+        return cls(text_a, text_b, None, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two texts to compare (the base's, another version's) and their languages."""
+
+    text_a: str
+    text_b: str
+    lang_a: str
+    lang_b: str
+
+
+class Comparer(Protocol):
+    """Compares pairs of texts, in order; the build's cache is one, reusing what an earlier build compared."""
+
+    def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]: ...
+
+
+def compare_pairs(pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
+    compared = [compare(pair.text_a, pair.text_b, pair.lang_a, pair.lang_b, normalization) for pair in pairs]
+    clear_anchor_cache()  # it pays within a group (the base's text against each version), all among these pairs
+    return compared
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Consecutive groups of a collation, compared: the unit in which a long document is compared and stored."""
+
+    start: int  # index of the first group
+    groups: Sequence[align.Group]
+    comparisons: dict[tuple[int, str], Comparison]  # (group index, version id)
+    variances: list[float]  # one per group
+
+    def indexed(self) -> Iterator[tuple[int, align.Group]]:
+        return enumerate(self.groups, self.start)
+
+
 @dataclass
 class Collation:
+    """A document's alignment table; its groups are compared stretch by stretch (``stretches``), so that a long
+    document is never held compared whole, or all at once (``comparisons``, ``variances``) for short ones."""
+
     document: Document
     table: align.AlignmentTable
-    comparisons: dict[tuple[int, str], Comparison] = field(default_factory=dict)  # (group index, version id)
-    variances: list[float] = field(default_factory=list)  # one per group
+    normalization: Normalization = STORED_NORMALIZATION
+    comparer: Comparer = compare_pairs
 
     @property
     def base(self) -> Version:
         return self.document.version(self.table.base)
+
+    @cached_property
+    def whole(self) -> Stretch:
+        return self.stretch(0, len(self.table.groups))
+
+    @property
+    def comparisons(self) -> dict[tuple[int, str], Comparison]:
+        return self.whole.comparisons
+
+    @property
+    def variances(self) -> list[float]:
+        return self.whole.variances
+
+    def stretches(self, size: int) -> Iterator[Stretch]:
+        for start in range(0, len(self.table.groups), size):
+            yield self.stretch(start, start + size)
+
+    def stretch(self, start: int, stop: int) -> Stretch:
+        """Groups ``start`` to ``stop`` compared: every version with the base, and each group's variance.
+
+        Variance runs from 0 (all versions read alike) to 1: the mean dissimilarity to the base, where a missing
+        paragraph counts as entirely different.
+        """
+        groups = self.table.groups[start:stop]
+        keys, pairs = [], []
+        for index, group in enumerate(groups, start):
+            for key, pair in self._pairs(index, group):
+                keys.append(key)
+                pairs.append(pair)
+        comparisons = dict(zip(keys, self.comparer(pairs, self.normalization)))
+        variances = []
+        for index, _group in enumerate(groups, start):
+            scores = [
+                comparison.dissimilarity if comparison.text_a and comparison.text_b else 1.0
+                for version_id in self.table.versions[1:]
+                if (comparison := comparisons.get((index, version_id))) is not None
+            ]
+            variances.append(variance(scores))
+        return Stretch(start, groups, comparisons, variances)
+
+    def _pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str], Pair]]:
+        base = self.base
+        base_text = group_text(base, group.paragraphs(base.id))
+        for version_id in self.table.versions[1:]:
+            version = self.document.version(version_id)
+            text = group_text(version, group.paragraphs(version_id))
+            if text or base_text:
+                yield (index, version_id), Pair(base_text, text, base.language, version.language)
 
 
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
@@ -104,8 +206,16 @@ def group_text(version: Version, paragraphs: tuple[int, ...]) -> str:
     return _text(version.paragraphs, paragraphs)
 
 
-def collate(document: Document, normalization: Normalization = STORED_NORMALIZATION) -> Collation | None:
-    """The alignment table of a document with its comparisons; None if nothing is transcribed."""
+def collate(
+    document: Document,
+    normalization: Normalization = STORED_NORMALIZATION,
+    comparer: Comparer = compare_pairs,
+    previous: Mapping[str, align.Previous] | None = None,
+) -> Collation | None:
+    """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
+
+    ``previous``: per version, its last alignment with the base (``align.align_versions``), so that only what
+    changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
         return None
@@ -114,37 +224,15 @@ def collate(document: Document, normalization: Normalization = STORED_NORMALIZAT
         {v.id: [p.text for p in v.paragraphs] for v in versions},
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
+        previous,
     )
-    collation = Collation(document, table)
-    for index, group in enumerate(table.groups):
-        _compare_group(collation, index, group, normalization)
     align.clear_caches()
-    return collation
+    return Collation(document, table, normalization, comparer)
 
 
 def _correction(correction) -> align.Correction:
     (version_a, n_a), (version_b, n_b) = correction.a, correction.b
     return align.Correction(correction.action, (version_a, n_a - 1), (version_b, n_b - 1))
-
-
-def _compare_group(collation: Collation, index: int, group: align.Group, normalization: Normalization) -> None:
-    """Compare every version with the base in one group, and record the group's variance.
-
-    Variance runs from 0 (all versions read alike) to 1: the mean dissimilarity to the base, where a missing
-    paragraph counts as entirely different.
-    """
-    base = collation.base
-    base_text = group_text(base, group.paragraphs(base.id))
-    scores = []
-    for version_id in collation.table.versions[1:]:
-        version = collation.document.version(version_id)
-        text = group_text(version, group.paragraphs(version_id))
-        if not text and not base_text:
-            continue
-        comparison = compare(base_text, text, base.language, version.language, normalization)
-        collation.comparisons[index, version_id] = comparison
-        scores.append(comparison.dissimilarity if text and base_text else 1.0)
-    collation.variances.append(variance(scores))
 
 
 def variance(dissimilarities: list[float]) -> float:

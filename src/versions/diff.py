@@ -180,7 +180,9 @@ def is_word(token: str) -> bool:
     return bool(_WORD_START.match(token))
 
 
-@lru_cache(maxsize=1 << 14)  # a build counts each paragraph's words for its row, its version and its history
+# A build counts each paragraph's words for its history, then for its row (and then forgets them): room for a long
+# document's paragraphs
+@lru_cache(maxsize=1 << 15)
 def count_words(text: str) -> int:
     """How many of ``tokenize(text)`` are words, in one pass."""
     return len(_WORD.findall(text))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..archival import archive_slug
-from ..collate import Collation, collate, group_text
+from ..collate import Collation, Stretch, collate, group_text
 from ..corpus import (
     Document,
     Version,
@@ -16,21 +16,27 @@ from ..corpus import (
 from ..diff import count_words
 from ..history import document_file_histories, document_revision_rows, history_rows, version_histories
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
+from .cache import BuildCache
 
 EXCERPT_LENGTH = 120
+STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
+CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter document is collated afresh faster
 
 
-def document_rows(document: Document, encoding: str | None = None) -> dict[str, list[dict]]:
-    """Every row of one document, table by table; pure, so it can run in a worker process."""
+def document_rows(
+    document: Document, encoding: str | None = None, cache: BuildCache | None = None
+) -> Iterator[dict[str, list[dict]]]:
+    """Every row of one document, table by table, in batches: first the document's own, then each version with its
+    paragraphs, then its alignment groups with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time,
+    so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
+    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process."""
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
     rows = {
         "documents": [_document_row(document)],
         "archival_refs": list(_archival_ref_rows(document)),
-        "versions": [_version_row(document, version) for version in document.versions],
         "derivations": list(_derivation_rows(document)),
-        "paragraphs": list(_paragraph_rows(document, keys)),
         "paragraph_predecessors": list(_predecessor_rows(document, keys)),
         "corrections": list(_correction_rows(document, keys)),
     }
@@ -40,19 +46,40 @@ def document_rows(document: Document, encoding: str | None = None) -> dict[str, 
     for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
         by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
-    collation = collate(document)
+    yield rows
+    for version in document.versions:
+        words = [count_words(p.text) for p in version.paragraphs]
+        yield {
+            "versions": [_version_row(document, version, sum(words))],
+            "paragraphs": list(_paragraph_rows(document, version, keys[version.id], words)),
+        }
+    count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
+    if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        collation = collate(document)
+    else:
+        collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document))
+        if collation:
+            cache.keep_alignments(document, collation.table)
     if collation:
-        rows |= collation_rows(collation, keys)
-    return rows
+        groups = _group_keys(collation, keys)
+        for stretch in collation.stretches(STRETCH_GROUPS):
+            yield stretch_rows(collation, stretch, keys, groups)
 
 
 def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:
-    groups = _group_keys(collation, keys)
+    """The rows of a whole collation (a short document's)."""
+    return stretch_rows(collation, collation.whole, keys, _group_keys(collation, keys))
+
+
+def stretch_rows(
+    collation: Collation, stretch: Stretch, keys: dict[str, VersionKeys], groups: list[str]
+) -> dict[str, list[dict]]:
+    """The rows of one stretch of groups; ``groups``: every group's row key (``_group_keys``)."""
     return {
-        "alignment_groups": list(_group_rows(collation, keys, groups)),
-        "alignment_members": list(_member_rows(collation, keys, groups)),
-        "diffs": list(_diff_rows(collation, groups)),
-        "anchors": list(_anchor_rows(collation, groups)),
+        "alignment_groups": list(_group_rows(collation, stretch, keys, groups)),
+        "alignment_members": list(_member_rows(collation, stretch, keys, groups)),
+        "diffs": list(_diff_rows(collation, stretch, groups)),
+        "anchors": list(_anchor_rows(collation, stretch, groups)),
     }
 
 
@@ -120,7 +147,7 @@ def _archival_ref_rows(document: Document) -> Iterator[dict]:
         }
 
 
-def _version_row(document: Document, version: Version) -> dict:
+def _version_row(document: Document, version: Version, words: int) -> dict:
     return {
         "id": version.key,
         "document_id": document.id,
@@ -139,7 +166,7 @@ def _version_row(document: Document, version: Version) -> dict:
         "path": version.path,
         "leading": version.leading,
         "paragraph_count": len(version.paragraphs),
-        "word_count": sum(count_words(p.text) for p in version.paragraphs),
+        "word_count": words,
         "body_line": version.body_line,
     }
 
@@ -155,24 +182,25 @@ def _derivation_rows(document: Document) -> Iterator[dict]:
             }
 
 
-def _paragraph_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
-    for version in document.versions:
-        of_version = keys[version.id]
-        for p, key, changed_in in zip(version.paragraphs, of_version.keys, of_version.changed_in, strict=True):
-            yield {
-                "id": paragraph_id(document.id, version.id, key),
-                "document_id": document.id,
-                "version_id": version.key,
-                "key": key,
-                "changed_revision_id": f"{version.key}@{changed_in}" if changed_in else None,
-                "n": p.n,
-                "kind": p.kind,
-                "text": p.text,
-                "separator": p.separator,
-                "line": p.line,
-                "words": count_words(p.text),
-                "hash": p.hash,
-            }
+def _paragraph_rows(
+    document: Document, version: Version, of_version: VersionKeys, words: list[int]
+) -> Iterator[dict]:
+    keyed = zip(version.paragraphs, of_version.keys, of_version.changed_in, words, strict=True)
+    for p, key, changed_in, count in keyed:
+        yield {
+            "id": paragraph_id(document.id, version.id, key),
+            "document_id": document.id,
+            "version_id": version.key,
+            "key": key,
+            "changed_revision_id": f"{version.key}@{changed_in}" if changed_in else None,
+            "n": p.n,
+            "kind": p.kind,
+            "text": p.text,
+            "separator": p.separator,
+            "line": p.line,
+            "words": count,
+            "hash": p.hash,
+        }
 
 
 def _predecessor_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterator[dict]:
@@ -200,10 +228,12 @@ def _correction_rows(document: Document, keys: dict[str, VersionKeys]) -> Iterat
         }
 
 
-def _group_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> Iterator[dict]:
+def _group_rows(
+    collation: Collation, stretch: Stretch, keys: dict[str, VersionKeys], groups: list[str]
+) -> Iterator[dict]:
     doc = collation.document.id
     base = collation.table.base
-    for index, group in enumerate(collation.table.groups):
+    for (index, group), variance in zip(stretch.indexed(), stretch.variances):
         base_paragraphs = group.paragraphs(base)
         members = [m for m in group.members.values() if m.paragraphs]
         yield {
@@ -214,7 +244,7 @@ def _group_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list
             "base_paragraph_id": (
                 paragraph_id(doc, base, keys[base].keys[base_paragraphs[0]]) if base_paragraphs else None),
             "versions_present": len(members),
-            "variance": collation.variances[index],
+            "variance": variance,
             "moved": any(m.moved for m in members),
             "excerpt": _excerpt(collation, group),
         }
@@ -226,9 +256,11 @@ def _excerpt(collation: Collation, group) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-def _member_rows(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> Iterator[dict]:
+def _member_rows(
+    collation: Collation, stretch: Stretch, keys: dict[str, VersionKeys], groups: list[str]
+) -> Iterator[dict]:
     doc = collation.document.id
-    for index, group in enumerate(collation.table.groups):
+    for index, group in stretch.indexed():
         for version_id, member in group.members.items():
             for paragraph in member.paragraphs:
                 yield {
@@ -243,9 +275,9 @@ def _member_rows(collation: Collation, keys: dict[str, VersionKeys], groups: lis
                 }
 
 
-def _diff_rows(collation: Collation, groups: list[str]) -> Iterator[dict]:
+def _diff_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
-    for (index, version_id), comparison in collation.comparisons.items():
+    for (index, version_id), comparison in stretch.comparisons.items():
         if comparison.diff is None:
             continue
         yield {
@@ -261,9 +293,9 @@ def _diff_rows(collation: Collation, groups: list[str]) -> Iterator[dict]:
 _ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
 
 
-def _anchor_rows(collation: Collation, groups: list[str]) -> Iterator[dict]:
+def _anchor_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
     doc = collation.document.id
-    for (index, version_id), comparison in collation.comparisons.items():
+    for (index, version_id), comparison in stretch.comparisons.items():
         for check in comparison.anchors:
             yield {
                 "id": f"{group_id(doc, groups[index])}/{version_id}/{check.anchor.kind}/{check.anchor.value}",

@@ -3,9 +3,8 @@ write a shard file of their own and die with the build, even a killed one."""
 
 from __future__ import annotations
 
-import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -13,22 +12,31 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
     load_document,
 )
 from ..errors import CorpusError, Problem, problem
 from ..lifetime import die_with_parent
+from ..normalize import Normalization
+from .cache import opened_cache
+from .changes import CHANGE_TABLES, Changes, Rows, create_change_tables, live_rows
 from .rows import document_rows
 from .schema import SCHEMA, create_schema, scratch_database
 
-INSERT_BATCH = 200  # documents whose rows are inserted together
+INSERT_ROWS = 20_000  # rows gathered before they are inserted, at most (and one batch of a document's more)
 POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than it saves
 SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
+STAGED_TABLES = SCHEMA | CHANGE_TABLES
+SPREAD_MIN_PAIRS = 400  # comparisons asked for at once that are worth spreading over the cores
 
 
 Progress = Callable[[Iterable], Iterator]  # wraps the documents to build, e.g. in a progress bar
+
+
+Sink = Callable[[Rows], None]  # takes a document's rows, batch after batch
 
 
 @dataclass(frozen=True)
@@ -39,22 +47,31 @@ class DocumentJob:
     document_id: str
     content_hash: str
     encoding: str | None = None
+    cache: Path | None = None  # the build's cache file (store.cache), if results of earlier builds may be reused
 
 
-def job_rows(job: DocumentJob) -> tuple[dict[str, list[dict]], list[Problem]]:
-    """The rows of one document, or its problems."""
+def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) -> list[Problem]:
+    """Hand the rows of one document to ``sink``, batch after batch; return its problems (then the rows handed over
+    so far are to be thrown away). ``compute`` compares what the cache does not hold."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
-        return document_rows(document, job.encoding), []
+        with opened_cache(job.cache, document.id, compute) as cache:
+            for rows in document_rows(document, job.encoding, cache):
+                sink(rows)
+        return []
     except CorpusError as error:
-        return {}, error.problems
+        return error.problems
     except Exception as error:  # noqa: BLE001  a flaw of ours must still be one line that names the document
         reason = " ".join(f"{type(error).__name__}: {error}".split())
-        return {}, [problem(job.root / job.document_id, 1, f"cannot be built ({reason}); please report this")]
+        return [problem(job.root / job.document_id, 1, f"cannot be built ({reason}); please report this")]
 
 
 def job_problems(job: DocumentJob) -> list[Problem]:
-    return job_rows(job)[1]
+    return job_rows(job, _discard)
+
+
+def _discard(rows: Rows) -> None:
+    pass
 
 
 def problems_of(jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
@@ -68,39 +85,101 @@ def problems_of(jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
     return problems
 
 
-def insert_documents(db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress) -> None:
-    """Read, check and collate the documents and insert their rows; problems are collected from every document and
-    raised together at the end, and then the database is not moved into place."""
+def insert_documents(
+    db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress, live: Path | None = None
+) -> None:
+    """Read, check and collate the documents and stage their rows in ``db``: every row, or with ``live`` (the
+    database the build will write) only what differs from it (``changes``). Problems are collected from every
+    document and raised together at the end, and then the database is not written."""
     workers = _worker_count()
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
-        problems = _insert_in_process(db, jobs, progress)
+        with closing(SpreadComparer(workers)) as spread:
+            problems = _stage_rows_of(db, progress(jobs), live, spread)
     else:
-        problems = _insert_through_shards(db, db_file, jobs, progress, workers)
+        problems = _stage_through_shards(db, db_file, jobs, progress, workers, live)
     if problems:
         raise CorpusError(problems)
 
 
-def _insert_in_process(db: sqlite_utils.Database, jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
+def _stage_rows_of(
+    db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live: Path | None, compute: Comparer = compare_pairs
+) -> list[Problem]:
+    """Stage the rows of these documents, gathered table by table up to ``INSERT_ROWS`` rows; once a document has
+    problems, nothing more is staged (the file will be thrown away), but every document's problems are found."""
     problems: list[Problem] = []
-    documents = iter(progress(jobs))
-    for _ in range(0, len(jobs), INSERT_BATCH):
-        rows, found = _rows_of(itertools.islice(documents, INSERT_BATCH))
-        problems += found
-        if not problems:
-            _insert_rows(db, rows)
+    pending = _Pending(db)
+    with live_rows(live) as held:
+        changes = Changes(held)
+
+        def stage(rows: Rows) -> None:
+            pending.add(changes.rows(rows))
+
+        for job in jobs:
+            found = job_rows(job, _discard if problems else stage, compute)
+            if not found and not problems:
+                pending.add(changes.vanished(job.document_id))
+            problems += found
+    if not problems:
+        pending.flush()
     return problems
 
 
-def _rows_of(jobs: Iterable[DocumentJob]) -> tuple[dict[str, list[dict]], list[Problem]]:
-    """The rows of these documents gathered table by table, and their problems."""
-    problems: list[Problem] = []
-    gathered: dict[str, list[dict]] = {table: [] for table in SCHEMA}
-    for job in jobs:
-        rows, found = job_rows(job)
-        problems += found
+class _Pending:
+    """Rows waiting to be inserted, table by table: inserted together once there are ``INSERT_ROWS`` of them, so
+    that many short documents share one insert and a long one is inserted as it is collated."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.rows: Rows = {table: [] for table in STAGED_TABLES}
+        self.count = 0
+
+    def add(self, rows: Rows) -> None:
         for table, table_rows in rows.items():
-            gathered[table].extend(table_rows)
-    return gathered, problems
+            self.rows[table].extend(table_rows)
+            self.count += len(table_rows)
+        if self.count >= INSERT_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                self.db[table].insert_all(rows, batch_size=1000)
+            rows.clear()
+        self.count = 0
+
+
+class SpreadComparer:
+    """Compares pairs of texts over the cores when there are many (a long document built on its own): this process
+    takes one share, worker processes the others; few pairs, all here.
+
+    The workers are forked at once, while this process is still small: forked later, from a process holding a long
+    document and its alignment, each would come to own a copy of much of it as the interpreter touches its objects
+    (and started afresh instead, they would run an unguarded main script again)."""
+
+    def __init__(self, workers: int):
+        self.shares = workers
+        self.pool = _pool(workers - 1) if workers > 1 else None
+        if self.pool is not None:
+            self.pool.submit(int).result()  # a pool starts its processes at its first task
+
+    def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
+        if len(pairs) < SPREAD_MIN_PAIRS or self.pool is None:
+            return compare_pairs(pairs, normalization)
+        size = -(-len(pairs) // self.shares)
+        *theirs, ours = [pairs[start : start + size] for start in range(0, len(pairs), size)]
+        names = [normalization.names()] * len(theirs)
+        coming = self.pool.map(_compare_part, theirs, names)
+        mine = compare_pairs(ours, normalization)
+        return [comparison for part in coming for comparison in part] + mine
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _compare_part(pairs: Sequence[Pair], normalization: tuple[str, ...]) -> list[Comparison]:
+    # the normalization goes by name: the object carries what it has learnt of tokens, which need not travel
+    return compare_pairs(pairs, Normalization.from_names(normalization))
 
 
 @dataclass(frozen=True)
@@ -109,20 +188,22 @@ class Shard:
 
     path: Path
     jobs: tuple[DocumentJob, ...]
+    live: Path | None = None
 
 
 def write_shard(shard: Shard) -> list[Problem]:
     """Write the rows of the shard's documents to its file (tables without indexes); return their problems."""
-    rows, problems = _rows_of(shard.jobs)
-    if not problems:
-        with closing(scratch_database(shard.path)) as db:
-            create_schema(db, indexes=False)
-            _insert_rows(db, rows)
-    return problems
+    with closing(staging_database(shard.path)) as db:
+        return _stage_rows_of(db, shard.jobs, shard.live)
 
 
-def _insert_through_shards(
-    db: sqlite_utils.Database, db_file: Path, jobs: list[DocumentJob], progress: Progress, workers: int
+def _stage_through_shards(
+    db: sqlite_utils.Database,
+    db_file: Path,
+    jobs: list[DocumentJob],
+    progress: Progress,
+    workers: int,
+    live: Path | None,
 ) -> list[Problem]:
     """Let worker processes write shards, and copy each finished shard into ``db``.
 
@@ -131,7 +212,7 @@ def _insert_through_shards(
     """
     size = max(1, min(SHARD_DOCUMENTS, len(jobs) // (workers * SHARDS_PER_WORKER)))
     shards = [
-        Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(jobs[i : i + size]))
+        Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(jobs[i : i + size]), live)
         for n, i in enumerate(range(0, len(jobs), size))
     ]
     problems: list[Problem] = []
@@ -155,6 +236,14 @@ def _worker_count() -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
+def staging_database(path: Path) -> sqlite_utils.Database:
+    """A file to stage rows in: the tables without their indexes, and those of ``changes``."""
+    db = scratch_database(path)
+    create_schema(db, indexes=False)
+    create_change_tables(db)
+    return db
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
 
@@ -170,12 +259,6 @@ def _copy_shard(db: sqlite_utils.Database, path: Path) -> None:
 
 def copy_tables(db: sqlite_utils.Database, source: str) -> None:
     """Every row of the attached database ``source`` into the same tables of ``db``, by SQLite itself."""
-    for table, spec in SCHEMA.items():
+    for table, spec in STAGED_TABLES.items():
         columns = ", ".join(f"[{column}]" for column in spec["columns"])
         db.execute(f"insert into main.[{table}] ({columns}) select {columns} from [{source}].[{table}]")
-
-
-def _insert_rows(db: sqlite_utils.Database, pending: dict[str, list[dict]]) -> None:
-    for table, rows in pending.items():
-        if rows:
-            db[table].insert_all(rows, batch_size=1000)

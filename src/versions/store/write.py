@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -20,21 +20,19 @@ from ..corpus import (
 )
 from ..durable import WriteError, fsync_file, fsync_folder, writing
 from ..history import CorpusHistory
+from .cache import cache_path, forget_documents
+from .changes import REMOVED, drop_change_tables, merge_tables
 from .recorded import record_files, record_head
 from .schema import (
     APPLICATION_ID,
     APPLICATION_ID_OFFSET,
-    SCHEMA,
     SCHEMA_VERSION,
     SQLITE_HEADER,
-    create_schema,
     finish_database,
     recreate_schema,
-    scratch_database,
 )
-from .workers import DocumentJob, Progress, copy_tables, insert_documents
+from .workers import DocumentJob, Progress, insert_documents, staging_database
 
-DELETE_CHUNK = 500  # documents whose rows are deleted per statement
 CHECKPOINT_SECONDS = 60  # how long a build keeps trying to fold its log into the database while readers hold it up
 CHECKPOINT_RETRY_SECONDS = 0.05
 
@@ -121,16 +119,19 @@ def write_documents(
     if not report.changed:
         return report
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    cache = cache_path(db_path)
     with _scratch_file(db_path) as staging_path:
-        staging = scratch_database(staging_path)
-        create_schema(staging, indexes=False)
-        insert_documents(staging, staging_path, jobs, progress or iter)
+        staging = staging_database(staging_path)
+        jobs = [replace(job, cache=cache) for job in jobs]
+        insert_documents(staging, staging_path, jobs, progress or iter, db_path if previous else None)
         record_files(staging, files or {}, history)
         if _is_empty(db_path):
             report.paragraphs = _move_first_build_into_place(staging, staging_path, db_path)
         else:
+            staging[REMOVED].insert_all({"document_id": doc_id} for doc_id in report.removed)
             staging.close()
-            report.paragraphs = _write_in_place(db_path, staging_path, report.removed + report.rebuilt, history)
+            report.paragraphs = _write_in_place(db_path, staging_path, history)
+    forget_documents(cache, report.removed)
     return report
 
 
@@ -140,6 +141,7 @@ def _is_empty(db_path: Path) -> bool:
 
 def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path: Path) -> int:
     """A first build is the staging file itself, indexed once after every row is in, then moved into place."""
+    drop_change_tables(db)
     db.execute(f"pragma application_id = {APPLICATION_ID}")
     db.execute(f"pragma user_version = {SCHEMA_VERSION}")
     finish_database(db)
@@ -152,9 +154,10 @@ def _move_first_build_into_place(db: sqlite_utils.Database, path: Path, db_path:
     return paragraphs
 
 
-def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str], history: CorpusHistory | None) -> int:
-    """Replace the rows of the changed and removed documents of the live database with the staged ones, in one
-    transaction: a reader sees the old state or the new one, and a killed build leaves the old one (write-ahead log).
+def _write_in_place(db_path: Path, staging_path: Path, history: CorpusHistory | None) -> int:
+    """Replace the rows of the changed and removed documents of the live database with the staged ones
+    (``merge_tables``), in one transaction: a reader sees the old state or the new one, and a killed build leaves the
+    old one (write-ahead log).
     Then the log is folded back into the database file, so that the one file can be copied or published."""
     with closing(sqlite_utils.Database(db_path)) as db:
         db.enable_wal()
@@ -162,10 +165,7 @@ def _write_in_place(db_path: Path, staging_path: Path, replaced: list[str], hist
         with db.atomic():
             if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
                 recreate_schema(db)  # every document was staged: see previous_state
-            else:
-                _delete_documents(db, replaced)
-            db["document_files"].delete_where("document_id in (select document_id from staging.document_files)")
-            copy_tables(db, "staging")
+            merge_tables(db, "staging")
             record_head(db, history)
             finish_database(db)
         db.execute("detach database staging")
@@ -186,14 +186,6 @@ def _checkpoint(db: sqlite_utils.Database, db_path: Path) -> None:
         time.sleep(CHECKPOINT_RETRY_SECONDS)
 
 
-def _delete_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
-    """Remove every row of these documents; the FTS triggers keep the search index in step."""
-    for start in range(0, len(document_ids), DELETE_CHUNK):
-        chunk = document_ids[start : start + DELETE_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for table in reversed(list(SCHEMA)):
-            key = "id" if table == "documents" else "document_id"
-            db[table].delete_where(f"[{key}] in ({marks})", chunk)
 
 
 @contextmanager

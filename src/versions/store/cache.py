@@ -1,0 +1,221 @@
+"""The build's cache: what earlier builds computed and a later one may reuse, in a SQLite file beside the database.
+
+``versions.db`` has its cache in ``versions.db-cache``, a name that ``datasette db/*.db`` does not pick up; nothing
+in it is published. Every entry is keyed by what it was computed from (the texts, their languages, the
+normalization), and the whole cache is emptied when the tool's own files change (``tool_fingerprint``), so a build
+with the cache gives the same database as one without, and deleting the file costs only time. Entries belong to a
+document: when the document is built again, those its build did not use are dropped, and a removed document's go
+with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
+collating them afresh costs less than reading and writing the file (one that became short keeps its last entries
+until it is removed). Each process that collates opens the file itself; SQLite's
+write-ahead log and busy timeout let them take turns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import sqlite_utils
+
+from ..align import AlignmentTable, Bead, Previous
+from ..collate import Comparer, Comparison, Pair, compare_pairs
+from ..corpus import Document, Version
+from ..normalize import Normalization
+
+CACHE_SUFFIX = "-cache"
+BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
+COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
+ALIGNMENT = "alignment"  # kind of entry: a version's alignment with the base (align.Previous)
+QUERY_CHUNK = 500  # keys looked up per statement
+
+TABLES = {
+    "entries": {"columns": {"document_id": str, "kind": str, "key": str, "value": str}, "pk": ("document_id", "kind", "key")},
+    "marks": {"columns": {"name": str, "value": str}, "pk": "name"},
+}
+
+
+def cache_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + CACHE_SUFFIX)
+
+
+@cache
+def tool_fingerprint() -> str:
+    """A hash of every file of the installed package: any change to the code or its data may change results."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """One document's view of the cache file, opened on first use; ``forget_unused`` drops what its build did not
+    ask for."""
+
+    def __init__(self, path: Path, document_id: str, compute: Comparer = compare_pairs):
+        self.path = path
+        self.document_id = document_id
+        self.compute = compute  # what compares the pairs it does not hold
+        self.used: set[tuple[str, str]] = set()
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = _open(self.path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+    def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
+        self.used.update((kind, key) for key in keys)
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), QUERY_CHUNK):
+            chunk = keys[start : start + QUERY_CHUNK]
+            rows = self.db.execute(
+                f"select key, value from entries where document_id = ? and kind = ? "
+                f"and key in ({', '.join('?' * len(chunk))})",
+                [self.document_id, kind, *chunk],
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def put(self, kind: str, values: dict[str, str]) -> None:
+        if not values:
+            return
+        self.used.update((kind, key) for key in values)
+        rows = [{"document_id": self.document_id, "kind": kind, "key": key, "value": value} for key, value in values.items()]
+        with _writing(self.db):
+            self.db["entries"].upsert_all(rows, pk=TABLES["entries"]["pk"])
+
+    def forget_unused(self) -> None:
+        if self._db is None:
+            return
+        stored = self.db.execute("select kind, key from entries where document_id = ?", [self.document_id])
+        unused = [entry for entry in map(tuple, stored.fetchall()) if entry not in self.used]
+        with _writing(self.db):
+            for kind, key in unused:
+                self.db["entries"].delete((self.document_id, kind, key))
+
+    def comparer(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
+        """``collate.compare_pairs``, reusing the comparisons of earlier builds and keeping the new ones."""
+        keys = [comparison_key(pair, normalization) for pair in pairs]
+        found = self.get(COMPARISON, keys)
+        missing = [n for n, key in enumerate(keys) if key not in found]
+        computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
+        if computed:
+            self.put(COMPARISON, {keys[n]: json.dumps(c.to_json(), ensure_ascii=False) for n, c in computed.items()})
+        return [
+            computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]))
+            for n, (pair, key) in enumerate(zip(pairs, keys))
+        ]
+
+
+    def previous_alignments(self, document: Document) -> dict[str, Previous]:
+        """The last alignment of each version with the base, where its languages and corrections are the same."""
+        keys = {version.id: alignment_key(document, version) for version in _others(document)}
+        found = self.get(ALIGNMENT, list(keys.values()))
+        return {version_id: _previous(json.loads(found[key])) for version_id, key in keys.items() if key in found}
+
+    def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
+        base = document.version(table.base)
+        self.put(ALIGNMENT, {
+            alignment_key(document, version): json.dumps({
+                "a": [p.text for p in base.paragraphs],
+                "b": [p.text for p in version.paragraphs],
+                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version.id]],
+            }, ensure_ascii=False)
+            for version in _others(document)
+        })
+
+
+def _others(document: Document) -> list[Version]:
+    return [version for version in document.transcribed_versions if version.id != document.base]
+
+
+def _previous(data: dict) -> Previous:
+    beads = tuple(Bead(tuple(a), tuple(b), score, method, moved) for a, b, score, method, moved in data["beads"])
+    return Previous(tuple(data["a"]), tuple(data["b"]), beads)
+
+
+def alignment_key(document: Document, version: Version) -> str:
+    """What an alignment of ``version`` with the base depends on besides their texts (which ``Previous`` holds)."""
+    base = document.version(document.base)
+    corrections = [repr(correction) for correction in document.corrections]
+    spelled = json.dumps([base.id, base.language, version.id, version.language, corrections])
+    return hashlib.sha256(spelled.encode()).hexdigest()
+
+
+def comparison_key(pair: Pair, normalization: Normalization) -> str:
+    # a text holds no NUL (text.py refuses it), a language code no newline
+    spelled = f"{pair.lang_a}\n{pair.lang_b}\n{normalization}\n{pair.text_a}\0{pair.text_b}"
+    return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
+
+
+@contextmanager
+def opened_cache(
+    path: Path | None, document_id: str, compute: Comparer = compare_pairs
+) -> Iterator[BuildCache | None]:
+    """The cache for one document's build (None without a cache file); what the build did not use is dropped once
+    it has gone through."""
+    if path is None:
+        yield None
+        return
+    cache = BuildCache(path, document_id, compute)
+    try:
+        yield cache
+        cache.forget_unused()
+    finally:
+        cache.close()
+
+
+def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
+    """Drop the entries of documents that are gone."""
+    document_ids = list(document_ids)
+    if not document_ids or not path.exists():
+        return
+    db = _open(path)
+    try:
+        with _writing(db):
+            for start in range(0, len(document_ids), QUERY_CHUNK):
+                chunk = document_ids[start : start + QUERY_CHUNK]
+                db["entries"].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
+    finally:
+        db.close()
+
+
+@contextmanager
+def _writing(db: sqlite_utils.Database) -> Iterator[None]:
+    """A transaction that takes the write lock at once, waiting while another process holds it (one that read first
+    and wrote later could find the file changed under it and fail at once instead)."""
+    db.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def _open(path: Path) -> sqlite_utils.Database:
+    """The cache file, made if missing, emptied if another state of the tool wrote it."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
+    db.enable_wal()
+    db.execute("pragma synchronous = normal")  # a lost last commit costs only time
+    with _writing(db):
+        for name, spec in TABLES.items():
+            db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
+        marks = db["marks"]
+        if next(iter(marks.rows_where("name = ?", ["tool"])), {}).get("value") != tool_fingerprint():
+            db["entries"].delete_where()
+            marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
+    return db

@@ -1,0 +1,166 @@
+"""store.cache: results of earlier builds reused, never changing what a build writes."""
+
+import shutil
+
+import pytest
+import sqlite_utils
+from test_store_changes import EDITS, edit_one_word, generate, published
+
+from versions.store import build, cache
+
+
+def entries(db_path) -> dict[str, int]:
+    db = sqlite_utils.Database(cache.cache_path(db_path))
+    return dict(db.execute("select document_id, count(*) from entries group by document_id").fetchall())
+
+
+def counting_comparisons(monkeypatch) -> list[int]:
+    """How many pairs each comparison made in this process (a build of few documents) compares."""
+    import versions.store.workers
+
+    calls = []
+    compare_pairs = versions.store.workers.compare_pairs
+
+    def counted(pairs, normalization):
+        calls.append(len(pairs))
+        return compare_pairs(pairs, normalization)
+
+    monkeypatch.setattr(versions.store.workers, "compare_pairs", counted)
+    return calls
+
+
+def test_a_rebuild_compares_only_the_groups_an_edit_touched(generated, monkeypatch):
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    calls = counting_comparisons(monkeypatch)
+    build(corpus, db_path)
+    assert 1 <= sum(calls) <= 3  # the edited group against each other version
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_build_with_the_cache_equals_one_without(generated, edit):
+    corpus, db_path = generated
+    EDITS[edit](corpus / generate.document_id(0))
+    shutil.copy(db_path, db_path.with_name("uncached.db"))
+    build(corpus, db_path)
+    build(corpus, db_path.with_name("uncached.db"))  # its cache file is new: nothing to reuse
+    assert published(db_path) == published(db_path.with_name("uncached.db"))
+
+
+def test_the_cache_holds_what_the_last_build_used(generated):
+    corpus, db_path = generated
+    first = entries(db_path)
+    assert set(first) == {generate.document_id(0), generate.document_id(1)}
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    build(corpus, db_path)
+    assert entries(db_path) == first  # the edited group's comparisons replaced, not added
+    shutil.rmtree(corpus / generate.document_id(1))
+    build(corpus, db_path)
+    assert set(entries(db_path)) == {generate.document_id(0)}
+
+
+def test_another_state_of_the_tool_empties_the_cache(generated, monkeypatch):
+    corpus, db_path = generated
+    monkeypatch.setattr(cache, "tool_fingerprint", lambda: "another state of the code")
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    calls = counting_comparisons(monkeypatch)
+    build(corpus, db_path)
+    assert set(entries(db_path)) == {generate.document_id(0)}  # the other document's entries went with the rest
+    assert sum(calls) > 40
+
+
+def test_a_deleted_cache_costs_only_time(generated):
+    corpus, db_path = generated
+    cache.cache_path(db_path).unlink()
+    edit_one_word(corpus / generate.document_id(1) / "original.md")
+    build(corpus, db_path)
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
+def test_the_fingerprint_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
+    before = cache.tool_fingerprint()
+    cache.tool_fingerprint.cache_clear()
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "store" / "cache.py"))
+    (tmp_path / "store").mkdir()
+    (tmp_path / "diff.py").write_text("x = 1\n")
+    one = cache.tool_fingerprint()
+    cache.tool_fingerprint.cache_clear()
+    (tmp_path / "diff.py").write_text("x = 2\n")
+    assert cache.tool_fingerprint() not in (one, before)
+    cache.tool_fingerprint.cache_clear()
+
+
+def spying_alignments(monkeypatch) -> list[dict]:
+    import versions.collate
+
+    given = []
+    align_versions = versions.collate.align.align_versions
+
+    def spy(base, texts, languages, corrections=(), previous=None):
+        given.append(dict(previous or {}))
+        return align_versions(base, texts, languages, corrections, previous)
+
+    monkeypatch.setattr(versions.collate.align, "align_versions", spy)
+    return given
+
+
+def test_a_rebuild_starts_from_the_last_alignment_of_each_version(generated, monkeypatch):
+    corpus, db_path = generated
+    document = corpus / generate.document_id(0)
+    edit_one_word(document / "original.md")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    [previous] = given
+    assert set(previous) == {"en-translation", "aprf-copy", "en-revised"}
+    assert all(len(p.a) == 40 and p.beads for p in previous.values())
+    assert previous["aprf-copy"].a[-1] + " (edited)" not in previous["aprf-copy"].a  # the texts as last aligned
+
+
+def test_new_corrections_align_again_from_scratch(generated, monkeypatch):
+    corpus, db_path = generated
+    (corpus / generate.document_id(0) / "alignment.yaml").write_text("pin:\n  - [original/2, en-translation/2]\n")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    assert given == [{}]
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
+def test_worker_processes_share_the_cache(tmp_path):
+    import versions.store
+
+    corpus = generate.generate(tmp_path / "translations", documents=versions.store.POOL_MIN_DOCUMENTS, paragraphs=30)
+    db_path = tmp_path / "db" / "versions.db"
+    build(corpus, db_path)
+    assert len(entries(db_path)) == versions.store.POOL_MIN_DOCUMENTS
+    for index in range(versions.store.POOL_MIN_DOCUMENTS):
+        edit_one_word(corpus / generate.document_id(index) / "original.md")
+    build(corpus, db_path)
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
+def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import versions.store.workers
+
+    corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=60)
+    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_PAIRS", 20)
+    spread = tmp_path / "spread" / "versions.db"
+    build(corpus, spread)
+    here = counting_comparisons(monkeypatch)
+    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_PAIRS", 10**9)
+    alone = tmp_path / "alone" / "versions.db"
+    build(corpus, alone)
+    assert sum(here) > 100  # the second build compared here what the first spread
+    assert published(spread) == published(alone)
+
+
+def test_short_documents_are_collated_afresh_without_the_cache(tmp_path):
+    corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=20)
+    db_path = tmp_path / "versions.db"
+    build(corpus, db_path)
+    assert not cache.cache_path(db_path).exists()
