@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOCUMENT_YAML, VERSION_EN, write_files
+from conftest import DOCUMENT_YAML, VERSION_EN, versions_command, write_files
 import versions.corpus.hashes
 from versions.corpus import check_corpus, default_base, document_hashes, load_corpus
 from versions.collate import collate
@@ -329,7 +329,8 @@ def test_a_correction_whose_paragraph_is_gone_is_an_error_of_check_and_build(sma
 
 
 def test_a_correction_whose_paragraph_changed_still_applies_with_a_note(tmp_path):
-    from test_history import commit, git
+    from conftest import commit, git
+    from versions.store import check
 
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -344,6 +345,11 @@ def test_a_correction_whose_paragraph_changed_still_applies_with_a_note(tmp_path
     [(a, b, note)] = _pinned_rows(tmp_path / "v.db")
     assert a.startswith("On 19 August") and b == "Completely different words."
     assert note.startswith("en/") and note.endswith("changed since its key was made (revision 2)")
+    [warned] = check(corpus)  # the one pass of check and build says it too, as a warning
+    assert warned.warning and str(warned) == f"{corpus}/doc-1/alignment.yaml:2: warning: {note}"
+    result = versions_command("check", "--corpus", corpus)
+    assert result.returncode == 0 and f"alignment.yaml:2: warning: {note}" in result.stderr
+    assert result.stdout.strip() == f"{corpus}: no problems (1 warning)"
 
 
 def test_shipped_corpus_has_no_problems():

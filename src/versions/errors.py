@@ -17,9 +17,11 @@ class Problem:
     path: str
     line: int
     message: str
+    warning: bool = False  # True: reported, but nothing is refused (a correction whose paragraph was edited since)
 
     def __str__(self) -> str:
-        return f"{shown_name(self.path)}:{self.line}: {shown_name(self.message)}"  # one line, whatever a name holds
+        said = f"warning: {self.message}" if self.warning else self.message
+        return f"{shown_name(self.path)}:{self.line}: {shown_name(said)}"  # one line, whatever a name holds
 
 
 class CorpusError(Exception):
@@ -32,6 +34,10 @@ class CorpusError(Exception):
 
 def problem(path: Path | str, line: int, message: str) -> Problem:
     return Problem(str(path), line, message)
+
+
+def warning(path: Path | str, line: int, message: str) -> Problem:
+    return Problem(str(path), line, message, warning=True)
 
 
 def shown_name(name: str) -> str:

@@ -38,14 +38,19 @@ def check(corpus: Path, encoding: str | None) -> None:
     """Validate the corpus; print every problem as path:line: message.
 
     Runs the build's own pass over every document (read, check, align, diff) without writing anything, so whatever
-    `versions build` would refuse, `check` refuses with the same line.
+    `versions build` would refuse, `check` refuses with the same line. Warnings (a correction whose paragraph was
+    edited since it was made: it still applies) are printed as path:line: warning: message and do not fail.
 
     Example: versions check --corpus translations
     """
-    problems = check_database_input(corpus, encoding, progress=progress)
+    found = check_database_input(corpus, encoding, progress=progress)
+    problems = [problem for problem in found if not problem.warning]
     if problems:
-        fail(problems)
-    click.echo(f"{corpus}: no problems")
+        fail(found)
+    for warning in found:
+        click.echo(str(warning), err=True)
+    warned = f" ({len(found)} warning{'' if len(found) == 1 else 's'})" if found else ""
+    click.echo(f"{corpus}: no problems{warned}")
 
 
 @click.command()

@@ -14,9 +14,10 @@ import sqlite_utils
 
 from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
+    CORRECTIONS_FILE,
     load_document,
 )
-from ..errors import CorpusError, Problem, problem
+from ..errors import CorpusError, Problem, problem, warning
 from ..lifetime import die_with_parent
 from ..normalize import Normalization
 from .cache import opened_cache
@@ -67,11 +68,19 @@ def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) ->
 
 
 def job_problems(job: DocumentJob) -> list[Problem]:
-    return job_rows(job, _discard)
+    """The document's problems, and the warnings its rows carry (corrections whose paragraph changed since)."""
+    warnings: list[Problem] = []
+    problems = job_rows(job, lambda rows: warnings.extend(correction_warnings(job, rows)))
+    return problems + warnings
 
 
 def _discard(rows: Rows) -> None:
     pass
+
+
+def correction_warnings(job: DocumentJob, rows: Rows) -> list[Problem]:
+    path = job.root / job.document_id / CORRECTIONS_FILE
+    return [warning(path, row["line"], row["note"]) for row in rows.get("corrections", ()) if row["note"]]
 
 
 def problems_of(jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
