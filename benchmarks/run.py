@@ -270,7 +270,7 @@ def scale_point(work: Path, documents: int, versions: int, paragraphs: int, seed
     full = versions_build(corpus, db)
     detections, rebuilds_s = [], []
     for index in range(rebuilds):
-        generate.touch_one_file(corpus, index * max(1, documents // rebuilds))
+        generate.touch_one_file(corpus, index * max(1, documents // rebuilds) % documents)
         detections.append(change_detection(corpus, db)["seconds"])
         rebuilds_s.append(versions_build(corpus, db)["seconds"])
     total = documents * versions * paragraphs
@@ -311,8 +311,10 @@ def archive_scale(args, work: Path, documents: int) -> dict:
                    f"{SCALE_REBUILDS} one-file rebuilds"):
             results[f"scale_{size}"] = scale_point(work, size, args.versions, args.paragraphs, args.seed,
                                                    SCALE_REBUILDS, args.git)
+        say_point(f"{size} documents", results[f"scale_{size}"])
     with stage("one long document: 1 x 4 versions x 5,000 paragraphs"):
         results["long_document"] = scale_point(work, *LONG_DOCUMENT, args.seed, SCALE_REBUILDS, args.git)
+    say_point("1 document x 5,000 paragraphs", results["long_document"])
     small, large = results[f"scale_{ARCHIVE_SIZES[0]}"], results[f"scale_{documents}"]
     results["rebuild_large_vs_small"] = round(
         large["rebuild_after_detection_s"] / max(small["rebuild_after_detection_s"], 1e-9), 2)
@@ -335,6 +337,7 @@ def length_series(args, work: Path) -> dict:
         with stage(f"{documents} documents x {args.versions} x {paragraphs} paragraphs"):
             results["series"].append(scale_point(work, documents, args.versions, paragraphs, args.seed, REBUILDS,
                                                  args.git))
+        say_point(f"{documents} x {args.versions} x {paragraphs}", results["series"][-1])
     say("")
     say("Results (length series, about 80,000 paragraphs each)")
     for point in results["series"]:
