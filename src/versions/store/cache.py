@@ -14,7 +14,9 @@ write-ahead log and busy timeout let them take turns.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -29,6 +31,7 @@ from ..normalize import Normalization
 
 CACHE_SUFFIX = "-cache"
 BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
+RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with the base (align.Previous)
 QUERY_CHUNK = 500  # keys looked up per statement
@@ -206,8 +209,23 @@ def _writing(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _open(path: Path) -> sqlite_utils.Database:
-    """The cache file, made if missing, emptied if another state of the tool wrote it."""
-    db = sqlite_utils.Database(path)
+    """The cache file, made if missing, emptied if another state of the tool wrote it. Worker processes may open a
+    new file at the same moment: turning it to write-ahead logging then fails at once in all but one of them (the
+    busy timeout does not cover that), so each tries again until it is done."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        db = sqlite_utils.Database(path)
+        try:
+            _prepare(db)
+            return db
+        except sqlite3.OperationalError as error:
+            db.close()
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(RETRY_SECONDS)
+
+
+def _prepare(db: sqlite_utils.Database) -> None:
     db.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
     db.enable_wal()
     db.execute("pragma synchronous = normal")  # a lost last commit costs only time
@@ -218,4 +236,3 @@ def _open(path: Path) -> sqlite_utils.Database:
         if next(iter(marks.rows_where("name = ?", ["tool"])), {}).get("value") != tool_fingerprint():
             db["entries"].delete_where()
             marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
-    return db
