@@ -47,13 +47,15 @@ def run(cwd: Path, *args: str) -> str:
 
 
 def run_bytes(cwd: Path, *args: str) -> bytes:
-    try:
-        result = subprocess.run(git_command(cwd, *args), capture_output=True, env=git_env(), timeout=GIT_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise GitFailed(str(error)) from None
-    if result.returncode != 0:
-        raise _failure(args[0], result.returncode, result.stderr)
-    return result.stdout
+    [output] = run_together(cwd, args)
+    return output
+
+
+def scope_of(folder: Path, top: Path) -> str:
+    """``folder`` as a pathspec prefix relative to the repository at ``top``: "" for the whole of it, else ending in
+    "/" (``folder`` is resolved first)."""
+    relative = Path(folder).resolve().relative_to(top).as_posix()
+    return "" if relative == "." else relative + "/"
 
 
 # Every log is read one way, ``log``: each commit of ``git log -z`` in this format starts with an empty field (no
@@ -358,11 +360,12 @@ def committed_trees(top: Path, scope: str) -> dict[str, str]:
     )
     changed = {path.removeprefix(scope).split("/", 1)[0] for path in _changed_paths(os.fsdecode(status))}
     trees = {}
-    for entry in os.fsdecode(listed).split("\0"):
+    for entry in filter(None, os.fsdecode(listed).split("\0")):
         fields, _, path = entry.partition("\t")
+        _, kind, object_id = fields.split(" ")
         name = path.removeprefix(scope)
-        if fields.split(" ")[1:2] == ["tree"] and name not in changed:
-            trees[name] = fields.split(" ")[2]
+        if kind == "tree" and name not in changed:
+            trees[name] = object_id
     return trees
 
 
@@ -408,9 +411,8 @@ def head_commit(top: Path) -> str | None:
 
 def is_ancestor(top: Path, older: str, newer: str) -> bool:
     try:
-        subprocess.run(git_command(top, "merge-base", "--is-ancestor", older, newer), check=True,
-                       capture_output=True, env=git_env(), timeout=GIT_TIMEOUT)
-    except (OSError, subprocess.SubprocessError):
+        run_bytes(top, "merge-base", "--is-ancestor", older, newer)
+    except GitFailed:  # exit status 1: it is not; any other failure: it cannot be shown to be
         return False
     return True
 

@@ -84,7 +84,7 @@ def _named_folders(root: Path, names: Collection[str]) -> list[Path]:
     return [root / name for name in sorted(names) if not name.startswith(".") and (root / name).is_dir()]
 
 
-# --- without git: the files, and the metadata the last build recorded --------------------------------------------------
+# --- without git: the files, and the metadata the last build recorded -------------------------------------------------
 
 
 def _stat_hash(root: Path, folder: Path, previous: FolderHash | None, now: int) -> FolderHash:
@@ -176,9 +176,7 @@ def _committed_trees(root: Path) -> dict[str, str]:
     top = git.toplevel(root)
     if top is None:
         return {}
-    scope = root.resolve().relative_to(top).as_posix()
     try:
-        trees = git.committed_trees(top, "" if scope == "." else scope + "/")
+        return git.committed_trees(top, git.scope_of(root, top))
     except git.GitFailed:
         return {}
-    return trees

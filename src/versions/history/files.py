@@ -57,9 +57,9 @@ def _file_revisions(document_id: str, name: str, states: list[FileState], encodi
     by_state = {id(state): text for state, text in zip(states, texts)}
     revisions = []
     for n, (state, text) in enumerate(zip(states, texts), start=1):
-        previous = numbers.get(id(state.previous)) if state.previous is not None else None
-        before = by_state.get(id(state.previous), "") if state.previous is not None else ""
-        readable = text is not None and (before is not None)
+        previous = numbers.get(id(state.previous))
+        before = by_state.get(id(state.previous), "")  # nothing before it: compared with an empty file
+        readable = text is not None and before is not None
         fields = tuple(front_matter_changes(before or "", text or "")) if readable else ()
         revisions.append(FileRevision(document_id, name, n, state, fields, previous, text is not None))
     return revisions

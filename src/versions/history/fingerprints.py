@@ -43,8 +43,7 @@ def corpus_history(corpus_root: Path, document_ids, recorded: CorpusHistory | No
     top = git.toplevel(root) if root.is_dir() else None
     if top is None or not wanted:
         return CorpusHistory(None, dict.fromkeys(wanted, ""))
-    prefix = root.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
+    prefix = git.scope_of(root, top)
     head, shallow = git.head_commit(top), git.shallow_digest(top)
     if head is None:  # an unborn branch: no history yet
         return CorpusHistory(None, dict.fromkeys(wanted, ""))

@@ -158,9 +158,7 @@ def _scope(resolved: Path, top: Path) -> str:
     """The folder whose log is read for a version file: its corpus (the folder above its document's folder), or the
     whole repository when that is above it; as a pathspec relative to the repository, "" for all of it."""
     corpus = resolved.parent.parent
-    if corpus == top or top not in corpus.parents:
-        return ""
-    return corpus.relative_to(top).as_posix() + "/"
+    return git.scope_of(corpus, top) if top in corpus.parents else ""
 
 
 def _states_from_log(log: "CorpusLog", relative: str) -> list[FileState] | None:

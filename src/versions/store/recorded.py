@@ -72,4 +72,5 @@ def record_head(db: sqlite_utils.Database, history: CorpusHistory | None) -> Non
     """Every fingerprint a build read holds at the HEAD it read them at: the next build reads only the commits
     since."""
     if history is not None and history.head is not None:
-        db.execute("update document_files set history_head = ? where history is not null", [history.head])
+        db.execute("update document_files set history_head = :head where history is not null "
+                   "and history_head is not :head", {"head": history.head})

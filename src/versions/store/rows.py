@@ -276,34 +276,35 @@ def _member_rows(
 
 
 def _diff_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
-    doc = collation.document.id
     for (index, version_id), comparison in stretch.comparisons.items():
         if comparison.diff is None:
             continue
-        yield {
-            "id": f"{group_id(doc, groups[index])}/{version_id}",
-            "group_id": group_id(doc, groups[index]),
-            "document_id": doc,
-            "base_version_id": f"{doc}/{collation.table.base}",
-            "version_id": f"{doc}/{version_id}",
-            **comparison.diff.to_row(),
-        }
+        compared = _compared(collation, groups[index], version_id)
+        yield {"id": f"{compared['group_id']}/{version_id}", **compared, **comparison.diff.to_row()}
 
 
 _ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
 
 
 def _anchor_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
-    doc = collation.document.id
     for (index, version_id), comparison in stretch.comparisons.items():
+        compared = _compared(collation, groups[index], version_id)
         for check in comparison.anchors:
             yield {
-                "id": f"{group_id(doc, groups[index])}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
-                "group_id": group_id(doc, groups[index]),
-                "document_id": doc,
-                "base_version_id": f"{doc}/{collation.table.base}",
-                "version_id": f"{doc}/{version_id}",
+                "id": f"{compared['group_id']}/{version_id}/{check.anchor.kind}/{check.anchor.value}",
+                **compared,
                 "kind": check.anchor.kind,
                 "value": check.anchor.value,
                 "side": _ANCHOR_SIDES[check.side],
             }
+
+
+def _compared(collation: Collation, row: str, version_id: str) -> dict:
+    """What a diff row and an anchor row say of the comparison they come from: the row, the version and its base."""
+    doc = collation.document.id
+    return {
+        "group_id": group_id(doc, row),
+        "document_id": doc,
+        "base_version_id": f"{doc}/{collation.table.base}",
+        "version_id": f"{doc}/{version_id}",
+    }
