@@ -5,9 +5,11 @@ import os
 import random
 import resource
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,36 @@ archive: APRF
 transcribed: false
 ---
 """
+
+
+def tiny_png(shade: int = 0) -> bytes:
+    """A valid 1x1 grey PNG, written here byte by byte (no image library needed)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes([0, shade]))) \
+        + chunk(b"IEND", b"")
+
+
+VERSION_WITH_FACSIMILES = """\
+---
+kind: archival-copy
+language: ru
+archive: APRF
+facsimiles:
+  - {sheet: 86, image: l86.png, paragraphs: [1, 2]}
+  - {sheet: 86ob, iiif: "https://iiif.example.org/iiif/3/aprf-86ob"}
+---
+ТЕЛЕГРАММА № 1
+
+Текст на обороте.
+"""
+
+
+def with_facsimiles(root: Path) -> Path:
+    """``root`` (``small_corpus``) with an archival copy that lists a facsimile file and a IIIF image."""
+    return write_files(root, {"doc-1/aprf-copy.md": VERSION_WITH_FACSIMILES, "doc-1/images/l86.png": tiny_png()})
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -340,6 +340,29 @@ def _normal_value(part: str, value: str) -> str:
     return value
 
 
+def normal_sheet(value: str) -> str | None:
+    """One sheet as ``listy`` counts them (``5``, ``12a``, ``5ob``: ``5 об.`` is ``5ob``), or None if ``value`` is not
+    one sheet."""
+    value = value.strip()
+    return _normal_value("listy", value) if re.fullmatch(_SHEET, value) else None
+
+
+def listy_holds(listy: str, sheet: str) -> bool | None:
+    """Whether ``sheet`` (as ``normal_sheet`` gives it) lies within ``listy`` (``86-88``, ``5, 7ob-9``), recto or
+    verso, by its number; None when ``listy`` is not sheets and numbers this can read."""
+    number = _sheet_number(sheet)
+    spans = [piece.split("-") for piece in _normal_value("listy", listy).split(",")]
+    bounds = [[_sheet_number(end.strip()) for end in span] for span in spans if len(span) <= 2]
+    if number is None or len(bounds) != len(spans) or any(None in ends for ends in bounds):
+        return None
+    return any(ends[0] <= number <= ends[-1] for ends in bounds)
+
+
+def _sheet_number(sheet: str) -> int | None:
+    digits = re.match(r"\d+", sheet)
+    return int(digits.group()) if digits else None
+
+
 def _loose_pieces(gap: str) -> list[str]:
     """Each ``;``-separated piece of ``gap`` with a part and a number: its parts and the name before them."""
     pieces = []

@@ -27,6 +27,7 @@ from .corrections import (  # noqa: F401  the rules shared with align, re-export
     pin_groups,
     same_version_problem,
 )
+from .facsimiles import FACSIMILE_FIELDS, IMAGES_FOLDER, Facsimile, facsimile_of, sheet_problems
 from .folders import entries, outside_problem
 from .hashes import FORMAT_VERSION, RACY_NS, FolderHash, document_hashes, folder_hash  # noqa: F401
 from .safe_yaml import MAX_YAML_DEPTH, parse_yaml, within  # noqa: F401
@@ -79,6 +80,7 @@ _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "illustrative": ((bool,), False),
     "note": ((str,), False),
     "derived_from": ((str, list, dict), False),
+    "facsimiles": ((list,), False),
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 
@@ -110,6 +112,7 @@ class Version:
     leading: str
     paragraphs: list[Paragraph]
     body_line: int
+    facsimiles: list[Facsimile] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -337,7 +340,7 @@ def _read_versions(root: Path, paths: list[Path], encoding: str | None, problems
     versions: list[Version] = []
     seen: dict[str, str] = {}
     for path in paths:
-        if path.name in (DOCUMENT_FILE, CORRECTIONS_FILE):
+        if path.name in (DOCUMENT_FILE, CORRECTIONS_FILE) or (path.name == IMAGES_FOLDER and path.is_dir()):
             continue
         shown = _shown(root, path)
         if path.suffix == ".md" and (reason := outside_problem(root, path)):
@@ -390,6 +393,9 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
     if len(problems) > before:
         return None
     leading, paragraphs = split_body(body, body_line)
+    facsimiles = _facsimiles(data, lines, root, path.parent, len(paragraphs), shown, problems)
+    if len(problems) > before:
+        return None
     return Version(
         document_id=path.parent.name,
         id=path.stem,
@@ -409,6 +415,7 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
         leading=leading,
         paragraphs=paragraphs,
         body_line=body_line,
+        facsimiles=facsimiles,
     )
 
 
@@ -517,6 +524,24 @@ def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -
     return derivations
 
 
+def _facsimiles(
+    data: dict, lines: dict, root: Path, folder: Path, paragraph_count: int, shown: str, problems: list[Problem]
+) -> list[Facsimile]:
+    """The page images a version lists (``corpus.facsimiles``), each entry's fields checked as every field is."""
+    facsimiles = []
+    for index, entry in enumerate(data.get("facsimiles") or []):
+        line = lines.get(("facsimiles", index), lines.get("facsimiles", 1))
+        if not isinstance(entry, dict):
+            problems.append(problem(shown, line, "each facsimile is a mapping: {sheet: 5, image: file.png}"))
+            continue
+        before = len(problems)
+        _check_fields(entry, within(lines, "facsimiles", index), FACSIMILE_FIELDS, shown, problems, line)
+        if len(problems) == before and (found := facsimile_of(entry, root, folder, paragraph_count, shown, line,
+                                                              problems)):
+            facsimiles.append(found)
+    return facsimiles
+
+
 _DERIVATION_FIELDS = {"version": ((str,), True), "relation": ((str,), False)}
 
 
@@ -582,11 +607,13 @@ def _check_document(document: Document, on_disk: set[str], lines: dict, shown: s
         problems.append(problem(shown, lines.get("base", 1), f"base {reason}"))
     elif document.base and document.base not in on_disk:
         problems.append(problem(shown, lines.get("base", 1), f"base names unknown version {document.base!r}"))
+    listy = {ref.archive: ref.listy for ref in document.archival_refs}
     for version in document.versions:
         if version.archive and version.archive not in archives:
             problems.append(
                 problem(version.path, 1, f"archive {version.archive!r} is not among the document's archival_refs")
             )
+        problems += sheet_problems(version.facsimiles, listy.get(version.archive), version.archive, version.path)
         for derivation in version.derived_from:
             if derivation.source not in on_disk:
                 message = f"derived_from names unknown version {derivation.source!r}"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import __version__, git
 from ..text import MAX_FILE_BYTES
+from .facsimiles import IMAGES_FOLDER
 from .folders import entries, outside_problem
 
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
@@ -113,6 +114,7 @@ def _signature(files: list[os.DirEntry], now: int) -> str | None:
     for entry in files:
         try:
             status = entry.stat(follow_symlinks=False)
+            inside = _images_files(entry, status)
         except OSError:
             return None
         if max(status.st_mtime_ns, status.st_ctime_ns) > now - RACY_NS:
@@ -120,7 +122,20 @@ def _signature(files: list[os.DirEntry], now: int) -> str | None:
         fields = (entry.name, status.st_mode, status.st_size, status.st_dev, status.st_ino, status.st_mtime_ns,
                   status.st_ctime_ns)
         digest.update(repr(fields).encode() + b"\0")
+        if inside and (inner := _signature(inside, now)) is None:
+            return None
+        if inside:
+            digest.update(inner.encode() + b"/")
     return digest.hexdigest()
+
+
+def _images_files(entry: os.DirEntry, status: os.stat_result) -> list[os.DirEntry]:
+    """The files of a document's images/ folder (its facsimiles, part of the document as its versions are); none
+    of any other folder, which the reader refuses."""
+    if entry.name != IMAGES_FOLDER or not stat.S_ISDIR(status.st_mode):
+        return []
+    with os.scandir(entry.path) as found:
+        return list(found)
 
 
 # A folder's content is named as git names it, by the id of the tree object of its files, so that a folder git has
@@ -146,6 +161,8 @@ def _tree_entry(entry: os.DirEntry) -> tuple[bytes, bytes, str] | None:
         status = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(status.st_mode):
             return b"120000", name, _object_id(b"blob", os.fsencode(os.readlink(entry.path)))
+        if stat.S_ISDIR(status.st_mode) and entry.name == IMAGES_FOLDER:
+            return b"40000", name, _tree_id(_images_files(entry, status))
         if stat.S_ISDIR(status.st_mode):
             return _REFUSED_MODES["folder"], name, _EMPTY_TREE
         if not stat.S_ISREG(status.st_mode):
