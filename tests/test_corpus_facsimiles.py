@@ -5,11 +5,18 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_YAML, VERSION_EN, VERSION_WITH_FACSIMILES, commit, git, tiny_png, with_facsimiles, \
-    write_files
+from conftest import (
+    DOCUMENT_YAML,
+    VERSION_EN,
+    VERSION_WITH_FACSIMILES,
+    commit,
+    git,
+    tiny_png,
+    with_facsimiles,
+    write_files,
+)
 
-import versions.corpus.hashes as hashes
-from versions.corpus import check_corpus, document_hashes, load_corpus
+from versions.corpus import check_corpus, document_hashes, hashes, load_corpus
 from versions.corpus.facsimiles import iiif_problem
 
 
@@ -46,7 +53,7 @@ def test_a_missing_image_file_is_named_with_its_line(small_corpus):
 
 
 @pytest.mark.parametrize("name", ["../en.md", "images/l86.png", "/etc/passwd", "..png", "a/../../b.png", ".hidden.png",
-                                  "l 86.png", "l86.png%2f..", "C:\\\\l86.png"])
+                                  "l 86.png", "l86.png%2f..", "C:\\\\l86.png", "l86..png"])
 def test_an_image_is_a_plain_file_name_never_a_path(small_corpus, name):
     root = with_entries(small_corpus, f"  - {{sheet: 86, image: '{name}'}}\n", {"l86.png": tiny_png()})
     assert [line.split(": ", 1)[1].split(" (")[0] for line in problems_of(root)] == [
@@ -59,8 +66,8 @@ def test_an_image_that_is_a_link_is_refused_even_inside_the_folder(small_corpus,
     root = with_entries(small_corpus, "  - {sheet: 86, image: l86.png}\n  - {sheet: 87, image: l87.png}\n",
                         {"l87.png": tiny_png()})
     os.symlink(outside, root / "doc-1/images/l86.png")
-    assert problems_of(root) == [f"{root}/doc-1/aprf-copy.md:6: image images/l86.png is a symbolic link; "
-                                 f"facsimiles are files in images/"]
+    message = "image images/l86.png is a symbolic link; facsimiles are files in images/"
+    assert problems_of(root) == [f"{root}/doc-1/aprf-copy.md:6: {message}"]
 
 
 def test_an_images_folder_linked_from_outside_the_corpus_is_refused(small_corpus, tmp_path):
@@ -112,8 +119,8 @@ def test_a_iiif_address_is_a_base_url(url, fault):
 
 
 def test_an_untranscribed_copy_may_have_images_but_no_paragraphs_on_them(small_corpus):
-    copy = "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\ntranscribed: false\nfacsimiles:\n" \
-           "  - {sheet: 86, image: l86.png, paragraphs: [1]}\n---\n"
+    copy = ("---\nkind: archival-copy\nlanguage: ru\narchive: APRF\ntranscribed: false\nfacsimiles:\n"
+            "  - {sheet: 86, image: l86.png, paragraphs: [1]}\n---\n")
     root = write_files(small_corpus, {"doc-1/aprf-copy.md": copy, "doc-1/images/l86.png": tiny_png()})
     assert problems_of(root) == [
         f"{root}/doc-1/aprf-copy.md:7: paragraphs: 1 is beyond the version's last paragraph (0)"]

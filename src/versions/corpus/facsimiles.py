@@ -61,9 +61,7 @@ def facsimile_of(
     image, iiif = entry.get("image"), entry.get("iiif")
     if (image is None) == (iiif is None):
         refuse("a facsimile gives either 'image' (a file in images/) or 'iiif' (a IIIF Image API base URL)")
-    elif image is not None and (reason := image_problem(root, folder, image)):
-        refuse(reason)
-    elif iiif is not None and (reason := iiif_problem(iiif)):
+    elif reason := image_problem(root, folder, image) if image is not None else iiif_problem(iiif):
         refuse(reason)
     paragraphs = _paragraph_numbers(entry.get("paragraphs") or [], paragraph_count, refuse)
     if len(problems) > before:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..corpus import FolderHash, document_hashes, load_corpus
 from ..errors import CorpusError, Problem
 from ..history import CorpusHistory, corpus_history
+from .facsimiles import publish_facsimiles
 from .recorded import Recorded, previous_state
 from .rows import archival_ref_id, collation_rows, document_rows, group_id, paragraph_id
 from .schema import (
@@ -74,8 +75,10 @@ def build(
         if documents is None:
             load_corpus(root, encoding, only=())  # the corpus folder itself: missing, or holding stray files
         changes = find_changes(root, db_path, encoding, documents)
-        return write_documents(changes.jobs, db_path, changes.current, changes.recorded.hashes, progress,
-                               changes.files, changes.history)
+        report = write_documents(changes.jobs, db_path, changes.current, changes.recorded.hashes, progress,
+                                 changes.files, changes.history)
+        publish_facsimiles(root, db_path)
+        return report
 
 
 @dataclass(frozen=True)

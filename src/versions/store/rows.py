@@ -52,6 +52,7 @@ def document_rows(
         yield {
             "versions": [_version_row(document, version, sum(words))],
             "paragraphs": list(_paragraph_rows(document, version, keys[version.id], words)),
+            "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
         }
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
     if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
@@ -200,6 +201,22 @@ def _paragraph_rows(
             "line": p.line,
             "words": count,
             "hash": p.hash,
+        }
+
+
+def _facsimile_rows(document: Document, version: Version, of_version: VersionKeys) -> Iterator[dict]:
+    for n, facsimile in enumerate(version.facsimiles, start=1):
+        on_sheet = [paragraph_id(document.id, version.id, of_version.keys[number - 1]) for number in facsimile.paragraphs]
+        yield {
+            "id": f"{version.key}/{facsimile.sheet}",
+            "document_id": document.id,
+            "version_id": version.key,
+            "n": n,
+            "sheet": facsimile.sheet,
+            "path": facsimile.path,
+            "iiif": facsimile.iiif,
+            "paragraphs": json.dumps(on_sheet) if on_sheet else None,
+            "line": facsimile.line,
         }
 
 

@@ -82,6 +82,17 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
         "indexes": [["document_id"], ["version_id", "n"], ["kind"], ["hash"]],
     },
+    # The page images each version lists (corpus.facsimiles): an image file of the document folder (path) or a IIIF
+    # Image API base URL (iiif), its archival sheet, and the ids of the paragraphs on it (JSON, null when not said).
+    "facsimiles": {
+        "columns": {
+            "id": str, "document_id": str, "version_id": str, "n": int, "sheet": str, "path": str, "iiif": str,
+            "paragraphs": str, "line": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
+        "indexes": [["document_id"], ["version_id", "n"]],
+    },
     # Keys that no paragraph has now because their paragraph was merged into another (versions.identity): where an
     # address naming them is sent.
     "paragraph_predecessors": {
