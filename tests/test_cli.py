@@ -90,7 +90,8 @@ def test_datasette_serves_the_live_database_locally(tmp_path):
     metadata.write_text("{}")
     args = datasette_args(Path("db/versions.db"), metadata, "127.0.0.1", 8001)
     assert args[1:] == [
-        "-m", "datasette", "db/versions.db", "--host", "127.0.0.1", "--port", "8001", "--metadata", str(metadata),
+        "-m", "datasette", "db/versions.db", "--host", "127.0.0.1", "--port", "8001",
+        "--static", "facsimiles:db/facsimiles", "--metadata", str(metadata),
     ]
 
 

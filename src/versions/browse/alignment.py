@@ -26,7 +26,8 @@ from .documents import (
 )
 
 ALIGNMENT_TABLES_READ = (  # + revision_counts
-    *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors")
+    *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors",
+    "facsimiles")
 PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
 
 

@@ -20,6 +20,7 @@ from ..errors import CorpusError
 from ..lifetime import die_with_parent
 from ..store import build as build_database
 from ..store import check as check_database_input
+from ..store.facsimiles import FACSIMILES_MOUNT, facsimiles_folder
 from ..watch import watch as watch_corpus
 from .common import (
     METADATA,
@@ -101,6 +102,7 @@ def serve(corpus: Path, db_path: Path, metadata: Path, host: str, port: int, imm
     _check_edit_options(edit, commit_edits, host, immutable)
     click.echo(build_or_fail(corpus, db_path, encoding).summary())
     with _served_metadata(metadata, _edit_config(corpus, db_path, encoding, commit_edits) if edit else None) as shown:
+        facsimiles_folder(db_path).mkdir(exist_ok=True)  # mounted even before a version lists an image file
         args = datasette_args(db_path, shown, host, port, immutable)
         click.echo(f"Serving on http://{host}:{port}/-/versions" + (" (editing on)" if edit else ""))
         sys.stdout.flush()
@@ -171,7 +173,8 @@ def _dies_with_this_process() -> None:
 def datasette_args(db_path: Path, metadata: Path, host: str, port: int, immutable: bool = False) -> list[str]:
     # no "serve": it is Datasette's default command
     database = ["-i", str(db_path)] if immutable else [str(db_path)]
-    args = [sys.executable, "-m", "datasette", *database, "--host", host, "--port", str(port)]
+    args = [sys.executable, "-m", "datasette", *database, "--host", host, "--port", str(port),
+            "--static", f"{FACSIMILES_MOUNT}:{facsimiles_folder(db_path)}"]  # the page images (store.facsimiles)
     if metadata.exists():
         args += ["--metadata", str(metadata)]
     return args

@@ -49,9 +49,11 @@ from .. import browse
 from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
+from ..browse.facsimiles import load_facsimiles, new_sheets, sheets_of
 from ..normalize import FLAGS, Normalization
 from .edit import edit_config, page_controls, refuse_other_hosts
 from .edit import routes as edit_routes
+from .facsimiles import facsimile_urls
 from .provenance import provenance_view, relation_class, relation_phrase
 
 PLUGIN = "versions"
@@ -141,6 +143,7 @@ def extra_template_vars(template, datasette, request=None):
         "relation_phrase": relation_phrase,
         "EQUAL": EQUAL,
         "versions_edit": page_controls(datasette, request, _edit_config(datasette)),
+        "facsimile_urls": lambda document_id, facsimile: facsimile_urls(datasette, document_id, facsimile),
     }
 
 
@@ -314,6 +317,7 @@ def compare_page(datasette, request, database, conn):
     rows = _choice_param(request, "rows", ("all", "changed"))
     row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
     comparison = browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
+    pairs = [pair for pair in comparison.pairs if rows == "all" or not pair.same]
     path = f"/-/versions/{document.id}/compare"
 
     def view_url(**changes):
@@ -335,11 +339,20 @@ def compare_page(datasette, request, database, conn):
         "row_page": row_page,
         "row_page_url": lambda number: view_url(page=number),
         "totals": comparison.totals,
-        "pairs": [pair for pair in comparison.pairs if rows == "all" or not pair.same],
+        "pairs": pairs,
+        "sheets": _pair_sheets(conn, document.id, comparison, pairs),
         "rows": rows,
         "database": database.name,
     }
     return "versions_compare.html", context
+
+
+def _pair_sheets(conn, document_id: str, comparison: browse.Comparison, pairs: list[browse.Pair]):
+    """Each side's sheets to show beside each pair: a sheet once, beside the first row of the page on it."""
+    facsimiles = load_facsimiles(conn, document_id, [comparison.a.id, comparison.b.id])
+    sides = [new_sheets([getattr(pair, side) for pair in pairs], facsimiles.get(version.id, []))
+             for side, version in (("a", comparison.a), ("b", comparison.b))]
+    return [{-1: a, 1: b} for a, b in zip(*sides)]
 
 
 def paragraph_page(datasette, request, database, conn):
@@ -365,6 +378,7 @@ def paragraph_page(datasette, request, database, conn):
     latest = browse.latest_commit(conn, document.id)
     previous, following = browse.neighbours(conn, document.id, row.n)
     revisions = browse.revision_counts(conn, document.id)
+    facsimiles = load_facsimiles(conn, document.id, shown)
     path = f"/-/versions/{document.id}/p/{key}"
     canonical = datasette.urls.path(path)
     url = datasette.absolute_url(request, canonical)
@@ -378,6 +392,7 @@ def paragraph_page(datasette, request, database, conn):
         "alignment": alignment,
         "row": row,
         "readings": {slug: row.readings[slug] for slug in shown},
+        "sheets": {slug: sheets_of(row.readings[slug], facsimiles.get(slug, [])) for slug in shown},
         "readings_page": readings,
         "page_url": lambda number: _url(datasette, path,
                                         base=None if base == document.base else base, muted=None if muted else "hide",
