@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_YAML, VERSION_EN, VERSION_WITH_FACSIMILES, tiny_png, write_files
+from conftest import (
+    DOCUMENT_YAML,
+    VERSION_EN,
+    VERSION_WITH_FACSIMILES,
+    tiny_png,
+    write_files,
+)
 from datasette.app import Datasette
 from test_cli import free_port, wait_for
 
