@@ -25,6 +25,7 @@ import pytest
 from conftest import ROOT, SHIPPED_CORPUS, git
 from test_web import METADATA, PAGE_SIZES, history_repository, many_versions_corpus, xss_corpus
 from versions.store import build
+from versions.store.facsimiles import FACSIMILES_MOUNT, facsimiles_folder
 
 pytestmark = pytest.mark.browser
 
@@ -97,9 +98,11 @@ class Server:
     def __init__(self, db_path: Path, metadata: Path = ROOT / "metadata.json"):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        images = facsimiles_folder(db_path)  # mounted as versions serve and a published copy mount it
+        mount = ["--static", f"{FACSIMILES_MOUNT}:{images}"] if images.is_dir() else []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(metadata),
-             "--host", "127.0.0.1", "--port", str(self.port)],
+             "--host", "127.0.0.1", "--port", str(self.port), *mount],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
 
@@ -523,6 +526,45 @@ def test_corrections_made_on_the_page_undone_and_kept_through_a_rebuild(editing_
         log = git(repo, "log", "--format=%s", "--", f"translations/{DOC}/alignment.yaml").splitlines()
         assert [line.split(" ")[1] for line in log] == ["pin", "undo", "unlink", "pin"]
         assert watched.errors == [] or all("status of 409" in error for error in watched.errors), watched.errors
+        assert watched.dialogs == []
+    finally:
+        watched.close()
+
+
+FACSIMILE_PAGES = {  # the illustrative copies: row 8 (a word and a number written out differ), copy 1 against copy 2
+    "facsimile-row": ("/-/versions/illustrative-copies/p/8", "#reading-copy-b"),
+    "facsimile-compare": ("/-/versions/illustrative-copies/compare?a=copy-a&b=copy-b", "#g-8"),
+}
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_facsimile_stands_beside_its_transcription(servers, browser, device):
+    """Each sheet's image loads from the static mount, beside the text on a desktop and under it on a phone, with a
+    link to its full size; docs/screenshots/ holds these screenshots."""
+    width = WIDTHS[device]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    watched = Watched(browser, width)
+    try:
+        for name, (path, shown) in FACSIMILE_PAGES.items():
+            watched.open(servers["shipped"] + path)
+            figures = watched.page.locator(".facsimile img")
+            assert figures.count() >= 2 and watched.errors == []
+            for index in range(figures.count()):
+                image = figures.nth(index)
+                image.scroll_into_view_if_needed()
+                assert image.evaluate("img => img.complete && img.naturalWidth > 0"), (name, index)
+                assert image.evaluate("img => img.closest('a').href") == image.evaluate("img => img.src")
+            if name == "facsimile-row":
+                text = watched.page.locator(f"{shown} .text").first.bounding_box()
+                image = watched.page.locator(f"{shown} .facsimile img").bounding_box()
+                beside = image["x"] >= text["x"] + text["width"] and image["y"] < text["y"] + text["height"]
+                below = image["y"] >= text["y"] + text["height"]
+                assert beside if device == "desktop" else below, (device, text, image)
+            watched.page.locator(shown).scroll_into_view_if_needed()
+            watched.page.evaluate(f"document.querySelector('{shown}').scrollIntoView()")
+            watched.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
+            overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} is wider than the {width} px window by {overflow} px"
         assert watched.dialogs == []
     finally:
         watched.close()
