@@ -27,6 +27,7 @@ from test_roundtrip import file_body
 from versions.cli import cli
 from versions.store import version_text
 from versions.store.cache import CACHE_SUFFIX
+from versions.store.facsimiles import FACSIMILES_MOUNT
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 VALID = BAD / "_valid" / "translations"
@@ -212,7 +213,8 @@ def test_bad_input(name, valid_database, tmp_path, monkeypatch):
             assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
     else:
         assert (work / DB).read_bytes() == valid_database, "the previous database changed"
-    kept = (f"{DB.name}-wal", f"{DB.name}-shm", *(f"{DB.name}{CACHE_SUFFIX}{end}" for end in ("", "-wal", "-shm")))
+    kept = (f"{DB.name}-wal", f"{DB.name}-shm", *(f"{DB.name}{CACHE_SUFFIX}{end}" for end in ("", "-wal", "-shm")),
+            FACSIMILES_MOUNT)  # the image files a build publishes (store.facsimiles)
     left = [name for name in os.listdir(work / DB.parent) if name not in kept]
     assert left == [DB.name], "a temporary file was left beside the database (SQLite's own files and its cache aside)"
     if case.get("generate") == "many_paragraphs":
