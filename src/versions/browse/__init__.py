@@ -16,7 +16,8 @@ variances are read; otherwise they are computed here, the same way ``versions.co
 
 One module per kind of page: ``documents`` (the list, a document and its versions, pages of long lists),
 ``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``search``, ``history``
-(the stored revisions of a version) and ``provenance`` (the graph of which version was made from which).
+(the stored revisions of a version), ``provenance`` (the graph of which version was made from which) and
+``facsimiles`` (the page images beside the readings).
 """
 
 from ..collate import STORED_NORMALIZATION

@@ -4,7 +4,7 @@ Documents are hashed before they are parsed; a build reads and collates only the
 writes them into the live database in one transaction, so a reader sees the old state or the new one and a failed or
 killed build leaves the old one. The package's parts, in the order they depend on each other: ``schema`` (tables,
 indexes, search, views), ``rows`` (a document's rows), ``workers`` (collating, in worker processes when there are
-many), ``write`` (the database file, in place).
+many), ``write`` (the database file, in place), ``facsimiles`` (the image files published beside it).
 """
 
 from __future__ import annotations
