@@ -116,6 +116,9 @@ def test_serve_builds_then_serves_the_paragraphs(shipped_corpus, tmp_path):
         body = wait_for(f"http://127.0.0.1:{port}/versions/paragraphs.json?_shape=array&_size=max")
         assert b"nine bombs" in body
         assert db_path.exists()
+        image = "illustrative-copies/copy-a-3.jpg"  # a page image, from the folder serve mounts
+        assert wait_for(f"http://127.0.0.1:{port}/facsimiles/{image}") == (shipped_corpus / image.replace(
+            "/", "/images/")).read_bytes()
     finally:
         server.terminate()
         server.wait(timeout=10)
