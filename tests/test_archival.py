@@ -13,6 +13,8 @@ from versions.archival import (
     archive_language,
     archive_slug,
     canonical_archive,
+    listy_holds,
+    normal_sheet,
     parse_archival_refs,
     parse_citation,
 )
@@ -424,3 +426,16 @@ def test_capitals_in_a_clause_are_a_publication_not_an_archive():
 )
 def test_an_archive_named_again_without_numbers_is_the_same_reference(citation, expected):
     assert [parts(ref) for ref in parse_citation(citation).refs] == expected
+
+
+@pytest.mark.parametrize("written, sheet", [("5", "5"), ("0055", "0055"), ("12a", "12a"), ("5 об.", "5ob"),
+                                            ("5ob.", "5ob"), ("86-87", None), ("../5", None), ("", None), ("ob", None)])
+def test_one_sheet_is_read_as_listy_counts_them(written, sheet):
+    assert normal_sheet(written) == sheet
+
+
+@pytest.mark.parametrize("listy, sheet, held", [("86-88", "87ob", True), ("86-88", "89", False), ("5ob", "5", True),
+                                                ("39-40, 42", "42", True), ("39-40, 42", "41", False),
+                                                ("5-5ob", "5ob", True), ("i-iv", "2", None)])
+def test_a_sheet_lies_within_listy_by_its_number(listy, sheet, held):
+    assert listy_holds(listy, sheet) is held
