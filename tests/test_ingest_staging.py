@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, write_files
+from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, with_facsimiles, write_files
 
 from versions.durable import WriteError
 from versions.errors import CorpusError
@@ -160,3 +160,10 @@ def test_version_file_is_front_matter_then_the_body_as_it_is():
     assert staging.version_file({"kind": "edition", "language": "ru"}, "Текст\n\n") == (
         "---\nkind: edition\nlanguage: ru\n---\nТекст\n\n"
     )
+
+
+def test_a_version_added_to_a_document_with_facsimiles_is_checked_with_its_images(small_corpus):
+    with_facsimiles(small_corpus)
+    write_document(small_corpus, "doc-1", {"en-copy.md": NEW_VERSION})
+    assert (small_corpus / "doc-1/en-copy.md").exists() and (small_corpus / "doc-1/images/l86.png").exists()
+    assert not any(path.name.startswith(staging.STAGING_PREFIX) for path in small_corpus.iterdir())

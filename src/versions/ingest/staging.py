@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from ..corpus import Document, load_document
+from ..corpus import IMAGES_FOLDER, Document, load_document
 from ..durable import fsync_folder, writing
 from ..errors import CorpusError, problem
 from ..ids import slug_problem
@@ -161,6 +161,8 @@ def _copy_other_files(target: Path, folder: Path, files: Mapping[str, str]) -> N
     for existing in sorted(target.iterdir()):
         if existing.name not in files and existing.is_file():
             _write_file(folder / existing.name, existing.read_bytes())
+        elif existing.name == IMAGES_FOLDER and existing.is_dir() and not existing.is_symlink():
+            shutil.copytree(existing, folder / IMAGES_FOLDER, symlinks=True)  # the facsimiles the versions list
 
 
 def _write_file(path: Path, data: bytes) -> None:
