@@ -114,6 +114,14 @@ def shipped_corpus(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SHIPPED_CORPUS, tmp_path / "translations"))
 
 
+@pytest.fixture
+def telegram_corpus(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus's telegram alone, the document whose counts the tests know."""
+    root = tmp_path / "translations"
+    shutil.copytree(SHIPPED_CORPUS / "telegram-23256", root / "telegram-23256")
+    return root
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, bytes | None]]:
     """Every entry under ``root``, hidden ones too: its mode and, for a file, its bytes."""
     if not root.exists():

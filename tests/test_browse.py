@@ -417,9 +417,10 @@ def test_a_comparison_of_some_rows(conn, document):
 
 
 def test_documents_page_by_page(conn):
-    assert browse.count_documents(conn) == 1
+    assert browse.count_documents(conn) == 2
     assert [summary.id for summary in browse.list_documents(conn, 0, 1)] == [DOC]
-    assert browse.list_documents(conn, 1, 1) == []
+    assert [summary.id for summary in browse.list_documents(conn, 1, 1)] == ["illustrative-copies"]
+    assert browse.list_documents(conn, 2, 1) == []
 
 
 def test_archival_references_read_are_capped_and_counted(conn, monkeypatch):

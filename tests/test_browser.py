@@ -551,8 +551,9 @@ def test_a_facsimile_stands_beside_its_transcription(servers, browser, device):
             assert figures.count() >= 2 and watched.errors == []
             for index in range(figures.count()):
                 image = figures.nth(index)
-                image.scroll_into_view_if_needed()
-                assert image.evaluate("img => img.complete && img.naturalWidth > 0"), (name, index)
+                image.scroll_into_view_if_needed()  # a lazy image loads once near the window: wait for it
+                watched.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                               arg=image.element_handle(), timeout=10_000)
                 assert image.evaluate("img => img.closest('a').href") == image.evaluate("img => img.src")
             if name == "facsimile-row":
                 text = watched.page.locator(f"{shown} .text").first.bounding_box()

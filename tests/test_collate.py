@@ -1,13 +1,13 @@
 from conftest import write_files
 
 from versions.collate import collate, compare, compare_segments, group_text
-from versions.corpus import load_corpus
+from versions.corpus import load_corpus, load_document
 from versions.normalize import NONE, Normalization
 from versions.segment import split_body
 
 
 def shipped_collation(shipped_corpus):
-    return collate(load_corpus(shipped_corpus).documents[0])
+    return collate(load_document(shipped_corpus, "telegram-23256"))
 
 
 def test_every_transcribed_paragraph_is_in_exactly_one_group(shipped_corpus):

@@ -16,7 +16,7 @@ from lxml import etree
 
 from conftest import DOCUMENT_YAML, SHIPPED_CORPUS, VERSION_COPY, write_files
 from versions.cli import cli
-from versions.corpus import load_corpus
+from versions.corpus import load_corpus, load_document
 from versions.errors import CorpusError
 from versions.export import ExportError, export_document, tokens, witness_id
 from versions.ingest import ImportFailure, import_text
@@ -99,7 +99,7 @@ def test_round_trip_of_the_shipped_corpus_is_exact(tmp_path, shipped_tei):
     for fmt in ("tei", "collatex", "csv"):
         again = run("export", "telegram-23256", "--corpus", corpus, "--format", fmt)
         assert again.output == export_document(SHIPPED_CORPUS, "telegram-23256", fmt), fmt
-    original = {v.id: v for v in load_corpus(SHIPPED_CORPUS).documents[0].versions}
+    original = {v.id: v for v in load_document(SHIPPED_CORPUS, "telegram-23256").versions}
     for version in load_corpus(corpus).documents[0].versions:
         assert version.body == original[version.id].body
         assert version.derived_from == original[version.id].derived_from
@@ -256,7 +256,7 @@ def test_import_of_a_generic_parallel_segmentation_file(tmp_path):
 
 def test_collatex_json_has_the_shape_of_collatex_output():
     data = json.loads(export_document(SHIPPED_CORPUS, "telegram-23256", "collatex"))
-    document = load_corpus(SHIPPED_CORPUS).documents[0]
+    document = load_document(SHIPPED_CORPUS, "telegram-23256")
     assert data["witnesses"] == ["wilson-en", "en-independent", "en-revised", "ru-rendering"]
     assert set(data) == {"witnesses", "table", "rights"}  # rights: ours, carried with the text
     assert data["rights"] == document.rights

@@ -31,10 +31,10 @@ def content(db_path: Path) -> dict[str, list]:
 
 
 @pytest.fixture
-def built(shipped_corpus, tmp_path):
+def built(telegram_corpus, tmp_path):
     db_path = tmp_path / "db" / "versions.db"
-    report = build(shipped_corpus, db_path)
-    return shipped_corpus, db_path, report
+    report = build(telegram_corpus, db_path)
+    return telegram_corpus, db_path, report
 
 
 def test_build_writes_every_table_with_foreign_keys(built):
@@ -178,20 +178,20 @@ def test_only_changed_documents_are_parsed(built, monkeypatch):
     assert parsed == ["doc-2"]
 
 
-def test_a_build_reads_only_the_files_whose_signature_changed(shipped_corpus, tmp_path, monkeypatch):
+def test_a_build_reads_only_the_files_whose_signature_changed(telegram_corpus, tmp_path, monkeypatch):
     import versions.corpus.hashes as hashes
 
     monkeypatch.setattr(hashes, "RACY_NS", 0)  # files written by the test count as settled at once
     db_path = tmp_path / "versions.db"
-    build(shipped_corpus, db_path)
-    write_files(shipped_corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
+    build(telegram_corpus, db_path)
+    write_files(telegram_corpus, {"doc-2/document.yaml": "title: Two\ndate: 1950\noriginal_language: en\n", "doc-2/en.md": VERSION_EN})
     read = []
     real = hashes._read
     monkeypatch.setattr(hashes, "_read", lambda path: read.append(Path(path).name) or real(path))
-    report = build(shipped_corpus, db_path)
+    report = build(telegram_corpus, db_path)
     assert report.rebuilt == ["doc-2"] and sorted(read) == ["document.yaml", "en.md"]
     read.clear()
-    assert not build(shipped_corpus, db_path).changed and read == []
+    assert not build(telegram_corpus, db_path).changed and read == []
     recorded = sqlite_utils.Database(db_path)["document_files"]
     assert recorded.count == 2 and all(row["files_signature"] for row in recorded.rows)
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 
 FACSIMILES_MOUNT = "facsimiles"  # the folder beside the database, and the address Datasette serves it at
@@ -44,7 +45,8 @@ def publish_facsimiles(corpus_root: Path, db_path: Path) -> None:
 def _listed_files(db_path: Path) -> dict[str, dict[str, str]]:
     """The image files the database lists, by document: their names and their paths in the document folder."""
     listed: dict[str, dict[str, str]] = defaultdict(dict)
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+    # closed as the build's own connections are, so that the last one to close leaves the database one file
+    with closing(sqlite3.connect(db_path)) as conn:
         for document_id, path in conn.execute("select document_id, path from facsimiles where path is not null"):
             listed[document_id][PurePosixPath(path).name] = path
     return listed
