@@ -14,7 +14,9 @@ Pages (all GET, all readable without JavaScript)::
     /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
                                          diff: ?page=
 
-The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``).
+The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``). The
+row and compare pages show beside each reading the image of the sheet it lies on (``facsimiles``): a IIIF image, or a
+file Datasette serves from the folder a build publishes (``--static facsimiles:db/facsimiles``, ``web.facsimiles``).
 
 Permissions: a page answers 403, as Datasette's own table pages do, unless the actor may view every table it reads
 (``view-table``, else ``view-database``, else ``view-instance``); the menu links to the documents only for an actor
@@ -46,10 +48,10 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
+from ..browse.facsimiles import load_facsimiles, new_sheets, sheets_of
 from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
-from ..browse.facsimiles import load_facsimiles, new_sheets, sheets_of
 from ..normalize import FLAGS, Normalization
 from .edit import edit_config, page_controls, refuse_other_hosts
 from .edit import routes as edit_routes
