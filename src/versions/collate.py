@@ -214,7 +214,7 @@ def collate(
 ) -> Collation | None:
     """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
 
-    ``previous``: per version, its last alignment with the base (``align.align_versions``), so that only what
+    ``previous``: per version, its last alignment with its parent in the guide tree (``align.align_versions``), so that only what
     changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
@@ -225,9 +225,22 @@ def collate(
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
         previous,
+        derivations(document),
     )
     align.clear_caches()
     return Collation(document, table, normalization, comparer)
+
+
+def derivations(document: Document) -> dict[str, list[str]]:
+    """Per version, the versions it is derived from: the provenance the guide tree follows."""
+    return {version.id: [d.source for d in version.derived_from] for version in document.versions}
+
+
+def guide_tree(document: Document) -> dict[str, str]:
+    """The transcribed version each transcribed version but the base is aligned with (``align.guide_tree``)."""
+    versions = document.transcribed_versions
+    return align.guide_tree(
+        document.base, [v.id for v in versions], {v.id: v.language for v in versions}, derivations(document))
 
 
 def _correction(correction) -> align.Correction:
