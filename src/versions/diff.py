@@ -110,6 +110,24 @@ class WordDiff:
     def text_b(self) -> str:
         return "".join(text for op, text in self.ops if op != DELETE)
 
+    def reversed(self) -> WordDiff:
+        """The same diff read from B to A: insertions become deletions and the other way round, and within each
+        change the deletion still comes first."""
+        order = []  # indexes of the ops, in their new order
+        for changed, run in groupby(range(len(self.ops)), key=lambda k: self.ops[k][0] != EQUAL):
+            run = list(run)
+            order += sorted(run, key=lambda k: self.ops[k][0] == DELETE) if changed else run
+        position = {old: new for new, old in enumerate(order)}
+        return WordDiff(
+            ops=[(-self.ops[k][0], self.ops[k][1]) for k in order],
+            muted=sorted(position[k] for k in self.muted),
+            similarity=self.similarity,
+            inserted=self.deleted,
+            deleted=self.inserted,
+            replaced=self.replaced,
+            normalization=self.normalization,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ops": [[op, text] for op, text in self.ops],
