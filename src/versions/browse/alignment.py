@@ -24,6 +24,7 @@ from .documents import (
     table_names,
     version_slug,
 )
+from .variance import variance_mark, words_mark
 
 ALIGNMENT_TABLES_READ = (  # + revision_counts
     *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors")
@@ -133,8 +134,28 @@ class Row:
 
     @property
     def variance_bucket(self) -> int:
-        """0..10, for colouring."""
-        return max(0, min(10, round(self.variance * 10)))
+        """0..10, for colouring; at least 1 for any difference (``variance.variance_mark``)."""
+        return variance_mark(self.variance)
+
+    @property
+    def changed_words(self) -> int:
+        """Words that differ from the base in this row: changed in a word diff, anchors on one side only across two
+        languages, every word of a reading the other side lacks."""
+        base = next((reading for reading in self.readings.values() if reading.is_base), None)
+        return sum(_changed_words(reading, base) for reading in self.readings.values() if not reading.is_base)
+
+    @property
+    def words_bucket(self) -> int:
+        """0..10, for the height of its bar (``variance.words_mark``)."""
+        return words_mark(self.changed_words, self.variance)
+
+
+def _changed_words(reading: Reading, base: Reading | None) -> int:
+    if reading.diff is not None:
+        return reading.diff.inserted + reading.diff.deleted + reading.diff.replaced
+    if base is None or reading.present == base.present:
+        return len(reading.anchors_missing) + len(reading.anchors_added)
+    return len((reading.text or base.text).split())
 
 
 @dataclass
