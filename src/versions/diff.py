@@ -111,12 +111,16 @@ class WordDiff:
         return "".join(text for op, text in self.ops if op != DELETE)
 
     def reversed(self) -> WordDiff:
-        """The same diff read from B to A: insertions become deletions and the other way round, and within each
-        change the deletion still comes first."""
-        order = []  # indexes of the ops, in their new order
-        for changed, run in groupby(range(len(self.ops)), key=lambda k: self.ops[k][0] != EQUAL):
-            run = list(run)
-            order += sorted(run, key=lambda k: self.ops[k][0] == DELETE) if changed else run
+        """The same diff read from B to A: insertions become deletions and the other way round, and a deletion
+        followed by an insertion (a replacement) still shows its deletion first."""
+        order, k = [], 0  # indexes of the ops, in their new order
+        while k < len(self.ops):
+            if k + 1 < len(self.ops) and (self.ops[k][0], self.ops[k + 1][0]) == (DELETE, INSERT):
+                order += [k + 1, k]
+                k += 2
+            else:
+                order.append(k)
+                k += 1
         position = {old: new for new, old in enumerate(order)}
         return WordDiff(
             ops=[(-self.ops[k][0], self.ops[k][1]) for k in order],
