@@ -55,6 +55,8 @@ def test_copies_of_one_russian_text_align_through_the_guide_tree(ru_copies):
     table = align_versions("en", texts, languages, derivations={"en": ["copy-a"]})
     assert table.parents == {"copy-a": "en", "copy-b": "copy-a", "copy-c": "copy-a"}
     assert table.rows() == gold
+    split = table.groups[table.group_of("copy-c", 4)].members["copy-c"]
+    assert (split.paragraphs, split.bead, split.via, split.method) == ((4, 5), "1-2", "copy-a", "same-language")
 
 
 def test_a_correction_between_two_copies_constrains_their_own_alignment(ru_copies):

@@ -1492,3 +1492,14 @@ async def test_variance_map_of_a_long_document_zooms_from_an_overview(copies_db)
     assert re.findall(r'<li class="here">\s*<a href="#g-(\d+)"', overview) == ["5", "6", "7", "8"]
     assert f'href="/-/versions/{COPIES_DOC}?page=3#g-9"' in overview  # another page's rows: zoom there
     assert "Rows 5–8, one bar each" in text
+
+
+async def test_each_member_names_the_version_it_was_aligned_with(copies_datasette):
+    response = await copies_datasette.client.get(
+        f"/versions/alignment_members.json?_shape=array&_size=max&document_id={COPIES_DOC}&_labels=off")
+    aligned_with = {(row["version_id"], row["aligned_with_id"]) for row in response.json()}
+    doc = COPIES_DOC
+    assert aligned_with == {
+        (f"{doc}/en", None), (f"{doc}/copy-a", f"{doc}/en"),
+        (f"{doc}/copy-b", f"{doc}/copy-a"), (f"{doc}/copy-c", f"{doc}/copy-a"),
+    }

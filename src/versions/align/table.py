@@ -69,6 +69,7 @@ class Member:
     score: float
     method: str
     moved: bool = False
+    via: str = ""  # the version this one was aligned with (its parent in the guide tree, or a pin's other side)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def align_versions(
     }
     versions = [base_id, *(version for version in texts if version != base_id)]
     rows = _composed_rows(base_id, len(texts[base_id]), parents, beads)
-    groups = [_group(base_id, versions, row) for row in rows]
+    groups = [_group(base_id, versions, parents, row) for row in rows]
     table = AlignmentTable(base_id, versions, groups, {v: tuple(beads[v]) for v in parents}, dict(parents))
     for correction in corrections:
         if not _on_tree(correction, parents):
@@ -259,17 +260,18 @@ def _chain(row: _Row, following: dict[int | None, _Row]) -> list[_Row]:
     return chain
 
 
-def _group(base_id: str, versions: list[str], row: _Row) -> Group:
+def _group(base_id: str, versions: list[str], parents: Mapping[str, str], row: _Row) -> Group:
     base_paragraphs = tuple(sorted(row.paragraphs.get(base_id, ())))
     members = {
         base_id: Member(base_paragraphs, "base", 1.0, "base") if base_paragraphs else Member((), "base", 0.0, "")
     }
     for version in versions[1:]:
-        members[version] = _member(len(base_paragraphs), row.paragraphs.get(version, []), row.beads.get(version, []))
+        members[version] = _member(
+            len(base_paragraphs), row.paragraphs.get(version, []), row.beads.get(version, []), parents[version])
     return Group(members)
 
 
-def _member(base_count: int, paragraphs: list[int], beads: list[Bead]) -> Member:
+def _member(base_count: int, paragraphs: list[int], beads: list[Bead], parent: str) -> Member:
     """A version's part of a row: ``bead`` counts the paragraphs of the base and of the version in it; the score
     and method are those of the links to its parent that brought them, weighted by the parent's paragraphs."""
     if not paragraphs and not beads:
@@ -281,6 +283,7 @@ def _member(base_count: int, paragraphs: list[int], beads: list[Bead]) -> Member
         sum(bead.score * len(bead.a) for bead in beads) / weight if weight else 0.0,
         "+".join(sorted({bead.method for bead in beads})),
         any(bead.moved for bead in beads),
+        parent,
     )
 
 
@@ -299,7 +302,7 @@ def _apply_correction(table: AlignmentTable, correction: Correction) -> None:
         paragraphs = tuple(sorted(group.paragraphs(version_b) + (paragraph_b,)))
         bead = f"{len(group.paragraphs(table.base))}-{len(paragraphs)}"
         moved = _out_of_order(table, version_b, group, paragraphs)
-        group.members[version_b] = Member(paragraphs, bead, 1.0, "pinned", moved)
+        group.members[version_b] = Member(paragraphs, bead, 1.0, "pinned", moved, version_a)
     elif correction.action == "forbid" and home == away:
         _take_out(table, table.groups[away], version_b, paragraph_b)
         lone = _lone_group(table, version_b, Member((paragraph_b,), "0-1", 0.0, "pinned"))

@@ -272,6 +272,7 @@ def _member_rows(
                     "score": round(member.score, 4),
                     "method": member.method,
                     "moved": member.moved,
+                    "aligned_with_id": f"{doc}/{member.via}" if member.via else None,
                 }
 
 
