@@ -65,20 +65,27 @@ def variance_overview(
     one text), a row's variance their mean dissimilarity."""
     others = [key for key in version_keys if key != base_key]
     marks = ", ".join("?" * len(others)) or "null"
-    rows = conn.execute(
-        "select g.n, g.variance, coalesce(sum(d.inserted + d.deleted + d.replaced), 0) + case when ? then "
-        "(select count(*) from anchors a where a.group_id = g.id and a.side != 'both') else 0 end, "
-        "avg(1 - d.similarity) from alignment_groups g left join diffs d on d.group_id = g.id and ("
-        f"(d.base_version_id = ? and d.version_id in ({marks})) or (d.version_id = ? and d.base_version_id in ({marks})))"
-        " where g.document_id = ? group by g.id order by g.n",
-        [stored_base, base_key, *others, base_key, *others, document_id],
-    ).fetchall()
+    diffs = {
+        group_id: (words, dissimilarity)
+        for group_id, words, dissimilarity in conn.execute(
+            "select group_id, sum(inserted + deleted + replaced), avg(1 - similarity) from diffs "
+            f"where document_id = ? and ((base_version_id = ? and version_id in ({marks})) "
+            f"or (version_id = ? and base_version_id in ({marks}))) group by group_id",
+            [document_id, base_key, *others, base_key, *others],
+        )
+    }
+    anchors = dict(conn.execute(
+        "select group_id, count(*) from anchors where document_id = ? and side != 'both' group by group_id",
+        [document_id],
+    )) if stored_base else {}
+    rows = []  # (n, variance, changed words)
+    for group_id, n, variance in conn.execute(
+        "select id, n, variance from alignment_groups where document_id = ? order by n", [document_id]
+    ):
+        words, dissimilarity = diffs.get(group_id, (0, 0.0))
+        rows.append((n, variance if stored_base else dissimilarity, words + anchors.get(group_id, 0)))
     size = max(1, math.ceil(len(rows) / bins))
     return [
-        Bin(
-            chunk[0][0], chunk[-1][0],
-            max((stored if stored_base else copies) or 0.0 for _, stored, _, copies in chunk),
-            sum(words for _, _, words, _ in chunk),
-        )
+        Bin(chunk[0][0], chunk[-1][0], max(variance or 0.0 for _, variance, _ in chunk), sum(w for _, _, w in chunk))
         for chunk in (rows[k:k + size] for k in range(0, len(rows), size))
     ]
