@@ -31,6 +31,7 @@ def test_the_overview_bins_the_rows_of_the_whole_document(copies_db):
     assert binned[0].variance == max(b.variance for b in rows[:3])
     assert sum(b.words for b in binned) == sum(b.words for b in rows)
     assert binned[0].label == "rows 1–3" and rows[0].label == "row 1"
+    assert binned[1].words_mark == words_mark(-(-binned[1].words // 3), binned[1].variance)  # words per row
 
 
 def test_the_overview_against_a_copy_reads_the_stored_copy_diffs(copies_db):

@@ -3,8 +3,9 @@
 A row's colour is its variance (0 to 1, ``versions.collate.variance``) and its height the number of words that
 changed, on a logarithmic scale; any row with a difference gets at least the first mark of each, so a one-word
 variant in a 300-paragraph document shows as plainly as it exists. A long document is drawn twice: an overview of
-the whole of it in at most ``OVERVIEW_BINS`` bins (each the most different of its rows and the sum of their changed
-words), each a link to the page holding its rows, where the rows are drawn one by one: the zoom.
+the whole of it in at most ``OVERVIEW_BINS`` bins (coloured as the most different of its rows, so that one variant
+is not averaged away, and as tall as its changed words per row), each a link to the page holding its rows, where the
+rows are drawn one by one: the zoom.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class Bin:
 
     @property
     def words_mark(self) -> int:
-        return words_mark(self.words, self.variance)
+        """By the changed words per row, so that bins of many rows are not all at the top of the scale."""
+        return words_mark(math.ceil(self.words / (self.last - self.first + 1)), self.variance)
 
     @property
     def label(self) -> str:
