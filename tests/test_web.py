@@ -1468,8 +1468,8 @@ async def test_copy_against_copy_diffs_are_in_datasettes_diffs_table(copies_data
     found = next(row for row in response.json() if "девять" in row["ops"])
     assert found["id"].endswith("/copy-a/copy-b")
     assert json.loads(found["ops"]) == [[0, "Переговоры в Кэсоне не возобновлялись уже "], [-1, "девять"], [1, "9"],
-                                        [0, " дней. Противник ссылается на нарушение нейтральной зоны и требует "
-                                            "новых гарантий."]]
+                                        [0, (" дней. Противник ссылается на нарушение нейтральной зоны и требует "
+                                             "новых гарантий.")]]
 
 
 async def test_variance_map_marks_a_one_word_variant_and_scales_by_changed_words(copies_datasette):
