@@ -252,3 +252,45 @@ def edited_copy(document: list[str], spare: list[str], rng: random.Random, rate:
         gold.setdefault(source or ("inserted", j), []).append(j)
     beads = [Bead(() if key[0] == "inserted" else key, tuple(js), 1.0, "gold") for key, js in gold.items()]
     return [text for text, _ in pieces], beads + [Bead((i,), (), 1.0, "gold") for i in dropped]
+
+
+GUIDE_COPIES = DATA / "guide" / "copies-ru"
+COPIES_DOCUMENT = "copies-4117"
+
+
+def copies_corpus(root: Path) -> Path:
+    """One illustrative document (tests/data/guide/copies-ru): three Russian copies of one text and an English
+    translation of the first, the base; the copies differ by a stamp, a distribution list, a word, a number written
+    out, a split paragraph and a missing signature."""
+    front = {
+        "en": "kind: translation\nlanguage: en\nlabel: English translation\nderived_from: [copy-a]\n",
+        "copy-a": "kind: archival-copy\nlanguage: ru\narchive: APRF\nlabel: Copy A\n",
+        "copy-b": "kind: archival-copy\nlanguage: ru\narchive: AVP RF\nlabel: Copy B\n",
+        "copy-c": "kind: archival-copy\nlanguage: ru\narchive: RGASPI\nlabel: Copy C\n",
+    }
+    files = {
+        f"{COPIES_DOCUMENT}/document.yaml": (
+            "title: Ciphered telegram No. 4117 (illustrative)\ndate: 1951-09-14\noriginal_language: ru\nbase: en\n"
+            "illustrative: true\narchival_refs:\n"
+            + "".join(f"  - {{archive: {archive}, citation: {archive} (illustrative)}}\n" for archive in ("APRF", "AVP RF", "RGASPI"))),
+        **{
+            f"{COPIES_DOCUMENT}/{name}.md":
+                f"---\n{meta}illustrative: true\n---\n" + (GUIDE_COPIES / f"{name}.md").read_text(encoding="utf-8")
+            for name, meta in front.items()
+        },
+    }
+    for path, content in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def copies_db(tmp_path_factory) -> Path:
+    """The database of ``copies_corpus``."""
+    from versions.store import build
+
+    folder = tmp_path_factory.mktemp("copies")
+    db_path = folder / "versions.db"
+    build(copies_corpus(folder / "translations"), db_path)
+    return db_path

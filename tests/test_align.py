@@ -363,7 +363,8 @@ def test_table_as_plain_data(demo_texts):
     assert data["base"] == "wilson-en" and data["versions"][0] == "wilson-en"
     first = data["groups"][0]
     assert first["wilson-en"]["paragraphs"] == [0] and first["en-revised"]["bead"] == "1-1"
-    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved"}
+    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved", "via"}
+    assert first["ru-rendering"]["via"] == "wilson-en" and first["wilson-en"]["via"] == ""
 
 
 def test_bad_corrections_are_reported():

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED_CORPUS, git
+from conftest import COPIES_DOCUMENT, ROOT, SHIPPED_CORPUS, copies_corpus, git
 from test_web import METADATA, PAGE_SIZES, history_repository, many_versions_corpus, xss_corpus
 from versions.store import build
 from versions.store.facsimiles import FACSIMILES_MOUNT, facsimiles_folder
@@ -137,7 +137,8 @@ def servers(tmp_path_factory):
     build(SHIPPED_CORPUS, root / "shipped" / "versions.db")
     build(xss_corpus(root / "xss" / "translations"), root / "xss" / "versions.db")
     build(history_repository(root / "history" / "repo") / "translations", root / "history" / "versions.db")
-    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss", "history")}
+    build(copies_corpus(root / "copies" / "translations"), root / "copies" / "versions.db")
+    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss", "history", "copies")}
     try:
         for server in started.values():
             server.wait()
@@ -567,5 +568,36 @@ def test_a_facsimile_stands_beside_its_transcription(servers, browser, device):
             overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{name} is wider than the {width} px window by {overflow} px"
         assert watched.dialogs == []
+    finally:
+        watched.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_copies_view_sets_copies_side_by_side_and_rebases_on_any(servers, browser, device):
+    """The copies of one text in their language, from the document page's control; any copy made the base."""
+    width = WIDTHS[device]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    watched = Watched(browser, width)
+    try:
+        watched.open(servers["copies"] + f"/-/versions/{COPIES_DOCUMENT}")
+        watched.page.locator(".copies-control a", has_text="3 versions in ru").click()
+        watched.page.wait_for_url("**copies=ru**")
+        columns = watched.page.locator("table.alignment thead th[id^=col-]")
+        assert [columns.nth(k).get_attribute("id") for k in range(columns.count())] == [
+            "col-copy-a", "col-copy-b", "col-copy-c"]
+        assert watched.page.locator("#g-7 del", has_text="девять").is_visible()
+        if device == "desktop":
+            watched.page.locator("#col-copy-b a", has_text="make base").click()
+        else:  # a phone shows each row as a card, without the column heads: the form's base choice
+            watched.page.select_option("#base-select", "copy-b")
+        watched.page.wait_for_url("**base=copy-b**")
+        assert "copies=ru" in watched.page.url
+        assert watched.page.locator("#g-7 ins", has_text="девять").count() == 2  # copies A and C against copy B
+        one_word = watched.page.locator('.variance-map a[href="#g-7"] .bar')
+        assert one_word.bounding_box()["height"] >= 10  # a one-word variant is marked, not a sliver
+        overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the copies view is wider than the {width} px window by {overflow} px"
+        watched.page.screenshot(path=str(SCREENSHOTS / f"copies-view-{width}.png"), full_page=True)
+        assert watched.errors == [] and watched.dialogs == []
     finally:
         watched.close()

@@ -90,3 +90,18 @@ def test_a_comparison_read_back_from_its_json_is_the_same(shipped_corpus):
     for comparison in shipped_collation(shipped_corpus).comparisons.values():
         again = Comparison.from_json(comparison.text_a, comparison.text_b, comparison.to_json())
         assert again == comparison
+
+
+def test_copies_of_one_text_are_diffed_with_each_other(tmp_path):
+    from conftest import COPIES_DOCUMENT, copies_corpus
+
+    collation = collate(load_corpus(copies_corpus(tmp_path / "translations")).documents[0])
+    assert collation.document.id == COPIES_DOCUMENT
+    assert collation.copy_pairs == [("copy-a", "copy-b"), ("copy-a", "copy-c"), ("copy-b", "copy-c")]
+    copies = collation.whole.copies
+    assert all(comparison.diff is not None for comparison in copies.values())
+    stamp = collation.table.group_of("copy-b", 1)  # a line only copy B has
+    assert (stamp, "copy-a", "copy-c") not in copies  # nothing on either side: no diff
+    assert copies[(stamp, "copy-a", "copy-b")].diff.inserted == 4
+    number = collation.table.group_of("copy-b", 6)
+    assert copies[(number, "copy-a", "copy-b")].diff.replaced == 1  # девять / 9

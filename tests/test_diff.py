@@ -351,3 +351,21 @@ def test_count_words_counts_the_word_tokens(text):
     from versions.diff import count_words, is_word, tokenize
 
     assert count_words(text) == sum(map(is_word, tokenize(text)))
+
+
+@settings(max_examples=200)
+@given(text_pairs(), every_normalization)
+def test_a_diff_reversed_reads_from_b_to_a(pair, normalization):
+    a, b = pair
+    diff = word_diff(a, b, normalization)
+    back = diff.reversed()
+    assert (back.text_a, back.text_b) == (b, a)
+    assert (back.inserted, back.deleted, back.replaced, back.similarity) == (
+        diff.deleted, diff.inserted, diff.replaced, diff.similarity)
+    assert sorted(back.ops[k] for k in back.muted) == sorted((-op, text) for op, text in (diff.ops[k] for k in diff.muted))
+    assert back.reversed() == diff
+
+
+def test_a_change_reversed_still_shows_its_deletion_first():
+    diff = word_diff("уже девять дней", "уже 9 дней")
+    assert diff.reversed().ops == [(EQUAL, "уже "), (DELETE, "9"), (INSERT, "девять"), (EQUAL, " дней")]

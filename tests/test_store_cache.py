@@ -98,9 +98,9 @@ def spying_alignments(monkeypatch) -> list[dict]:
     given = []
     align_versions = versions.collate.align.align_versions
 
-    def spy(base, texts, languages, corrections=(), previous=None):
+    def spy(base, texts, languages, corrections=(), previous=None, derivations=None):
         given.append(dict(previous or {}))
-        return align_versions(base, texts, languages, corrections, previous)
+        return align_versions(base, texts, languages, corrections, previous, derivations)
 
     monkeypatch.setattr(versions.collate.align, "align_versions", spy)
     return given
@@ -114,7 +114,9 @@ def test_a_rebuild_starts_from_the_last_alignment_of_each_version(generated, mon
     build(corpus, db_path)
     [previous] = given
     assert set(previous) == {"en-translation", "aprf-copy", "en-revised"}
-    assert all(len(p.a) == 40 and p.beads for p in previous.values())
+    assert all(p.a and p.beads for p in previous.values())
+    assert len(previous["aprf-copy"].a) == 40  # aligned with the original
+    assert previous["en-revised"].a == previous["en-translation"].b  # with the translation it revises (guide tree)
     assert previous["aprf-copy"].a[-1] + " (edited)" not in previous["aprf-copy"].a  # the texts as last aligned
 
 

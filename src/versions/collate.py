@@ -1,8 +1,10 @@
 """Collating texts: versions aligned into one table, and each aligned group compared with the base.
 
-Each transcribed version of a document is aligned to the document's base. Within a group, a version in the base's
-language is diffed word by word against the base (N-1 diffs per group rather than N(N-1)/2: the base is the
-reference every page compares against, and any other pair is computed on request in milliseconds). A version in
+Each transcribed version of a document is aligned along the guide tree (``align.guide_tree``: copies of one text
+with each other, translations with their source) and the pairs are composed into one table. Within a group, a
+version in the base's language is diffed word by word against the base, and every two other versions in one
+language (copies of one text) are diffed word by word with each other: the pairs an archivist compares, stored so
+that the copies view and Datasette's ``diffs`` table have them; any other pair is computed on request. A version in
 another language cannot be diffed character by character; instead the anchors (numbers, dates, names) found on each
 side are compared, so a translator sees at once what a rendering dropped.
 """
@@ -10,7 +12,7 @@ side are compared, so a translator sees at once what a rendering dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
@@ -97,8 +99,10 @@ class Stretch:
 
     start: int  # index of the first group
     groups: Sequence[align.Group]
-    comparisons: dict[tuple[int, str], Comparison]  # (group index, version id)
+    comparisons: dict[tuple[int, str], Comparison]  # (group index, version id): the version with the base
     variances: list[float]  # one per group
+    # (group index, version a, version b): two versions in one language, neither the base, word-diffed (copies)
+    copies: dict[tuple[int, str, str], Comparison] = field(default_factory=dict)
 
     def indexed(self) -> Iterator[tuple[int, align.Group]]:
         return enumerate(self.groups, self.start)
@@ -143,10 +147,12 @@ class Collation:
         groups = self.table.groups[start:stop]
         keys, pairs = [], []
         for index, group in enumerate(groups, start):
-            for key, pair in self._pairs(index, group):
+            for key, pair in (*self._pairs(index, group), *self._copy_pairs(index, group)):
                 keys.append(key)
                 pairs.append(pair)
-        comparisons = dict(zip(keys, self.comparer(pairs, self.normalization)))
+        compared = dict(zip(keys, self.comparer(pairs, self.normalization)))
+        comparisons = {key: comparison for key, comparison in compared.items() if len(key) == 2}
+        copies = {key: comparison for key, comparison in compared.items() if len(key) == 3}
         variances = []
         for index, _group in enumerate(groups, start):
             scores = [
@@ -155,7 +161,7 @@ class Collation:
                 if (comparison := comparisons.get((index, version_id))) is not None
             ]
             variances.append(variance(scores))
-        return Stretch(start, groups, comparisons, variances)
+        return Stretch(start, groups, comparisons, variances, copies)
 
     def _pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str], Pair]]:
         base = self.base
@@ -165,6 +171,22 @@ class Collation:
             text = group_text(version, group.paragraphs(version_id))
             if text or base_text:
                 yield (index, version_id), Pair(base_text, text, base.language, version.language)
+
+
+    @cached_property
+    def copy_pairs(self) -> list[tuple[str, str]]:
+        """Every two versions in one language, neither the base (each is compared with the base already), in table
+        order: copies of one text, compared word by word with each other."""
+        others = [self.document.version(version_id) for version_id in self.table.versions[1:]]
+        return [(a.id, b.id) for k, a in enumerate(others) for b in others[k + 1:] if a.language == b.language]
+
+    def _copy_pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str, str], Pair]]:
+        for id_a, id_b in self.copy_pairs:
+            version_a, version_b = self.document.version(id_a), self.document.version(id_b)
+            text_a = group_text(version_a, group.paragraphs(id_a))
+            text_b = group_text(version_b, group.paragraphs(id_b))
+            if text_a or text_b:
+                yield (index, id_a, id_b), Pair(text_a, text_b, version_a.language, version_b.language)
 
 
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
@@ -214,7 +236,7 @@ def collate(
 ) -> Collation | None:
     """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
 
-    ``previous``: per version, its last alignment with the base (``align.align_versions``), so that only what
+    ``previous``: per version, its last alignment with its parent in the guide tree (``align.align_versions``), so that only what
     changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
@@ -225,9 +247,22 @@ def collate(
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
         previous,
+        derivations(document),
     )
     align.clear_caches()
     return Collation(document, table, normalization, comparer)
+
+
+def derivations(document: Document) -> dict[str, list[str]]:
+    """Per version, the versions it is derived from: the provenance the guide tree follows."""
+    return {version.id: [d.source for d in version.derived_from] for version in document.versions}
+
+
+def guide_tree(document: Document) -> dict[str, str]:
+    """The transcribed version each transcribed version but the base is aligned with (``align.guide_tree``)."""
+    versions = document.transcribed_versions
+    return align.guide_tree(
+        document.base, [v.id for v in versions], {v.id: v.language for v in versions}, derivations(document))
 
 
 def _correction(correction) -> align.Correction:

@@ -110,6 +110,28 @@ class WordDiff:
     def text_b(self) -> str:
         return "".join(text for op, text in self.ops if op != DELETE)
 
+    def reversed(self) -> WordDiff:
+        """The same diff read from B to A: insertions become deletions and the other way round, and a deletion
+        followed by an insertion (a replacement) still shows its deletion first."""
+        order, k = [], 0  # indexes of the ops, in their new order
+        while k < len(self.ops):
+            if k + 1 < len(self.ops) and (self.ops[k][0], self.ops[k + 1][0]) == (DELETE, INSERT):
+                order += [k + 1, k]
+                k += 2
+            else:
+                order.append(k)
+                k += 1
+        position = {old: new for new, old in enumerate(order)}
+        return WordDiff(
+            ops=[(-self.ops[k][0], self.ops[k][1]) for k in order],
+            muted=sorted(position[k] for k in self.muted),
+            similarity=self.similarity,
+            inserted=self.deleted,
+            deleted=self.inserted,
+            replaced=self.replaced,
+            normalization=self.normalization,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ops": [[op, text] for op, text in self.ops],

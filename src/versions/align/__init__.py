@@ -16,7 +16,7 @@ same thing, which are moves (transpositions).
 
 Modules, in the order of the data flow: ``beads`` (the format and its scores), ``features`` (what is read of a
 segment), ``same_language`` and ``cross_language`` (the scorers), ``search`` (the dynamic programming and the
-leftovers), ``pairwise`` (two versions), ``table`` (N versions).
+leftovers), ``pairwise`` (two versions), ``guide`` (which version is aligned with which), ``table`` (N versions).
 """
 
 from .beads import (
@@ -28,6 +28,7 @@ from .beads import (
     score_beads,
 )
 from .features import clear_caches
+from .guide import guide_tree
 from .pairwise import align
 from .reuse import Previous
 from .table import (
@@ -53,6 +54,7 @@ __all__ = [
     "combine_scores",
     "corrections_from_mapping",
     "format_beads",
+    "guide_tree",
     "parse_beads",
     "score_beads",
 ]

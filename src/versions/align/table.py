@@ -1,4 +1,4 @@
-"""N versions: each aligned to the base and merged into one table; human corrections applied."""
+"""N versions: aligned pair by pair along their guide tree and composed into one table; human corrections applied."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
+from .guide import guide_tree
 from .pairwise import align
 from .reuse import Previous
 
@@ -68,6 +69,7 @@ class Member:
     score: float
     method: str
     moved: bool = False
+    via: str = ""  # the version this one was aligned with (its parent in the guide tree, or a pin's other side)
 
 
 @dataclass
@@ -89,8 +91,10 @@ class AlignmentTable:
     base: str
     versions: list[str]  # the base first
     groups: list[Group]  # ordered along the base; paragraphs found only in another version follow their predecessor
-    # the raw pairwise links per other version (base against it), as ``align`` returned them: the next Previous
+    # the raw pairwise links per other version (its parent against it), as ``align`` returned them: the next Previous
     pair_beads: Mapping[str, tuple[Bead, ...]] = field(default_factory=dict)
+    # the guide tree: the version each other version was aligned with (``guide.guide_tree``)
+    parents: Mapping[str, str] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, tuple[int, ...]]]:
         return [{version: group.paragraphs(version) for version in self.versions} for group in self.groups]
@@ -117,38 +121,48 @@ def align_versions(
     languages: Mapping[str, str],
     corrections: Iterable[Correction] = (),
     previous: Mapping[str, Previous] | None = None,
+    derivations: Mapping[str, Sequence[str]] | None = None,
 ) -> AlignmentTable:
-    """Align every version to the base and merge the results into one table.
+    """Align the versions along their guide tree (``guide.guide_tree``: copies of one text with each other in their
+    own language, translations with their source) and compose one table from those pairwise alignments.
 
-    Corrections between the base and another version constrain that alignment; corrections between two other
-    versions are applied to the merged table afterwards. ``previous`` holds, per other version, the earlier
-    alignment of the base with it (see ``align``): only the neighbourhoods of their changes are searched again.
+    Each version is aligned with its parent in the tree, and its paragraphs join the rows of the parent's paragraphs
+    they are linked to, in the order the versions join the tree; the rows stay ordered along the base. Corrections
+    between a version and its parent constrain that alignment; the others are applied to the composed table
+    afterwards. ``previous`` holds, per version, the earlier alignment of its parent with it (see ``align``): only
+    the neighbourhoods of their changes are searched again. ``derivations``: per version, those it is derived from.
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
     corrections = list(corrections)
     _check_corrections(corrections, texts)
-    others = [version for version in texts if version != base_id]
+    parents = guide_tree(base_id, list(texts), languages, derivations)
     beads = {
         version: align(
-            texts[base_id],
+            texts[parent],
             texts[version],
-            languages.get(base_id),
+            languages.get(parent),
             languages.get(version),
-            pinned=_pairs(corrections, "pin", base_id, version),
-            forbidden=_pairs(corrections, "forbid", base_id, version),
+            pinned=_pairs(corrections, "pin", parent, version),
+            forbidden=_pairs(corrections, "forbid", parent, version),
             previous=(previous or {}).get(version),
         )
-        for version in others
+        for version, parent in parents.items()
     }
-    groups = _base_groups(base_id, others, len(texts[base_id]), beads)
-    table = AlignmentTable(base_id, [base_id, *others], groups, {version: tuple(beads[version]) for version in others})
-    for version in others:
-        _place_insertions(table, version, [bead for bead in beads[version] if not bead.a])
+    versions = [base_id, *(version for version in texts if version != base_id)]
+    rows = _composed_rows(base_id, len(texts[base_id]), parents, beads)
+    groups = [_group(base_id, versions, parents, row) for row in rows]
+    table = AlignmentTable(base_id, versions, groups, {v: tuple(beads[v]) for v in parents}, dict(parents))
     for correction in corrections:
-        if base_id not in (correction.first[0], correction.second[0]):
+        if not _on_tree(correction, parents):
             _apply_correction(table, correction)
     return table
+
+
+def _on_tree(correction: Correction, parents: Mapping[str, str]) -> bool:
+    """Whether the correction links a version with its parent (and so constrained their alignment)."""
+    first, second = correction.first[0], correction.second[0]
+    return parents.get(first) == second or parents.get(second) == first
 
 
 def _check_corrections(corrections: list[Correction], texts: Mapping[str, Sequence[str]]) -> None:
@@ -165,76 +179,112 @@ def _pairs(corrections: list[Correction], action: str, version_a: str, version_b
     return [pair for pair in pairs if pair is not None]
 
 
-def _base_groups(base_id: str, others: list[str], size: int, beads: dict[str, list[Bead]]) -> list[Group]:
-    """One group per run of base paragraphs that some version's bead holds together."""
-    joined_to_next = [False] * size
-    for version in others:
+@dataclass(eq=False)
+class _Row:
+    """A row while the table is composed: each version's paragraphs in it and the beads that brought them."""
+
+    paragraphs: dict[str, list[int]] = field(default_factory=dict)
+    beads: dict[str, list[Bead]] = field(default_factory=dict)
+    merged: bool = False  # joined into another row
+
+    def add(self, version: str, bead: Bead) -> None:
+        self.paragraphs.setdefault(version, []).extend(bead.b)
+        self.beads.setdefault(version, []).append(bead)
+
+    def take(self, other: _Row) -> None:
+        for version, paragraphs in other.paragraphs.items():
+            self.paragraphs.setdefault(version, []).extend(paragraphs)
+        for version, beads in other.beads.items():
+            self.beads.setdefault(version, []).extend(beads)
+        other.merged = True
+
+
+def _composed_rows(
+    base_id: str, size: int, parents: Mapping[str, str], beads: Mapping[str, list[Bead]]
+) -> list[_Row]:
+    """The rows of the table, version after version in the order they joined the guide tree.
+
+    A bead joins the version's paragraphs to the row of its parent's paragraphs, merging their rows when it holds
+    several of them (a 2-1 bead); a paragraph of the version alone gets a row of its own after its predecessor's."""
+    rows = [_Row({base_id: [k]}) for k in range(size)]
+    holder = {(base_id, k): row for k, row in enumerate(rows)}
+    for version, parent in parents.items():
+        insertions = []
         for bead in beads[version]:
-            for k in range(min(bead.a, default=0), max(bead.a, default=0)):
-                joined_to_next[k] = True
-    runs, start = [], 0
-    for k in range(size):
-        if not joined_to_next[k]:
-            runs.append(tuple(range(start, k + 1)))
-            start = k + 1
-    bead_of = {version: {i: bead for bead in beads[version] for i in bead.a} for version in others}
-    groups = []
-    for run in runs:
-        members = {base_id: Member(run, "base", 1.0, "base")}
-        for version in others:
-            in_run = list({id(bead): bead for bead in (bead_of[version][i] for i in run)}.values())
-            members[version] = _member(run, in_run)
-        groups.append(Group(members))
-    return groups
+            if not bead.a:
+                insertions.append(bead)
+                continue
+            row = holder[(parent, bead.a[0])]
+            for other in {id(r): r for r in (holder[(parent, i)] for i in bead.a[1:])}.values():
+                if other is not row and not other.merged:
+                    row.take(other)
+                    holder.update({(v, p): row for v, ps in other.paragraphs.items() for p in ps})
+            row.add(version, bead)
+            holder.update({(version, j): row for j in bead.b})
+        rows = [row for row in rows if not row.merged]
+        if insertions:
+            rows = _with_insertions(rows, holder, base_id, version, insertions)
+    return rows
 
 
-def _member(base_paragraphs: tuple[int, ...], beads: list[Bead]) -> Member:
-    paragraphs = tuple(sorted(j for bead in beads for j in bead.b))
-    weight = sum(len(bead.a) for bead in beads)
-    methods = sorted({bead.method for bead in beads})
-    return Member(
-        paragraphs,
-        f"{len(base_paragraphs)}-{len(paragraphs)}",
-        sum(bead.score * len(bead.a) for bead in beads) / weight if weight else 0.0,
-        "+".join(methods),
-        any(bead.moved for bead in beads),
-    )
-
-
-def _place_insertions(table: AlignmentTable, version: str, insertions: list[Bead]) -> None:
-    """Give each paragraph found only in this version a group of its own, right after its predecessor's group (past
-    the groups of other versions' insertions that follow it). One pass over the table, however many insertions."""
-    holder = {paragraph: group for group in table.groups for paragraph in group.paragraphs(version)}
-    following: dict[int | None, Group] = {}  # id of the predecessor's group (None: the start) -> the new group
+def _with_insertions(
+    rows: list[_Row], holder: dict[tuple[str, int], _Row], base_id: str, version: str, insertions: list[Bead]
+) -> list[_Row]:
+    """Give each paragraph found only in this version a row of its own, right after its predecessor's row (past the
+    rows of other versions' insertions that follow it). One pass over the table, however many insertions."""
+    following: dict[int | None, _Row] = {}  # id of the predecessor's row (None: the start) -> the new row
     for bead in sorted(insertions, key=lambda bead: bead.b):
         paragraph = bead.b[0]
-        predecessor = holder.get(paragraph - 1) if paragraph > 0 else None
-        group = holder[paragraph] = _lone_group(table, version, Member((paragraph,), "0-1", 0.0, bead.method))
-        following[None if predecessor is None else id(predecessor)] = group
-    if not following:
-        return
-    groups, waiting = [], following.get(None)
-    for group in table.groups:
-        if waiting is not None and not _is_insertion_of_another(table, group, version):
-            groups += _chain(waiting, following)
+        predecessor = holder.get((version, paragraph - 1)) if paragraph > 0 else None
+        row = _Row()
+        row.add(version, bead)
+        holder[(version, paragraph)] = row
+        following[None if predecessor is None else id(predecessor)] = row
+    placed, waiting = [], following.get(None)
+    for row in rows:
+        if waiting is not None and (row.paragraphs.get(base_id) or row.paragraphs.get(version)):
+            placed += _chain(waiting, following)
             waiting = None
-        groups.append(group)
-        waiting = following.get(id(group), waiting)
+        placed.append(row)
+        waiting = following.get(id(row), waiting)
     if waiting is not None:
-        groups += _chain(waiting, following)
-    table.groups[:] = groups
+        placed += _chain(waiting, following)
+    return placed
 
 
-def _chain(group: Group, following: dict[int | None, Group]) -> list[Group]:
-    """The new group and those that follow it in turn (paragraphs found only in this version, one after another)."""
-    chain = [group]
+def _chain(row: _Row, following: dict[int | None, _Row]) -> list[_Row]:
+    """The new row and those that follow it in turn (paragraphs found only in this version, one after another)."""
+    chain = [row]
     while id(chain[-1]) in following:
         chain.append(following[id(chain[-1])])
     return chain
 
 
-def _is_insertion_of_another(table: AlignmentTable, group: Group, version: str) -> bool:
-    return not group.paragraphs(table.base) and not group.paragraphs(version)
+def _group(base_id: str, versions: list[str], parents: Mapping[str, str], row: _Row) -> Group:
+    base_paragraphs = tuple(sorted(row.paragraphs.get(base_id, ())))
+    members = {
+        base_id: Member(base_paragraphs, "base", 1.0, "base") if base_paragraphs else Member((), "base", 0.0, "")
+    }
+    for version in versions[1:]:
+        members[version] = _member(
+            len(base_paragraphs), row.paragraphs.get(version, []), row.beads.get(version, []), parents[version])
+    return Group(members)
+
+
+def _member(base_count: int, paragraphs: list[int], beads: list[Bead], parent: str) -> Member:
+    """A version's part of a row: ``bead`` counts the paragraphs of the base and of the version in it; the score
+    and method are those of the links to its parent that brought them, weighted by the parent's paragraphs."""
+    if not paragraphs and not beads:
+        return Member((), f"{base_count}-0" if base_count else "", 0.0, "")
+    weight = sum(len(bead.a) for bead in beads)
+    return Member(
+        tuple(sorted(paragraphs)),
+        f"{base_count}-{len(paragraphs)}",
+        sum(bead.score * len(bead.a) for bead in beads) / weight if weight else 0.0,
+        "+".join(sorted({bead.method for bead in beads})),
+        any(bead.moved for bead in beads),
+        parent,
+    )
 
 
 def _lone_group(table: AlignmentTable, version: str, member: Member) -> Group:
@@ -252,7 +302,7 @@ def _apply_correction(table: AlignmentTable, correction: Correction) -> None:
         paragraphs = tuple(sorted(group.paragraphs(version_b) + (paragraph_b,)))
         bead = f"{len(group.paragraphs(table.base))}-{len(paragraphs)}"
         moved = _out_of_order(table, version_b, group, paragraphs)
-        group.members[version_b] = Member(paragraphs, bead, 1.0, "pinned", moved)
+        group.members[version_b] = Member(paragraphs, bead, 1.0, "pinned", moved, version_a)
     elif correction.action == "forbid" and home == away:
         _take_out(table, table.groups[away], version_b, paragraph_b)
         lone = _lone_group(table, version_b, Member((paragraph_b,), "0-1", 0.0, "pinned"))

@@ -15,9 +15,10 @@ with (``base``) and the normalization: with the stored base and normalization th
 variances are read; otherwise they are computed here, the same way ``versions.collate`` computes them.
 
 One module per kind of page: ``documents`` (the list, a document and its versions, pages of long lists),
-``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``search``, ``history``
-(the stored revisions of a version), ``provenance`` (the graph of which version was made from which) and
-``facsimiles`` (the page images beside the readings).
+``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``variance`` (the
+variance map and its overview of a long document), ``search``, ``history`` (the stored revisions of a version),
+``provenance`` (the graph of which version was made from which) and ``facsimiles`` (the page images beside the
+readings).
 """
 
 from ..collate import STORED_NORMALIZATION
@@ -74,8 +75,10 @@ from .history import (
 )
 from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
 from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
+from .variance import OVERVIEW_BINS, Bin, variance_mark, variance_overview, words_mark
 
 __all__ = [
+    "OVERVIEW_BINS", "Bin", "variance_mark", "variance_overview", "words_mark",
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
     "RELATIONS", "SEARCH_TABLES", "STORED_NORMALIZATION", "Alignment", "AsOf", "Comparison", "DocumentInfo",
     "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",

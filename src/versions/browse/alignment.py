@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..anchors import Anchor
@@ -24,6 +24,7 @@ from .documents import (
     table_names,
     version_slug,
 )
+from .variance import variance_mark, words_mark
 
 ALIGNMENT_TABLES_READ = (  # + revision_counts
     *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors",
@@ -134,8 +135,28 @@ class Row:
 
     @property
     def variance_bucket(self) -> int:
-        """0..10, for colouring."""
-        return max(0, min(10, round(self.variance * 10)))
+        """0..10, for colouring; at least 1 for any difference (``variance.variance_mark``)."""
+        return variance_mark(self.variance)
+
+    @property
+    def changed_words(self) -> int:
+        """Words that differ from the base in this row: changed in a word diff, anchors on one side only across two
+        languages, every word of a reading the other side lacks."""
+        base = next((reading for reading in self.readings.values() if reading.is_base), None)
+        return sum(_changed_words(reading, base) for reading in self.readings.values() if not reading.is_base)
+
+    @property
+    def words_bucket(self) -> int:
+        """0..10, for the height of its bar (``variance.words_mark``)."""
+        return words_mark(self.changed_words, self.variance)
+
+
+def _changed_words(reading: Reading, base: Reading | None) -> int:
+    if reading.diff is not None:
+        return reading.diff.inserted + reading.diff.deleted + reading.diff.replaced
+    if base is None or reading.present == base.present:
+        return len(reading.anchors_missing) + len(reading.anchors_added)
+    return len((reading.text or base.text).split())
 
 
 @dataclass
@@ -226,12 +247,15 @@ def load_alignment(
             )
     if at is not None:
         _as_of(table_rows, at)
+    base_key = f"{document.id}/{base}"
     if stored:
-        _read_comparisons(conn, by_id, in_rows, params)
+        _read_comparisons(conn, by_id, in_rows, params, base_key)
     else:
+        known = {} if compute or at is not None or normalization != stored_normalization else (
+            _stored_copy_diffs(conn, in_rows, params, base_key))
         base_language = document.version(base).language
         for table_row in table_rows:
-            table_row.variance = _compare_row(table_row, base, base_language, normalization)
+            table_row.variance = _compare_row(table_row, base, base_language, normalization, known)
     _locate_moves(conn, document, table_rows)
     _mark_corrections(conn, document, table_rows)
     return Alignment(document, base, normalization, stored, table_rows)
@@ -360,18 +384,41 @@ def _stored_normalization(conn: sqlite3.Connection, document_id: str) -> Normali
         return STORED_NORMALIZATION
 
 
-def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str, params: list) -> None:
-    for group_id, version_key, ops, muted, similarity, inserted, deleted, replaced, normalization in conn.execute(
-        "select group_id, version_id, ops, muted, similarity, inserted, deleted, replaced, normalization "
-        f"from diffs where {where}",
-        params,
+_DIFF_COLUMNS = "group_id, base_version_id, version_id, ops, muted, similarity, inserted, deleted, replaced, normalization"
+
+
+def _stored_diffs(conn: sqlite3.Connection, where: str, params: list) -> Iterator[tuple[str, str, str, WordDiff]]:
+    """(group id, key of the version diffed against, key of the version diffed, the diff) of the diffs ``where``."""
+    for group_id, against, version_key, ops, muted, similarity, inserted, deleted, replaced, normalization in (
+        conn.execute(f"select {_DIFF_COLUMNS} from diffs where {where}", params)
     ):
+        yield group_id, against, version_key, WordDiff.from_json({
+            "ops": json.loads(ops), "muted": json.loads(muted), "similarity": similarity, "inserted": inserted,
+            "deleted": deleted, "replaced": replaced, "normalization": json.loads(normalization),
+        })
+
+
+def _stored_copy_diffs(
+    conn: sqlite3.Connection, in_rows: str, params: list, base_key: str
+) -> dict[tuple[str, str], WordDiff]:
+    """The stored diffs of these rows between ``base_key`` and another version (copies of one text), each read
+    from that base: (group id, version slug) -> diff."""
+    found = {}
+    for group_id, against, version_key, diff in _stored_diffs(
+        conn, f"{in_rows} and ? in (base_version_id, version_id)", [*params, base_key]
+    ):
+        if against == base_key:
+            found[(group_id, version_slug(version_key))] = diff
+        else:
+            found[(group_id, version_slug(against))] = diff.reversed()
+    return found
+
+
+def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str, params: list, base_key: str) -> None:
+    for group_id, _, version_key, diff in _stored_diffs(conn, f"{where} and base_version_id = ?", [*params, base_key]):
         reading = rows[group_id].readings.get(version_slug(version_key)) if group_id in rows else None
         if reading is not None:
-            reading.diff = WordDiff.from_json({
-                "ops": json.loads(ops), "muted": json.loads(muted), "similarity": similarity, "inserted": inserted,
-                "deleted": deleted, "replaced": replaced, "normalization": json.loads(normalization),
-            })
+            reading.diff = diff
     sides: dict[tuple[str, str], dict[str, list[Anchor]]] = {}
     for group_id, version_key, kind, value, side in conn.execute(
         f"select group_id, version_id, kind, value, side from anchors where {where} order by kind, value", params
@@ -385,14 +432,20 @@ def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str
             reading.anchors_added = tuple(found.get("version-only", ()))
 
 
-def _compare_row(row: Row, base: str, base_language: str, normalization: Normalization) -> float:
-    """Diff or anchor-check every reading against the base reading; the row's variance (as versions.collate)."""
+def _compare_row(
+    row: Row, base: str, base_language: str, normalization: Normalization,
+    known: dict[tuple[str, str], WordDiff] | None = None,
+) -> float:
+    """Diff or anchor-check every reading against the base reading (a diff ``known`` from the store is taken as it
+    is); the row's variance (as versions.collate)."""
     base_text = row.readings[base].text
     dissimilarities = []
     for slug, reading in row.readings.items():
         if slug == base or not (reading.text or base_text):
             continue
-        comparison = compare(base_text, reading.text, base_language, reading.language, normalization)
+        stored = (known or {}).get((row.id, slug))
+        comparison = CollatedComparison(base_text, reading.text, stored) if stored is not None else compare(
+            base_text, reading.text, base_language, reading.language, normalization)
         reading.diff = comparison.diff
         if comparison.diff is None:
             reading.anchors_shared, reading.anchors_missing, reading.anchors_added = anchors_by_side(comparison)

@@ -231,6 +231,15 @@ class DocumentInfo:
     def languages(self) -> list[str]:
         return sorted({version.language for version in self.versions})
 
+    def copies(self, language: str) -> list[VersionInfo]:
+        """The transcribed versions in one language (copies of one text, read side by side), in table order."""
+        return [version for version in self.transcribed if version.language == language]
+
+    @property
+    def copy_languages(self) -> list[str]:
+        """The languages in which two versions or more are transcribed: those with copies to compare."""
+        return [language for language in self.languages if len(self.copies(language)) > 1]
+
     @property
     def source_link(self) -> str | None:
         return web_url(self.source_url)

@@ -25,15 +25,15 @@ from pathlib import Path
 import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Previous
-from ..collate import Comparer, Comparison, Pair, compare_pairs
-from ..corpus import Document, Version
+from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
+from ..corpus import Document
 from ..normalize import Normalization
 
 CACHE_SUFFIX = "-cache"
 BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
-ALIGNMENT = "alignment"  # kind of entry: a version's alignment with the base (align.Previous)
+ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
 QUERY_CHUNK = 500  # keys looked up per statement
 
 TABLES = {
@@ -123,25 +123,22 @@ class BuildCache:
 
 
     def previous_alignments(self, document: Document) -> dict[str, Previous]:
-        """The last alignment of each version with the base, where its languages and corrections are the same."""
-        keys = {version.id: alignment_key(document, version) for version in _others(document)}
+        """The last alignment of each version with its parent in the guide tree, where their languages and the
+        corrections are the same."""
+        keys = {version_id: alignment_key(document, parent, version_id)
+                for version_id, parent in guide_tree(document).items()}
         found = self.get(ALIGNMENT, list(keys.values()))
         return {version_id: _previous(json.loads(found[key])) for version_id, key in keys.items() if key in found}
 
     def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
-        base = document.version(table.base)
         self.put(ALIGNMENT, {
-            alignment_key(document, version): json.dumps({
-                "a": [p.text for p in base.paragraphs],
-                "b": [p.text for p in version.paragraphs],
-                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version.id]],
+            alignment_key(document, parent, version_id): json.dumps({
+                "a": [p.text for p in document.version(parent).paragraphs],
+                "b": [p.text for p in document.version(version_id).paragraphs],
+                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version_id]],
             }, ensure_ascii=False)
-            for version in _others(document)
+            for version_id, parent in table.parents.items()
         })
-
-
-def _others(document: Document) -> list[Version]:
-    return [version for version in document.transcribed_versions if version.id != document.base]
 
 
 def _previous(data: dict) -> Previous:
@@ -149,11 +146,11 @@ def _previous(data: dict) -> Previous:
     return Previous(tuple(data["a"]), tuple(data["b"]), beads)
 
 
-def alignment_key(document: Document, version: Version) -> str:
-    """What an alignment of ``version`` with the base depends on besides their texts (which ``Previous`` holds)."""
-    base = document.version(document.base)
+def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
+    """What an alignment of a version with its parent depends on besides their texts (which ``Previous`` holds)."""
+    parent, version = document.version(parent_id), document.version(version_id)
     corrections = [repr(correction) for correction in document.corrections]
-    spelled = json.dumps([base.id, base.language, version.id, version.language, corrections])
+    spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections])
     return hashlib.sha256(spelled.encode()).hexdigest()
 
 

@@ -289,15 +289,23 @@ def _member_rows(
                     "score": round(member.score, 4),
                     "method": member.method,
                     "moved": member.moved,
+                    "aligned_with_id": f"{doc}/{member.via}" if member.via else None,
                 }
 
 
 def _diff_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
-    for (index, version_id), comparison in stretch.comparisons.items():
-        if comparison.diff is None:
-            continue
-        compared = _compared(collation, groups[index], version_id)
-        yield {"id": f"{compared['group_id']}/{version_id}", **compared, **comparison.diff.to_row()}
+    """A version's diff with the base (id ``<row>/<version>``), and one copy's with another (``<row>/<a>/<b>``, the
+    first as the base of the diff)."""
+    for index, _group in stretch.indexed():
+        for version_id in collation.table.versions[1:]:
+            comparison = stretch.comparisons.get((index, version_id))
+            if comparison is not None and comparison.diff is not None:
+                compared = _compared(collation, groups[index], version_id)
+                yield {"id": f"{compared['group_id']}/{version_id}", **compared, **comparison.diff.to_row()}
+        for version_a, version_b in collation.copy_pairs:
+            if (comparison := stretch.copies.get((index, version_a, version_b))) is not None:
+                compared = _compared(collation, groups[index], version_b, version_a)
+                yield {"id": f"{compared['group_id']}/{version_a}/{version_b}", **compared, **comparison.diff.to_row()}
 
 
 _ANCHOR_SIDES = {"both": "both", "a-only": "base-only", "b-only": "version-only"}
@@ -316,12 +324,13 @@ def _anchor_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> I
             }
 
 
-def _compared(collation: Collation, row: str, version_id: str) -> dict:
-    """What a diff row and an anchor row say of the comparison they come from: the row, the version and its base."""
+def _compared(collation: Collation, row: str, version_id: str, base: str | None = None) -> dict:
+    """What a diff row and an anchor row say of the comparison they come from: the row, the version and what it is
+    compared with (the table's base unless ``base`` names another version)."""
     doc = collation.document.id
     return {
         "group_id": group_id(doc, row),
         "document_id": doc,
-        "base_version_id": f"{doc}/{collation.table.base}",
+        "base_version_id": f"{doc}/{base or collation.table.base}",
         "version_id": f"{doc}/{version_id}",
     }

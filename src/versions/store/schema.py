@@ -133,6 +133,7 @@ SCHEMA: dict[str, dict] = {
         "columns": {
             "group_id": str, "paragraph_id": str, "document_id": str, "version_id": str, "bead": str,
             "score": float, "method": str, "moved": bool,
+            "aligned_with_id": str,  # the version it was aligned with: its parent in the guide tree (align.guide)
         },
         "pk": ("group_id", "paragraph_id"),
         "foreign_keys": [
@@ -140,6 +141,7 @@ SCHEMA: dict[str, dict] = {
             ("paragraph_id", "paragraphs", "id"),
             ("document_id", "documents", "id"),
             ("version_id", "versions", "id"),
+            ("aligned_with_id", "versions", "id"),
         ],
         "indexes": [["document_id"], ["version_id"], ["paragraph_id"]],
     },

@@ -5,7 +5,8 @@ Pages (all GET, all readable without JavaScript)::
     /-/versions                          documents, and a search box over every version in every language: ?page=
     /-/versions/-/search?q=&language=    search results (``-`` is never a document id, ids are slugs): ?page=
     /-/versions/<doc>                    the alignment table: ?base= ?columns= ?muted= ?page= ?column_page=
-                                         ?version_page=
+                                         ?version_page= ?copies=<language> (the copies view: the versions in one
+                                         language side by side, any of them the base, their stored diffs)
     /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted= ?rows= ?page=
     /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted= ?column_page=
     /-/versions/<doc>/history            the document's timeline (every revision of its versions and of document.yaml
@@ -248,9 +249,12 @@ def search_page(datasette, request, database, conn):
 
 def document_page(datasette, request, database, conn):
     document = _document(conn, request)
+    copies = _copies_param(request, document)
     base = _version_param(request, "base", document) or document.base
+    if copies and base not in copies:
+        base = copies[0]
     muted = _muted_param(request)
-    columns = _base_first(_columns_param(request, document) or _default_columns(document, base), base)
+    columns = _base_first(_columns_param(request, document) or copies or _default_columns(document, base), base)
     column_size = _page_size(datasette, "columns_per_page")
     column_page = _page_param(request, "column_page", *_column_count(columns, base, column_size))
     shown = _shown_columns(columns, base, column_page)
@@ -261,14 +265,18 @@ def document_page(datasette, request, database, conn):
     revisions = browse.revision_counts(conn, document.id)
     path = f"/-/versions/{document.id}"
 
+    copies_language = document.version(copies[0]).language if copies else None
+
     def view_url(base=base, columns=columns, muted=muted, page=row_page.number, column_page=column_page.number,
-                 version_page=version_page.number):
+                 version_page=version_page.number, copies=copies_language):
         total, size = _column_count(columns, base, column_size)
         last_column_page = browse.Page(1, size, total).count
+        default = _base_first([v.id for v in document.copies(copies)], base) if copies else None
         return _url(
             datasette, path,
-            base=None if base == document.base else base,
-            columns=None if list(columns) == _default_columns(document, base) else ",".join(columns),
+            copies=copies,
+            base=None if base == document.base and not copies else base,
+            columns=None if list(columns) in (_default_columns(document, base), default) else ",".join(columns),
             muted=None if muted else "hide",
             column_page=_beyond_first(min(column_page, last_column_page)),
             page=_beyond_first(page),
@@ -294,6 +302,11 @@ def document_page(datasette, request, database, conn):
         "row_page_url": lambda number: view_url(page=number),
         "row_href": row_href,
         "top_rows": sorted(alignment.rows, key=lambda row: (-row.variance, row.n))[:5],
+        "copies": copies_language,
+        "overview": browse.variance_overview(
+            conn, document.id, f"{document.id}/{base}", base == document.base and not copies,
+            [f"{document.id}/{slug}" for slug in columns],
+        ) if row_page.count > 1 else None,
         "provenance": provenance_view(browse.provenance(document)) if drawn else None,
         "meta_tags": document_meta_tags(document, datasette.absolute_url(request, datasette.urls.path(path))),
         "provenance_drawn": drawn,
@@ -711,6 +724,19 @@ def _version_param(request, name: str, document: browse.DocumentInfo) -> str | N
     if not version.transcribed:
         raise BadRequest(f"?{name}=: version {value!r} of {document.id} has no transcribed text yet")
     return value
+
+
+def _copies_param(request, document: browse.DocumentInfo) -> list[str] | None:
+    """``?copies=<language>``: the copies view, the document's transcribed versions in that language side by side
+    (their slugs); 400 for a language with fewer than two."""
+    language = _text_param(request, "copies")
+    if language is None:
+        return None
+    if language not in document.copy_languages:
+        choices = ", ".join(document.copy_languages) or "none in this document"
+        shown = language if len(language) <= 20 else language[:20] + "…"
+        raise BadRequest(f"?copies=: {shown!r} is not a language with two transcribed versions or more ({choices})")
+    return [version.id for version in document.copies(language)]
 
 
 def _columns_param(request, document: browse.DocumentInfo) -> list[str] | None:
