@@ -1,0 +1,218 @@
+"""TEI P5 export of one document: each text in its own language, copies as a word-level apparatus, translations
+linked paragraph to paragraph (Guidelines ch. 12 parallel segmentation, ch. 16 linking).
+
+``TEI/text/group`` holds one ``text`` per text of the document (``versions.export.texts``): ``xml:lang`` its
+language, ``decls`` its witnesses. Its ``body`` has, per alignment group, one unit:
+
+- where every witness of the text has one paragraph there, in its order, with the same separator after it: one
+  block read by all of them (``head`` for a heading at the top, its Markdown marker as ``rend="h2"``; ``ab
+  type="heading"`` for a later heading; ``note`` for a note such as a translator's; else ``p``), whose text outside
+  ``app`` is read alike and whose ``app``\\s (``lem`` the first witness's reading, ``rdg`` the others, every witness
+  of the text named) hold the words they read differently, from the word diff of ``versions.diff``;
+- otherwise one ``app`` of whole readings, each holding that witness's blocks (``n`` = the paragraph number where
+  it is not the one after the witness's previous paragraph, e.g. after a moved paragraph, ``type="transposition"``
+  on a moved reading), an empty ``rdg`` for an omission and ``gap reason="untranscribed"`` for a lacuna.
+
+A block's ``xml:id`` is ``<witness>.<paragraph key>`` (the stable key of ``versions.identity``) of the first witness
+reading it; an ``app`` of whole readings has that id plus ``.app``. The separator after a paragraph (its blank
+lines) is the text after its block, so the text of every witness, put together, is its file's body byte for byte.
+A text none of whose versions is transcribed is one ``gap``. ``back/linkGrp type="translation"`` links the units of
+one alignment group across texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..collate import Collation
+from ..corpus import Document
+from ..history import FileRevision, VersionHistory
+from ..identity import VersionKeys
+from ..segment import Paragraph
+from .readings import Zone, segments
+from .tei_header import pointers, tei_header, witness_id
+from .texts import Text, texts_of, untranscribed_groups
+from .xml import XML_ID, el, serialize, sub, xml_text
+
+HEADING_MARKER = re.compile(r"(#{1,6}) (?=\S)")
+UNTRANSCRIBED = "untranscribed"
+
+
+def to_tei(
+    document: Document,
+    collation: Collation | None,
+    keys: Mapping[str, VersionKeys],
+    histories: Sequence[VersionHistory] = (),
+    file_revisions: Sequence[FileRevision] = (),
+) -> str:
+    root = el("TEI")
+    root.append(tei_header(document, histories, file_revisions))
+    outer = sub(root, "text", xml_lang=document.original_language)
+    group = sub(outer, "group")
+    links: dict[int, list[str]] = {}
+    for text in texts_of(document):
+        element = sub(group, "text", xml_id=f"text.{witness_id(text.key)}", xml_lang=text.language,
+                      decls=pointers(text.witnesses))
+        body = sub(element, "body")
+        body.text = "\n"
+        if collation is None or not text.transcribed:
+            sub(body, "gap", reason=UNTRANSCRIBED).tail = "\n"
+            continue
+        writer = _TextWriter(document, collation, keys, text, body)
+        for index, aligned in enumerate(collation.table.groups):
+            links.setdefault(index, []).extend(writer.unit(index, aligned))
+    linked = [ids for _, ids in sorted(links.items()) if len(ids) > 1]
+    if linked:
+        link_group = sub(sub(outer, "back"), "linkGrp", type="alignment")
+        for ids in linked:
+            sub(link_group, "link", target=" ".join(f"#{i}" for i in ids))
+    return serialize(root)
+
+
+@dataclass
+class _TextWriter:
+    """The body of one text, unit by unit."""
+
+    document: Document
+    collation: Collation
+    keys: Mapping[str, VersionKeys]
+    text: Text
+    body: etree._Element
+    expected: dict[str, int] = field(default_factory=dict)  # per witness: the number of its next paragraph
+    at_top: bool = True  # no block but headings yet: a heading is a ``head``
+
+    def unit(self, index: int, aligned) -> list[str]:
+        """Write the text's unit for one alignment group; the ids of its elements (none: the text has nothing)."""
+        present = [w for w in self.text.witnesses if aligned.paragraphs(w)]
+        if not present:
+            return []
+        ids = self._shared(aligned, present) if len(present) == len(self.text.witnesses) else None
+        if ids is None:
+            ids = [self._readings(index, aligned, present)]
+        for witness in present:
+            self.expected[witness] = aligned.paragraphs(witness)[-1] + 2
+        return ids
+
+    def _shared(self, aligned, present: list[str]) -> list[str] | None:
+        """Blocks read by every witness (as many as each has paragraphs here, in order, none moved, the same form
+        and separator), or None when they cannot share them."""
+        columns = [aligned.paragraphs(w) for w in present]
+        if len({len(c) for c in columns}) != 1 or any(aligned.members[w].moved for w in present):
+            return None
+        for witness, indices in zip(present, columns):
+            following = list(range(indices[0], indices[0] + len(indices)))
+            if (self._number(witness, indices[0]) is not None or list(indices) != following
+                    or (indices[0] == 0 and self.document.version(witness).leading)):
+                return None
+        planned, at_top = [], self.at_top
+        for row in zip(*columns):
+            paragraphs = {w: self.document.version(w).paragraphs[i] for w, i in zip(present, row)}
+            forms = {w: self._form(p, at_top) for w, p in paragraphs.items()}
+            if len({(tag, tuple(attributes.items()), paragraphs[w].separator)
+                    for w, (tag, attributes, _) in forms.items()}) != 1:
+                return None
+            at_top = at_top and forms[present[0]][0] == "head"
+            planned.append((row[0], forms, paragraphs[present[0]].separator))
+        self.at_top = at_top
+        return [self._write_shared(present, *plan) for plan in planned]
+
+    def _write_shared(self, present: list[str], first: int, forms, separator: str) -> str:
+        lead = present[0]
+        tag, attributes, _ = forms[lead]
+        block = sub(self.body, tag, xml_id=self._id(lead, first), **attributes)
+        _fill(block, segments({w: content for w, (_, _, content) in forms.items()}, present), lead)
+        block.tail = separator
+        return block.get(XML_ID)
+
+    def _readings(self, index: int, aligned, present: list[str]) -> str:
+        """One ``app`` of whole readings: the witnesses' blocks, omissions and lacunae."""
+        readings: dict[tuple, list[str]] = {}
+        for witness in self.text.witnesses:
+            readings.setdefault(self._reading_key(index, aligned, witness), []).append(witness)
+        lead = present[0]
+        app = sub(self.body, "app", xml_id=self._id(lead, aligned.paragraphs(lead)[0]) + ".app")
+        app.tail = "\n"
+        headings_only = True
+        for key, witnesses in sorted(readings.items(), key=lambda item: lead not in item[1]):
+            reading = sub(app, "lem" if lead in witnesses else "rdg", wit=pointers(witnesses))
+            if key[0] == UNTRANSCRIBED:
+                sub(reading, "gap", reason=UNTRANSCRIBED)
+            elif key[0] == "read":
+                headings_only = self._write_reading(reading, aligned, witnesses[0], key) and headings_only
+        self.at_top = self.at_top and headings_only
+        return app.get(XML_ID)
+
+    def _write_reading(self, reading: etree._Element, aligned, witness: str, key: tuple) -> bool:
+        """The blocks of ``witness``'s reading; whether all of them are headings."""
+        _, moved, leading, numbers, _ = key
+        if moved:
+            reading.set("type", "transposition")
+        reading.text = xml_text(leading, witness) or None
+        version = self.document.version(witness)
+        headings_only = True
+        for n, i in zip(numbers, aligned.paragraphs(witness)):
+            paragraph = version.paragraphs[i]
+            tag, attributes, text = self._form(paragraph, self.at_top)
+            headings_only = headings_only and tag == "head"
+            block = sub(reading, tag, xml_id=self._id(witness, i), n=n, **attributes)
+            block.text = xml_text(text, f"{witness}/{i + 1}") or None
+            block.tail = paragraph.separator or None
+        return headings_only
+
+    def _reading_key(self, index: int, aligned, witness: str) -> tuple:
+        """What a witness reads in a group; witnesses with equal keys share one reading (their paragraph numbers
+        are part of it only where written)."""
+        version = self.document.version(witness)
+        indices = aligned.paragraphs(witness)
+        if not indices:
+            return (UNTRANSCRIBED,) if index in untranscribed_groups(self.collation, version) else ("omitted",)
+        member = aligned.members.get(witness)
+        numbers, expected = [], self.expected.get(witness, 1)
+        for i in indices:
+            numbers.append(self._number(witness, i, expected))
+            expected = i + 2
+        texts = tuple((version.paragraphs[i].text, version.paragraphs[i].separator, version.paragraphs[i].kind)
+                      for i in indices)
+        leading = version.leading if 0 in indices else ""
+        return "read", bool(member and member.moved), leading, tuple(numbers), texts
+
+    def _number(self, witness: str, i: int, expected: int | None = None) -> str | None:
+        """The paragraph number to write: only where it is not the one after the witness's previous paragraph."""
+        expected = self.expected.get(witness, 1) if expected is None else expected
+        return None if i + 1 == expected else str(i + 1)
+
+    @staticmethod
+    def _form(paragraph: Paragraph, at_top: bool) -> tuple[str, dict[str, str], str]:
+        """(element, attributes, its text) for a paragraph: heading, note or plain paragraph."""
+        if paragraph.kind == "heading":
+            marker = HEADING_MARKER.match(paragraph.text)
+            rend = f"h{len(marker.group(1))}" if marker else None
+            text = paragraph.text[marker.end():] if marker else paragraph.text
+            attributes = {"rend": rend} if at_top else {"type": "heading", "rend": rend}
+            return ("head" if at_top else "ab"), {k: v for k, v in attributes.items() if v}, text
+        if paragraph.kind == "note":
+            return "note", {}, paragraph.text
+        return "p", {}, paragraph.text
+
+    def _id(self, witness: str, i: int) -> str:
+        return f"{witness_id(witness)}.{self.keys[witness].keys[i]}"
+
+
+
+def _fill(block: etree._Element, pieces: list[str | Zone], where: str) -> None:
+    """A block's content: shared text as text, each variant zone as an ``app`` naming every witness."""
+    last = None
+    for piece in pieces:
+        if isinstance(piece, Zone):
+            last = sub(block, "app")
+            for position, (text, witnesses) in enumerate(piece.readings):
+                reading = sub(last, "rdg" if position else "lem", wit=pointers(witnesses))
+                reading.text = xml_text(text, where) or None
+        elif last is None:
+            block.text = xml_text(piece, where) or None
+        else:
+            last.tail = xml_text(piece, where) or None
