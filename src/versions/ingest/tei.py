@@ -24,6 +24,7 @@ corpus reader and written all or nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,6 @@ from ..align import Correction
 from ..archival import unparsed_warning
 from ..collate import collate
 from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
-from ..diff import EQUAL, diff_sequences
 from ..errors import CorpusError
 from ..export import REF_PARTS, TEI_NS, XML_NS
 from ..ids import slug_problem
@@ -504,12 +504,10 @@ def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wan
 
 
 def _difference(current: list[dict], wanted: list[dict]) -> int:
-    if current == wanted:
-        return 0
-    keys_a = sorted(repr(sorted(g.items())) for g in current)  # a set of groups: their order is the table's
-    keys_b = sorted(repr(sorted(g.items())) for g in wanted)
-    same = sum(count for op, count in diff_sequences(keys_a, keys_b) if op == EQUAL)
-    return max(len(keys_a), len(keys_b)) - same or 1
+    """How many groups of one side the other lacks (groups as sets: the links of a TEI file carry no order)."""
+    keys_a = Counter(repr(sorted(g.items())) for g in current)
+    keys_b = Counter(repr(sorted(g.items())) for g in wanted)
+    return max(sum((keys_a - keys_b).values()), sum((keys_b - keys_a).values()))
 
 
 def _corrections_towards(current, wanted, order: list[str]):
