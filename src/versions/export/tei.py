@@ -105,7 +105,7 @@ class _TextWriter:
             return None
         for witness, indices in zip(present, columns):
             following = list(range(indices[0], indices[0] + len(indices)))
-            if (self._number(witness, indices[0]) is not None or list(indices) != following
+            if (_number(indices[0], self.expected.get(witness, 1)) is not None or list(indices) != following
                     or (indices[0] == 0 and self.document.version(witness).leading)):
                 return None
         planned, at_top = [], self.at_top
@@ -173,17 +173,12 @@ class _TextWriter:
         member = aligned.members.get(witness)
         numbers, expected = [], self.expected.get(witness, 1)
         for i in indices:
-            numbers.append(self._number(witness, i, expected))
+            numbers.append(_number(i, expected))
             expected = i + 2
         texts = tuple((version.paragraphs[i].text, version.paragraphs[i].separator, version.paragraphs[i].kind)
                       for i in indices)
         leading = version.leading if 0 in indices else ""
         return "read", bool(member and member.moved), leading, tuple(numbers), texts
-
-    def _number(self, witness: str, i: int, expected: int | None = None) -> str | None:
-        """The paragraph number to write: only where it is not the one after the witness's previous paragraph."""
-        expected = self.expected.get(witness, 1) if expected is None else expected
-        return None if i + 1 == expected else str(i + 1)
 
     @staticmethod
     def _form(paragraph: Paragraph, at_top: bool) -> tuple[str, dict[str, str], str]:
@@ -201,6 +196,12 @@ class _TextWriter:
     def _id(self, witness: str, i: int) -> str:
         return f"{witness_id(witness)}.{self.keys[witness].keys[i]}"
 
+
+
+def _number(index: int, expected: int) -> str | None:
+    """The number of the paragraph at ``index`` to write: only where it is not ``expected``, the one after the
+    witness's previous paragraph."""
+    return None if index + 1 == expected else str(index + 1)
 
 
 def _fill(block: etree._Element, pieces: list[str | Zone], where: str) -> None:

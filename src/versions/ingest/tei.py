@@ -1,10 +1,14 @@
 """Import a TEI parallel-segmentation file into the corpus: a whole document.
 
-    ``read_tei`` reads the subset ``versions.export`` writes exactly: document and witness metadata from the header,
-    each witness's body from its ``seg``/blank-line readings, and the alignment groups from the ``app`` entries.
-    ``import_tei`` writes the document folder and, where the automatic alignment of the imported texts would group
-    paragraphs differently from the apparatus, an ``alignment.yaml`` with the pins and forbids that make it agree; so
-    export -> import -> export gives the same bytes.
+    ``read_tei`` reads the subset ``versions.export.tei`` writes exactly: document and witness metadata from the
+    header (the base from ``bibl type="document"/relatedItem type="base"``), each witness's body from the texts of
+    ``text/group`` (a text's witnesses in its ``decls``; blocks read by all of them, words differing in ``app``,
+    whole readings in an ``app`` of blocks, a heading's ``rend="h2"`` back to ``## ``, the blank lines after a
+    block), and the alignment groups from the units joined by ``linkGrp type="alignment"``; ``gap`` and
+    ``revisionDesc`` add nothing (git history is not recreated). ``import_tei`` writes the document folder and,
+    where the automatic alignment of the imported texts would group paragraphs differently from the file, an
+    ``alignment.yaml`` with the pins and forbids that make it agree; so export -> import gives the same version
+    files, front matter and bodies.
 
     Other parallel-segmentation files (CollateX's TEI output, hand-made apparatus) are read too: text outside ``app``
     belongs to every witness, ``lem``/``rdg`` to the witnesses in ``wit`` (a ``lem`` without ``wit`` to those no
