@@ -14,7 +14,8 @@ language, ``decls`` its witnesses. Its ``body`` has, per alignment group, one un
   on a moved reading), an empty ``rdg`` for an omission and ``gap reason="untranscribed"`` for a lacuna.
 
 A block's ``xml:id`` is ``<witness>.<paragraph key>`` (the stable key of ``versions.identity``) of the first witness
-reading it; an ``app`` of whole readings has that id plus ``.app``. The separator after a paragraph (its blank
+reading it, and an ``anchor`` at its start carries that of each other witness reading it, so that every paragraph
+of every version has its id; an ``app`` of whole readings has the first one's id plus ``.app``. The separator after a paragraph (its blank
 lines) is the text after its block, so the text of every witness, put together, is its file's body byte for byte.
 A text none of whose versions is transcribed is one ``gap``. ``back/linkGrp type="translation"`` links the units of
 one alignment group across texts.
@@ -116,15 +117,16 @@ class _TextWriter:
                     for w, (tag, attributes, _) in forms.items()}) != 1:
                 return None
             at_top = at_top and forms[present[0]][0] == "head"
-            planned.append((row[0], forms, paragraphs[present[0]].separator))
+            planned.append((row, forms, paragraphs[present[0]].separator))
         self.at_top = at_top
         return [self._write_shared(present, *plan) for plan in planned]
 
-    def _write_shared(self, present: list[str], first: int, forms, separator: str) -> str:
+    def _write_shared(self, present: list[str], row: tuple[int, ...], forms, separator: str) -> str:
         lead = present[0]
         tag, attributes, _ = forms[lead]
-        block = sub(self.body, tag, xml_id=self._id(lead, first), **attributes)
-        _fill(block, segments({w: content for w, (_, _, content) in forms.items()}, present), lead)
+        block = sub(self.body, tag, xml_id=self._id(lead, row[0]), **attributes)
+        anchors = self._anchors(block, zip(present[1:], row[1:]))
+        _fill(block, segments({w: content for w, (_, _, content) in forms.items()}, present), lead, anchors)
         block.tail = separator
         return block.get(XML_ID)
 
@@ -142,26 +144,33 @@ class _TextWriter:
             if key[0] == UNTRANSCRIBED:
                 sub(reading, "gap", reason=UNTRANSCRIBED)
             elif key[0] == "read":
-                headings_only = self._write_reading(reading, aligned, witnesses[0], key) and headings_only
+                headings_only = self._write_reading(reading, aligned, witnesses, key) and headings_only
         self.at_top = self.at_top and headings_only
         return app.get(XML_ID)
 
-    def _write_reading(self, reading: etree._Element, aligned, witness: str, key: tuple) -> bool:
-        """The blocks of ``witness``'s reading; whether all of them are headings."""
+    def _write_reading(self, reading: etree._Element, aligned, witnesses: list[str], key: tuple) -> bool:
+        """The blocks of a reading the ``witnesses`` share, the first one's ids on them and the others' on anchors
+        inside; whether all of them are headings."""
         _, moved, leading, numbers, _ = key
+        witness = witnesses[0]
         if moved:
             reading.set("type", "transposition")
         reading.text = xml_text(leading, witness) or None
         version = self.document.version(witness)
         headings_only = True
-        for n, i in zip(numbers, aligned.paragraphs(witness)):
+        for position, (n, i) in enumerate(zip(numbers, aligned.paragraphs(witness))):
             paragraph = version.paragraphs[i]
             tag, attributes, text = self._form(paragraph, self.at_top)
             headings_only = headings_only and tag == "head"
             block = sub(reading, tag, xml_id=self._id(witness, i), n=n, **attributes)
-            block.text = xml_text(text, f"{witness}/{i + 1}") or None
+            others = [(w, aligned.paragraphs(w)[position]) for w in witnesses[1:]]
+            _fill(block, [text], f"{witness}/{i + 1}", self._anchors(block, others))
             block.tail = paragraph.separator or None
         return headings_only
+
+    def _anchors(self, block: etree._Element, others) -> list[etree._Element]:
+        """An ``anchor`` per other witness reading the block, carrying the id of its own paragraph there."""
+        return [sub(block, "anchor", xml_id=self._id(witness, i)) for witness, i in others]
 
     def _reading_key(self, index: int, aligned, witness: str) -> tuple:
         """What a witness reads in a group; witnesses with equal keys share one reading (their paragraph numbers
@@ -204,9 +213,10 @@ def _number(index: int, expected: int) -> str | None:
     return None if index + 1 == expected else str(index + 1)
 
 
-def _fill(block: etree._Element, pieces: list[str | Zone], where: str) -> None:
-    """A block's content: shared text as text, each variant zone as an ``app`` naming every witness."""
-    last = None
+def _fill(block: etree._Element, pieces: list[str | Zone], where: str, anchors: list[etree._Element]) -> None:
+    """A block's content after its ``anchors``: shared text as text, each variant zone as an ``app`` naming every
+    witness."""
+    last = anchors[-1] if anchors else None
     for piece in pieces:
         if isinstance(piece, Zone):
             last = sub(block, "app")
