@@ -498,12 +498,18 @@ def bodies(draw):
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(base=bodies(), other=bodies())
-def test_round_trip_of_any_text(tmp_path_factory, base, other):
+@given(base=bodies(), other=bodies(), same_text=st.booleans(), data=st.data())
+def test_round_trip_of_any_text(tmp_path_factory, base, other, same_text, data):
+    """Two texts, or (``same_text``) an edition read word by word against its original, often a copy of it with
+    one character replaced everywhere."""
+    if same_text and data.draw(st.booleans()):
+        edited = base.replace(data.draw(st.sampled_from(base)), data.draw(st.sampled_from(["9", "", " x ", "девять"])))
+        other = unicodedata.normalize("NFC", edited) if edited.strip() else base
     root = tmp_path_factory.mktemp("prop")
     corpus = write_files(root / "c", {"d/document.yaml": "title: T\ndate: '1951'\noriginal_language: en\n"})
+    derived = "derived_from: a\n" if same_text else ""
     (corpus / "d" / "a.md").write_text("---\nkind: original\nlanguage: en\n---\n" + base, encoding="utf-8")
-    (corpus / "d" / "b.md").write_text("---\nkind: edition\nlanguage: en\n---\n" + other, encoding="utf-8")
+    (corpus / "d" / "b.md").write_text(f"---\nkind: edition\nlanguage: en\n{derived}---\n" + other, encoding="utf-8")
     before = load_corpus(corpus).documents[0]
     tei = export_document(corpus, "d", "tei")
     validated(tei)
