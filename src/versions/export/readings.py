@@ -33,7 +33,7 @@ def segments(texts: dict[str, str], order: Sequence[str]) -> list[str | Zone]:
         if start > position:
             pieces.append(lead_text[position:start])
         read = {lead: lead_text[start:end]} | {w: _reading(lead_text, found, start, end) for w, found in edits.items()}
-        pieces.append(_zone(read, order))
+        pieces.append(zone(read, order))
         position = end
     if position < len(lead_text) or not pieces:
         pieces.append(lead_text[position:])
@@ -79,7 +79,8 @@ def _reading(lead_text: str, found: list[tuple[int, int, str]], start: int, end:
     return "".join(parts) + lead_text[position:end]
 
 
-def _zone(read: dict[str, str], order: Sequence[str]) -> Zone:
+def zone(read: dict[str, str], order: Sequence[str]) -> Zone:
+    """What each witness of ``order`` reads in one place (``read``), witnesses reading alike grouped."""
     groups: dict[str, list[str]] = {}
     for witness in order:
         groups.setdefault(read[witness], []).append(witness)

@@ -17,7 +17,7 @@ A block's ``xml:id`` is ``<witness>.<paragraph key>`` (the stable key of ``versi
 reading it, and an ``anchor`` at its start carries that of each other witness reading it, so that every paragraph
 of every version has its id; an ``app`` of whole readings has the first one's id plus ``.app``. The separator after a paragraph (its blank
 lines) is the text after its block, so the text of every witness, put together, is its file's body byte for byte.
-A text none of whose versions is transcribed is one ``gap``. ``back/linkGrp type="translation"`` links the units of
+A text none of whose versions is transcribed is one ``ab`` holding a ``gap``. ``back/linkGrp type="translation"`` links the units of
 one alignment group across texts.
 """
 
@@ -35,6 +35,7 @@ from ..history import FileRevision, VersionHistory
 from ..identity import VersionKeys
 from ..segment import Paragraph
 from .readings import Zone, segments
+from .readings import zone as _zone
 from .tei_header import pointers, tei_header, witness_id
 from .texts import Text, texts_of, untranscribed_groups
 from .xml import XML_ID, el, serialize, sub, xml_text
@@ -61,7 +62,7 @@ def to_tei(
         body = sub(element, "body")
         body.text = "\n"
         if collation is None or not text.transcribed:
-            sub(body, "gap", reason=UNTRANSCRIBED).tail = "\n"
+            sub(sub(body, "ab"), "gap", reason=UNTRANSCRIBED).getparent().tail = "\n"
             continue
         writer = _TextWriter(document, collation, keys, text, body)
         for index, aligned in enumerate(collation.table.groups):
@@ -99,35 +100,43 @@ class _TextWriter:
         return ids
 
     def _shared(self, aligned, present: list[str]) -> list[str] | None:
-        """Blocks read by every witness (as many as each has paragraphs here, in order, none moved, the same form
-        and separator), or None when they cannot share them."""
+        """Blocks read by every witness (as many as each has paragraphs here, in order, none moved, in the same
+        form), or None when they cannot share them."""
         columns = [aligned.paragraphs(w) for w in present]
         if len({len(c) for c in columns}) != 1 or any(aligned.members[w].moved for w in present):
             return None
         for witness, indices in zip(present, columns):
             following = list(range(indices[0], indices[0] + len(indices)))
-            if (_number(indices[0], self.expected.get(witness, 1)) is not None or list(indices) != following
-                    or (indices[0] == 0 and self.document.version(witness).leading)):
+            if _number(indices[0], self.expected.get(witness, 1)) is not None or list(indices) != following:
                 return None
         planned, at_top = [], self.at_top
         for row in zip(*columns):
             paragraphs = {w: self.document.version(w).paragraphs[i] for w, i in zip(present, row)}
             forms = {w: self._form(p, at_top) for w, p in paragraphs.items()}
-            if len({(tag, tuple(attributes.items()), paragraphs[w].separator)
-                    for w, (tag, attributes, _) in forms.items()}) != 1:
+            if len({(tag, tuple(attributes.items())) for tag, attributes, _ in forms.values()}) != 1:
                 return None
             at_top = at_top and forms[present[0]][0] == "head"
-            planned.append((row, forms, paragraphs[present[0]].separator))
+            planned.append((row, forms))
         self.at_top = at_top
-        return [self._write_shared(present, *plan) for plan in planned]
+        return [self._write_shared(present, row, forms) for row, forms in planned]
 
-    def _write_shared(self, present: list[str], row: tuple[int, ...], forms, separator: str) -> str:
+    def _write_shared(self, present: list[str], row: tuple[int, ...], forms) -> str:
+        """A block read by every witness, the blank lines before (a witness's first paragraph) and after it shared
+        as text or, where the witnesses differ, as an ``app`` of their own."""
         lead = present[0]
+        versions = [self.document.version(w) for w in present]
+        leading = {v.id: v.leading if i == 0 else "" for v, i in zip(versions, row)}
+        if any(leading.values()):
+            _write_zone(self.body, _zone(leading, present), lead).tail = "\n"
         tag, attributes, _ = forms[lead]
         block = sub(self.body, tag, xml_id=self._id(lead, row[0]), **attributes)
         anchors = self._anchors(block, zip(present[1:], row[1:]))
         _fill(block, segments({w: content for w, (_, _, content) in forms.items()}, present), lead, anchors)
-        block.tail = separator
+        separators = {v.id: v.paragraphs[i].separator for v, i in zip(versions, row)}
+        if len(set(separators.values())) == 1:
+            block.tail = separators[lead]
+        else:
+            _write_zone(self.body, _zone(separators, present), lead).tail = "\n"
         return block.get(XML_ID)
 
     def _readings(self, index: int, aligned, present: list[str]) -> str:
@@ -219,11 +228,17 @@ def _fill(block: etree._Element, pieces: list[str | Zone], where: str, anchors: 
     last = anchors[-1] if anchors else None
     for piece in pieces:
         if isinstance(piece, Zone):
-            last = sub(block, "app")
-            for position, (text, witnesses) in enumerate(piece.readings):
-                reading = sub(last, "rdg" if position else "lem", wit=pointers(witnesses))
-                reading.text = xml_text(text, where) or None
+            last = _write_zone(block, piece, where)
         elif last is None:
             block.text = xml_text(piece, where) or None
         else:
             last.tail = xml_text(piece, where) or None
+
+
+def _write_zone(parent: etree._Element, zone: Zone, where: str) -> etree._Element:
+    """An ``app`` of what the witnesses read in one place: ``lem`` the lead's, an ``rdg`` for each other reading."""
+    app = sub(parent, "app")
+    for position, (text, witnesses) in enumerate(zone.readings):
+        reading = sub(app, "rdg" if position else "lem", wit=pointers(witnesses))
+        reading.text = xml_text(text, where) or None
+    return app

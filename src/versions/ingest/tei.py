@@ -321,7 +321,9 @@ def _pointers(reading, by_xml_id, attribute: str = "wit") -> list[str]:
 def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
     """Bodies and alignment groups from the texts ``versions.export.tei`` writes: per text (its witnesses in
     ``decls``), blocks read by all of them and ``app``\\s of whole readings; the blank lines after a paragraph are
-    the text after its block; ``link``\\s of ``linkGrp type="alignment"`` join the units of one alignment group."""
+    the text after its block, or an ``app`` of blank lines only where the witnesses differ (before a witness's first
+    paragraph: the blank lines that open its body); ``link``\\s of ``linkGrp type="alignment"`` join the units of
+    one alignment group."""
     paragraphs: dict[str, dict[int, tuple[str, str]]] = {}
     leading: dict[str, str] = {}
     expected: dict[str, int] = {}
@@ -340,15 +342,27 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
         witnesses = _pointers(element, by_xml_id, "decls")
         for unit in _one(element, "body", required=True).iterchildren(etree.Element):
             name = etree.QName(unit).localname
-            if name == "gap":
+            if name == "gap" or [etree.QName(c).localname for c in unit.iterchildren(etree.Element)] == ["gap"]:
+                continue  # a text none of whose witnesses is transcribed
+            readings = list(unit.iterchildren(f"{_T}lem", f"{_T}rdg")) if name == "app" else []
+            if readings and not any(_blocks_of(r) or (r.text or "").strip() for r in readings):  # blank lines
+                for reading in readings:
+                    for version_id in _pointers(reading, by_xml_id):
+                        found = paragraphs.get(version_id)
+                        if found:  # after the block just read
+                            last = expected[version_id] - 1
+                            found[last] = (found[last][0], found[last][1] + (reading.text or ""))
+                        else:
+                            leading[version_id] = leading.get(version_id, "") + (reading.text or "")
+                    taken.add((reading, "text"))
                 continue
             members = units.setdefault(unit.get(_XML_ID) or f"unit {len(units)}", {})
             if name != "app":
                 for version_id in witnesses:
                     read(version_id, unit, members)
                 continue
-            for reading in unit.iterchildren(f"{_T}lem", f"{_T}rdg"):
-                blocks = [b for b in reading.iterchildren(etree.Element) if etree.QName(b).localname in _TEXT_BLOCKS]
+            for reading in readings:
+                blocks = _blocks_of(reading)
                 for version_id in _pointers(reading, by_xml_id):
                     if reading.text and blocks:  # blank lines before the first paragraph
                         leading[version_id] = reading.text
@@ -362,6 +376,10 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
             raise ImportFailure(f"witness {version_id}: paragraph {missing[0]} is missing from the texts")
         bodies[version_id] = leading.get(version_id, "") + "".join(text + sep for _, (text, sep) in sorted(found.items()))
     return bodies, _linked_groups(text, units)
+
+
+def _blocks_of(reading) -> list:
+    return [b for b in reading.iterchildren(etree.Element) if etree.QName(b).localname in _TEXT_BLOCKS]
 
 
 def _block_text(block, version_id: str, by_xml_id, taken) -> str:
