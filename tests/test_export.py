@@ -165,6 +165,31 @@ def test_untranscribed_copies_and_stretches_are_gaps(shipped_tei, monkeypatch, t
     assert load_corpus(tmp_path / "again").documents[0].version("b").body == "Первый абзац.\n\nТретий абзац, 9 бомб.\n"
 
 
+EDITION = "---\nkind: edition\nlanguage: en\nderived_from: a\n---\n"
+
+
+@pytest.mark.parametrize("original, edition, shape", [
+    # a merge: whole readings, in an ab since a body needs a block of its own
+    ("The enemy attacked.\n\nWe protested.\n", "The enemy attacked. We protested.\n", ["ab"]),
+    # the same paragraphs with other blank lines between them: one block each, the blank lines an app of their own
+    ("\nThe enemy attacked.\n\nWe protested.\n", "The enemy attacked.\n\n\n\nWe protested.\n", ["app", "p", "app", "p"]),
+    # a text of headings only: no head, which would need a paragraph after it
+    ("## A TITLE\n", "## A TITLE\n", ["ab"]),
+])
+def test_what_cannot_share_a_block_round_trips(tmp_path, original, edition, shape):
+    corpus = write_files(tmp_path / "c", {
+        "d/document.yaml": "title: T\ndate: '1951'\noriginal_language: en\n",
+        "d/a.md": "---\nkind: original\nlanguage: en\n---\n" + original,
+        "d/b.md": EDITION + edition,
+    })
+    tei = export_document(corpus, "d", "tei")
+    body = validated(tei).find("tei:text/tei:group/tei:text/tei:body", NS)
+    assert [etree.QName(e).localname for e in body] == shape
+    (tmp_path / "d.xml").write_text(tei, encoding="utf-8")
+    assert import_tei(tmp_path / "d.xml", tmp_path / "again").warnings == []
+    same_corpus(corpus, tmp_path / "again")
+
+
 def same_corpus(a: Path, b: Path) -> None:
     """The two corpora have the same documents, document fields, versions, front matter and bodies."""
     first, second = load_corpus(a).documents, load_corpus(b).documents

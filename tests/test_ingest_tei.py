@@ -54,8 +54,8 @@ def precise(first_block: str) -> str:
     read alike by both witnesses, then differing as whole readings."""
     return (
         f'<p xml:id="first.a">{first_block}</p>\n\n'
-        '<app xml:id="first.b.app"><lem wit="#first"><p xml:id="first.b">The second paragraph.</p>\n</lem>'
-        '<rdg wit="#second"><p xml:id="second.b">The 2nd paragraph.</p>\n</rdg></app>'
+        '<ab type="readings" xml:id="first.b.app"><app><lem wit="#first"><p xml:id="first.b">The second paragraph.</p>\n'
+        '</lem><rdg wit="#second"><p xml:id="second.b">The 2nd paragraph.</p>\n</rdg></app></ab>'
     )
 
 

@@ -9,13 +9,15 @@ language, ``decls`` its witnesses. Its ``body`` has, per alignment group, one un
   type="heading"`` for a later heading; ``note`` for a note such as a translator's; else ``p``), whose text outside
   ``app`` is read alike and whose ``app``\\s (``lem`` the first witness's reading, ``rdg`` the others, every witness
   of the text named) hold the words they read differently, from the word diff of ``versions.diff``;
-- otherwise one ``app`` of whole readings, each holding that witness's blocks (``n`` = the paragraph number where
+- otherwise an ``ab type="readings"`` holding one ``app`` of whole readings, each holding that witness's blocks (``n`` = the paragraph number where
   it is not the one after the witness's previous paragraph, e.g. after a moved paragraph, ``type="transposition"``
   on a moved reading), an empty ``rdg`` for an omission and ``gap reason="untranscribed"`` for a lacuna.
 
 A block's ``xml:id`` is ``<witness>.<paragraph key>`` (the stable key of ``versions.identity``) of the first witness
 reading it, and an ``anchor`` at its start carries that of each other witness reading it, so that every paragraph
-of every version has its id; an ``app`` of whole readings has the first one's id plus ``.app``. The separator after a paragraph (its blank
+of every version has its id; an ``ab`` of whole readings has the first one's id plus ``.app``. The blank lines between blocks are the text after
+a block, or an ``app`` of their own where the witnesses differ. A text that has only headings has them as ``ab
+type="heading"``, since a ``head`` must be followed by a paragraph. The separator after a paragraph (its blank
 lines) is the text after its block, so the text of every witness, put together, is its file's body byte for byte.
 A text none of whose versions is transcribed is one ``ab`` holding a ``gap``. ``back/linkGrp type="translation"`` links the units of
 one alignment group across texts.
@@ -38,10 +40,11 @@ from .readings import Zone, segments
 from .readings import zone as _zone
 from .tei_header import pointers, tei_header, witness_id
 from .texts import Text, texts_of, untranscribed_groups
-from .xml import XML_ID, el, serialize, sub, xml_text
+from .xml import TEI_NS, XML_ID, el, serialize, sub, xml_text
 
 HEADING_MARKER = re.compile(r"(#{1,6}) (?=\S)")
 UNTRANSCRIBED = "untranscribed"
+READINGS = "readings"  # the type of an ab holding an app of whole readings
 
 
 def to_tei(
@@ -67,6 +70,8 @@ def to_tei(
         writer = _TextWriter(document, collation, keys, text, body)
         for index, aligned in enumerate(collation.table.groups):
             links.setdefault(index, []).extend(writer.unit(index, aligned))
+        if writer.at_top:
+            _headings_as_blocks(body)
     linked = [ids for _, ids in sorted(links.items()) if len(ids) > 1]
     if linked:
         link_group = sub(sub(outer, "back"), "linkGrp", type="alignment")
@@ -140,13 +145,15 @@ class _TextWriter:
         return block.get(XML_ID)
 
     def _readings(self, index: int, aligned, present: list[str]) -> str:
-        """One ``app`` of whole readings: the witnesses' blocks, omissions and lacunae."""
+        """One ``app`` of whole readings (the witnesses' blocks, omissions and lacunae) in an ``ab``: a body
+        needs a block of its own."""
         readings: dict[tuple, list[str]] = {}
         for witness in self.text.witnesses:
             readings.setdefault(self._reading_key(index, aligned, witness), []).append(witness)
         lead = present[0]
-        app = sub(self.body, "app", xml_id=self._id(lead, aligned.paragraphs(lead)[0]) + ".app")
-        app.tail = "\n"
+        unit = sub(self.body, "ab", type=READINGS, xml_id=self._id(lead, aligned.paragraphs(lead)[0]) + ".app")
+        unit.tail = "\n"
+        app = sub(unit, "app")
         headings_only = True
         for key, witnesses in sorted(readings.items(), key=lambda item: lead not in item[1]):
             reading = sub(app, "lem" if lead in witnesses else "rdg", wit=pointers(witnesses))
@@ -155,7 +162,7 @@ class _TextWriter:
             elif key[0] == "read":
                 headings_only = self._write_reading(reading, aligned, witnesses, key) and headings_only
         self.at_top = self.at_top and headings_only
-        return app.get(XML_ID)
+        return unit.get(XML_ID)
 
     def _write_reading(self, reading: etree._Element, aligned, witnesses: list[str], key: tuple) -> bool:
         """The blocks of a reading the ``witnesses`` share, the first one's ids on them and the others' on anchors
@@ -242,3 +249,13 @@ def _write_zone(parent: etree._Element, zone: Zone, where: str) -> etree._Elemen
         reading = sub(app, "rdg" if position else "lem", wit=pointers(witnesses))
         reading.text = xml_text(text, where) or None
     return app
+
+
+def _headings_as_blocks(body: etree._Element) -> None:
+    """``head`` becomes ``ab type="heading"``: the headings of a text that has nothing else."""
+    for head in body.iter(f"{{{TEI_NS}}}head"):
+        head.tag = f"{{{TEI_NS}}}ab"
+        rend = head.attrib.pop("rend", None)
+        head.set("type", "heading")
+        if rend:
+            head.set("rend", rend)

@@ -174,6 +174,8 @@ def _witnesses(root, witnesses) -> tuple[dict[str, ImportedVersion], list[Import
         if version_id in {v.id for v in versions}:
             raise ImportFailure(f"two witnesses are version {version_id!r}", witness.sourceline or 1)
         version = ImportedVersion(version_id, _witness_front_matter(witness, default_language), "")
+        if version.front_matter.get("label") == version_id:  # the label a version has when it gives none
+            del version.front_matter["label"]
         by_xml_id[xml_id] = version
         versions.append(version)
     for witness, version in zip(witnesses, versions):
@@ -344,6 +346,9 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
             name = etree.QName(unit).localname
             if name == "gap" or [etree.QName(c).localname for c in unit.iterchildren(etree.Element)] == ["gap"]:
                 continue  # a text none of whose witnesses is transcribed
+            unit_id = unit.get(_XML_ID) or f"unit {len(units)}"
+            if name == "ab" and unit.get("type") == "readings":  # an app of whole readings
+                unit, name = _one(unit, "app", required=True), "app"
             readings = list(unit.iterchildren(f"{_T}lem", f"{_T}rdg")) if name == "app" else []
             if readings and not any(_blocks_of(r) or (r.text or "").strip() for r in readings):  # blank lines
                 for reading in readings:
@@ -356,7 +361,7 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
                             leading[version_id] = leading.get(version_id, "") + (reading.text or "")
                     taken.add((reading, "text"))
                 continue
-            members = units.setdefault(unit.get(_XML_ID) or f"unit {len(units)}", {})
+            members = units.setdefault(unit_id, {})
             if name != "app":
                 for version_id in witnesses:
                     read(version_id, unit, members)
