@@ -4,23 +4,25 @@ linked paragraph to paragraph (Guidelines ch. 12 parallel segmentation, ch. 16 l
 ``TEI/text/group`` holds one ``text`` per text of the document (``versions.export.texts``): ``xml:lang`` its
 language, ``decls`` its witnesses. Its ``body`` has, per alignment group, one unit:
 
-- where every witness of the text has one paragraph there, in its order, with the same separator after it: one
-  block read by all of them (``head`` for a heading at the top, its Markdown marker as ``rend="h2"``; ``ab
-  type="heading"`` for a later heading; ``note`` for a note such as a translator's; else ``p``), whose text outside
-  ``app`` is read alike and whose ``app``\\s (``lem`` the first witness's reading, ``rdg`` the others, every witness
-  of the text named) hold the words they read differently, from the word diff of ``versions.diff``;
-- otherwise an ``ab type="readings"`` holding one ``app`` of whole readings, each holding that witness's blocks (``n`` = the paragraph number where
-  it is not the one after the witness's previous paragraph, e.g. after a moved paragraph, ``type="transposition"``
-  on a moved reading), an empty ``rdg`` for an omission and ``gap reason="untranscribed"`` for a lacuna.
+- where every witness of the text has as many paragraphs there, in its order, none moved, in the same form: one
+  block per paragraph read by all of them (``head`` for a heading at the top, its Markdown marker as ``rend="h2"``;
+  ``ab type="heading"`` for a later one, or when a text has only headings, since a ``head`` needs a paragraph
+  after it; ``note`` for a note such as a translator's; else ``p``), whose text outside ``app`` is read alike and
+  whose ``app``\\s (``lem`` the first witness's reading, ``rdg`` the others, every witness of the text named) hold
+  the words they read differently, from the word diff of ``versions.diff``;
+- otherwise an ``ab type="readings"`` holding one ``app`` of whole readings: each witness's blocks (``n`` = the
+  paragraph number where it is not the one after the witness's previous paragraph, as after a moved paragraph;
+  ``type="transposition"`` on a moved reading), an empty ``rdg`` for an omission, ``gap reason="untranscribed"``
+  for a lacuna.
 
 A block's ``xml:id`` is ``<witness>.<paragraph key>`` (the stable key of ``versions.identity``) of the first witness
 reading it, and an ``anchor`` at its start carries that of each other witness reading it, so that every paragraph
-of every version has its id; an ``ab`` of whole readings has the first one's id plus ``.app``. The blank lines between blocks are the text after
-a block, or an ``app`` of their own where the witnesses differ. A text that has only headings has them as ``ab
-type="heading"``, since a ``head`` must be followed by a paragraph. The separator after a paragraph (its blank
-lines) is the text after its block, so the text of every witness, put together, is its file's body byte for byte.
-A text none of whose versions is transcribed is one ``ab`` holding a ``gap``. ``back/linkGrp type="translation"`` links the units of
-one alignment group across texts.
+of every version has its id; an ``ab`` of whole readings has the first one's id plus ``.app``. The blank lines
+after a paragraph are the text after its block, or an ``app`` of their own where the witnesses differ (before a
+first paragraph: the blank lines that open a body), so the text of every witness, put together, is its file's body
+byte for byte. A text none of whose versions is transcribed is one ``ab`` holding a ``gap``.
+``back/linkGrp type="alignment"`` links the units of one alignment group across texts (and the blocks of a group
+that has several in one text).
 """
 
 from __future__ import annotations
