@@ -264,8 +264,8 @@ def _by(by: str) -> str:
 
 
 def _timestamp(now: datetime.datetime | None) -> str:
-    now = now or datetime.datetime.now(datetime.UTC)
-    return now.astimezone(datetime.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return now.astimezone(datetime.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _corrected_text(text: str, action: str, pairs: tuple[Pair, ...], document: Document,

@@ -165,7 +165,7 @@ class Repository:
 
 _REPOSITORIES: dict[str, tuple[object, Repository]] = {}
 _INDEXES: dict[tuple[str, str], tuple[object, frozenset[str]]] = {}
-_CAT_FILES: dict[str, CatFile] = {}
+_CAT_FILES: dict[str, "CatFile"] = {}
 LOCK = threading.RLock()
 
 
@@ -283,7 +283,7 @@ class CatFile:
             self.process.wait()
 
 
-def cat_file(top: Path) -> CatFile:
+def cat_file(top: Path) -> "CatFile":
     repository = find_repository(top)
     key = head_key(repository) if repository else ()
     with LOCK:

@@ -26,6 +26,7 @@ from importlib.resources import files
 
 from .text import load_data_yaml
 
+
 ROMANIZATION_FILE = "romanization.yaml"
 
 # Cyrillic letters that are drawn like Latin letters (the common subset of Unicode's confusables).

@@ -6,9 +6,9 @@ import random
 import re
 import sys
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 from ..anchors import clear_cache as clear_anchor_cache
 from ..anchors import extract_anchors, transliterate

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from typing import Iterable, Sequence
 
 from ..anchors import detect_language
 from ..corpus import forbids_inside_pins, pin_groups

@@ -10,8 +10,8 @@ does (the move pass pairs them again). Only the stretches between kept runs are 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Sequence
 
 from .beads import Bead
 from .first_pass import longest_chain

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead

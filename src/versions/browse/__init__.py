@@ -71,23 +71,8 @@ from .history import (
     revision_counts,
     timeline_count,
 )
-from .provenance import (
-    RELATIONS,
-    Provenance,
-    ProvenanceEdge,
-    ProvenanceNode,
-    provenance,
-)
-from .search import (
-    SEARCH_TABLES,
-    SearchHit,
-    SearchResults,
-    SearchTerm,
-    expand_terms,
-    fts_query,
-    search,
-    search_terms,
-)
+from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
+from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
 
 __all__ = [
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",

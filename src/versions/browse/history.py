@@ -8,13 +8,7 @@ from dataclasses import dataclass, field
 
 from ..diff import INSERT, WordDiff
 from ..history import change_diff, stored_revision_text
-from .documents import (
-    DOCUMENT_TABLES,
-    DocumentInfo,
-    numbers_label,
-    table_names,
-    version_slug,
-)
+from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
 
 HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs", "document_revisions")
 CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)

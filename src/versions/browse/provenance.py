@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .documents import DocumentInfo
 
+
 RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
 
 

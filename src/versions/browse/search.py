@@ -12,7 +12,7 @@ from importlib.resources import files
 from ..anchors import gazetteer
 from ..normalize import romanization_table
 from ..text import load_data_yaml
-from .documents import ALIGNMENT_TABLES, table_names, version_slug
+from .documents import ALIGNMENT_TABLES, version_slug, table_names
 
 SEARCH_TABLES = ("paragraphs", "paragraphs_fts", "versions", "documents", "alignment_members", "alignment_groups")
 SEARCH_LIMIT = 100

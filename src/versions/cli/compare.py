@@ -10,13 +10,7 @@ from .. import terminal
 from ..align import Bead, align, format_beads
 from ..anchors import detect_language
 from ..collate import Comparison, collate, compare_segments
-from ..corpus import (
-    TextFile,
-    load_corpus,
-    load_document,
-    read_text_file,
-    read_version_ref,
-)
+from ..corpus import TextFile, load_corpus, load_document, read_text_file, read_version_ref
 from ..errors import CorpusError, problem
 from ..history import HistoryError, parse_revision_ref, revision_text
 from ..identity import document_keys, with_corrections_resolved

@@ -110,7 +110,7 @@ class FileState:
     message: str | None = None
     notes: list[str] = field(default_factory=list)
     boundary: bool = False
-    previous: FileState | None = None  # compared with this one: its first parent's state, or the last commit's
+    previous: "FileState | None" = None  # compared with this one: its first parent's state, or the last commit's
 
 
 def file_states(
@@ -161,7 +161,7 @@ def _scope(resolved: Path, top: Path) -> str:
     return git.scope_of(corpus, top) if top in corpus.parents else ""
 
 
-def _states_from_log(log: CorpusLog, relative: str) -> list[FileState] | None:
+def _states_from_log(log: "CorpusLog", relative: str) -> list[FileState] | None:
     """The committed states of one file, oldest first, each compared with the state its first parent had, from the
     log of its corpus read once; None when its history goes on outside the corpus (a rename from elsewhere)."""
     states = _changing_commits(log, relative)
@@ -181,7 +181,7 @@ def _states_from_log(log: CorpusLog, relative: str) -> list[FileState] | None:
     return [states[position] for position in sorted(states)]
 
 
-def _changing_commits(log: CorpusLog, relative: str) -> dict[int, FileState] | None:
+def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, FileState] | None:
     """The commits that changed the file, by position in the log, under every name it had, renames and copies found
     as ``git log --follow`` finds them: a rename adds the name before it, where it is followed but after the rename
     (it may live on, on a branch merged later); a name is not followed before the rename or copy that made it (an
@@ -215,7 +215,7 @@ def _changing_commits(log: CorpusLog, relative: str) -> dict[int, FileState] | N
     return found
 
 
-def _merges_keeping_first_parent(log: CorpusLog, found: dict[int, FileState]) -> dict[int, FileState]:
+def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, FileState]) -> dict[int, FileState]:
     """The merges that brought in some of these commits but left the file as their first parent had it (so that
     the last state is the file as HEAD has it); their path is set once that parent's state is known."""
     kept: dict[int, FileState] = {}
@@ -227,7 +227,7 @@ def _merges_keeping_first_parent(log: CorpusLog, found: dict[int, FileState]) ->
     return kept
 
 
-def _committed_state(commit: git.Commit, path: str) -> FileState:
+def _committed_state(commit: "git.Commit", path: str) -> FileState:
     return FileState(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
 
 

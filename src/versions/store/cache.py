@@ -14,8 +14,8 @@ write-ahead log and busy timeout let them take turns.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
+import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager

@@ -14,12 +14,7 @@ from ..corpus import (
     Version,
 )
 from ..diff import count_words
-from ..history import (
-    document_file_histories,
-    document_revision_rows,
-    history_rows,
-    version_histories,
-)
+from ..history import document_file_histories, document_revision_rows, history_rows, version_histories
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
 

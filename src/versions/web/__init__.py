@@ -46,13 +46,7 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
 from .. import browse
-from ..citation import (
-    DEFAULT_STYLE,
-    FORMATS,
-    RowCitation,
-    document_meta_tags,
-    style_exists,
-)
+from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..normalize import FLAGS, Normalization
