@@ -32,22 +32,30 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>{doctype}
         <witness n="second" xml:id="second"><bibl type="edition"><textLang mainLang="en"/></bibl></witness>
       </listWit></sourceDesc>
   </fileDesc></teiHeader>
-  <text><body>
+  <text>{opening}
 """
 FOOTER = "\n  </body></text>\n</TEI>\n"
 BODY_LINE = HEADER.count("\n") + 1  # the line the body's first element is on
 
 
+OURS = '<group><text xml:id="text.first" decls="#first #second"><body>'  # as versions export writes texts
+
+
 def tei(body: str, doctype: str = "") -> bytes:
-    return (HEADER.format(doctype=doctype) + body + FOOTER).encode("utf-8")
+    if body.startswith("<p xml:id"):
+        opening, footer = OURS, "\n  </body></text></group></text>\n</TEI>\n"
+    else:
+        opening, footer = "<body>", FOOTER
+    return (HEADER.format(doctype=doctype, opening=opening) + body + footer).encode("utf-8")
 
 
-def precise(first_seg: str) -> str:
-    """The body ``versions export`` writes for two paragraphs, the first of them ``first_seg`` (markup inside)."""
+def precise(first_block: str) -> str:
+    """The body ``versions export`` writes for two paragraphs, the first of them ``first_block`` (markup inside):
+    read alike by both witnesses, then differing as whole readings."""
     return (
-        f'<ab n="1"><app><lem wit="#first #second"><seg>{first_seg}</seg>\n\n</lem></app></ab>\n'
-        '<ab n="2"><app><lem wit="#first"><seg>The second paragraph.</seg>\n</lem>'
-        '<rdg wit="#second"><seg>The 2nd paragraph.</seg>\n</rdg></app></ab>'
+        f'<p xml:id="first.a">{first_block}</p>\n\n'
+        '<ab type="readings" xml:id="first.b.app"><app><lem wit="#first"><p xml:id="first.b">The second paragraph.</p>\n'
+        '</lem><rdg wit="#second"><p xml:id="second.b">The 2nd paragraph.</p>\n</rdg></app></ab>'
     )
 
 
@@ -91,7 +99,7 @@ _PIECE = st.tuples(st.sampled_from([None, "hi", "persName", "comment"]), st.text
 def test_any_markup_in_a_seg_keeps_every_character(pieces):
     """Pieces of text, each either plain or wrapped in an element, or after a comment: all of them, in order."""
     root = etree.fromstring(tei(precise("")))
-    seg = root.find(".//{http://www.tei-c.org/ns/1.0}seg")
+    seg = root.find(".//{http://www.tei-c.org/ns/1.0}p")
     last = None  # the node the next plain text follows
     for wrapper, text in pieces:
         if wrapper is None and last is None:
@@ -140,9 +148,9 @@ def test_an_xinclude_is_refused_with_its_line():
 @pytest.mark.parametrize("body, line, words", [
     ("<p>One.</p>\n<div>Between the paragraphs</div>\n<p>Two.</p>", BODY_LINE + 1, "Between the paragraphs"),
     ("<p>One.</p>\nafter the paragraph", BODY_LINE, "after the paragraph"),
-    (precise("One.") + '\n<ab><app><rdg wit="#second">outside a seg</rdg></app></ab>',
-     BODY_LINE + precise("One.").count("\n") + 1, "outside a seg"),
-    (precise("One.").replace('<lem wit="#first #second">', "<lem>"), BODY_LINE, "One."),
+    (precise("One.") + '\n<app xml:id="c"><rdg wit="#second">outside a block</rdg></app>',
+     BODY_LINE + precise("One.").count("\n") + 1, "outside a block"),
+    (precise("One.").replace('<lem wit="#first">', "<lem>"), BODY_LINE + 2, "The second paragraph."),
 ])
 def test_text_no_witness_takes_is_refused_with_its_line(body, line, words):
     with pytest.raises(ImportFailure, match=f"text '{words}' belongs to no witness's paragraph") as error:
@@ -238,7 +246,7 @@ def test_plain_text_from_a_device_is_refused(tmp_path):
 
 
 def with_ms_descs(ms_descs: str) -> bytes:
-    header = HEADER.format(doctype="").replace("<listWit>", f'<listBibl type="archival-references">{ms_descs}</listBibl><listWit>')
+    header = HEADER.format(doctype="", opening="<body>").replace("<listWit>", f'<listBibl type="archival-references">{ms_descs}</listBibl><listWit>')
     return (header + '<p wit="#first #second">One paragraph.</p>' + FOOTER).encode("utf-8")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 KINDS = ("heading", "body", "editorial", "note", "signature")
 
 _NOTE_START = re.compile(
-    r"(note:|translator['’]s note|editor['’]s note|\[note|\[\^|примечание|прим\. пер)", re.IGNORECASE
+    r"(note:|\[?translator['’]s note|\[?editor['’]s note|\[note|\[\^|примечание|прим\. пер)", re.IGNORECASE
 )
 _EDITORIAL = re.compile(r"\[[^\[\]]*\]\Z")
 _SHORT_LINE = 80

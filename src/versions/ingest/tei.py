@@ -1,10 +1,14 @@
 """Import a TEI parallel-segmentation file into the corpus: a whole document.
 
-    ``read_tei`` reads the subset ``versions.export`` writes exactly: document and witness metadata from the header,
-    each witness's body from its ``seg``/blank-line readings, and the alignment groups from the ``app`` entries.
-    ``import_tei`` writes the document folder and, where the automatic alignment of the imported texts would group
-    paragraphs differently from the apparatus, an ``alignment.yaml`` with the pins and forbids that make it agree; so
-    export -> import -> export gives the same bytes.
+    ``read_tei`` reads the subset ``versions.export.tei`` writes exactly: document and witness metadata from the
+    header (the base from ``bibl type="document"/relatedItem type="base"``), each witness's body from the texts of
+    ``text/group`` (a text's witnesses in its ``decls``; blocks read by all of them, words differing in ``app``,
+    whole readings in an ``app`` of blocks, a heading's ``rend="h2"`` back to ``## ``, the blank lines after a
+    block), and the alignment groups from the units joined by ``linkGrp type="alignment"``; ``gap`` and
+    ``revisionDesc`` add nothing (git history is not recreated). ``import_tei`` writes the document folder and,
+    where the automatic alignment of the imported texts would group paragraphs differently from the file, an
+    ``alignment.yaml`` with the pins and forbids that make it agree; so export -> import gives the same version
+    files, front matter and bodies.
 
     Other parallel-segmentation files (CollateX's TEI output, hand-made apparatus) are read too: text outside ``app``
     belongs to every witness, ``lem``/``rdg`` to the witnesses in ``wit`` (a ``lem`` without ``wit`` to those no
@@ -24,6 +28,7 @@ corpus reader and written all or nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +38,6 @@ from ..align import Correction
 from ..archival import unparsed_warning
 from ..collate import collate
 from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
-from ..diff import EQUAL, diff_sequences
 from ..errors import CorpusError
 from ..export import REF_PARTS, TEI_NS, XML_NS
 from ..ids import slug_problem
@@ -47,6 +51,7 @@ _XML_LANG = f"{{{XML_NS}}}lang"
 _XINCLUDE = "{http://www.w3.org/2001/XInclude}include"
 _UNDECLARED_ENTITY = {etree.ErrorTypes.ERR_UNDECLARED_ENTITY, etree.ErrorTypes.WAR_UNDECLARED_ENTITY}
 _BLOCKS = {"p", "ab", "l", "head"}
+_TEXT_BLOCKS = {"p", "ab", "head", "note"}  # a paragraph of a text written by versions.export.tei
 _ANNOTATIONS = {"note", "witDetail", "wit"}  # about the readings, not text of a witness
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 MAX_ALIGNMENT_ROUNDS = 4
@@ -95,24 +100,31 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
     if not witnesses:
         raise ImportFailure("no witnesses: teiHeader//listWit/witness is empty", header.sourceline or 1)
     by_xml_id, versions = _witnesses(root, witnesses)
-    body = root.find(f"{_T}text/{_T}body")
-    if body is None:
-        raise ImportFailure("no text/body", root.sourceline or 1)
+    text = root.find(f"{_T}text")
+    if text is None:
+        raise ImportFailure("no text", root.sourceline or 1)
     taken: set[tuple[etree._Element, str]] = set()
-    precise = body.find(f".//{_T}app//{_T}seg") is not None
-    if precise:
-        bodies, groups = _precise_bodies(body, by_xml_id, taken)
+    if text.find(f"{_T}group/{_T}text[@decls]") is not None:
+        bodies, groups = _text_bodies(text, by_xml_id, taken)
+        checked = text.findall(f"{_T}group/{_T}text/{_T}body")
+        declared = header.find(f"{_T}fileDesc/{_T}sourceDesc/{_T}bibl[@type='document']/{_T}relatedItem[@type='base']")
+        base = _pointers(declared, by_xml_id, "target") if declared is not None else []
     else:
-        bodies, groups = _generic_bodies(body, by_xml_id, taken), None
-    _refuse_text_not_taken(body, taken)
+        body = text.find(f"{_T}body")
+        if body is None:
+            raise ImportFailure("no text/body", root.sourceline or 1)
+        bodies, groups, checked = _generic_bodies(body, by_xml_id, taken), None, [body]
+        first_lem = body.find(f".//{_T}app/{_T}lem[@wit]")
+        base = _pointers(first_lem, by_xml_id) if first_lem is not None else []
+    for body in checked:
+        _refuse_text_not_taken(body, taken)
     for version in versions:
-        text = bodies.get(version.id, "")
-        version.body = text
-        if not text.strip():
+        version.body = bodies.get(version.id, "")
+        if not version.body.strip():
             version.front_matter["transcribed"] = False
             version.body = ""
     _order_front_matter(versions)
-    metadata = _document_metadata(root, header, versions, body, by_xml_id)
+    metadata = _document_metadata(header, versions, base[0] if base else None)
     refs, unparsed = _archival_refs(header)
     if refs:
         metadata["archival_refs"] = refs
@@ -162,6 +174,8 @@ def _witnesses(root, witnesses) -> tuple[dict[str, ImportedVersion], list[Import
         if version_id in {v.id for v in versions}:
             raise ImportFailure(f"two witnesses are version {version_id!r}", witness.sourceline or 1)
         version = ImportedVersion(version_id, _witness_front_matter(witness, default_language), "")
+        if version.front_matter.get("label") == version_id:  # the label a version has when it gives none
+            del version.front_matter["label"]
         by_xml_id[xml_id] = version
         versions.append(version)
     for witness, version in zip(witnesses, versions):
@@ -225,7 +239,7 @@ def _order_front_matter(versions: list[ImportedVersion]) -> None:
         version.front_matter = {k: version.front_matter[k] for k in _FRONT_MATTER_ORDER if k in version.front_matter}
 
 
-def _document_metadata(root, header, versions: list[ImportedVersion], body, by_xml_id) -> dict:
+def _document_metadata(header, versions: list[ImportedVersion], base: str | None) -> dict:
     source_desc = header.find(f"{_T}fileDesc/{_T}sourceDesc")
     bibl = source_desc.find(f"{_T}bibl[@type='document']") if source_desc is not None else None
     title = _text(bibl.find(f"{_T}title")) if bibl is not None else None
@@ -251,7 +265,7 @@ def _document_metadata(root, header, versions: list[ImportedVersion], body, by_x
     if bibl is not None and (summary := _text(bibl.find(f"{_T}note[@type='summary']"))):
         metadata["summary"] = summary
     metadata["original_language"] = language
-    if base := _base(body, by_xml_id):
+    if base:
         metadata["base"] = base
     if bibl is not None:
         if citation := _text(bibl.find(f"{_T}note[@type='citation']")):
@@ -296,61 +310,104 @@ def _archival_refs(header) -> tuple[list[dict], list[str]]:
     return [ref for _, _, ref in sorted(found.values(), key=lambda item: item[:2])], unparsed
 
 
-def _base(body, by_xml_id) -> str | None:
-    lem = body.find(f".//{_T}app/{_T}lem[@wit]")
-    if lem is None:
-        return None
-    pointers = _pointers(lem, by_xml_id)
-    return pointers[0] if pointers else None
-
-
-def _pointers(reading, by_xml_id) -> list[str]:
+def _pointers(reading, by_xml_id, attribute: str = "wit") -> list[str]:
     versions = []
-    for pointer in (reading.get("wit") or "").split():
+    for pointer in (reading.get(attribute) or "").split():
         version = by_xml_id.get(pointer.removeprefix("#"))
         if version is None:
-            raise ImportFailure(f"wit names {pointer!r}, which is no witness of listWit", reading.sourceline or 1)
+            raise ImportFailure(f"{attribute} names {pointer!r}, which is no witness of listWit", reading.sourceline or 1)
         versions.append(version.id)
     return versions
 
 
-def _precise_bodies(body, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
-    """Bodies and groups from the readings written by ``versions.export``: ``seg`` per paragraph, blank lines after.
-
-    A ``seg``'s text is all of its text in document order, markup such as ``hi`` dropped but not its text."""
+def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
+    """Bodies and alignment groups from the texts ``versions.export.tei`` writes: per text (its witnesses in
+    ``decls``), blocks read by all of them and ``app``\\s of whole readings; the blank lines after a paragraph are
+    the text after its block, or an ``app`` of blank lines only where the witnesses differ (before a witness's first
+    paragraph: the blank lines that open its body); ``link``\\s of ``linkGrp type="alignment"`` join the units of
+    one alignment group."""
     paragraphs: dict[str, dict[int, tuple[str, str]]] = {}
     leading: dict[str, str] = {}
     expected: dict[str, int] = {}
-    groups = []
-    for app in body.iter(f"{_T}app"):
-        group: dict[str, tuple[int, ...]] = {}
-        for reading in app:
-            if reading.tag not in (f"{_T}lem", f"{_T}rdg"):
-                continue
-            for version_id in _pointers(reading, by_xml_id):
-                numbers = []
-                for seg in reading.findall(f"{_T}seg"):
-                    n = int(seg.get("n")) if seg.get("n") else expected.get(version_id, 1)
-                    if n in paragraphs.setdefault(version_id, {}):
-                        raise ImportFailure(f"witness {version_id} has paragraph {n} twice", seg.sourceline or 1)
-                    paragraphs[version_id][n] = (_text_of(seg, version_id, by_xml_id, taken), seg.tail or "")
-                    taken.add((seg, "tail"))
-                    expected[version_id] = n + 1
-                    numbers.append(n)
-                if reading.text and 1 in numbers:  # blank lines before the first paragraph
-                    leading[version_id] = reading.text
+    units: dict[str, dict[str, list[int]]] = {}
+
+    def read(version_id: str, block, members: dict[str, list[int]]) -> None:
+        n = int(block.get("n")) if (block.get("n") or "").isdigit() else expected.get(version_id, 1)
+        if n in paragraphs.setdefault(version_id, {}):
+            raise ImportFailure(f"witness {version_id} has paragraph {n} twice", block.sourceline or 1)
+        paragraphs[version_id][n] = (_block_text(block, version_id, by_xml_id, taken), block.tail or "")
+        taken.add((block, "tail"))
+        expected[version_id] = n + 1
+        members.setdefault(version_id, []).append(n)
+
+    for element in text.iterfind(f"{_T}group/{_T}text"):
+        witnesses = _pointers(element, by_xml_id, "decls")
+        for unit in _one(element, "body", required=True).iterchildren(etree.Element):
+            name = etree.QName(unit).localname
+            if name == "gap" or [etree.QName(c).localname for c in unit.iterchildren(etree.Element)] == ["gap"]:
+                continue  # a text none of whose witnesses is transcribed
+            unit_id = unit.get(_XML_ID) or f"unit {len(units)}"
+            if name == "ab" and unit.get("type") == "readings":  # an app of whole readings
+                unit, name = _one(unit, "app", required=True), "app"
+            readings = list(unit.iterchildren(f"{_T}lem", f"{_T}rdg")) if name == "app" else []
+            if readings and not any(_blocks_of(r) or (r.text or "").strip() for r in readings):  # blank lines
+                for reading in readings:
+                    for version_id in _pointers(reading, by_xml_id):
+                        found = paragraphs.get(version_id)
+                        if found:  # after the block just read
+                            last = expected[version_id] - 1
+                            found[last] = (found[last][0], found[last][1] + (reading.text or ""))
+                        else:
+                            leading[version_id] = leading.get(version_id, "") + (reading.text or "")
                     taken.add((reading, "text"))
-                if numbers:
-                    group[version_id] = tuple(numbers)
-        if group:
-            groups.append(group)
+                continue
+            members = units.setdefault(unit_id, {})
+            if name != "app":
+                for version_id in witnesses:
+                    read(version_id, unit, members)
+                continue
+            for reading in readings:
+                blocks = _blocks_of(reading)
+                for version_id in _pointers(reading, by_xml_id):
+                    if reading.text and blocks:  # blank lines before the first paragraph
+                        leading[version_id] = reading.text
+                        taken.add((reading, "text"))
+                    for block in blocks:
+                        read(version_id, block, members)
     bodies = {}
     for version_id, found in paragraphs.items():
         missing = sorted(set(range(1, len(found) + 1)) - set(found))
         if missing:
-            raise ImportFailure(f"witness {version_id}: paragraph {missing[0]} is missing from the apparatus")
+            raise ImportFailure(f"witness {version_id}: paragraph {missing[0]} is missing from the texts")
         bodies[version_id] = leading.get(version_id, "") + "".join(text + sep for _, (text, sep) in sorted(found.items()))
-    return bodies, groups
+    return bodies, _linked_groups(text, units)
+
+
+def _blocks_of(reading) -> list:
+    return [b for b in reading.iterchildren(etree.Element) if etree.QName(b).localname in _TEXT_BLOCKS]
+
+
+def _block_text(block, version_id: str, by_xml_id, taken) -> str:
+    """A witness's paragraph in a block: a heading's Markdown marker (``rend="h2"``) back in front of its text."""
+    marker = re.fullmatch(r"h([1-6])", block.get("rend") or "")
+    heading = etree.QName(block).localname == "head" or block.get("type") == "heading"
+    prefix = "#" * int(marker.group(1)) + " " if marker and heading else ""
+    return prefix + _text_of(block, version_id, by_xml_id, taken)
+
+
+def _linked_groups(text, units: dict[str, dict[str, list[int]]]) -> list[dict[str, tuple[int, ...]]]:
+    """The alignment groups: units joined by a ``link``, every other unit a group of its own."""
+    group_of = {unit: unit for unit in units}
+    for link in text.iterfind(f"{_T}back/{_T}linkGrp[@type='alignment']/{_T}link"):
+        targets = [t.removeprefix("#") for t in (link.get("target") or "").split() if t.removeprefix("#") in units]
+        for target in targets[1:]:
+            group_of[target] = group_of[targets[0]]
+    groups: dict[str, dict[str, list[int]]] = {}
+    for unit, members in units.items():
+        group = groups.setdefault(group_of[unit], {})
+        for version_id, numbers in members.items():
+            group.setdefault(version_id, []).extend(numbers)
+    return [{v: tuple(sorted(ns)) for v, ns in group.items()} for group in groups.values() if group]
 
 
 def _generic_bodies(body, by_xml_id, taken) -> dict[str, str]:
@@ -474,12 +531,10 @@ def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wan
 
 
 def _difference(current: list[dict], wanted: list[dict]) -> int:
-    if current == wanted:
-        return 0
-    keys_a = [repr(sorted(g.items())) for g in current]
-    keys_b = [repr(sorted(g.items())) for g in wanted]
-    same = sum(count for op, count in diff_sequences(keys_a, keys_b) if op == EQUAL)
-    return max(len(keys_a), len(keys_b)) - same or 1
+    """How many groups of one side the other lacks (groups as sets: the links of a TEI file carry no order)."""
+    keys_a = Counter(repr(sorted(g.items())) for g in current)
+    keys_b = Counter(repr(sorted(g.items())) for g in wanted)
+    return max(sum((keys_a - keys_b).values()), sum((keys_b - keys_a).values()))
 
 
 def _corrections_towards(current, wanted, order: list[str]):
