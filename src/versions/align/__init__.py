@@ -27,7 +27,7 @@ from .beads import (
     parse_beads,
     score_beads,
 )
-from .features import clear_caches
+from .features import Features, clear_caches, known_features, learn_features
 from .pairwise import align
 from .reuse import Previous
 from .table import (
@@ -43,6 +43,7 @@ __all__ = [
     "AlignmentTable",
     "Bead",
     "Correction",
+    "Features",
     "Group",
     "Member",
     "Previous",
@@ -53,6 +54,8 @@ __all__ = [
     "combine_scores",
     "corrections_from_mapping",
     "format_beads",
+    "known_features",
+    "learn_features",
     "parse_beads",
     "score_beads",
 ]
