@@ -159,26 +159,6 @@ def test_many_comparisons_are_spread_over_worker_processes_with_the_same_result(
     assert published(spread) == published(alone)
 
 
-def test_the_versions_of_a_long_document_are_aligned_over_worker_processes_with_the_same_result(tmp_path, monkeypatch):
-    import versions.store.workers
-
-    corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=60)
-    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_SEGMENTS", 100)
-    spread = tmp_path / "spread" / "versions.db"
-    build(corpus, spread)
-    aligned_here = []
-    monkeypatch.setattr(versions.store.workers.PairJob, "run",
-                        lambda job, run=versions.store.workers.PairJob.run: aligned_here.append(job) or run(job))
-    edit_one_word(corpus / generate.document_id(0) / "original.md")
-    build(corpus, spread)
-    assert len(aligned_here) == 2  # of three pairs: the third in the worker process, which has a list of its own
-    monkeypatch.setattr(versions.store.workers, "SPREAD_MIN_SEGMENTS", 10**9)
-    alone = tmp_path / "alone" / "versions.db"
-    build(corpus, alone)
-    assert len(aligned_here) == 5
-    assert published(spread) == published(alone)
-
-
 def test_short_documents_are_collated_afresh_without_the_cache(tmp_path):
     corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=20)
     db_path = tmp_path / "versions.db"

@@ -221,13 +221,12 @@ def collate(
     comparer: Comparer = compare_pairs,
     previous: Mapping[str, align.Previous] | None = None,
     features: FeatureKeeper | None = None,
-    aligner: align.PairAligner = align.align_pairs,
 ) -> Collation | None:
     """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
 
     ``previous``: per version, its last alignment with the base (``align.align_versions``), so that only what
     changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones. ``features``: what an earlier
-    build read of the paragraphs, so that only new paragraphs are read again. ``aligner``: see ``align_versions``."""
+    build read of the paragraphs, so that only new paragraphs are read again."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
         return None
@@ -240,7 +239,6 @@ def collate(
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
         previous,
-        aligner,
     )
     if features is not None:
         features.keep_features(align.known_features(keys))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
@@ -111,51 +111,26 @@ class AlignmentTable:
         }
 
 
-@dataclass(frozen=True)
-class PairJob:
-    """One version to align with the base: the arguments of ``align``."""
-
-    a: Sequence[str]
-    b: Sequence[str]
-    lang_a: str | None
-    lang_b: str | None
-    pinned: tuple[tuple[int, int], ...] = ()
-    forbidden: tuple[tuple[int, int], ...] = ()
-    previous: Previous | None = None
-
-    def run(self) -> list[Bead]:
-        return align(self.a, self.b, self.lang_a, self.lang_b, self.pinned, self.forbidden, self.previous)
-
-
-PairAligner = Callable[[Sequence[PairJob]], list[list[Bead]]]  # aligns the pairs, in order (maybe in parallel)
-
-
-def align_pairs(jobs: Sequence[PairJob]) -> list[list[Bead]]:
-    return [job.run() for job in jobs]
-
-
 def align_versions(
     base_id: str,
     texts: Mapping[str, Sequence[str]],
     languages: Mapping[str, str],
     corrections: Iterable[Correction] = (),
     previous: Mapping[str, Previous] | None = None,
-    aligner: PairAligner = align_pairs,
 ) -> AlignmentTable:
     """Align every version to the base and merge the results into one table.
 
     Corrections between the base and another version constrain that alignment; corrections between two other
     versions are applied to the merged table afterwards. ``previous`` holds, per other version, the earlier
     alignment of the base with it (see ``align``): only the neighbourhoods of their changes are searched again.
-    ``aligner`` aligns the pairs of the base with each other version (``store.workers`` spreads them over the cores).
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
     corrections = list(corrections)
     _check_corrections(corrections, texts)
     others = [version for version in texts if version != base_id]
-    jobs = [
-        PairJob(
+    beads = {
+        version: align(
             texts[base_id],
             texts[version],
             languages.get(base_id),
@@ -165,8 +140,7 @@ def align_versions(
             previous=(previous or {}).get(version),
         )
         for version in others
-    ]
-    beads = dict(zip(others, aligner(jobs)))
+    }
     groups = _base_groups(base_id, others, len(texts[base_id]), beads)
     table = AlignmentTable(base_id, [base_id, *others], groups, {version: tuple(beads[version]) for version in others})
     for version in others:
@@ -186,11 +160,9 @@ def _check_corrections(corrections: list[Correction], texts: Mapping[str, Sequen
                 raise ValueError(f"{correction.action} names {version}/{paragraph + 1}, which does not exist")
 
 
-def _pairs(
-    corrections: list[Correction], action: str, version_a: str, version_b: str
-) -> tuple[tuple[int, int], ...]:
+def _pairs(corrections: list[Correction], action: str, version_a: str, version_b: str) -> list[tuple[int, int]]:
     pairs = (c.between(version_a, version_b) for c in corrections if c.action == action)
-    return tuple(pair for pair in pairs if pair is not None)
+    return [pair for pair in pairs if pair is not None]
 
 
 def _base_groups(base_id: str, others: list[str], size: int, beads: dict[str, list[Bead]]) -> list[Group]:

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..align import PairAligner, align_pairs
 from ..archival import archive_slug
 from ..collate import Collation, Stretch, collate, group_text
 from ..corpus import (
@@ -25,14 +24,12 @@ CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter documen
 
 
 def document_rows(
-    document: Document, encoding: str | None = None, cache: BuildCache | None = None,
-    aligner: PairAligner = align_pairs,
+    document: Document, encoding: str | None = None, cache: BuildCache | None = None
 ) -> Iterator[dict[str, list[dict]]]:
     """Every row of one document, table by table, in batches: first the document's own, then each version with its
     paragraphs, then its alignment groups with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time,
     so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
-    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process.
-    ``aligner`` aligns the versions with the base (``align.align_versions``)."""
+    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process."""
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -58,10 +55,10 @@ def document_rows(
         }
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
     if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
-        collation = collate(document, aligner=aligner)
+        collation = collate(document)
     else:
         collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document),
-                            features=cache, aligner=aligner)
+                            features=cache)
         if collation:
             cache.keep_alignments(document, collation.table)
     if collation:

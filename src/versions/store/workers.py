@@ -12,8 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..align import Bead, Features, PairJob, align_pairs, clear_caches, known_features, learn_features
-from ..collate import Comparison, Pair, compare_pairs
+from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
     CORRECTIONS_FILE,
     load_document,
@@ -33,7 +32,6 @@ SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
 MAX_WORKERS = 4
 STAGED_TABLES = SCHEMA | CHANGE_TABLES
 SPREAD_MIN_PAIRS = 400  # comparisons asked for at once that are worth spreading over the cores
-SPREAD_MIN_SEGMENTS = 2000  # segments of the pairs of versions to align that are worth spreading over the cores
 
 
 Progress = Callable[[Iterable], Iterator]  # wraps the documents to build, e.g. in a progress bar
@@ -53,14 +51,13 @@ class DocumentJob:
     cache: Path | None = None  # the build's cache file (store.cache), if results of earlier builds may be reused
 
 
-def job_rows(job: DocumentJob, sink: Sink, spread: Spread | None = None) -> list[Problem]:
+def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) -> list[Problem]:
     """Hand the rows of one document to ``sink``, batch after batch; return its problems (then the rows handed over
-    so far are to be thrown away). ``spread``: worker processes to share the document's work with."""
-    compute, aligner = (spread.compare, spread.align_pairs) if spread is not None else (compare_pairs, align_pairs)
+    so far are to be thrown away). ``compute`` compares what the cache does not hold."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
         with opened_cache(job.cache, document.id, compute) as cache:
-            for rows in document_rows(document, job.encoding, cache, aligner):
+            for rows in document_rows(document, job.encoding, cache):
                 sink(rows)
         return []
     except CorpusError as error:
@@ -105,7 +102,7 @@ def insert_documents(
     document and raised together at the end, and then the database is not written."""
     workers = _worker_count()
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
-        with closing(Spread(workers)) as spread:
+        with closing(SpreadComparer(workers)) as spread:
             problems = _stage_rows_of(db, progress(jobs), live, spread)
     else:
         problems = _stage_through_shards(db, db_file, jobs, progress, workers, live)
@@ -114,7 +111,7 @@ def insert_documents(
 
 
 def _stage_rows_of(
-    db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live: Path | None, spread: Spread | None = None
+    db: sqlite_utils.Database, jobs: Iterable[DocumentJob], live: Path | None, compute: Comparer = compare_pairs
 ) -> list[Problem]:
     """Stage the rows of these documents, gathered table by table up to ``INSERT_ROWS`` rows; once a document has
     problems, nothing more is staged (the file will be thrown away), but every document's problems are found."""
@@ -127,7 +124,7 @@ def _stage_rows_of(
             pending.add(changes.rows(rows))
 
         for job in jobs:
-            found = job_rows(job, _discard if problems else stage, spread)
+            found = job_rows(job, _discard if problems else stage, compute)
             if not found and not problems:
                 pending.add(changes.vanished(job.document_id))
             problems += found
@@ -160,10 +157,9 @@ class _Pending:
         self.count = 0
 
 
-class Spread:
-    """Shares the work of one long document (built on its own) with worker processes: the comparisons of many pairs
-    of texts, and the alignments of its versions with the base. This process takes one share, worker processes the
-    others; little work, all here.
+class SpreadComparer:
+    """Compares pairs of texts over the cores when there are many (a long document built on its own): this process
+    takes one share, worker processes the others; few pairs, all here.
 
     The workers are forked at once, while this process is still small: forked later, from a process holding a long
     document and its alignment, each would come to own a copy of much of it as the interpreter touches its objects
@@ -175,8 +171,7 @@ class Spread:
         if self.pool is not None:
             self.pool.submit(int).result()  # a pool starts its processes at its first task
 
-    def compare(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
-        """``collate.compare_pairs``, spread."""
+    def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
         if len(pairs) < SPREAD_MIN_PAIRS or self.pool is None:
             return compare_pairs(pairs, normalization)
         size = -(-len(pairs) // self.shares)
@@ -186,21 +181,6 @@ class Spread:
         mine = compare_pairs(ours, normalization)
         return [comparison for part in coming for comparison in part] + mine
 
-    def align_pairs(self, jobs: Sequence[PairJob]) -> list[list[Bead]]:
-        """``align.align_pairs``, spread: a pair a process, taken in turn. A worker is given what this process has
-        read of its texts (the build's cache gives most of it) and sends back what it read anew, so that the cache
-        can keep it."""
-        segments = sum(len(job.a) + len(job.b) for job in jobs)
-        if len(jobs) < 2 or segments < SPREAD_MIN_SEGMENTS or self.pool is None:
-            return align_pairs(jobs)
-        theirs = {k: self.pool.submit(_align_part, job, known_features(_feature_keys(job)))
-                  for k, job in enumerate(jobs) if k % self.shares}
-        beads = {k: job.run() for k, job in enumerate(jobs) if k not in theirs}
-        for k, coming in theirs.items():
-            beads[k], read = coming.result()
-            learn_features(read)
-        return [beads[k] for k in range(len(jobs))]
-
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
@@ -209,20 +189,6 @@ class Spread:
 def _compare_part(pairs: Sequence[Pair], normalization: tuple[str, ...]) -> list[Comparison]:
     # the normalization goes by name: the object carries what it has learnt of tokens, which need not travel
     return compare_pairs(pairs, Normalization.from_names(normalization))
-
-
-def _align_part(job: PairJob, known: dict[tuple[str, str], Features]) -> tuple[list[Bead], dict]:
-    """A pair aligned in a worker process; and the features it read that it was not given."""
-    clear_caches()
-    learn_features(known)
-    beads = job.run()
-    read = {key: features for key, features in known_features(_feature_keys(job)).items() if key not in known}
-    clear_caches()
-    return beads, read
-
-
-def _feature_keys(job: PairJob) -> list[tuple[str, str]]:
-    return [(text, job.lang_a) for text in job.a] + [(text, job.lang_b) for text in job.b]
 
 
 @dataclass(frozen=True)
