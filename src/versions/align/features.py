@@ -196,7 +196,8 @@ def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
     """The romanized 4-letter prefixes of the words (not of numbers). The words are transliterated all at once:
     transliteration goes letter by letter, and no word holds a space."""
     romanized = transliterate(" ".join(tokens)).split(" ")
-    return frozenset(word[:4] for word in romanized if len(word) >= 4 and not word.isdigit())
+    # interned: a long document's prefixes repeat, and its segments' sets are kept for the whole document
+    return frozenset(sys.intern(word[:4]) for word in romanized if len(word) >= 4 and not word.isdigit())
 
 
 MEMO_LIMIT = 200_000
