@@ -6,7 +6,8 @@ For each length (20, 320, 1,280, 5,000 paragraphs per version) it aligns about t
 the whole grid, widening without bound). It reports CPU seconds per base paragraph (process time: other processes
 on the machine disturb it less than wall time), the peak of Python memory while
 aligning one document (tracemalloc), the share of links the first pass found, and how many paragraphs the two
-searches link alike. Then a one-word edit of the longest document is aligned again from the previous alignment.
+searches link alike. Then a one-word edit of the longest document is aligned again: from scratch, from the previous alignment, and from
+the previous alignment with the features of its paragraphs kept (as a build's cache keeps them).
 
     python benchmarks/bench_align.py [--sizes 20 320 1280 5000] [--total 5000] [--full-up-to 1280]
 
@@ -34,6 +35,8 @@ from versions.align import (  # noqa: E402
     align_versions,
     clear_caches,
     first_pass,
+    known_features,
+    learn_features,
 )
 
 BASE = "original"
@@ -98,8 +101,11 @@ def first_pass_share(docs, results) -> float:
 
 
 def one_word_edit(texts, languages) -> dict:
-    """A word of the base changed in the middle: the alignment again, from the previous one and from scratch."""
+    """A word of the base changed in the middle: the alignment again, from scratch, from the previous one, and from
+    the previous one with the features of the paragraphs read before (as the build's cache keeps them)."""
+    clear_caches()
     table = align_versions(BASE, texts, languages)
+    read = known_features((text, languages[version]) for version in texts for text in texts[version])
     previous = {v: Previous(tuple(texts[BASE]), tuple(texts[v]), beads) for v, beads in table.pair_beads.items()}
     base = list(texts[BASE])
     middle = len(base) // 2
@@ -107,9 +113,11 @@ def one_word_edit(texts, languages) -> dict:
     words[len(words) // 2] = "слово"
     edited = {**texts, BASE: [*base[:middle], " ".join(words), *base[middle + 1 :]]}
     timings = {}
-    for name, kwargs in (("from_previous_s", {"previous": previous}), ("from_scratch_s", {})):
+    for name, kwargs, features in (("from_scratch_s", {}, {}), ("from_previous_s", {"previous": previous}, {}),
+                                   ("from_previous_and_features_s", {"previous": previous}, read)):
         clear_caches()
         start = time.process_time()
+        learn_features(features)
         align_versions(BASE, edited, languages, **kwargs)
         timings[name] = time.process_time() - start
     clear_caches()

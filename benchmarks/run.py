@@ -254,7 +254,7 @@ def change_detection(corpus: Path, db: Path) -> dict:
     return json.loads(result.stdout)
 
 
-SCALE_REBUILDS = 5  # one-file rebuilds per corpus size at archive scale, reported as medians
+SCALE_REBUILDS = 5  # one-file rebuilds per corpus size at archive scale and in the length series, reported as medians
 
 
 def scale_point(work: Path, documents: int, versions: int, paragraphs: int, seed: int, rebuilds: int,
@@ -335,8 +335,8 @@ def length_series(args, work: Path) -> dict:
     results: dict = {"mode": "series", "series": []}
     for documents, paragraphs in LENGTH_SERIES:
         with stage(f"{documents} documents x {args.versions} x {paragraphs} paragraphs"):
-            results["series"].append(scale_point(work, documents, args.versions, paragraphs, args.seed, REBUILDS,
-                                                 args.git))
+            results["series"].append(scale_point(work, documents, args.versions, paragraphs, args.seed,
+                                                 SCALE_REBUILDS, args.git))
         say_point(f"{documents} x {args.versions} x {paragraphs}", results["series"][-1])
     say("")
     say("Results (length series, about 80,000 paragraphs each)")

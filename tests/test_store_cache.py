@@ -166,3 +166,34 @@ def test_short_documents_are_collated_afresh_without_the_cache(tmp_path):
     db_path = tmp_path / "versions.db"
     build(corpus, db_path)
     assert not cache.cache_path(db_path).exists()
+
+
+def test_a_rebuild_reads_only_the_features_of_paragraphs_it_has_not_read_before(generated, monkeypatch):
+    from versions.align import features
+
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    read = []
+    original_read = features._read
+    monkeypatch.setattr(features, "_read", lambda text, language: read.append(text) or original_read(text, language))
+    build(corpus, db_path)
+    assert len(read) == 1 and read[0].endswith("(edited)")
+
+
+def test_features_come_back_from_the_cache_as_they_were_read(generated):
+    from versions.align import features
+    from versions.corpus import load_document
+
+    corpus, db_path = generated
+    document = load_document(corpus, generate.document_id(0))
+    keys = [(p.text, v.language) for v in document.versions for p in v.paragraphs]
+    with cache.opened_cache(cache.cache_path(db_path), document.id) as held:
+        found = held.known_features(keys)
+    assert set(found) == set(keys)
+    for text, language in keys:
+        fresh = features._read(text, language)
+        fresh.stem_set(), fresh.cognate_set()
+        kept = found[text, language]
+        assert (kept.chars, kept.tokens, kept.anchors, kept.stands_alone) == (
+            fresh.chars, fresh.tokens, fresh.anchors, fresh.stands_alone)
+        assert kept.stems in (None, fresh.stems) and kept.cognates in (None, fresh.cognates)

@@ -87,6 +87,15 @@ class Comparer(Protocol):
     def __call__(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]: ...
 
 
+class FeatureKeeper(Protocol):
+    """Keeps what the aligner read of each paragraph (``align.Features``) from one build to the next; the build's
+    cache is one."""
+
+    def known_features(self, keys: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], align.Features]: ...
+
+    def keep_features(self, features: Mapping[tuple[str, str], align.Features]) -> None: ...
+
+
 def compare_pairs(pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
     compared = [compare(pair.text_a, pair.text_b, pair.lang_a, pair.lang_b, normalization) for pair in pairs]
     clear_anchor_cache()  # it pays within a group (the base's text against each version), all among these pairs
@@ -233,14 +242,19 @@ def collate(
     normalization: Normalization = STORED_NORMALIZATION,
     comparer: Comparer = compare_pairs,
     previous: Mapping[str, align.Previous] | None = None,
+    features: FeatureKeeper | None = None,
 ) -> Collation | None:
     """The alignment table of a document, its groups compared on demand; None if nothing is transcribed.
 
-    ``previous``: per version, its last alignment with its parent in the guide tree (``align.align_versions``), so that only what
-    changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones."""
+    ``previous``: per version, its last alignment with its parent in the guide tree (``align.align_versions``), so
+    that only what changed since is aligned again; ``Collation.table.pair_beads`` holds the new ones. ``features``:
+    what an earlier build read of the paragraphs, so that only new paragraphs are read again."""
     versions = document.transcribed_versions
     if not versions or document.base is None:
         return None
+    keys = list(dict.fromkeys((p.text, v.language) for v in versions for p in v.paragraphs))
+    if features is not None:
+        align.learn_features(features.known_features(keys))
     table = align.align_versions(
         document.base,
         {v.id: [p.text for p in v.paragraphs] for v in versions},
@@ -249,6 +263,8 @@ def collate(
         previous,
         derivations(document),
     )
+    if features is not None:
+        features.keep_features(align.known_features(keys))
     align.clear_caches()
     return Collation(document, table, normalization, comparer)
 

@@ -27,7 +27,7 @@ from .beads import (
     parse_beads,
     score_beads,
 )
-from .features import clear_caches
+from .features import Features, clear_caches, known_features, learn_features
 from .guide import guide_tree
 from .pairwise import align
 from .reuse import Previous
@@ -44,6 +44,7 @@ __all__ = [
     "AlignmentTable",
     "Bead",
     "Correction",
+    "Features",
     "Group",
     "Member",
     "Previous",
@@ -55,6 +56,8 @@ __all__ = [
     "corrections_from_mapping",
     "format_beads",
     "guide_tree",
+    "known_features",
+    "learn_features",
     "parse_beads",
     "score_beads",
 ]

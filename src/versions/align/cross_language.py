@@ -11,7 +11,6 @@ from .features import (
     MEMO_LIMIT,
     _background_pairs,
     _base_language,
-    _cognates,
     _dice,
     _dice_bound,
     _mean,
@@ -77,7 +76,7 @@ class _CrossLanguageScorer:
     def _code_cognates(segments: list[_Segment]) -> None:
         """Each segment's cognates as the bits of an int, one bit a cognate of either text: overlaps are then
         counted with & and int.bit_count, the same counts as with sets, many times faster."""
-        cognates = [_cognates(segment.tokens) for segment in segments]
+        cognates = [segment.read.cognate_set() for segment in segments]
         bits = {cognate: 1 << k for k, cognate in enumerate(_union(cognates))}
         for segment, own in zip(segments, cognates):
             segment.cognates = sum(map(bits.__getitem__, own))  # distinct powers of two: their sum is their union

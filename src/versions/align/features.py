@@ -8,7 +8,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..anchors import clear_cache as clear_anchor_cache
 from ..anchors import extract_anchors, transliterate
@@ -23,36 +23,81 @@ _NOTE = re.compile(
 
 
 @dataclass
-class _Segment:
+class Features:
+    """What is read of one text in one language, whichever pair of versions it is aligned in; the build's cache
+    (``store.cache``) keeps it between builds. Stems and cognates are read when a scorer first asks for them."""
+
     chars: int  # letters and digits: the length measure of both scorers
     tokens: tuple[str, ...]  # lowercased words (single Han characters)
+    anchors: frozenset  # Anchor objects
+    stands_alone: bool  # a note or a mark without words ("[...]"): it never joins a merge
+    stems: frozenset[str] | None = None
+    cognates: frozenset[str] | None = None
+
+    def stem_set(self) -> frozenset[str]:
+        if self.stems is None:
+            self.stems = _stems(self.tokens)
+        return self.stems
+
+    def cognate_set(self) -> frozenset[str]:
+        if self.cognates is None:
+            self.cognates = _cognates(self.tokens)
+        return self.cognates
+
+
+@dataclass
+class _Segment:
+    """A text as one scorer sees it: its features, coded and keyed for the pair of versions being aligned."""
+
+    read: Features
+    chars: int
+    tokens: tuple[str, ...]
     anchors: frozenset  # Anchor objects; across languages, keys that corresponding anchors share
-    stands_alone: bool = False  # a note or a mark without words ("[...]"): it never joins a merge
+    stands_alone: bool = False
     words: str = ""  # tokens coded one character each, for rapidfuzz
     stems: frozenset[str] = frozenset()  # word stems (weighted by rarity, so function words count for ~nothing)
     cognates: int = 0  # romanized 4-letter word prefixes, one bit each (see _CrossLanguageScorer._code_cognates)
 
 
 def _segment(text: str, language: str) -> _Segment:
-    chars, tokens, anchors, stands_alone = _segment_features(text, language)
-    return _Segment(chars=chars, tokens=tokens, anchors=anchors, stands_alone=stands_alone)
+    read = read_features(text, language)
+    return _Segment(read, read.chars, read.tokens, read.anchors, read.stands_alone)
 
 
-# Segments whose features are kept: the base version is aligned with every other version, so its segments are read
+# Texts whose features are kept: the base version is aligned with every other version, so its segments are read
 # once only if the cache holds a whole document (4 versions of 5,000 paragraphs fit; a smaller cache would make long
 # documents cost more per paragraph than short ones). Bounded: about 1 KB a segment.
 FEATURE_CACHE = 1 << 15
+_FEATURES: dict[tuple[str, str], Features] = {}
 
 
-@lru_cache(maxsize=FEATURE_CACHE)
-def _segment_features(text: str, language: str) -> tuple[int, tuple[str, ...], frozenset, bool]:
+def read_features(text: str, language: str) -> Features:
+    known = _FEATURES.get((text, language))
+    if known is None:
+        if len(_FEATURES) >= FEATURE_CACHE:
+            _FEATURES.clear()
+        known = _FEATURES[text, language] = _read(text, language)
+    return known
+
+
+def _read(text: str, language: str) -> Features:
     tokens = _TOKEN.findall(text.lower())
-    return (
+    return Features(
         len("".join(tokens)),
         tuple(map(sys.intern, tokens)),  # one string per word, not per occurrence: a long text's words repeat
         frozenset(extract_anchors(text, language)),
         not tokens or bool(_NOTE.match(text)),
     )
+
+
+def learn_features(known: Mapping[tuple[str, str], Features]) -> None:
+    """Take the features of (text, language) pairs read before (by an earlier build), instead of reading them."""
+    _FEATURES.update(known)
+
+
+def known_features(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Features]:
+    """The features read or learnt of these (text, language) pairs since the caches were last cleared."""
+    return {key: _FEATURES[key] for key in keys if key in _FEATURES}
 
 
 class _Codes(dict):
@@ -72,14 +117,12 @@ _WORD_CODES = _Codes()
 def clear_caches() -> None:
     """Forget what was cached about texts already aligned: the caches pay within a document (its base is aligned
     with every other version), not across documents, where they would only grow."""
-    for cached in (_segment_features, _stems, _cognates):
-        cached.cache_clear()
+    _FEATURES.clear()
     clear_anchor_cache()
     with _WORD_CODES.lock:
         _WORD_CODES.clear()
 
 
-@lru_cache(maxsize=FEATURE_CACHE)
 def _stems(tokens: tuple[str, ...]) -> frozenset[str]:
     """Crude stems good for any alphabetic language: the first five letters (negotiations ~ negotiate); numbers
     whole."""
@@ -149,12 +192,12 @@ def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]
     return pairs
 
 
-@lru_cache(maxsize=FEATURE_CACHE)
 def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
     """The romanized 4-letter prefixes of the words (not of numbers). The words are transliterated all at once:
     transliteration goes letter by letter, and no word holds a space."""
     romanized = transliterate(" ".join(tokens)).split(" ")
-    return frozenset(word[:4] for word in romanized if len(word) >= 4 and not word.isdigit())
+    # interned: a long document's prefixes repeat, and its segments' sets are kept for the whole document
+    return frozenset(sys.intern(word[:4]) for word in romanized if len(word) >= 4 and not word.isdigit())
 
 
 MEMO_LIMIT = 200_000

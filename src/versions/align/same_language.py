@@ -14,7 +14,6 @@ from .features import (
     _background_pairs,
     _Segment,
     _Side,
-    _stems,
     _union,
 )
 
@@ -71,7 +70,7 @@ class _SameLanguageScorer:
             for segment in segments:
                 segment.words = "".join(map(code, segment.tokens))
         for segment in segments:
-            segment.stems = _stems(segment.tokens)
+            segment.stems = segment.read.stem_set()
             # within one language anchors compare exactly; as plain tuples they compare without Python-level __eq__
             segment.anchors = frozenset((anchor.kind, anchor.value) for anchor in segment.anchors)
 

@@ -14,17 +14,19 @@ write-ahead log and busy timeout let them take turns.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import json
+import marshal
+import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import sqlite_utils
 
-from ..align import AlignmentTable, Bead, Previous
+from ..align import AlignmentTable, Bead, Features, Previous
+from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
 from ..normalize import Normalization
@@ -39,6 +41,9 @@ QUERY_CHUNK = 500  # keys looked up per statement
 TABLES = {
     "entries": {"columns": {"document_id": str, "kind": str, "key": str, "value": str}, "pk": ("document_id", "kind", "key")},
     "marks": {"columns": {"name": str, "value": str}, "pk": "name"},
+    # what the aligner read of a document's paragraphs (align.Features), one record per language: a table apart
+    # from the entries, because a long document holds thousands, all asked for at once (see _raw)
+    "features": {"columns": {"document_id": str, "language": str, "value": bytes}, "pk": ("document_id", "language")},
 }
 
 
@@ -66,6 +71,8 @@ class BuildCache:
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
+        # language -> what the cache held for it, when asked: paragraph digest -> (stems read, cognates read)
+        self.features_held: dict[str, dict[bytes, tuple[bool, bool]]] = {}
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -80,16 +87,7 @@ class BuildCache:
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), QUERY_CHUNK):
-            chunk = keys[start : start + QUERY_CHUNK]
-            rows = self.db.execute(
-                f"select key, value from entries where document_id = ? and kind = ? "
-                f"and key in ({', '.join('?' * len(chunk))})",
-                [self.document_id, kind, *chunk],
-            )
-            found.update(rows.fetchall())
-        return found
+        return dict(self._select("entries", "key, value", list(keys), kind))
 
     def put(self, kind: str, values: dict[str, str]) -> None:
         if not values:
@@ -108,9 +106,54 @@ class BuildCache:
             for kind, key in unused:
                 self.db["entries"].delete((self.document_id, kind, key))
 
+    def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
+        """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
+        stored = {language: marshal.loads(value) for language, value in self.db.execute(
+            "select language, value from features where document_id = ?", [self.document_id]).fetchall()}
+        self.features_held = {language: {digest: _parts_read(raw) for digest, raw in held.items()}
+                              for language, held in stored.items()}
+        anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
+        found = {}
+        for text, language in keys:
+            raw = stored.get(language, {}).get(_digest(text))
+            if raw is not None:
+                found[text, language] = _features(raw, anchors)
+        return found
+
+    def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
+        """Store what was read of the document's paragraphs, one record per language, where it differs from what
+        was found: new paragraphs, more of one read, paragraphs gone."""
+        by_language: dict[str, dict[bytes, tuple]] = {}
+        for (text, language), read in features.items():
+            by_language.setdefault(language, {})[_digest(text)] = _raw(read)
+        changed = [
+            {"document_id": self.document_id, "language": language, "value": marshal.dumps(raw)}
+            for language, raw in by_language.items()
+            if {digest: _parts_read(one) for digest, one in raw.items()} != self.features_held.get(language)
+        ]
+        gone = set(self.features_held) - set(by_language)
+        self.features_held = {}
+        if changed or gone:
+            with _writing(self.db):
+                self.db["features"].upsert_all(changed, pk=TABLES["features"]["pk"])
+                for language in gone:
+                    self.db["features"].delete((self.document_id, language))
+
+    def _select(self, table: str, columns: str, keys: list[str], kind: str | None = None) -> Iterator[tuple]:
+        """Rows of one of the document's tables (of one ``kind`` of entry) by key, a chunk of keys at a time."""
+        where_kind, kind_values = ("and kind = ? ", [kind]) if kind is not None else ("", [])
+        for start in range(0, len(keys), QUERY_CHUNK):
+            chunk = keys[start : start + QUERY_CHUNK]
+            yield from self.db.execute(
+                f"select {columns} from {table} where document_id = ? {where_kind}"
+                f"and key in ({', '.join('?' * len(chunk))})",
+                [self.document_id, *kind_values, *chunk],
+            ).fetchall()
+
     def comparer(self, pairs: Sequence[Pair], normalization: Normalization) -> list[Comparison]:
         """``collate.compare_pairs``, reusing the comparisons of earlier builds and keeping the new ones."""
-        keys = [comparison_key(pair, normalization) for pair in pairs]
+        spelled = str(normalization)
+        keys = [comparison_key(pair, spelled) for pair in pairs]
         found = self.get(COMPARISON, keys)
         missing = [n for n, key in enumerate(keys) if key not in found]
         computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
@@ -154,10 +197,32 @@ def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
     return hashlib.sha256(spelled.encode()).hexdigest()
 
 
-def comparison_key(pair: Pair, normalization: Normalization) -> str:
+def comparison_key(pair: Pair, normalization: str) -> str:
+    """``normalization``: spelled out, ``str(Normalization)``."""
     # a text holds no NUL (text.py refuses it), a language code no newline
     spelled = f"{pair.lang_a}\n{pair.lang_b}\n{normalization}\n{pair.text_a}\0{pair.text_b}"
     return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _parts_read(raw: tuple) -> tuple[bool, bool]:
+    return raw[4] is not None, raw[5] is not None
+
+
+def _raw(features: Features) -> tuple:
+    """Features as plain tuples, strings and sets, which ``marshal`` writes and reads back many times faster than
+    JSON, the words interned again as they were (they are interned when read: one string per word)."""
+    anchors = tuple((anchor.kind, anchor.value) for anchor in features.anchors)
+    return (features.chars, features.tokens, anchors, features.stands_alone, features.stems, features.cognates)
+
+
+def _features(raw: tuple, anchors: dict[tuple[str, str], Anchor]) -> Features:
+    chars, tokens, anchor_pairs, stands_alone, stems, cognates = raw
+    read = frozenset(anchors.get(pair) or anchors.setdefault(pair, Anchor(*pair)) for pair in anchor_pairs)
+    return Features(chars, tokens, read, stands_alone, stems, cognates)
 
 
 @contextmanager

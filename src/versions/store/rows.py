@@ -58,7 +58,8 @@ def document_rows(
     if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
         collation = collate(document)
     else:
-        collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document))
+        collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document),
+                            features=cache)
         if collation:
             cache.keep_alignments(document, collation.table)
     if collation:
