@@ -163,7 +163,7 @@ class Collation:
         for version_id in self.table.versions[1:]:
             version = self.document.version(version_id)
             text = group_text(version, group.paragraphs(version_id))
-            if text or base_text:
+            if (text or base_text) and not group.members[version_id].untranscribed:
                 yield (index, version_id), Pair(base_text, text, base.language, version.language)
 
 
@@ -225,6 +225,7 @@ def collate(
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
         previous,
+        {v.id: v.covers.covered for v in versions if v.covers is not None},
     )
     align.clear_caches()
     return Collation(document, table, normalization, comparer)

@@ -73,7 +73,7 @@ class _Constraints:
 
 
 def _best_path(
-    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH
+    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH, jump_cost: float = 0.0
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -81,21 +81,29 @@ def _best_path(
     pairs); then the full search over all bead shapes in a narrow corridor around that path. Each band widens
     itself while the best path touches its edge (up to max_width), so the result is what an unbounded search of the
     stretch would find unless the true path strays far and comes back.
+
+    A ``jump_cost`` (the prior of a partial pair) is paid once for each gap between two links, whatever its length:
+    see :func:`_search_gapped`.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
     corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
     guide = [start, *corners, end]
-    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width)
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width, jump_cost)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width)
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, jump_cost)
 
 
-def _search_widening(scorer, stretch, constraints, shapes, guide, width, max_width) -> list[tuple[int, int, int, int]]:
+def _search_widening(
+    scorer, stretch, constraints, shapes, guide, width, max_width, jump_cost=0.0
+) -> list[tuple[int, int, int, int]]:
     """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
-        path = _search(scorer, stretch, band, constraints, shapes)
+        if jump_cost:
+            path = _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost)
+        else:
+            path = _search(scorer, stretch, band, constraints, shapes)
         if width >= min(stretch.size, max_width) or not _touches_edge(path, band, stretch):
             return path
         guide = [(i0, j0) for i0, _, j0, _ in path] + [(stretch.bottom, stretch.right)]
@@ -178,6 +186,80 @@ def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, 
                     top, top_shape = previous + gain, k
             row_best[j - lo], row_back[j - lo] = top, top_shape
     return _trace(back, band, stretch, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
+
+
+def _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost) -> list[tuple[int, int, int, int]]:
+    """Best path through the band when each gap between two links costs ``jump_cost`` once, however long (an affine
+    gap cost, as Gotoh's alignment has it, with skips costing the scorer's skip gain each and gaps at either end of the
+    stretch free): a copy transcribed in part holds a few runs of the text, and a path that scatters its links over
+    the text pays for every jump.
+
+    Three values per cell: the best path ending there with no link yet (only skips from the start), with a link, or
+    in a gap after a link. A link after a gap pays the jump; a gap to the end pays nothing."""
+    skip = scorer.skip_gain()
+    top_row, left = stretch.top, stretch.left
+    pinned_shapes = defaultdict(tuple)
+    for a_range, b_range in constraints.within(stretch):
+        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    links = [shape for shape in shapes if 0 not in shape]
+    jumps = (0.0, 0.0, jump_cost)  # what a link pays after each state
+    inf = -math.inf
+    # per state (0: no link yet, 1: a link last, 2: in a gap after a link), per row: values and where they came from
+    best = [[], [], []]
+    back = [[], [], []]  # (shape, state before) of the winning step; None at the start
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
+        for state in range(3):
+            best[state].append([inf] * (hi - lo))
+            back[state].append([None] * (hi - lo))
+        for j in range(lo, hi):
+            if i == top_row and j == left:
+                best[0][0][0] = 0.0
+                continue
+            for da, db in ((1, 0), (0, 1)):  # a skip: stays without links, or opens or extends a gap
+                value = _value(best, band, stretch, i - da, j - db, 0) + skip
+                if value > best[0][-1][j - lo]:
+                    best[0][-1][j - lo], back[0][-1][j - lo] = value, ((da, db), 0)
+                for state in (1, 2):
+                    value = _value(best, band, stretch, i - da, j - db, state) + skip
+                    if value > best[2][-1][j - lo]:
+                        best[2][-1][j - lo], back[2][-1][j - lo] = value, ((da, db), state)
+            for da, db in links + list(pinned_shapes.get((i, j), ())):
+                i0, j0 = i - da, j - db
+                before = [_value(best, band, stretch, i0, j0, state) - cost for state, cost in enumerate(jumps)]
+                if max(before) == inf or not constraints.allows(i0, i, j0, j):
+                    continue
+                if constraints.holds_pin(i0, i):
+                    gain = scorer.gain(i0, i, j0, j)
+                else:
+                    gain = _link_gain(scorer, i0, i, j0, j)
+                if gain is None:
+                    continue
+                state = max(range(3), key=before.__getitem__)
+                if before[state] + gain > best[1][-1][j - lo]:
+                    best[1][-1][j - lo], back[1][-1][j - lo] = before[state] + gain, ((da, db), state)
+    return _trace_gapped(best, back, band, stretch)
+
+
+def _value(best, band, stretch, i, j, state) -> float:
+    """best[state] at cell (i, j), -inf outside the band."""
+    if i < stretch.top:
+        return -math.inf
+    lo, hi = band[i - stretch.top]
+    return best[state][i - stretch.top][j - lo] if lo <= j < hi else -math.inf
+
+
+def _trace_gapped(best, back, band, stretch) -> list[tuple[int, int, int, int]]:
+    i, j = stretch.bottom, stretch.right
+    state = max(range(3), key=lambda s: _value(best, band, stretch, i, j, s))
+    if _value(best, band, stretch, i, j, state) == -math.inf:
+        raise ValueError("no alignment satisfies the pinned and forbidden pairs")
+    path = []
+    while (i, j) != (stretch.top, stretch.left):
+        (da, db), before = back[state][i - stretch.top][j - band[i - stretch.top][0]]
+        path.append((i - da, i, j - db, j))
+        i, j, state = i - da, j - db, before
+    return path[::-1]
 
 
 _UNKNOWN = object()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
@@ -68,6 +68,8 @@ class Member:
     score: float
     method: str
     moved: bool = False
+    # the version is transcribed in part and has not transcribed this row: a lacuna, not an omission (no paragraphs)
+    untranscribed: bool = False
 
 
 @dataclass
@@ -117,12 +119,17 @@ def align_versions(
     languages: Mapping[str, str],
     corrections: Iterable[Correction] = (),
     previous: Mapping[str, Previous] | None = None,
+    partial: Mapping[str, Collection[int] | None] | None = None,
 ) -> AlignmentTable:
     """Align every version to the base and merge the results into one table.
 
     Corrections between the base and another version constrain that alignment; corrections between two other
     versions are applied to the merged table afterwards. ``previous`` holds, per other version, the earlier
     alignment of the base with it (see ``align``): only the neighbourhoods of their changes are searched again.
+
+    ``partial`` names the versions transcribed in part, each with the base paragraphs it covers (None when it names
+    sheets only): they are aligned as partial copies, and the rows they have not transcribed are marked so
+    (``Member.untranscribed``).
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
@@ -138,6 +145,8 @@ def align_versions(
             pinned=_pairs(corrections, "pin", base_id, version),
             forbidden=_pairs(corrections, "forbid", base_id, version),
             previous=(previous or {}).get(version),
+            partial=version in (partial or {}),
+            within=(partial or {}).get(version),
         )
         for version in others
     }
@@ -148,7 +157,25 @@ def align_versions(
     for correction in corrections:
         if base_id not in (correction.first[0], correction.second[0]):
             _apply_correction(table, correction)
+    for version, covered in (partial or {}).items():
+        if version in others:
+            _mark_untranscribed(table, version, covered)
     return table
+
+
+def _mark_untranscribed(table: AlignmentTable, version: str, covered: Collection[int] | None) -> None:
+    """Mark the rows a partial version has no paragraph in and does not cover: all of them when it names no
+    paragraphs of the base; else those whose base paragraphs it does not cover, and the rows found only in other
+    versions that follow one of those."""
+    covered = None if covered is None else set(covered)
+    outside = False  # whether the last row with base paragraphs lies outside what the version covers
+    for group in table.groups:
+        base_paragraphs = group.paragraphs(table.base)
+        if base_paragraphs:
+            outside = covered is not None and not covered.intersection(base_paragraphs)
+        member = group.members.get(version)
+        if member is not None and not member.paragraphs and (covered is None or outside):
+            group.members[version] = replace(member, untranscribed=True)
 
 
 def _check_corrections(corrections: list[Correction], texts: Mapping[str, Sequence[str]]) -> None:
