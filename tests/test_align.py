@@ -369,7 +369,7 @@ def test_table_as_plain_data(demo_texts):
     assert data["base"] == "wilson-en" and data["versions"][0] == "wilson-en"
     first = data["groups"][0]
     assert first["wilson-en"]["paragraphs"] == [0] and first["en-revised"]["bead"] == "1-1"
-    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved"}
+    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved", "untranscribed"}
 
 
 def test_bad_corrections_are_reported():
@@ -537,3 +537,23 @@ def test_a_short_base_against_a_long_version_collates(tmp_path):
     )
     collation = collate(load_corpus(root).documents[0])
     assert sorted(p for group in collation.table.groups for p in group.paragraphs("b")) == list(range(40))
+
+
+# --- partial versions (issue 13) -------------------------------------------------------------------------------------
+
+
+def test_rows_a_partial_version_does_not_cover_are_untranscribed(demo_texts):
+    texts = {**demo_texts, "copy": [demo_texts["ru-rendering"][k] for k in (7, 8, 9)]}
+    table = align_versions("wilson-en", texts, {**DEMO_LANGUAGES, "copy": "ru"}, partial={"copy": range(6, 10)})
+    marks = [(group.paragraphs("wilson-en"), group.paragraphs("copy"), group.members["copy"].untranscribed)
+             for group in table.groups]
+    assert [(base, own) for base, own, _ in marks if own] == [((7,), (0,)), ((8,), (1,)), ((9,), (2,))]
+    assert [base for base, own, lacuna in marks if not own and not lacuna] == [(5, 6)]  # covered, not there: omitted
+    assert all(lacuna for base, own, lacuna in marks if base and not set(base) & set(range(6, 10)))
+    assert not any(group.members[v].untranscribed for group in table.groups for v in table.versions if v != "copy")
+
+
+def test_a_partial_version_naming_sheets_only_has_every_empty_row_untranscribed(demo_texts):
+    texts = {**demo_texts, "copy": [demo_texts["ru-rendering"][k] for k in (12, 13)]}
+    table = align_versions("wilson-en", texts, {**DEMO_LANGUAGES, "copy": "ru"}, partial={"copy": None})
+    assert all(group.members["copy"].untranscribed != bool(group.paragraphs("copy")) for group in table.groups)

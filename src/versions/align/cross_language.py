@@ -66,15 +66,11 @@ class _CrossLanguageScorer:
     cognate_weight = 4.0
     move_confidence = 0.95
 
-    def __init__(
-        self, a: _Side, b: _Side, lang_a: str, lang_b: str, ratio: float | None = None, skip_cost: float | None = None
-    ):
-        """``ratio`` (letters of B per letter of A) and ``skip_cost`` replace the pair's defaults: the prior of a
-        partial or unbalanced pair (``prior``)."""
+    def __init__(self, a: _Side, b: _Side, lang_a: str, lang_b: str, ratio: float | None = None):
+        """``ratio``: letters of B per letter of A, in place of the pair's own (the prior of a partial pair)."""
         self.a, self.b = a, b
         self.ratio, self.variance = _length_model(lang_a, lang_b, a, b)
         self.ratio = ratio or self.ratio
-        self.skip_cost = self.skip_cost if skip_cost is None else skip_cost
         self._code_cognates(a.segments + b.segments)
         self._key_anchors(a.segments, b.segments)
         self.anchor_weights = self._anchor_weights(a.segments + b.segments)

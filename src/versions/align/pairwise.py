@@ -17,7 +17,7 @@ from .leftovers import _pair_moves, _pair_sandwiched
 from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
 from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
-from .search import Stretch, _best_path, _Constraints
+from .search import Gaps, Stretch, _best_path, _Constraints
 
 
 def align(
@@ -72,10 +72,10 @@ def align(
     if windowed:
         reusable = previous and not crossing and covered is None  # both number the segments of A as searched
         runs = problem.reusable(kept_runs(previous, a, b)) if reusable else []
-        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, prior.jump_cost)
+        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, prior.gaps)
     else:
         stretch = Stretch(0, 0, len(keep_a), len(keep_b))
-        path = _best_path(scorer, stretch, problem.constraints, math.inf, prior.jump_cost)
+        path = _best_path(scorer, stretch, problem.constraints, math.inf, prior.gaps)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
@@ -87,26 +87,26 @@ def align(
 
 
 def _path(
-    scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], jump_cost: float
+    scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], gaps: Gaps | None
 ) -> list[Piece]:
     """The path from (0, 0) to (n, m): the runs kept as they are, the stretches between them searched."""
     path, corner = [], (0, 0)
     for run in [*runs, None]:
         end = (run[0][0], run[0][2]) if run else (n, m)
-        path += _searched(scorer, Stretch(*corner, *end), constraints, jump_cost)
+        path += _searched(scorer, Stretch(*corner, *end), constraints, gaps)
         if run:
             path += run
             corner = (run[-1][1], run[-1][3])
     return path
 
 
-def _searched(scorer, stretch: Stretch, constraints: _Constraints, jump_cost: float) -> list[Piece]:
+def _searched(scorer, stretch: Stretch, constraints: _Constraints, gaps: Gaps | None) -> list[Piece]:
     """The best path through the stretch: cut at the first pass's corners, each part searched in a band."""
     points = [(stretch.top, stretch.left), *cut_corners(scorer, stretch, constraints), (stretch.bottom, stretch.right)]
     path = []
     for (i0, j0), (i1, j1) in pairwise(points):
         if (i0, j0) != (i1, j1):
-            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, jump_cost=jump_cost)
+            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, gaps=gaps)
         scorer.forget()
     return path
 

@@ -5,8 +5,9 @@ the language pair (or the two whole texts) and a cost for every segment left unl
 diagonal. A copy transcribed in part breaks both. Its total length says nothing of the ratio, and most of the long
 side is rightly unlinked: paid for segment by segment, those skips are cheaper merged into 1-N beads, so the few
 paragraphs land in the wrong rows (DESIGN.md: 0.15-0.27 strict F1 on partial copies with the bitext prior). A
-partial pair gets the prior of a copy made of a few runs of the text instead: skips are free, each gap between two
-links costs ``JUMP_COST`` once however long it is, and the length ratio is measured on the links the pair is sure of.
+partial pair gets the prior of a copy made of a few runs of the text instead (``search.Gaps``): the text's segments
+are skipped free, the copy's at the bitext's cost, each gap between two links costs ``JUMP_COST`` once however long
+it is, and the length ratio is measured on the links the pair is sure of.
 
 A pair is treated so when a version declares itself partial (``covers``), or when its lengths differ far more than
 its languages explain: in letters against the expected ratio and in segments, both by more than ``UNBALANCED``.
@@ -21,27 +22,27 @@ from typing import Sequence
 from .cross_language import _CrossLanguageScorer, measured_length_model
 from .features import _segment, _Side
 from .first_pass import sure_links
-from .search import Stretch, _Constraints
+from .search import Gaps, Stretch, _Constraints
 
 # How far (a factor, either way) letters and segment counts may stray from a translation's before a pair counts as
 # unbalanced. Whole translations stay within it: Text+Berg's files at 1.0-1.2 in segments, our gold at 0.8-1.2.
 UNBALANCED = 1.5
 # Sure links needed to measure the ratio from them; with fewer, the expected ratio stands.
 MIN_CONFIDENT = 3
-# Log-odds against a partial copy jumping to another stretch of the text between two links (tuned on Text+Berg's dev
-# file cut into partial pairs, benchmarks/eval_partial.py).
+# Log-odds against a partial copy jumping to another stretch of the text between two links. On Text+Berg's dev file
+# cut into partial pairs (benchmarks/eval_partial.py), strict F1 0.85 at 2, 0.86 at 3, 0.88 at 3.5 to 5; held at 3,
+# clear of 4, where the partial gold's seed copy loses the link its telegram number makes (partial-ru-seed).
 JUMP_COST = 3.0
 
 
 @dataclass(frozen=True)
 class Prior:
     ratio: float | None = None  # letters of B per letter of A; None: the scorer's own
-    skip_cost: float | None = None  # of each segment left unlinked; None: the scorer's own
-    jump_cost: float = 0.0  # of each gap between two links, once (search._search_gapped); 0: none
+    gaps: Gaps | None = None  # how a partial pair's search prices what it leaves unlinked; None: a bitext
 
     @property
     def partial(self) -> bool:
-        return self.jump_cost > 0
+        return self.gaps is not None
 
 
 BITEXT = Prior()
@@ -49,20 +50,22 @@ BITEXT = Prior()
 
 def cross_language_prior(a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, partial: bool) -> Prior:
     """The prior of a bitext, or of a partial pair if declared so or unbalanced."""
-    expected = expected_ratio(_side(a, lang_a), _side(b, lang_b), lang_a, lang_b)
-    if not partial and not is_unbalanced(_side(a, lang_a), _side(b, lang_b), expected):
+    side_a, side_b = _side(a, lang_a), _side(b, lang_b)
+    expected = expected_ratio(side_a, side_b, lang_a, lang_b)
+    if not partial and not is_unbalanced(side_a, side_b, expected):
         return BITEXT
-    provisional = Prior(expected, 0.0, JUMP_COST)
+    # the copy is B when declared; when detected, the side shorter than a translation of the other would be
+    gaps = Gaps(JUMP_COST, free_a=partial or _letters(side_a, side_b) / expected < 1)
+    provisional = Prior(expected, gaps)
     measured = confident_ratio(cross_language_scorer(a, b, lang_a, lang_b, provisional))
-    return provisional if measured is None else Prior(measured, 0.0, JUMP_COST)
+    return provisional if measured is None else Prior(measured, gaps)
 
 
 def cross_language_scorer(
     a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, prior: Prior = BITEXT
 ) -> _CrossLanguageScorer:
     """A scorer with segments of its own (a scorer keys their anchors in place)."""
-    return _CrossLanguageScorer(
-        _side(a, lang_a), _side(b, lang_b), lang_a, lang_b, ratio=prior.ratio, skip_cost=prior.skip_cost)
+    return _CrossLanguageScorer(_side(a, lang_a), _side(b, lang_b), lang_a, lang_b, ratio=prior.ratio)
 
 
 def _side(texts: Sequence[str], language: str) -> _Side:
@@ -85,9 +88,11 @@ def is_unbalanced(a: _Side, b: _Side, expected: float) -> bool:
     """Whether the pair's letters and its segment counts both stray further than UNBALANCED from a translation's."""
     if not len(a) or not len(b):
         return False
-    letters = (b.chars(0, len(b)) / max(1, a.chars(0, len(a)))) / expected
-    segments = len(b) / len(a)
-    return _strays(letters) and _strays(segments)
+    return _strays(_letters(a, b) / expected) and _strays(len(b) / len(a))
+
+
+def _letters(a: _Side, b: _Side) -> float:
+    return b.chars(0, len(b)) / max(1, a.chars(0, len(a)))
 
 
 def _strays(ratio: float) -> bool:

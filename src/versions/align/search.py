@@ -21,6 +21,10 @@ CORRIDOR = 3  # half-width of the full search around the path of the first
 # The widest a band grows, on each side of its guide line. A stretch of up to this many rows or columns (every gold
 # case, most stretches between sure links) may still widen to all of it; a longer one stays linear in its length.
 MAX_WIDTH = 128
+# A partial pair's path may run anywhere (a few paragraphs of the copy against any stretch of the text), where a band
+# around the diagonal of a steep stretch (1 paragraph against 500) lets links only near its end: up to this many cells,
+# its rough search covers the whole stretch.
+WHOLE_STRETCH_CELLS = 200_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,16 @@ class Stretch:
     @property
     def size(self) -> int:
         return max(self.bottom - self.top, self.right - self.left)
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """How the search of a partial pair prices what it leaves unlinked (:func:`_search_gapped`): each gap between
+    two links costs ``jump_cost`` once, however long; the segments of the whole text (``free_a``: A, else B) are
+    skipped free, those of the copy at the scorer's skip cost."""
+
+    jump_cost: float
+    free_a: bool
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ class _Constraints:
 
 
 def _best_path(
-    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH, jump_cost: float = 0.0
+    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH, gaps: Gaps | None = None
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -82,26 +96,29 @@ def _best_path(
     itself while the best path touches its edge (up to max_width), so the result is what an unbounded search of the
     stretch would find unless the true path strays far and comes back.
 
-    A ``jump_cost`` (the prior of a partial pair) is paid once for each gap between two links, whatever its length:
-    see :func:`_search_gapped`.
+    ``gaps``: the prior of a partial pair (:func:`_search_gapped`), whose rough search covers the whole stretch when
+    it is small enough.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
     corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
     guide = [start, *corners, end]
-    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width, jump_cost)
+    width = INITIAL_BAND
+    if gaps and (stretch.bottom - stretch.top + 1) * (stretch.right - stretch.left + 1) <= WHOLE_STRETCH_CELLS:
+        width = stretch.size
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, jump_cost)
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, gaps)
 
 
 def _search_widening(
-    scorer, stretch, constraints, shapes, guide, width, max_width, jump_cost=0.0
+    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None
 ) -> list[tuple[int, int, int, int]]:
     """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
-        if jump_cost:
-            path = _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost)
+        if gaps:
+            path = _search_gapped(scorer, stretch, band, constraints, shapes, gaps)
         else:
             path = _search(scorer, stretch, band, constraints, shapes)
         if width >= min(stretch.size, max_width) or not _touches_edge(path, band, stretch):
@@ -188,21 +205,22 @@ def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, 
     return _trace(back, band, stretch, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
 
 
-def _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost) -> list[tuple[int, int, int, int]]:
-    """Best path through the band when each gap between two links costs ``jump_cost`` once, however long (an affine
-    gap cost, as Gotoh's alignment has it, with skips costing the scorer's skip gain each and gaps at either end of the
-    stretch free): a copy transcribed in part holds a few runs of the text, and a path that scatters its links over
-    the text pays for every jump.
+def _search_gapped(scorer, stretch, band, constraints, shapes, gaps: Gaps) -> list[tuple[int, int, int, int]]:
+    """Best path through the band when each gap between two links costs ``gaps.jump_cost`` once, however long (an
+    affine gap cost, as in Gotoh's alignment, with gaps at either end of the stretch free): a copy transcribed in part
+    holds a few runs of the text, and a path that scatters its links over the text pays for every jump. Skipping a
+    segment of the whole text is free; skipping one of the copy costs what it costs in a bitext.
 
     Three values per cell: the best path ending there with no link yet (only skips from the start), with a link, or
     in a gap after a link. A link after a gap pays the jump; a gap to the end pays nothing."""
-    skip = scorer.skip_gain()
+    skips = {(1, 0): 0.0 if gaps.free_a else scorer.skip_gain(), (0, 1): scorer.skip_gain() if gaps.free_a else 0.0}
     top_row, left = stretch.top, stretch.left
     pinned_shapes = defaultdict(tuple)
     for a_range, b_range in constraints.within(stretch):
         pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
     links = [shape for shape in shapes if 0 not in shape]
-    jumps = (0.0, 0.0, jump_cost)  # what a link pays after each state
+    jumps = (0.0, 0.0, gaps.jump_cost)  # what a link pays after each state
+    constrained = constraints.active()
     inf = -math.inf
     # per state (0: no link yet, 1: a link last, 2: in a gap after a link), per row: values and where they came from
     best = [[], [], []]
@@ -216,7 +234,9 @@ def _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost) -> lis
             if i == top_row and j == left:
                 best[0][0][0] = 0.0
                 continue
-            for da, db in ((1, 0), (0, 1)):  # a skip: stays without links, or opens or extends a gap
+            for (da, db), skip in skips.items():  # a skip: stays without links, or opens or extends a gap
+                if constrained and not constraints.allows(i - da, i, j - db, j):  # a pinned segment is never skipped
+                    continue
                 value = _value(best, band, stretch, i - da, j - db, 0) + skip
                 if value > best[0][-1][j - lo]:
                     best[0][-1][j - lo], back[0][-1][j - lo] = value, ((da, db), 0)
@@ -227,7 +247,7 @@ def _search_gapped(scorer, stretch, band, constraints, shapes, jump_cost) -> lis
             for da, db in links + list(pinned_shapes.get((i, j), ())):
                 i0, j0 = i - da, j - db
                 before = [_value(best, band, stretch, i0, j0, state) - cost for state, cost in enumerate(jumps)]
-                if max(before) == inf or not constraints.allows(i0, i, j0, j):
+                if max(before) == inf or (constrained and not constraints.allows(i0, i, j0, j)):
                     continue
                 if constraints.holds_pin(i0, i):
                     gain = scorer.gain(i0, i, j0, j)
