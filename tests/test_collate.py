@@ -90,3 +90,14 @@ def test_a_comparison_read_back_from_its_json_is_the_same(shipped_corpus):
     for comparison in shipped_collation(shipped_corpus).comparisons.values():
         again = Comparison.from_json(comparison.text_a, comparison.text_b, comparison.to_json())
         assert again == comparison
+
+
+def test_rows_a_partial_copy_has_not_transcribed_are_compared_with_nothing(shipped_corpus):
+    from conftest import transcribe_in_part
+
+    collation = collate(load_corpus(transcribe_in_part(shipped_corpus)).documents[0])
+    lacunae = [k for k, group in enumerate(collation.table.groups) if group.members["rgaspi-copy"].untranscribed]
+    held = [k for k, group in enumerate(collation.table.groups) if group.paragraphs("rgaspi-copy")]
+    assert len(held) == 5 and len(lacunae) == len(collation.table.groups) - 5
+    assert not any((k, "rgaspi-copy") in collation.comparisons for k in lacunae)
+    assert all((k, "rgaspi-copy") in collation.comparisons for k in held)
