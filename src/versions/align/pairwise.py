@@ -12,7 +12,7 @@ from ..anchors import detect_language
 from ..corpus import forbids_inside_pins, pin_groups
 from .beads import Bead
 from .features import _base_language
-from .first_pass import cut_corners
+from .first_pass import cut_corners, sure_links
 from .leftovers import _pair_moves, _pair_sandwiched
 from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
 from .reuse import Piece, Previous, kept_runs
@@ -101,12 +101,14 @@ def _path(
 
 
 def _searched(scorer, stretch: Stretch, constraints: _Constraints, gaps: Gaps | None) -> list[Piece]:
-    """The best path through the stretch: cut at the first pass's corners, each part searched in a band."""
+    """The best path through the stretch: cut at the first pass's corners, each part searched in a band (that of a
+    partial pair bent through the sure links)."""
     points = [(stretch.top, stretch.left), *cut_corners(scorer, stretch, constraints), (stretch.bottom, stretch.right)]
+    through = sure_links(scorer, stretch, constraints) if gaps else []
     path = []
     for (i0, j0), (i1, j1) in pairwise(points):
         if (i0, j0) != (i1, j1):
-            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, gaps=gaps)
+            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, gaps=gaps, through=through)
         scorer.forget()
     return path
 

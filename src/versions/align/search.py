@@ -11,6 +11,7 @@ import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
 
 from .features import MEMO_LIMIT
 
@@ -24,7 +25,7 @@ MAX_WIDTH = 128
 # A partial pair's path may run anywhere (a few paragraphs of the copy against any stretch of the text), where a band
 # around the diagonal of a steep stretch (1 paragraph against 500) lets links only near its end: up to this many cells,
 # its rough search covers the whole stretch.
-WHOLE_STRETCH_CELLS = 200_000
+WHOLE_STRETCH_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,12 @@ class _Constraints:
 
 
 def _best_path(
-    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH, gaps: Gaps | None = None
+    scorer,
+    stretch: Stretch,
+    constraints: _Constraints,
+    max_width: float = MAX_WIDTH,
+    gaps: Gaps | None = None,
+    through: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -97,11 +103,14 @@ def _best_path(
     stretch would find unless the true path strays far and comes back.
 
     ``gaps``: the prior of a partial pair (:func:`_search_gapped`), whose rough search covers the whole stretch when
-    it is small enough.
+    it is small enough, else a band bent through the sure links ``through`` (when no pin bends it): around the
+    diagonal, a partial pair's path strays as far as the copy is from the start of the text.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
     corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
+    if not corners:
+        corners = [corner for i, j in through if _inside(stretch, i, j) for corner in ((i, j), (i + 1, j + 1))]
     guide = [start, *corners, end]
     width = INITIAL_BAND
     if gaps and (stretch.bottom - stretch.top + 1) * (stretch.right - stretch.left + 1) <= WHOLE_STRETCH_CELLS:
@@ -109,6 +118,11 @@ def _best_path(
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
     return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, gaps)
+
+
+def _inside(stretch: Stretch, i: int, j: int) -> bool:
+    """Whether the link (i, j) lies inside the stretch."""
+    return stretch.top <= i < stretch.bottom and stretch.left <= j < stretch.right
 
 
 def _search_widening(
@@ -163,9 +177,7 @@ def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, 
     B[left:j]."""
     skip = scorer.skip_gain()
     top_row, left = stretch.top, stretch.left
-    pinned_shapes = defaultdict(tuple)  # end cell -> shapes of pinned components ending there
-    for a_range, b_range in constraints.within(stretch):
-        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    pinned_shapes = _pinned_shapes(constraints, stretch)
     constrained = constraints.active()
     if not constrained and not pinned_shapes:
         if shapes == ONE_TO_ONE:
@@ -211,75 +223,78 @@ def _search_gapped(scorer, stretch, band, constraints, shapes, gaps: Gaps) -> li
     holds a few runs of the text, and a path that scatters its links over the text pays for every jump. Skipping a
     segment of the whole text is free; skipping one of the copy costs what it costs in a bitext.
 
-    Three values per cell: the best path ending there with no link yet (only skips from the start), with a link, or
-    in a gap after a link. A link after a gap pays the jump; a gap to the end pays nothing."""
-    skips = {(1, 0): 0.0 if gaps.free_a else scorer.skip_gain(), (0, 1): scorer.skip_gain() if gaps.free_a else 0.0}
+    Three values per cell: the best path ending there with no link yet (only skips from the start), with a link
+    last, or in a gap after a link. A link after a gap pays the jump; a gap to the end pays nothing."""
+    skips = (((1, 0), 0.0 if gaps.free_a else scorer.skip_gain()), ((0, 1), scorer.skip_gain() if gaps.free_a else 0.0))
+    jump, inf = gaps.jump_cost, -math.inf
     top_row, left = stretch.top, stretch.left
-    pinned_shapes = defaultdict(tuple)
-    for a_range, b_range in constraints.within(stretch):
-        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    pinned_shapes = _pinned_shapes(constraints, stretch)
     links = [shape for shape in shapes if 0 not in shape]
-    jumps = (0.0, 0.0, gaps.jump_cost)  # what a link pays after each state
     constrained = constraints.active()
-    inf = -math.inf
-    # per state (0: no link yet, 1: a link last, 2: in a gap after a link), per row: values and where they came from
-    best = [[], [], []]
-    back = [[], [], []]  # (shape, state before) of the winning step; None at the start
+    values: list[list[list[float]]] = []  # per row, per cell: [no link yet, a link last, in a gap after a link]
+    steps: list[list[list]] = []  # ... and the (shape, state before) that won each
+
+    def cell(i: int, j: int) -> list[float] | None:
+        if i < top_row:
+            return None
+        lo, hi = band[i - top_row]
+        return values[i - top_row][j - lo] if lo <= j < hi else None
+
     for i in range(top_row, stretch.bottom + 1):
         lo, hi = band[i - top_row]
-        for state in range(3):
-            best[state].append([inf] * (hi - lo))
-            back[state].append([None] * (hi - lo))
+        values.append([[inf, inf, inf] for _ in range(hi - lo)])
+        steps.append([[None, None, None] for _ in range(hi - lo)])
         for j in range(lo, hi):
+            here, won = values[-1][j - lo], steps[-1][j - lo]
             if i == top_row and j == left:
-                best[0][0][0] = 0.0
+                here[0] = 0.0
                 continue
-            for (da, db), skip in skips.items():  # a skip: stays without links, or opens or extends a gap
-                if constrained and not constraints.allows(i - da, i, j - db, j):  # a pinned segment is never skipped
-                    continue
-                value = _value(best, band, stretch, i - da, j - db, 0) + skip
-                if value > best[0][-1][j - lo]:
-                    best[0][-1][j - lo], back[0][-1][j - lo] = value, ((da, db), 0)
-                for state in (1, 2):
-                    value = _value(best, band, stretch, i - da, j - db, state) + skip
-                    if value > best[2][-1][j - lo]:
-                        best[2][-1][j - lo], back[2][-1][j - lo] = value, ((da, db), state)
+            for shape, skip in skips:  # a skip: still no link, or a gap opened or extended
+                before = cell(i - shape[0], j - shape[1])
+                if before is None or (constrained and not constraints.allows(i - shape[0], i, j - shape[1], j)):
+                    continue  # outside the band, or a pinned segment (never skipped)
+                if before[0] + skip > here[0]:
+                    here[0], won[0] = before[0] + skip, (shape, 0)
+                state = 1 if before[1] >= before[2] else 2
+                if before[state] + skip > here[2]:
+                    here[2], won[2] = before[state] + skip, (shape, state)
             for da, db in links + list(pinned_shapes.get((i, j), ())):
-                i0, j0 = i - da, j - db
-                before = [_value(best, band, stretch, i0, j0, state) - cost for state, cost in enumerate(jumps)]
-                if max(before) == inf or (constrained and not constraints.allows(i0, i, j0, j)):
+                before = cell(i - da, j - db)
+                if before is None:
                     continue
-                if constraints.holds_pin(i0, i):
-                    gain = scorer.gain(i0, i, j0, j)
+                state = max((0, 1, 2), key=lambda k: before[k] - (jump if k == 2 else 0.0))
+                start = before[state] - (jump if state == 2 else 0.0)
+                if start == inf or (constrained and not constraints.allows(i - da, i, j - db, j)):
+                    continue
+                if constrained and constraints.holds_pin(i - da, i):
+                    gain = scorer.gain(i - da, i, j - db, j)
                 else:
-                    gain = _link_gain(scorer, i0, i, j0, j)
-                if gain is None:
-                    continue
-                state = max(range(3), key=before.__getitem__)
-                if before[state] + gain > best[1][-1][j - lo]:
-                    best[1][-1][j - lo], back[1][-1][j - lo] = before[state] + gain, ((da, db), state)
-    return _trace_gapped(best, back, band, stretch)
+                    gain = _link_gain(scorer, i - da, i, j - db, j)
+                if gain is not None and start + gain > here[1]:
+                    here[1], won[1] = start + gain, ((da, db), state)
+    return _trace_gapped(cell, steps, band, stretch)
 
 
-def _value(best, band, stretch, i, j, state) -> float:
-    """best[state] at cell (i, j), -inf outside the band."""
-    if i < stretch.top:
-        return -math.inf
-    lo, hi = band[i - stretch.top]
-    return best[state][i - stretch.top][j - lo] if lo <= j < hi else -math.inf
-
-
-def _trace_gapped(best, back, band, stretch) -> list[tuple[int, int, int, int]]:
+def _trace_gapped(cell, steps, band, stretch) -> list[tuple[int, int, int, int]]:
     i, j = stretch.bottom, stretch.right
-    state = max(range(3), key=lambda s: _value(best, band, stretch, i, j, s))
-    if _value(best, band, stretch, i, j, state) == -math.inf:
+    last = cell(i, j)
+    state = max((0, 1, 2), key=last.__getitem__)
+    if last[state] == -math.inf:
         raise ValueError("no alignment satisfies the pinned and forbidden pairs")
     path = []
     while (i, j) != (stretch.top, stretch.left):
-        (da, db), before = back[state][i - stretch.top][j - band[i - stretch.top][0]]
+        (da, db), before = steps[i - stretch.top][j - band[i - stretch.top][0]][state]
         path.append((i - da, i, j - db, j))
         i, j, state = i - da, j - db, before
     return path[::-1]
+
+
+def _pinned_shapes(constraints: _Constraints, stretch: Stretch) -> dict[tuple[int, int], tuple]:
+    """End cell -> the shapes of the groups of pins ending there, the extra bead shapes a search tries at it."""
+    pinned_shapes = defaultdict(tuple)
+    for a_range, b_range in constraints.within(stretch):
+        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    return pinned_shapes
 
 
 _UNKNOWN = object()

@@ -26,12 +26,6 @@ class Coverage:
     sheets: tuple[range, ...]
     line: int = 1  # of the field in the version's front matter
 
-    def holds(self, base_paragraph: int) -> bool | None:
-        """Whether the version covers this paragraph of the base; None when it names no paragraphs (sheets only)."""
-        if not self.paragraphs:
-            return None
-        return any(base_paragraph in stretch for stretch in self.paragraphs)
-
     @property
     def covered(self) -> list[int] | None:
         """The base paragraphs covered, in order; None when the coverage names sheets only."""
