@@ -6,8 +6,22 @@ import pytest
 
 from conftest import benchmarks_generate
 from versions.align import align
-from versions.align.prior import BITEXT, JUMP_COST, cross_language_prior, expected_ratio, is_unbalanced, _side
-from versions.align.search import Gaps, Stretch, _Constraints, _corridor, _search, _search_gapped
+from versions.align.prior import (
+    BITEXT,
+    JUMP_COST,
+    _side,
+    cross_language_prior,
+    expected_ratio,
+    is_unbalanced,
+)
+from versions.align.search import (
+    Gaps,
+    Stretch,
+    _Constraints,
+    _corridor,
+    _search,
+    _search_gapped,
+)
 
 
 def translated_document(paragraphs: int, seed: int = 0) -> tuple[list[str], list[str]]:

@@ -34,7 +34,7 @@ def said(problem) -> str:
     ('"2-3"', [range(1, 3)], [], "2-3"),
     ('"l. 86-87"', [], [range(86, 88)], "l. 86-87"),
     ('["л. 87", 2]', [range(1, 2)], [range(87, 88)], "2, l. 87"),
-    ('["ll. 86–87", "1-2"]', [range(0, 2)], [range(86, 88)], "1-2, l. 86-87"),
+    ('["ll. 86–87", "1-2"]', [range(2)], [range(86, 88)], "1-2, l. 86-87"),
 ])
 def test_a_partial_copy_declares_paragraphs_or_sheets(tmp_path, covers, paragraphs, sheets, shown):
     [document] = load_corpus(corpus_with(tmp_path, covers)).documents

@@ -16,8 +16,8 @@ its languages explain: in letters against the expected ratio and in segments, bo
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .cross_language import _CrossLanguageScorer, measured_length_model
 from .features import _segment, _Side

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..errors import Problem, problem
 
@@ -73,7 +74,7 @@ def _start(stretch: range) -> int:
 
 def _overlap(stretches: list[range]) -> str | None:
     ordered = sorted(stretches, key=_start)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in pairwise(ordered):
         if after.start < before.stop:
             return f"twice ({_shown(before)} and {_shown(after)} overlap)"
     return None
