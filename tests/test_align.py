@@ -557,3 +557,15 @@ def test_a_partial_version_naming_sheets_only_has_every_empty_row_untranscribed(
     texts = {**demo_texts, "copy": [demo_texts["ru-rendering"][k] for k in (12, 13)]}
     table = align_versions("wilson-en", texts, {**DEMO_LANGUAGES, "copy": "ru"}, partial={"copy": None})
     assert all(group.members["copy"].untranscribed != bool(group.paragraphs("copy")) for group in table.groups)
+
+
+def test_partial_copies_leave_the_rows_of_the_whole_versions_as_they_were(demo_texts):
+    whole = align_versions("wilson-en", demo_texts, DEMO_LANGUAGES)
+    copies = {"first": [demo_texts["ru-rendering"][k] for k in (1, 6, 7, 8, 9)],
+              "second": [demo_texts["ru-rendering"][k] for k in (3, 4, 20, 21, 22, 23)]}
+    table = align_versions("wilson-en", {**demo_texts, **copies}, {**DEMO_LANGUAGES, "first": "ru", "second": "ru"},
+                           partial={"first": None, "second": None})
+    assert [group.paragraphs("wilson-en") for group in table.groups] == [
+        group.paragraphs("wilson-en") for group in whole.groups]
+    assert [g.paragraphs("wilson-en") for g in table.groups if g.paragraphs("second")] == [
+        (3,), (4,), (20,), (21,), (22,), (23,)]
