@@ -122,6 +122,16 @@ def telegram_corpus(tmp_path: Path) -> Path:
     return root
 
 
+def transcribe_in_part(corpus: Path) -> Path:
+    """Give the shipped document's RGASPI copy five paragraphs of a Russian text and ``covers: [2, 7-10]`` (the
+    partial gold case of issue 13, tests/data/align/partial-ru-seed; illustrative text of ours)."""
+    path = corpus / "telegram-23256" / "rgaspi-copy.md"
+    body = (DATA / "align" / "partial-ru-seed" / "b.txt").read_text(encoding="utf-8")
+    front = path.read_text(encoding="utf-8").replace("transcribed: false\n", "covers: [2, 7-10]\nillustrative: true\n")
+    path.write_text(front + body, encoding="utf-8")
+    return corpus
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, bytes | None]]:
     """Every entry under ``root``, hidden ones too: its mode and, for a file, its bytes."""
     if not root.exists():

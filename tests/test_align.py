@@ -39,8 +39,9 @@ FLOORS = {
     "paraphrase": (1.0, 1.0),
     "cross-language": (1.0, 1.0),
     "lines": (0.95, 0.98),
+    "partial": (1.0, 1.0),
 }
-TARGETS = {"same-language": 0.97, "paraphrase": 0.97, "cross-language": 0.93}
+TARGETS = {"same-language": 0.97, "paraphrase": 0.97, "cross-language": 0.93, "partial": 0.95}
 
 
 def paragraphs(text: str) -> list[str]:
@@ -51,12 +52,17 @@ def paragraphs(text: str) -> list[str]:
 
 def load_case(folder: Path) -> dict:
     meta = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
-    texts = [(folder / meta.get(side, f"{side}.txt")).read_text(encoding="utf-8") for side in ("a", "b")]
     split = str.splitlines if meta.get("unit") == "line" else paragraphs
+
+    def segments(side: str) -> list[str]:  # a side may be several files, one after another (a file of telegrams)
+        paths = meta.get(side, f"{side}.txt")
+        paths = paths if isinstance(paths, list) else [paths]
+        return [segment for path in paths for segment in split((folder / path).read_text(encoding="utf-8"))]
+
     return {
         **meta,
-        "a_segments": split(texts[0]),
-        "b_segments": split(texts[1]),
+        "a_segments": segments("a"),
+        "b_segments": segments("b"),
         "gold": parse_beads((folder / "gold.txt").read_text(encoding="utf-8")),
     }
 
@@ -363,7 +369,7 @@ def test_table_as_plain_data(demo_texts):
     assert data["base"] == "wilson-en" and data["versions"][0] == "wilson-en"
     first = data["groups"][0]
     assert first["wilson-en"]["paragraphs"] == [0] and first["en-revised"]["bead"] == "1-1"
-    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved", "via"}
+    assert set(first["ru-rendering"]) == {"paragraphs", "bead", "score", "method", "moved", "via", "untranscribed"}
     assert first["ru-rendering"]["via"] == "wilson-en" and first["wilson-en"]["via"] == ""
 
 
@@ -532,3 +538,35 @@ def test_a_short_base_against_a_long_version_collates(tmp_path):
     )
     collation = collate(load_corpus(root).documents[0])
     assert sorted(p for group in collation.table.groups for p in group.paragraphs("b")) == list(range(40))
+
+
+# --- partial versions (issue 13) -------------------------------------------------------------------------------------
+
+
+def test_rows_a_partial_version_does_not_cover_are_untranscribed(demo_texts):
+    texts = {**demo_texts, "copy": [demo_texts["ru-rendering"][k] for k in (7, 8, 9)]}
+    table = align_versions("wilson-en", texts, {**DEMO_LANGUAGES, "copy": "ru"}, partial={"copy": range(6, 10)})
+    marks = [(group.paragraphs("wilson-en"), group.paragraphs("copy"), group.members["copy"].untranscribed)
+             for group in table.groups]
+    assert [(base, own) for base, own, _ in marks if own] == [((7,), (0,)), ((8,), (1,)), ((9,), (2,))]
+    assert [base for base, own, lacuna in marks if not own and not lacuna] == [(5, 6)]  # covered, not there: omitted
+    assert all(lacuna for base, own, lacuna in marks if base and not set(base) & set(range(6, 10)))
+    assert not any(group.members[v].untranscribed for group in table.groups for v in table.versions if v != "copy")
+
+
+def test_a_partial_version_naming_sheets_only_has_every_empty_row_untranscribed(demo_texts):
+    texts = {**demo_texts, "copy": [demo_texts["ru-rendering"][k] for k in (12, 13)]}
+    table = align_versions("wilson-en", texts, {**DEMO_LANGUAGES, "copy": "ru"}, partial={"copy": None})
+    assert all(group.members["copy"].untranscribed != bool(group.paragraphs("copy")) for group in table.groups)
+
+
+def test_partial_copies_leave_the_rows_of_the_whole_versions_as_they_were(demo_texts):
+    whole = align_versions("wilson-en", demo_texts, DEMO_LANGUAGES)
+    copies = {"first": [demo_texts["ru-rendering"][k] for k in (1, 6, 7, 8, 9)],
+              "second": [demo_texts["ru-rendering"][k] for k in (3, 4, 20, 21, 22, 23)]}
+    table = align_versions("wilson-en", {**demo_texts, **copies}, {**DEMO_LANGUAGES, "first": "ru", "second": "ru"},
+                           partial={"first": None, "second": None})
+    assert [group.paragraphs("wilson-en") for group in table.groups] == [
+        group.paragraphs("wilson-en") for group in whole.groups]
+    assert [g.paragraphs("wilson-en") for g in table.groups if g.paragraphs("second")] == [
+        (3,), (4,), (20,), (21,), (22,), (23,)]

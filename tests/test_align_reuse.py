@@ -33,9 +33,9 @@ def realigned(monkeypatch, texts: tuple, now: tuple, languages: tuple) -> tuple[
     stretches = []
     search = pairwise._best_path
 
-    def spy(scorer, stretch, constraints):
+    def spy(scorer, stretch, constraints, **options):
         stretches.append(stretch)
-        return search(scorer, stretch, constraints)
+        return search(scorer, stretch, constraints, **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(pairwise, "_best_path", spy)

@@ -105,3 +105,14 @@ def test_copies_of_one_text_are_diffed_with_each_other(tmp_path):
     assert copies[(stamp, "copy-a", "copy-b")].diff.inserted == 4
     number = collation.table.group_of("copy-b", 6)
     assert copies[(number, "copy-a", "copy-b")].diff.replaced == 1  # девять / 9
+
+
+def test_rows_a_partial_copy_has_not_transcribed_are_compared_with_nothing(telegram_corpus):
+    from conftest import transcribe_in_part
+
+    collation = collate(load_corpus(transcribe_in_part(telegram_corpus)).documents[0])
+    lacunae = [k for k, group in enumerate(collation.table.groups) if group.members["rgaspi-copy"].untranscribed]
+    held = [k for k, group in enumerate(collation.table.groups) if group.paragraphs("rgaspi-copy")]
+    assert len(held) == 5 and len(lacunae) == len(collation.table.groups) - 5
+    assert not any((k, "rgaspi-copy") in collation.comparisons for k in lacunae)
+    assert all((k, "rgaspi-copy") in collation.comparisons for k in held)

@@ -396,3 +396,21 @@ def test_a_build_told_which_documents_changed_looks_at_no_other(built):
     shutil.rmtree(corpus / "doc-2")
     report = build(corpus, db_path, documents={"doc-2"})
     assert report.removed == ["doc-2"] and report.carried == ["doc-3", "telegram-23256"]
+
+
+def test_a_partial_copy_stores_its_coverage_and_its_untranscribed_rows(shipped_corpus, tmp_path):
+    from conftest import transcribe_in_part
+
+    db_path = tmp_path / "versions.db"
+    build(transcribe_in_part(shipped_corpus), db_path)
+    db = sqlite_utils.Database(db_path)
+    copy = "telegram-23256/rgaspi-copy"
+    assert db["versions"].get(copy)["covers"] == "2, 7-10"
+    assert db.execute("select covers from versions where id != ?", [copy]).fetchall() == [(None,)] * 6
+    lacunae = {row[0] for row in db.execute("select group_id from untranscribed where version_id = ?", [copy])}
+    held = {row[0] for row in db.execute("select group_id from alignment_members where version_id = ?", [copy])}
+    assert len(held) == 5 and lacunae | held == {row[0] for row in db.execute("select id from alignment_groups")}
+    assert not db.execute(
+        "select 1 from anchors where version_id = ? and group_id in (select group_id from untranscribed)", [copy]
+    ).fetchall()
+    assert db.execute("pragma foreign_key_check").fetchall() == []

@@ -98,9 +98,9 @@ def spying_alignments(monkeypatch) -> list[dict]:
     given = []
     align_versions = versions.collate.align.align_versions
 
-    def spy(base, texts, languages, corrections=(), previous=None, derivations=None):
+    def spy(base, texts, languages, corrections=(), previous=None, *rest):
         given.append(dict(previous or {}))
-        return align_versions(base, texts, languages, corrections, previous, derivations)
+        return align_versions(base, texts, languages, corrections, previous, *rest)
 
     monkeypatch.setattr(versions.collate.align, "align_versions", spy)
     return given

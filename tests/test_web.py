@@ -278,6 +278,29 @@ async def test_document_page_flags_anchors_missing_across_languages(dropped_db):
     assert "<strong>Only here:</strong>" in compare and "kaesong" in compare
 
 
+@pytest.fixture(scope="module")
+def partial_db(tmp_path_factory) -> Path:
+    """The shipped document with its RGASPI copy transcribed in part (covers: [2, 7-10])."""
+    from conftest import transcribe_in_part
+
+    root = tmp_path_factory.mktemp("partial")
+    corpus = transcribe_in_part(Path(shutil.copytree(SHIPPED_CORPUS, root / "translations")))
+    build(corpus, root / "versions.db")
+    return root / "versions.db"
+
+
+async def test_rows_a_partial_copy_has_not_transcribed_are_lacunae_not_omissions(partial_db):
+    ds = Datasette([str(partial_db)], metadata=METADATA)
+    cells = [" ".join(cell.split()) for cell in (await ds.client.get(f"/-/versions/{DOC}")).text.split("<td ")]
+    copy = [cell for cell in cells if cell.startswith('class="reading') and "RGASPI copy (Russian)</span>" in cell]
+    lacunae = [cell for cell in copy if "— not transcribed in this version" in cell]
+    assert len(copy) - len(lacunae) == 5 and all('class="reading absent lacuna"' in cell for cell in lacunae)
+    assert not any("not in this version" in cell or "Missing here" in cell for cell in lacunae)
+    compare = (await ds.client.get(f"/-/versions/{DOC}/compare?a=wilson-en&b=rgaspi-copy")).text
+    assert 15 <= compare.count("— not transcribed in this version") <= len(lacunae)  # rows with some text of either
+    assert "— not in this version" not in compare
+
+
 async def test_canned_query_all_readings_of_a_paragraph(datasette):
     response = await datasette.client.get(f"/versions/readings_of_paragraph.json?document={DOC}&paragraph=8&_shape=array")
     rows = response.json()

@@ -178,7 +178,7 @@ class Collation:
         for version_id in self.table.versions[1:]:
             version = self.document.version(version_id)
             text = group_text(version, group.paragraphs(version_id))
-            if text or base_text:
+            if (text or base_text) and not group.members[version_id].untranscribed:
                 yield (index, version_id), Pair(base_text, text, base.language, version.language)
 
 
@@ -262,6 +262,7 @@ def collate(
         [_correction(c) for c in document.corrections],
         previous,
         derivations(document),
+        {v.id: v.covers.covered for v in versions if v.covers is not None},
     )
     if features is not None:
         features.keep_features(align.known_features(keys))

@@ -33,14 +33,21 @@ DEFAULT_LENGTH_VARIANCE = 6.8  # Gale and Church's value for European languages
 
 
 def _length_model(lang_a: str, lang_b: str, a: _Side, b: _Side) -> tuple[float, float]:
+    if known := measured_length_model(lang_a, lang_b):
+        return known
+    whole_ratio = b.chars(0, len(b)) / max(1, a.chars(0, len(a)))
+    return min(10.0, max(0.1, whole_ratio)), DEFAULT_LENGTH_VARIANCE
+
+
+def measured_length_model(lang_a: str, lang_b: str) -> tuple[float, float] | None:
+    """The length model of LENGTH_MODEL for the pair, either way round; None for a pair not measured."""
     lang_a, lang_b = _base_language(lang_a), _base_language(lang_b)
     if (lang_a, lang_b) in LENGTH_MODEL:
         return LENGTH_MODEL[lang_a, lang_b]
     if (lang_b, lang_a) in LENGTH_MODEL:
         ratio, variance = LENGTH_MODEL[lang_b, lang_a]
         return 1 / ratio, variance / ratio**3  # the same model seen from the other side
-    whole_ratio = b.chars(0, len(b)) / max(1, a.chars(0, len(a)))
-    return min(10.0, max(0.1, whole_ratio)), DEFAULT_LENGTH_VARIANCE
+    return None
 
 
 SURE_EVIDENCE = 6.0  # log-likelihood ratio of a sure link: 400 to 1 (a 1-1 bead needs > -5: two skips)
@@ -58,9 +65,11 @@ class _CrossLanguageScorer:
     cognate_weight = 4.0
     move_confidence = 0.95
 
-    def __init__(self, a: _Side, b: _Side, lang_a: str, lang_b: str):
+    def __init__(self, a: _Side, b: _Side, lang_a: str, lang_b: str, ratio: float | None = None):
+        """``ratio``: letters of B per letter of A, in place of the pair's own (the prior of a partial pair)."""
         self.a, self.b = a, b
         self.ratio, self.variance = _length_model(lang_a, lang_b, a, b)
+        self.ratio = ratio or self.ratio
         self._code_cognates(a.segments + b.segments)
         self._key_anchors(a.segments, b.segments)
         self.anchor_weights = self._anchor_weights(a.segments + b.segments)

@@ -6,18 +6,18 @@ import math
 import re
 from collections import Counter, defaultdict
 from itertools import pairwise
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from ..anchors import detect_language
 from ..corpus import forbids_inside_pins, pin_groups
 from .beads import Bead
-from .cross_language import _CrossLanguageScorer
-from .features import _base_language, _segment, _Side
-from .first_pass import cut_corners
+from .features import _base_language
+from .first_pass import cut_corners, sure_links
 from .leftovers import _pair_moves, _pair_sandwiched
+from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
 from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
-from .search import Stretch, _best_path, _Constraints
+from .search import Gaps, Stretch, _best_path, _Constraints
 
 
 def align(
@@ -29,6 +29,8 @@ def align(
     forbidden: Iterable[tuple[int, int]] = (),
     previous: Previous | None = None,
     windowed: bool = True,
+    partial: bool = False,
+    within: Collection[int] | None = None,
 ) -> list[Bead]:
     """Align the segments of A and B.
 
@@ -40,10 +42,15 @@ def align(
     and away from any change are kept and only the stretches between them are searched again (``reuse``). The
     scorer's statistics (word rarity, background similarity) are those of the texts now, so a bead kept may differ
     from what a full alignment would find where an edit tipped a close decision elsewhere; and moves are paired over
-    the whole path again. With pins that cross (transpositions), ``previous`` is not used.
+    the whole path again. With pins that cross (transpositions) or ``within``, ``previous`` is not used.
 
     ``windowed=False`` searches the whole grid at once, its band widening without bound (no first pass, no
     previous): the reference the windowed search is measured against, quadratic in the worst case.
+
+    ``partial``: B is a copy transcribed in part, aligned with the prior of a partial pair (``prior``: free skips, a
+    length ratio from sure links), as is any pair whose lengths differ far more than its languages explain.
+    ``within``: the segments of A that B covers (its ``covers``); the rest of A stays unlinked (B's lacunae) unless a
+    pin names it. Implies ``partial``.
     """
     same = _same_language(lang_a, lang_b, a, b)
     lang_a = lang_a or detect_language("\n".join(a))
@@ -52,52 +59,68 @@ def align(
     _check_constraints(pinned, forbidden, len(a), len(b))
     components = pin_groups(pinned)
     in_order, crossing = _split_crossing(components, len(a), len(b))
-    keep_a = [i for i in range(len(a)) if not any(i in a_range for a_range, _ in crossing)]
+    covered = None if within is None else set(within) | {i for i, _ in pinned}
+    keep_a = [
+        i for i in range(len(a))
+        if not any(i in a_range for a_range, _ in crossing) and (covered is None or i in covered)
+    ]
     keep_b = [j for j in range(len(b)) if not any(j in b_range for _, b_range in crossing)]
     problem = _Problem(keep_a, keep_b, pinned, forbidden, in_order)
-    scorer = _scorer([a[i] for i in keep_a], [b[j] for j in keep_b], lang_a, lang_b, same)
+    kept_a, kept_b = [a[i] for i in keep_a], [b[j] for j in keep_b]
+    prior = BITEXT if same else cross_language_prior(kept_a, kept_b, lang_a, lang_b, partial or within is not None)
+    scorer = _scorer(kept_a, kept_b, lang_a, lang_b, same, prior)
     if windowed:
-        runs = problem.reusable(kept_runs(previous, a, b)) if previous and not crossing else []
-        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs)
+        reusable = previous and not crossing and covered is None  # both number the segments of A as searched
+        runs = problem.reusable(kept_runs(previous, a, b)) if reusable else []
+        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, prior.gaps)
     else:
-        path = _best_path(scorer, Stretch(0, 0, len(keep_a), len(keep_b)), problem.constraints, math.inf)
+        stretch = Stretch(0, 0, len(keep_a), len(keep_b))
+        path = _best_path(scorer, stretch, problem.constraints, math.inf, prior.gaps)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
     for a_range, b_range in crossing:
         beads = _insert_along_a(beads, Bead(tuple(a_range), tuple(b_range), 1.0, "pinned", moved=True))
+    if covered is not None:
+        beads = _with_lacunae(beads, [i for i in range(len(a)) if i not in covered], scorer.method)
     return beads
 
 
-def _path(scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]]) -> list[Piece]:
+def _path(
+    scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], gaps: Gaps | None
+) -> list[Piece]:
     """The path from (0, 0) to (n, m): the runs kept as they are, the stretches between them searched."""
     path, corner = [], (0, 0)
     for run in [*runs, None]:
         end = (run[0][0], run[0][2]) if run else (n, m)
-        path += _searched(scorer, Stretch(*corner, *end), constraints)
+        path += _searched(scorer, Stretch(*corner, *end), constraints, gaps)
         if run:
             path += run
             corner = (run[-1][1], run[-1][3])
     return path
 
 
-def _searched(scorer, stretch: Stretch, constraints: _Constraints) -> list[Piece]:
-    """The best path through the stretch: cut at the first pass's corners, each part searched in a band."""
+def _searched(scorer, stretch: Stretch, constraints: _Constraints, gaps: Gaps | None) -> list[Piece]:
+    """The best path through the stretch: cut at the first pass's corners, each part searched in a band (that of a
+    partial pair bent through the sure links)."""
     points = [(stretch.top, stretch.left), *cut_corners(scorer, stretch, constraints), (stretch.bottom, stretch.right)]
+    through = sure_links(scorer, stretch, constraints) if gaps else []
     path = []
     for (i0, j0), (i1, j1) in pairwise(points):
         if (i0, j0) != (i1, j1):
-            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints)
+            path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, gaps=gaps, through=through)
         scorer.forget()
     return path
 
 
-def _scorer(a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, same_language: bool):
-    side_a = _Side([_segment(text, lang_a) for text in a])
-    side_b = _Side([_segment(text, lang_b) for text in b])
+def _scorer(
+    a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, same_language: bool, prior: Prior = BITEXT
+):
+    """The scorer of the pair. Within one language skips are free already and lengths need no ratio, so a partial
+    pair needs no prior of its own there."""
     if same_language:
-        return _SameLanguageScorer(side_a, side_b)
-    return _CrossLanguageScorer(side_a, side_b, lang_a, lang_b)
+        return _SameLanguageScorer(_side(a, lang_a), _side(b, lang_b))
+    return cross_language_scorer(a, b, lang_a, lang_b, prior)
 
 
 class _Problem:
@@ -214,6 +237,21 @@ def _split_crossing(components: list[tuple[range, range]], n: int, m: int) -> tu
                     chains[k] = candidate
     kept = set(max(chains, key=lambda chain: (len(chain[0]), -chain[1]))[0])
     return [components[k] for k in sorted(kept)], [components[k] for k in range(len(components)) if k not in kept]
+
+
+def _with_lacunae(beads: list[Bead], outside: list[int], method: str) -> list[Bead]:
+    """The beads with an unlinked bead for each segment of A outside what B covers, in their places along A."""
+    merged, waiting = [], iter(outside)
+    next_outside = next(waiting, None)
+    for bead in beads:
+        while next_outside is not None and bead.a and next_outside < bead.a[0]:
+            merged.append(Bead((next_outside,), (), 0.0, method))
+            next_outside = next(waiting, None)
+        merged.append(bead)
+    while next_outside is not None:
+        merged.append(Bead((next_outside,), (), 0.0, method))
+        next_outside = next(waiting, None)
+    return merged
 
 
 def _insert_along_a(beads: list[Bead], bead: Bead) -> list[Bead]:

@@ -11,6 +11,7 @@ import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
 
 from .features import MEMO_LIMIT
 
@@ -21,6 +22,10 @@ CORRIDOR = 3  # half-width of the full search around the path of the first
 # The widest a band grows, on each side of its guide line. A stretch of up to this many rows or columns (every gold
 # case, most stretches between sure links) may still widen to all of it; a longer one stays linear in its length.
 MAX_WIDTH = 128
+# A partial pair's path may run anywhere (a few paragraphs of the copy against any stretch of the text), where a band
+# around the diagonal of a steep stretch (1 paragraph against 500) lets links only near its end: up to this many cells,
+# its rough search covers the whole stretch.
+WHOLE_STRETCH_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,16 @@ class Stretch:
     @property
     def size(self) -> int:
         return max(self.bottom - self.top, self.right - self.left)
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """How the search of a partial pair prices what it leaves unlinked (:func:`_search_gapped`): each gap between
+    two links costs ``jump_cost`` once, however long; the segments of the whole text (``free_a``: A, else B) are
+    skipped free, those of the copy at the scorer's skip cost."""
+
+    jump_cost: float
+    free_a: bool
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,12 @@ class _Constraints:
 
 
 def _best_path(
-    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH
+    scorer,
+    stretch: Stretch,
+    constraints: _Constraints,
+    max_width: float = MAX_WIDTH,
+    gaps: Gaps | None = None,
+    through: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -81,21 +101,40 @@ def _best_path(
     pairs); then the full search over all bead shapes in a narrow corridor around that path. Each band widens
     itself while the best path touches its edge (up to max_width), so the result is what an unbounded search of the
     stretch would find unless the true path strays far and comes back.
+
+    ``gaps``: the prior of a partial pair (:func:`_search_gapped`), whose rough search covers the whole stretch when
+    it is small enough, else a band bent through the sure links ``through`` (when no pin bends it): around the
+    diagonal, a partial pair's path strays as far as the copy is from the start of the text.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
     corners = [corner for a, b in components for corner in ((a.start, b.start), (a.stop, b.stop))]
+    if not corners:
+        corners = [corner for i, j in through if _inside(stretch, i, j) for corner in ((i, j), (i + 1, j + 1))]
     guide = [start, *corners, end]
-    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width)
+    width = INITIAL_BAND
+    if gaps and (stretch.bottom - stretch.top + 1) * (stretch.right - stretch.left + 1) <= WHOLE_STRETCH_CELLS:
+        width = stretch.size
+    rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width)
+    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, gaps)
 
 
-def _search_widening(scorer, stretch, constraints, shapes, guide, width, max_width) -> list[tuple[int, int, int, int]]:
+def _inside(stretch: Stretch, i: int, j: int) -> bool:
+    """Whether the link (i, j) lies inside the stretch."""
+    return stretch.top <= i < stretch.bottom and stretch.left <= j < stretch.right
+
+
+def _search_widening(
+    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None
+) -> list[tuple[int, int, int, int]]:
     """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
-        path = _search(scorer, stretch, band, constraints, shapes)
+        if gaps:
+            path = _search_gapped(scorer, stretch, band, constraints, shapes, gaps)
+        else:
+            path = _search(scorer, stretch, band, constraints, shapes)
         if width >= min(stretch.size, max_width) or not _touches_edge(path, band, stretch):
             return path
         guide = [(i0, j0) for i0, _, j0, _ in path] + [(stretch.bottom, stretch.right)]
@@ -138,9 +177,7 @@ def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, 
     B[left:j]."""
     skip = scorer.skip_gain()
     top_row, left = stretch.top, stretch.left
-    pinned_shapes = defaultdict(tuple)  # end cell -> shapes of pinned components ending there
-    for a_range, b_range in constraints.within(stretch):
-        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    pinned_shapes = _pinned_shapes(constraints, stretch)
     constrained = constraints.active()
     if not constrained and not pinned_shapes:
         if shapes == ONE_TO_ONE:
@@ -178,6 +215,86 @@ def _search(scorer, stretch, band, constraints, shapes) -> list[tuple[int, int, 
                     top, top_shape = previous + gain, k
             row_best[j - lo], row_back[j - lo] = top, top_shape
     return _trace(back, band, stretch, lambda i, j: shapes + pinned_shapes.get((i, j), ()))
+
+
+def _search_gapped(scorer, stretch, band, constraints, shapes, gaps: Gaps) -> list[tuple[int, int, int, int]]:
+    """Best path through the band when each gap between two links costs ``gaps.jump_cost`` once, however long (an
+    affine gap cost, as in Gotoh's alignment, with gaps at either end of the stretch free): a copy transcribed in part
+    holds a few runs of the text, and a path that scatters its links over the text pays for every jump. Skipping a
+    segment of the whole text is free; skipping one of the copy costs what it costs in a bitext.
+
+    Three values per cell: the best path ending there with no link yet (only skips from the start), with a link
+    last, or in a gap after a link. A link after a gap pays the jump; a gap to the end pays nothing."""
+    skips = (((1, 0), 0.0 if gaps.free_a else scorer.skip_gain()), ((0, 1), scorer.skip_gain() if gaps.free_a else 0.0))
+    jump, inf = gaps.jump_cost, -math.inf
+    top_row, left = stretch.top, stretch.left
+    pinned_shapes = _pinned_shapes(constraints, stretch)
+    links = [shape for shape in shapes if 0 not in shape]
+    constrained = constraints.active()
+    values: list[list[list[float]]] = []  # per row, per cell: [no link yet, a link last, in a gap after a link]
+    steps: list[list[list]] = []  # ... and the (shape, state before) that won each
+
+    def cell(i: int, j: int) -> list[float] | None:
+        if i < top_row:
+            return None
+        lo, hi = band[i - top_row]
+        return values[i - top_row][j - lo] if lo <= j < hi else None
+
+    for i in range(top_row, stretch.bottom + 1):
+        lo, hi = band[i - top_row]
+        values.append([[inf, inf, inf] for _ in range(hi - lo)])
+        steps.append([[None, None, None] for _ in range(hi - lo)])
+        for j in range(lo, hi):
+            here, won = values[-1][j - lo], steps[-1][j - lo]
+            if i == top_row and j == left:
+                here[0] = 0.0
+                continue
+            for shape, skip in skips:  # a skip: still no link, or a gap opened or extended
+                before = cell(i - shape[0], j - shape[1])
+                if before is None or (constrained and not constraints.allows(i - shape[0], i, j - shape[1], j)):
+                    continue  # outside the band, or a pinned segment (never skipped)
+                if before[0] + skip > here[0]:
+                    here[0], won[0] = before[0] + skip, (shape, 0)
+                state = 1 if before[1] >= before[2] else 2
+                if before[state] + skip > here[2]:
+                    here[2], won[2] = before[state] + skip, (shape, state)
+            for da, db in links + list(pinned_shapes.get((i, j), ())):
+                before = cell(i - da, j - db)
+                if before is None:
+                    continue
+                state = max((0, 1, 2), key=lambda k: before[k] - (jump if k == 2 else 0.0))
+                start = before[state] - (jump if state == 2 else 0.0)
+                if start == inf or (constrained and not constraints.allows(i - da, i, j - db, j)):
+                    continue
+                if constrained and constraints.holds_pin(i - da, i):
+                    gain = scorer.gain(i - da, i, j - db, j)
+                else:
+                    gain = _link_gain(scorer, i - da, i, j - db, j)
+                if gain is not None and start + gain > here[1]:
+                    here[1], won[1] = start + gain, ((da, db), state)
+    return _trace_gapped(cell, steps, band, stretch)
+
+
+def _trace_gapped(cell, steps, band, stretch) -> list[tuple[int, int, int, int]]:
+    i, j = stretch.bottom, stretch.right
+    last = cell(i, j)
+    state = max((0, 1, 2), key=last.__getitem__)
+    if last[state] == -math.inf:
+        raise ValueError("no alignment satisfies the pinned and forbidden pairs")
+    path = []
+    while (i, j) != (stretch.top, stretch.left):
+        (da, db), before = steps[i - stretch.top][j - band[i - stretch.top][0]][state]
+        path.append((i - da, i, j - db, j))
+        i, j, state = i - da, j - db, before
+    return path[::-1]
+
+
+def _pinned_shapes(constraints: _Constraints, stretch: Stretch) -> dict[tuple[int, int], tuple]:
+    """End cell -> the shapes of the groups of pins ending there, the extra bead shapes a search tries at it."""
+    pinned_shapes = defaultdict(tuple)
+    for a_range, b_range in constraints.within(stretch):
+        pinned_shapes[a_range.stop, b_range.stop] += ((len(a_range), len(b_range)),)
+    return pinned_shapes
 
 
 _UNKNOWN = object()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
@@ -70,6 +70,8 @@ class Member:
     method: str
     moved: bool = False
     via: str = ""  # the version this one was aligned with (its parent in the guide tree, or a pin's other side)
+    # the version is transcribed in part and has not transcribed this row: a lacuna, not an omission (no paragraphs)
+    untranscribed: bool = False
 
 
 @dataclass
@@ -122,6 +124,7 @@ def align_versions(
     corrections: Iterable[Correction] = (),
     previous: Mapping[str, Previous] | None = None,
     derivations: Mapping[str, Sequence[str]] | None = None,
+    partial: Mapping[str, Collection[int] | None] | None = None,
 ) -> AlignmentTable:
     """Align the versions along their guide tree (``guide.guide_tree``: copies of one text with each other in their
     own language, translations with their source) and compose one table from those pairwise alignments.
@@ -131,6 +134,10 @@ def align_versions(
     between a version and its parent constrain that alignment; the others are applied to the composed table
     afterwards. ``previous`` holds, per version, the earlier alignment of its parent with it (see ``align``): only
     the neighbourhoods of their changes are searched again. ``derivations``: per version, those it is derived from.
+
+    ``partial`` names the versions transcribed in part, each with the base paragraphs it covers (None when it names
+    sheets only): they are aligned as partial copies (limited to those paragraphs when aligned with the base itself),
+    and the rows they have not transcribed are marked so (``Member.untranscribed``).
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
@@ -146,6 +153,8 @@ def align_versions(
             pinned=_pairs(corrections, "pin", parent, version),
             forbidden=_pairs(corrections, "forbid", parent, version),
             previous=(previous or {}).get(version),
+            partial=version in (partial or {}),
+            within=(partial or {}).get(version) if parent == base_id else None,
         )
         for version, parent in parents.items()
     }
@@ -156,6 +165,9 @@ def align_versions(
     for correction in corrections:
         if not _on_tree(correction, parents):
             _apply_correction(table, correction)
+    for version, covered in (partial or {}).items():
+        if version in parents:
+            _mark_untranscribed(table, version, covered)
     return table
 
 
@@ -163,6 +175,21 @@ def _on_tree(correction: Correction, parents: Mapping[str, str]) -> bool:
     """Whether the correction links a version with its parent (and so constrained their alignment)."""
     first, second = correction.first[0], correction.second[0]
     return parents.get(first) == second or parents.get(second) == first
+
+
+def _mark_untranscribed(table: AlignmentTable, version: str, covered: Collection[int] | None) -> None:
+    """Mark the rows a partial version has no paragraph in and does not cover: all of them when it names no
+    paragraphs of the base; else those whose base paragraphs it does not cover, and the rows found only in other
+    versions that follow one of those."""
+    covered = None if covered is None else set(covered)
+    outside = False  # whether the last row with base paragraphs lies outside what the version covers
+    for group in table.groups:
+        base_paragraphs = group.paragraphs(table.base)
+        if base_paragraphs:
+            outside = covered is not None and not covered.intersection(base_paragraphs)
+        member = group.members.get(version)
+        if member is not None and not member.paragraphs and (covered is None or outside):
+            group.members[version] = replace(member, untranscribed=True)
 
 
 def _check_corrections(corrections: list[Correction], texts: Mapping[str, Sequence[str]]) -> None:

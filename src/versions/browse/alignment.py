@@ -90,6 +90,7 @@ class Reading:
     moved_after: RowLabel | None = None  # a moved reading: row of the paragraph before it in its own version
     moved_before: RowLabel | None = None  # ... and of the paragraph after it
     corrections: tuple[LinkCorrection, ...] = ()
+    untranscribed: bool = False  # a lacuna of a version transcribed in part: not an omission, compared with nothing
 
     @property
     def text(self) -> str:
@@ -245,6 +246,7 @@ def load_alignment(
                 moved=member["moved"] if member else False,
                 is_base=version.id == base,
             )
+    _mark_untranscribed(conn, by_id, in_rows, params)
     if at is not None:
         _as_of(table_rows, at)
     base_key = f"{document.id}/{base}"
@@ -432,6 +434,16 @@ def _read_comparisons(conn: sqlite3.Connection, rows: dict[str, Row], where: str
             reading.anchors_added = tuple(found.get("version-only", ()))
 
 
+def _mark_untranscribed(conn: sqlite3.Connection, rows: dict[str, Row], in_rows: str, params: list) -> None:
+    """Mark the readings of rows that a version transcribed in part has not transcribed (the table ``untranscribed``)."""
+    if "untranscribed" not in table_names(conn):
+        return
+    for group_id, version_key in conn.execute(f"select group_id, version_id from untranscribed where {in_rows}", params):
+        reading = rows[group_id].readings.get(version_slug(version_key)) if group_id in rows else None
+        if reading is not None:
+            reading.untranscribed = True
+
+
 def _compare_row(
     row: Row, base: str, base_language: str, normalization: Normalization,
     known: dict[tuple[str, str], WordDiff] | None = None,
@@ -441,7 +453,7 @@ def _compare_row(
     base_text = row.readings[base].text
     dissimilarities = []
     for slug, reading in row.readings.items():
-        if slug == base or not (reading.text or base_text):
+        if slug == base or not (reading.text or base_text) or reading.untranscribed:
             continue
         stored = (known or {}).get((row.id, slug))
         comparison = CollatedComparison(base_text, reading.text, stored) if stored is not None else compare(
@@ -500,6 +512,8 @@ class Pair:
     def same(self) -> bool:
         if self.diff is not None:
             return not (self.diff.inserted or self.diff.deleted or self.diff.replaced)
+        if self.a.untranscribed or self.b.untranscribed:
+            return False
         return not (self.anchors_missing or self.anchors_added) and self.a.present == self.b.present
 
 
@@ -552,6 +566,9 @@ def load_comparison(
     for row in alignment.rows:
         reading_a, reading_b = row.readings.get(a), row.readings.get(b)
         if reading_a is None or reading_b is None or not (reading_a.present or reading_b.present):
+            continue
+        if reading_a.untranscribed or reading_b.untranscribed:  # a lacuna: nothing to compare, nothing missing
+            pairs.append(Pair(row, reading_a, reading_b, None))
             continue
         comparison = compare(reading_a.text, reading_b.text, version_a.language, version_b.language, normalization)
         pairs.append(Pair(row, reading_a, reading_b, comparison.diff, *anchors_by_side(comparison)))

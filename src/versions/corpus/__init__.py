@@ -28,6 +28,7 @@ from .corrections import (  # noqa: F401  the rules shared with align, re-export
     same_version_problem,
 )
 from .facsimiles import FACSIMILE_FIELDS, IMAGES_FOLDER, Facsimile, facsimile_of, sheet_problems
+from .coverage import Coverage, coverage_problems, read_coverage
 from .folders import entries, outside_problem
 from .hashes import FORMAT_VERSION, RACY_NS, FolderHash, document_hashes, folder_hash  # noqa: F401
 from .safe_yaml import MAX_YAML_DEPTH, parse_yaml, within  # noqa: F401
@@ -81,6 +82,7 @@ _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "note": ((str,), False),
     "derived_from": ((str, list, dict), False),
     "facsimiles": ((list,), False),
+    "covers": ((str, int, list), False),
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 
@@ -113,6 +115,7 @@ class Version:
     paragraphs: list[Paragraph]
     body_line: int
     facsimiles: list[Facsimile] = field(default_factory=list)
+    covers: Coverage | None = None  # a partial version: what it holds (versions.corpus.coverage)
 
     @property
     def key(self) -> str:
@@ -325,8 +328,9 @@ def _document(doc_id: str, shown: str, data: dict, refs: list[ArchivalRef], vers
 
 
 def default_base(document: Document) -> str | None:
-    """The first transcribed version in the original language, else the first transcribed version."""
-    transcribed = document.transcribed_versions
+    """The first transcribed version in the original language, else the first transcribed version; a version
+    transcribed in part (``covers``) only when no other is transcribed."""
+    transcribed = [v for v in document.transcribed_versions if v.covers is None] or document.transcribed_versions
     in_original = [v for v in transcribed if v.language == document.original_language]
     chosen = (in_original or transcribed or [None])[0]
     return chosen.id if chosen else None
@@ -390,6 +394,7 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
     _check_fields(data, lines, _VERSION_FIELDS, shown, problems)
     _check_version_values(data, lines, body, shown, problems)
     derived = _derivations(data, lines, shown, problems)
+    covers = _coverage(data, lines, shown, problems)
     if len(problems) > before:
         return None
     leading, paragraphs = split_body(body, body_line)
@@ -416,6 +421,7 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
         paragraphs=paragraphs,
         body_line=body_line,
         facsimiles=facsimiles,
+        covers=covers,
     )
 
 
@@ -618,8 +624,29 @@ def _check_document(document: Document, on_disk: set[str], lines: dict, shown: s
             if derivation.source not in on_disk:
                 message = f"derived_from names unknown version {derivation.source!r}"
                 problems.append(problem(version.path, derivation.line, message))
+    _check_coverages(document, problems)
     if cycle := _derivation_cycle(document):
         problems.append(problem(cycle[0].path, 1, "derived_from forms a cycle: " + " -> ".join(v.id for v in cycle)))
+
+
+def _coverage(data: dict, lines: dict, shown: str, problems: list[Problem]) -> Coverage | None:
+    if not isinstance(data.get("covers"), (str, int, list)):
+        return None  # absent, or reported by _check_fields
+    if data.get("transcribed") is False:
+        problems.append(problem(shown, lines["covers"], "'covers' on a version with 'transcribed: false'"))
+        return None
+    return read_coverage(data["covers"], lines["covers"], shown, problems)
+
+
+def _check_coverages(document: Document, problems: list[Problem]) -> None:
+    base = next((v for v in document.versions if v.id == document.base), None)
+    listy = {ref.archive: ref.listy for ref in document.archival_refs}
+    for version in document.versions:
+        if version.covers is not None:
+            problems += coverage_problems(
+                version.covers, version.path, len(base.paragraphs) if base else None, version is base,
+                listy.get(version.archive),
+            )
 
 
 def _derivation_cycle(document: Document) -> list[Version]:

@@ -22,8 +22,9 @@ from .facsimiles import IMAGES_FOLDER
 from .folders import entries, outside_problem
 
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-# 7: the facsimiles table; 8: versions aligned along the guide tree, copy diffs, alignment_members.aligned_with_id.
-FORMAT_VERSION = "8"
+# 7: the facsimiles table; 8: versions aligned along the guide tree, copy diffs, alignment_members.aligned_with_id;
+# 9: partial versions (covers, the untranscribed table).
+FORMAT_VERSION = "9"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 

@@ -80,6 +80,7 @@ def stretch_rows(
     return {
         "alignment_groups": list(_group_rows(collation, stretch, keys, groups)),
         "alignment_members": list(_member_rows(collation, stretch, keys, groups)),
+        "untranscribed": list(_untranscribed_rows(collation, stretch, groups)),
         "diffs": list(_diff_rows(collation, stretch, groups)),
         "anchors": list(_anchor_rows(collation, stretch, groups)),
     }
@@ -170,6 +171,7 @@ def _version_row(document: Document, version: Version, words: int) -> dict:
         "paragraph_count": len(version.paragraphs),
         "word_count": words,
         "body_line": version.body_line,
+        "covers": str(version.covers) if version.covers else None,
     }
 
 
@@ -292,6 +294,14 @@ def _member_rows(
                     "moved": member.moved,
                     "aligned_with_id": f"{doc}/{member.via}" if member.via else None,
                 }
+
+
+def _untranscribed_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:
+    doc = collation.document.id
+    for index, group in stretch.indexed():
+        for version_id, member in group.members.items():
+            if member.untranscribed:
+                yield {"group_id": group_id(doc, groups[index]), "version_id": f"{doc}/{version_id}", "document_id": doc}
 
 
 def _diff_rows(collation: Collation, stretch: Stretch, groups: list[str]) -> Iterator[dict]:

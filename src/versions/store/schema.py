@@ -57,7 +57,7 @@ SCHEMA: dict[str, dict] = {
             "id": str, "document_id": str, "version": str, "kind": str, "language": str, "label": str,
             "transcribed": bool, "illustrative": bool, "archival_ref_id": str, "translator": str, "publisher": str,
             "source": str, "date": str, "note": str, "path": str, "leading": str, "paragraph_count": int,
-            "word_count": int, "body_line": int,
+            "word_count": int, "body_line": int, "covers": str,
         },
         "pk": "id",
         "foreign_keys": [("document_id", "documents", "id"), ("archival_ref_id", "archival_refs", "id")],
@@ -144,6 +144,18 @@ SCHEMA: dict[str, dict] = {
             ("aligned_with_id", "versions", "id"),
         ],
         "indexes": [["document_id"], ["version_id"], ["paragraph_id"]],
+    },
+    # The rows a version transcribed in part (its front matter's ``covers``) has not transcribed: lacunae, not
+    # omissions. Nothing is compared there; pages say "not transcribed" and a TEI export writes <gap/>.
+    "untranscribed": {
+        "columns": {"group_id": str, "version_id": str, "document_id": str},
+        "pk": ("group_id", "version_id"),
+        "foreign_keys": [
+            ("group_id", "alignment_groups", "id"),
+            ("version_id", "versions", "id"),
+            ("document_id", "documents", "id"),
+        ],
+        "indexes": [["document_id"], ["version_id"]],
     },
     "diffs": {
         "columns": {
