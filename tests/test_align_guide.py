@@ -31,6 +31,14 @@ def test_a_translation_of_a_copy_is_aligned_with_that_copy():
     assert guide_tree("en", ["en", "ru", "de"], languages, {"de": ["ru"]}) == {"ru": "en", "de": "ru"}
 
 
+def test_a_copy_transcribed_in_part_is_nobodys_parent():
+    languages = {"en": "en", "partial-ru": "ru", "whole-ru": "ru"}
+    versions = ["en", "partial-ru", "whole-ru"]
+    assert guide_tree("en", versions, languages)["whole-ru"] == "partial-ru"
+    parents = guide_tree("en", versions, languages, partial={"partial-ru"})
+    assert parents == {"partial-ru": "en", "whole-ru": "en"}
+
+
 def paragraphs(path: Path) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if p.strip()]
 

@@ -398,11 +398,11 @@ def test_a_build_told_which_documents_changed_looks_at_no_other(built):
     assert report.removed == ["doc-2"] and report.carried == ["doc-3", "telegram-23256"]
 
 
-def test_a_partial_copy_stores_its_coverage_and_its_untranscribed_rows(shipped_corpus, tmp_path):
+def test_a_partial_copy_stores_its_coverage_and_its_untranscribed_rows(telegram_corpus, tmp_path):
     from conftest import transcribe_in_part
 
     db_path = tmp_path / "versions.db"
-    build(transcribe_in_part(shipped_corpus), db_path)
+    build(transcribe_in_part(telegram_corpus), db_path)
     db = sqlite_utils.Database(db_path)
     copy = "telegram-23256/rgaspi-copy"
     assert db["versions"].get(copy)["covers"] == "2, 7-10"

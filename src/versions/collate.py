@@ -279,7 +279,8 @@ def guide_tree(document: Document) -> dict[str, str]:
     """The transcribed version each transcribed version but the base is aligned with (``align.guide_tree``)."""
     versions = document.transcribed_versions
     return align.guide_tree(
-        document.base, [v.id for v in versions], {v.id: v.language for v in versions}, derivations(document))
+        document.base, [v.id for v in versions], {v.id: v.language for v in versions}, derivations(document),
+        partial={v.id for v in versions if v.covers is not None})
 
 
 def _correction(correction) -> align.Correction:

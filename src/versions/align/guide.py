@@ -5,12 +5,13 @@ the closest pairs first. Closeness is read from the corpus, not measured: two co
 language are closer than a translation and its source, which are closer than two unrelated versions. The tree is a
 minimum spanning tree grown from the base (Prim's algorithm), so every version hangs from one already in the table,
 and ties go to the version listed first, then to the parent that joined first (copies of one text form a star
-around the first of them rather than a chain, so an error of one pair is not carried down the others).
+around the first of them rather than a chain, so an error of one pair is not carried down the others). A version
+transcribed in part is a leaf: what it has not transcribed would be lost to every version aligned through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 SAME_LANGUAGE_DERIVED = 0  # a revision or copy of the other, in its language
 SAME_LANGUAGE = 1  # copies of one text, or renderings, in one language: word for word comparable
@@ -31,10 +32,12 @@ def guide_tree(
     versions: Sequence[str],
     languages: Mapping[str, str | None],
     derivations: Mapping[str, Sequence[str]] | None = None,
+    partial: Collection[str] = (),
 ) -> dict[str, str]:
     """The version each version but the base is aligned with (its parent), in the order they join the tree.
 
     ``derivations`` holds, per version, the versions it is derived from (``derived_from``); links either way count.
+    The ``partial`` versions (transcribed in part) are nobody's parent.
     """
     derivations = derivations or {}
     joined = [base]
@@ -46,6 +49,8 @@ def guide_tree(
         child = min(nearest, key=lambda v: (nearest[v], order[v]))
         parents[child] = joined[nearest.pop(child)[1]]
         joined.append(child)
+        if child in partial:
+            continue
         for other, best in nearest.items():
             step = (distance(child, other, languages, derivations), len(joined) - 1)
             nearest[other] = min(best, step)

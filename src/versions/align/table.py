@@ -143,7 +143,7 @@ def align_versions(
         raise ValueError(f"the base version {base_id!r} is not among the versions")
     corrections = list(corrections)
     _check_corrections(corrections, texts)
-    parents = guide_tree(base_id, list(texts), languages, derivations)
+    parents = guide_tree(base_id, list(texts), languages, derivations, partial=set(partial or ()))
     beads = {
         version: align(
             texts[parent],
