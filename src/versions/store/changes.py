@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .former import FORMER_ROWS, former_rows
 from .schema import SCHEMA
 
 VANISHED = "vanished"  # staged: the keys of rows of rebuilt documents that their new rows no longer have
@@ -92,22 +93,27 @@ class LiveRows:
 
 class Changes:
     """Passes on a document's rows that the live database lacks or holds otherwise, and, at its end, the keys of
-    the rows it no longer has; without a live database (a first build, a new format), every row."""
+    the rows it no longer has, with the record of its rows that split (``versions.store.former``); without a live
+    database (a first build, a new format), every row."""
 
     def __init__(self, live: LiveRows | None):
         self.live = live
         self.seen: dict[str, set[tuple]] = {table: set() for table in SCHEMA}
+        self.members: dict[str, str] = {}  # paragraph id -> its row, in the document's new alignment
 
     def rows(self, rows: Rows) -> Rows:
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
             self.seen[table].update(row_keys(table, table_rows))
+        self.members.update((row["paragraph_id"], row["group_id"]) for row in rows.get("alignment_members", ()))
         return {table: self.live.changed(table, table_rows) for table, table_rows in rows.items() if table_rows}
 
     def vanished(self, document_id: str) -> Rows:
         if self.live is None:
             return {}
+        former = self.rows({FORMER_ROWS: former_rows(self.live.conn, document_id, self.members)})
+        self.members.clear()
         rows = [
             {"table_name": table, "key_1": key[0], "key_2": key[1] if len(key) > 1 else None}
             for table, seen in self.seen.items()
@@ -115,7 +121,7 @@ class Changes:
         ]
         for seen in self.seen.values():
             seen.clear()
-        return {VANISHED: rows}
+        return {**former, VANISHED: rows}
 
 
 @contextmanager

@@ -7,7 +7,9 @@ Pages (all GET, all readable without JavaScript)::
     /-/versions/<doc>                    the alignment table: ?base= ?columns= ?muted= ?page= ?column_page=
                                          ?version_page=
     /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted= ?rows= ?page=
-    /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted= ?column_page=
+    /-/versions/<doc>/p/<row key>        one alignment group, citable: ?base= ?muted= ?column_page= ?at= ?style=
+                                         (a row that split shows what it held from all its successors; ?alone:
+                                         the row of that key as it is now)
     /-/versions/<doc>/history            the document's timeline (every revision of its versions and of document.yaml
                                          and alignment.yaml, newest first: ?timeline_page=) and its versions with
                                          their numbers of revisions: ?page=
@@ -343,16 +345,18 @@ def compare_page(datasette, request, database, conn):
 
 
 def paragraph_page(datasette, request, database, conn):
-    """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
-    only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
+    """A row's page at its key. An older address is sent on with a 302 (a later correction may undo the change) to
+    the one row now holding what it held (its paragraph joined another row, or it is a number, which is only a
+    label); the address of a row that split shows what it held from all the rows now holding it."""
     document = _document(conn, request)
     key = _row_key(request)
-    found = _row_address(conn, document, key)
-    if found is None:
-        raise NotFound(f"{document.id} has no row {key!r}")
-    if found != key:
+    successors = _row_successors(conn, document, key)
+    if "alone" in request.args:  # the row of that key as it is now, not what it held before it split
+        successors = [label for label in successors if label.key == key] or successors
+    if len(successors) == 1 and successors[0].key != key:
         query = f"?{request.query_string}" if request.query_string else ""
-        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{found}") + query, status=302)
+        return Response.redirect(
+            datasette.urls.path(f"/-/versions/{document.id}/p/{successors[0].key}") + query, status=302)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
     commit = _commit_param(request)
@@ -360,7 +364,7 @@ def paragraph_page(datasette, request, database, conn):
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
 
     at = _as_of(conn, document, commit)
-    alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
+    alignment = _row_shown(conn, document, key, successors, base, [*shown, document.base], at)
     row = alignment.rows[0]
     latest = browse.latest_commit(conn, document.id)
     previous, following = browse.neighbours(conn, document.id, row.n)
@@ -399,6 +403,7 @@ def paragraph_page(datasette, request, database, conn):
         "next": following,
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
         "revisions": revisions,
+        "successors": successors if len(successors) > 1 else [],
         "database": database.name,
     }
     return "versions_paragraph.html", context
@@ -412,10 +417,11 @@ def citation_file(datasette, request, database, conn):
         raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
     key = _row_key(request)
     commit = _commit_param(request)
-    if not browse.row_exists(conn, document.id, key):
-        raise NotFound(f"{document.id} has no row {key!r}")
+    successors = _row_successors(conn, document, key)
+    if len(successors) == 1 and successors[0].key != key:
+        raise NotFound(f"{document.id} has no row {key!r}: it is now row {successors[0].key}")
     at = _as_of(conn, document, commit)
-    row = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at).rows[0]
+    row = _row_shown(conn, document, key, successors, None, [document.base], at).rows[0]
     latest = browse.latest_commit(conn, document.id)
     url = datasette.absolute_url(request, datasette.urls.path(f"/-/versions/{document.id}/p/{key}"))
     cited = RowCitation(document, row, f"{url}?at={at.commit}" if at else url, at.commit if at else latest,
@@ -444,14 +450,25 @@ def _as_of(conn, document: browse.DocumentInfo, commit: str | None) -> browse.As
     return at
 
 
-def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
-    """The key of the row ``key`` names now: itself, the row its paragraph moved to, or (a number) the row numbered so
-    today; None for none."""
+def _row_successors(conn, document: browse.DocumentInfo, key: str) -> list[browse.RowLabel]:
+    """The rows now holding what the address ``key`` showed (``browse.row_successors``; a number: the row numbered
+    so today); 404 for none."""
     if key.isdigit():
-        return browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
-    if browse.row_exists(conn, document.id, key):
-        return key
-    return browse.successor_row(conn, document, key)
+        found = browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
+        successors = [browse.RowLabel(int(key), found)] if found else []
+    else:
+        successors = browse.row_successors(conn, document, key)
+    if not successors:
+        raise NotFound(f"{document.id} has no row {key!r}")
+    return successors
+
+
+def _row_shown(conn, document: browse.DocumentInfo, key: str, successors: list[browse.RowLabel], base: str | None,
+               versions: list[str], at: browse.AsOf | None) -> browse.Alignment:
+    """The row at ``key``: itself, or, when it split, what it held, from its successors."""
+    if len(successors) > 1:
+        return browse.load_split_row(conn, document, key, successors, base, versions, at)
+    return browse.load_alignment(conn, document, base, row=key, versions=versions, at=at)
 
 
 def document_history_page(datasette, request, database, conn):
