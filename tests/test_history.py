@@ -16,6 +16,7 @@ from versions.history import (
     HistoryError,
     change_diff,
     compare_paragraphs,
+    compare_revisions,
     corpus_history,
     document_file_histories,
     document_history,
@@ -23,10 +24,12 @@ from versions.history import (
     find_revision,
     front_matter_changes,
     get_revision,
+    get_revisions,
     history_fingerprint,
     history_fingerprints,
     parse_revision_ref,
     revision_text,
+    stored_revision,
     stored_revision_text,
     version_history,
 )
@@ -240,6 +243,51 @@ def test_build_stores_revisions_and_their_diffs(repo, tmp_path):
     assert (rows[0]["compared"], rows[0]["inserted_paragraphs"], rows[0]["summary"]) == (1, 3, "created, 3 paragraphs")
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert db["revision_details"].count == 4  # en: 3, aprf-copy: 1
+
+
+def test_any_two_revisions_compare_in_either_order_with_their_fields(repo):
+    root = repo / "translations"
+    commit(repo, "Relabel", {"translations/doc-1/en.md": TEXT_3.replace("label: English", "label: English (2)")},
+           "2024-01-04T09:00:00+00:00")
+    first, last = get_revisions(root, "doc-1", "en", ["1", "latest"])
+    forward = compare_revisions(first, last, "en")
+    assert [(c.kind, c.old, c.new) for c in forward.changes] == [("modified", (2,), (2,)), ("inserted", (), (3,))]
+    assert forward.summary() == ('2 paragraphs changed (1 modified, 1 inserted); front matter: label "English" → '
+                                 '"English (2)"')
+    backward = compare_revisions(last, first, "en")
+    assert [(c.kind, c.old, c.new) for c in backward.changes] == [("modified", (2,), (2,)), ("deleted", (3,), ())]
+    assert backward.to_json()["from"] == "doc-1/en@4" and backward.to_json()["changes"][1]["deleted"] == 8
+    assert compare_revisions(first, first).summary() == "no paragraph changed"
+    with pytest.raises(HistoryError, match="revisions 1 to 4, not 7"):
+        get_revisions(root, "doc-1", "en", ["1", "7"])
+
+
+def test_log_compares_two_revisions(repo):
+    result = run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "1", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("doc-1/en @1 (") and lines[0].endswith("2 paragraphs changed (1 modified, 1 inserted)")
+    assert "¶ 2 modified" in lines and "¶ 3 inserted" in lines
+    assert "[-attacked-]{+raided+}" in result.output
+    data = json.loads(run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "3", "-3",
+                          "--json").output)
+    assert (data["from"], data["to"], [c["kind"] for c in data["changes"]]) == ("doc-1/en@3", "doc-1/en@1",
+                                                                                 ["modified", "deleted"])
+    unknown = run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "1", "9")
+    assert unknown.exit_code == 1 and unknown.output.count("\n") == 1 and "revisions 1 to 3, not 9" in unknown.output
+    assert run("log", "doc-1", "--corpus", repo / "translations", "--compare", "1", "2").exit_code == 2
+
+
+def test_stored_revisions_read_back_compare_as_from_git(repo, tmp_path):
+    db_path = tmp_path / "versions.db"
+    build(repo / "translations", db_path)
+    first, last = get_revisions(repo / "translations", "doc-1", "en", [1, 3])
+    with sqlite3.connect(db_path) as conn:
+        stored = stored_revision(conn, "doc-1/en@1"), stored_revision(conn, "doc-1/en@3")
+        assert stored_revision(conn, "doc-1/en@9") is None
+    assert [p.text for p in stored[0].paragraphs] == [p.text for p in first.paragraphs]
+    assert stored[1].front_matter == last.front_matter
+    assert compare_revisions(*stored, "en").changes == compare_revisions(first, last, "en").changes
 
 
 def test_document_history_lists_every_version_file(repo):

@@ -1037,6 +1037,38 @@ async def test_history_page_shows_three_revisions_each_with_its_diff(history_db)
     assert 'title="The text as it is now">current</span>' in newest
 
 
+async def test_any_two_revisions_are_compared_on_a_page_with_two_pickers(history_db):
+    base = "/-/versions/doc-1/history/en/compare"
+    default = await _history_page(history_db, base)  # the one before the latest, and the latest
+    assert '<select name="a">' in default and '<select name="b">' in default
+    assert re.findall(r'<option value="(\d+)" selected>', default) == ["2", "3"]
+    assert "<ins>One man was killed and one was wounded.</ins>" in default and "<del>attacked" not in default
+    text = await _history_page(history_db, f"{base}?a=1&b=3")
+    assert "2 paragraphs changed (1 modified, 1 inserted)" in text
+    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in text
+    assert "¶ 3</p>" in text and f'href="{base}?a=3&amp;b=1">the other way round' in text
+    backward = await _history_page(history_db, f"{base}?a=3&b=1")
+    assert "<del>One man was killed and one was wounded.</del>" in backward and "1 deleted" in backward
+    assert SCRIPT not in text and "Raid, not attack &lt;script&gt;" in text  # a subject in a picker, escaped
+    ds = Datasette([str(history_db)], metadata=METADATA)
+    assert (await ds.client.get(f"{base}?a=9")).status_code == 404
+    assert (await ds.client.get(f"{base}?a=x")).status_code == 400
+    assert (await ds.client.get(f"{base}?b=0")).status_code == 400
+    assert (await ds.client.get("/-/versions/doc-1/history/fr/compare")).status_code == 404
+    history = await _history_page(history_db)
+    assert f'href="{base}">Compare any two revisions</a>' in history and f'href="{base}?a=2&amp;b=3"' in history
+    await _follow_every_link(ds, f"{base}?a=1&b=3")
+
+
+async def test_a_front_matter_change_between_two_revisions_is_named_field_by_field(tmp_path):
+    repo = history_repository(tmp_path / "repo")
+    _commit(repo, "Translator named", TEXT_3.replace("label: English\n", "label: English\ntranslator: A. B.\n"),
+            "2024-01-04T09:00:00+00:00")
+    build(repo / "translations", tmp_path / "versions.db")
+    text = await _history_page(tmp_path / "versions.db", "/-/versions/doc-1/history/en/compare?a=1&b=4")
+    assert '<th scope="row">translator</th><td>—</td><td>&#34;A. B.&#34;</td>' in text
+
+
 async def test_history_escapes_commit_messages_and_authors(history_db):
     text = await _history_page(history_db)
     assert SCRIPT not in text and "<img" not in text

@@ -6,10 +6,10 @@ import textwrap
 from collections.abc import Sequence
 
 from .align import Bead
-from .browse import numbers_label
+from .browse import change_place, numbers_label
 from .collate import Collation, Comparison, group_text
 from .diff import render_side_by_side, render_text
-from .history import VersionHistory
+from .history import RevisionDiff, VersionHistory
 from .segment import Paragraph
 
 _GAP = " │ "
@@ -113,4 +113,14 @@ def history_text(history: VersionHistory) -> str:
         )
         if revision.note:
             lines.append(f"        note: {revision.note}")
+    return "\n".join(lines)
+
+
+def revision_comparison_text(diff: RevisionDiff, color: bool) -> str:
+    """Two revisions of a version compared (``versions log --compare``): what changed, then each changed paragraph's
+    word diff."""
+    old, new = diff.previous, diff.revision
+    lines = [f"{new.document_id}/{new.version_id} @{old.n} ({old.short}) → @{new.n} ({new.short}): {diff.summary()}"]
+    for change in diff.changes:
+        lines += ["", f"{change_place(change.old, change.new)} {change.kind}", render_text(change.diff, color)]
     return "\n".join(lines)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diff import INSERT, WordDiff
-from ..history import change_diff, stored_revision_text
+from ..history import RevisionDiff, change_diff, compare_revisions, stored_revision, stored_revision_text
 from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
 
 HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs", "document_revisions")
@@ -28,13 +29,18 @@ class RevisionChange:
 
     @property
     def where(self) -> str:
-        """``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (old → new; one side for an insertion or a deletion)."""
-        old, new = numbers_label(self.old), numbers_label(self.new)
-        if not old:
-            return f"¶ {new}"
-        if not new or old == new:
-            return f"¶ {old}"
-        return f"¶ {old} → ¶ {new}"
+        return change_place(self.old, self.new)
+
+
+def change_place(old: Sequence[int], new: Sequence[int]) -> str:
+    """Where a paragraph change is: ``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (paragraph numbers before → after;
+    one side for an insertion or a deletion)."""
+    before, after = numbers_label(old), numbers_label(new)
+    if not before:
+        return f"¶ {after}"
+    if not after or before == after:
+        return f"¶ {before}"
+    return f"¶ {before} → ¶ {after}"
 
 
 @dataclass
@@ -144,6 +150,26 @@ def load_history(
         if revision.first and revision.compared and revision.readable and revision.paragraph_count:
             revision.text = stored_revision_text(conn, revision.id)
     return revisions
+
+
+def list_revisions(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> list[RevisionInfo]:
+    """Every recorded revision of a version, newest first, without their changes (to pick two to compare)."""
+    if not has_history(conn):
+        return []
+    return _revisions(conn, "version_id = ? order by n desc", [f"{document.id}/{version}"])
+
+
+def compare_stored_revisions(
+    conn: sqlite3.Connection, document: DocumentInfo, version: str, a: int, b: int
+) -> RevisionDiff | None:
+    """Revision ``b`` of a version against revision ``a`` (any two, either order), from the stored revisions alone:
+    paragraph changes with their word diffs, and the front-matter fields that differ. None if either is not
+    recorded."""
+    old, new = (stored_revision(conn, f"{document.id}/{version}@{n}") for n in (a, b))
+    if old is None or new is None:
+        return None
+    info = document.version(version)
+    return compare_revisions(old, new, info.language if info else None)
 
 
 @dataclass(frozen=True)

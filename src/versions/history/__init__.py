@@ -50,8 +50,10 @@ from __future__ import annotations
 
 from .changes import (  # noqa: F401
     compare,
+    compare_revisions,
     compare_paragraphs,
     front_matter_changes,
+    revisions_language,
 )
 from .files import (  # noqa: F401
     DOCUMENT_FILES,
@@ -82,6 +84,7 @@ from .model import (  # noqa: F401
 from .revisions import (  # noqa: F401
     document_history,
     get_revision,
+    get_revisions,
     parse_revision_ref,
     revision_text,
     version_histories,
@@ -90,5 +93,6 @@ from .revisions import (  # noqa: F401
 from .rows import (  # noqa: F401
     change_diff,
     history_rows,
+    stored_revision,
     stored_revision_text,
 )

@@ -18,13 +18,21 @@ from ..diff import (
     word_diff,
 )
 from ..segment import Paragraph
-from .model import FieldChange, ParagraphChange, Revision
+from .model import FieldChange, ParagraphChange, Revision, RevisionDiff
 
 
 def compare(previous: Revision | None, revision: Revision, language: str | None = None) -> list[ParagraphChange]:
     """The paragraph changes from ``previous`` (None: an empty text) to ``revision``."""
     old = list(previous.paragraphs) if previous else []
     return compare_paragraphs(old, list(revision.paragraphs), language)
+
+
+def compare_revisions(old: Revision | None, new: Revision, language: str | None = None) -> RevisionDiff:
+    """``new`` against ``old`` (None: nothing before it), as a revision is compared with the one before it: its
+    paragraph changes and the front-matter fields that differ. Any two revisions of a version may be compared so,
+    in either order."""
+    fields = front_matter_changes(old.front_matter, new.front_matter) if old else []
+    return RevisionDiff(new, old, compare(old, new, language), fields)
 
 
 def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):

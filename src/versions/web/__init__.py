@@ -15,6 +15,9 @@ Pages (all GET, all readable without JavaScript)::
                                          their numbers of revisions: ?page=
     /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
                                          diff: ?page=
+    /-/versions/<doc>/history/<version>/compare  any two revisions of a version compared (two pickers): ?a= ?b=
+                                         (revision numbers; default: the one before the latest, and the latest)
+                                         ?page=
 
 The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``).
 
@@ -94,6 +97,8 @@ def register_routes(datasette):
         (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
         (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
         (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
+        (document + "/history/(?P<version>[^/]+)/compare$",
+         _route(browse.HISTORY_TABLES_READ, revision_compare_page)),
         *edit_routes(_edit_config(datasette)),  # only with versions serve --edit
     ]
 
@@ -510,13 +515,8 @@ def _revision_url(datasette, database: str, document_id: str, entry, counts: dic
 
 def history_page(datasette, request, database, conn):
     document = _document(conn, request)
-    slug = request.url_vars["version"]
-    if slug_problem(slug):
-        shown = slug if len(slug) <= 80 else slug[:80] + "…"
-        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
-    version = document.version(slug)
-    if version is None:
-        raise NotFound(f"{document.id} has no version {slug!r}")
+    version = _history_version(request, document)
+    slug = version.id
     counts = browse.revision_counts(conn, document.id)
     page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
     history = browse.load_history(conn, document, slug, page.start, page.size)
@@ -533,9 +533,55 @@ def history_page(datasette, request, database, conn):
         "data_url": _table_url(datasette, database.name, "revisions", version_id=version.key, _sort_desc="n"),
         "changes_url": _table_url(datasette, database.name, "revision_diffs", version_id=version.key),
         "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
+        "compare_url": lambda a=None, b=None: _url(
+            datasette, f"/-/versions/{document.id}/history/{slug}/compare", a=a, b=b),
         "database": database.name,
     }
     return "versions_history.html", context
+
+
+def revision_compare_page(datasette, request, database, conn):
+    """Any two revisions of a version, picked on the page, compared paragraph by paragraph with word diffs."""
+    document = _document(conn, request)
+    version = _history_version(request, document)
+    revisions = browse.list_revisions(conn, document, version.id)
+    if not revisions:
+        raise NotFound(f"{document.id}/{version.id} has no recorded revision")
+    latest = revisions[0].n
+    a = _number_param(request, "a", max(1, latest - 1), "revision")
+    b = _number_param(request, "b", latest, "revision")
+    compared = browse.compare_stored_revisions(conn, document, version.id, a, b)
+    if compared is None:
+        raise NotFound(f"{document.id}/{version.id} has revisions 1 to {latest}, not {max(a, b)}")
+    address = f"/-/versions/{document.id}/history/{version.id}/compare"
+    page = _page_param(request, "page", len(compared.changes), _page_size(datasette, "rows_per_page"))
+    context = {
+        "document": document,
+        "version": version,
+        "revisions": revisions,
+        "a": a,
+        "b": b,
+        "compared": compared,
+        "changes": compared.changes[page.start:page.stop],
+        "where": browse.change_place,
+        "page": page,
+        "page_url": lambda number: _url(datasette, address, a=a, b=b, page=_beyond_first(number)),
+        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
+        "database": database.name,
+    }
+    return "versions_revision_compare.html", context
+
+
+def _history_version(request, document: browse.DocumentInfo) -> browse.VersionInfo:
+    """The version a history address names (400 for what is not a slug, 404 for no such version)."""
+    slug = request.url_vars["version"]
+    if slug_problem(slug):
+        shown = slug if len(slug) <= 80 else slug[:80] + "…"
+        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
+    version = document.version(slug)
+    if version is None:
+        raise NotFound(f"{document.id} has no version {slug!r}")
+    return version
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -613,14 +659,19 @@ def _page_size(datasette, name: str) -> int:
 
 
 def _page_number(request, name: str) -> int:
-    """``?<name>=``: a whole number from 1 (400 otherwise); absent, 1."""
+    """``?<name>=``: a page number from 1 (400 otherwise); absent, 1."""
+    return _number_param(request, name, 1, "page")
+
+
+def _number_param(request, name: str, default: int, what: str) -> int:
+    """``?<name>=``: a whole number from 1 (400 otherwise; 404 for one too large to exist); absent, ``default``."""
     value = _text_param(request, name)
     if value is None:
-        return 1
+        return default
     if not value.isascii() or not value.isdigit() or not value.strip("0"):
-        raise BadRequest(f"?{name}= is a page number from 1, not {value!r}")
+        raise BadRequest(f"?{name}= is a {what} number from 1, not {value!r}")
     if len(value) > 9:
-        raise NotFound(f"There is no page {value[:12]}…")
+        raise NotFound(f"There is no {what} {value[:12]}…")
     return int(value)
 
 
