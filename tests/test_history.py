@@ -1,8 +1,10 @@
 """Revisions from git: real repositories in tmp_path, the `versions log` command, the store's revision tables."""
 
 import json
+import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import sqlite_utils
 from click.testing import CliRunner
 from conftest import DOCUMENT_YAML, GIT_IDENTITY, VERSION_COPY, commit, git, write_files
 
+import versions
 from versions.cli import cli
 from versions.diff import render_html
 from versions.history import (
@@ -663,3 +666,60 @@ def test_a_build_stores_one_timeline_per_document(repo, tmp_path):
     ]
     assert timeline[-1] == {"kind": "file", "what": "doc-1/document.yaml", "subject": "Date",
                             "summary": 'date "1951-08-27" → "1951-08-28"'}
+
+
+# The corpus and the code: history counts only the commits that touch the corpus ------------------------------------
+
+CORPUS_FILES = {"doc-1/document.yaml": DOCUMENT_YAML, "doc-1/en.md": TEXT_1}
+
+
+def _subjects(db_path: Path) -> dict[str, list[str]]:
+    """Every commit subject the database shows, by table: a version's revisions, its own files', the timeline."""
+    db = sqlite_utils.Database(db_path)
+    return {name: sorted(row["subject"] for row in db[name].rows)
+            for name in ("revisions", "document_revisions", "document_timeline")}
+
+
+def test_code_commits_of_the_repository_holding_the_corpus_are_no_revisions(tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    git(code, "init", "-q")
+    commit(code, "Code first", {"src/app.py": "print(1)\n"}, "2024-01-01T09:00:00+00:00")
+    commit(code, "Corpus", {f"translations/{name}": text for name, text in CORPUS_FILES.items()},
+           "2024-01-02T09:00:00+00:00")
+    commit(code, "Code between", {"src/app.py": "print(2)\n", "README.md": "About.\n"}, "2024-01-03T09:00:00+00:00")
+    commit(code, "Raid", {"translations/doc-1/en.md": TEXT_2}, "2024-01-04T09:00:00+00:00")
+    commit(code, "Code after", {"src/app.py": "print(3)\n"}, "2024-01-05T09:00:00+00:00")
+    db_path = tmp_path / "versions.db"
+    build(code / "translations", db_path)
+    assert _subjects(db_path) == {"revisions": ["Corpus", "Raid"], "document_revisions": ["Corpus"],
+                                  "document_timeline": ["Corpus", "Corpus", "Raid"]}
+    assert [r.subject for r in version_history(code / "translations/doc-1/en.md").revisions] == ["Corpus", "Raid"]
+    commit(code, "Code later", {"src/app.py": "print(4)\n"}, "2024-01-06T09:00:00+00:00")
+    (code / "src/app.py").write_text("print(5)\n", encoding="utf-8")  # and a change of the code not committed
+    assert not build(code / "translations", db_path).changed
+    assert _subjects(db_path)["revisions"] == ["Corpus", "Raid"]
+
+
+def test_a_corpus_in_a_repository_of_its_own_outside_the_code(tmp_path):
+    code, corpus = tmp_path / "code", tmp_path / "elsewhere/corpus"
+    for repository in (code, corpus):
+        repository.mkdir(parents=True)
+        git(repository, "init", "-q")
+    commit(code, "Code", {"src/app.py": "print(1)\n", "translations/.keep": ""}, "2024-01-01T09:00:00+00:00")
+    commit(corpus, "Corpus", CORPUS_FILES, "2024-01-02T09:00:00+00:00")
+    commit(corpus, "Raid", {"doc-1/en.md": TEXT_2}, "2024-01-04T09:00:00+00:00")
+    db_path = tmp_path / "versions.db"
+    built = _versions_in(code, "build", "--corpus", corpus, "--db", db_path)
+    assert built.returncode == 0, built.stderr
+    assert _subjects(db_path)["revisions"] == ["Corpus", "Raid"]
+    logged = _versions_in(code, "log", "doc-1/en", "--corpus", corpus)
+    assert logged.stdout.startswith("doc-1/en: 2 revisions") and "Raid" in logged.stdout
+    assert git(corpus, "status", "--porcelain") == ""  # nothing written into the corpus
+
+
+def _versions_in(folder: Path, *args) -> subprocess.CompletedProcess:
+    """``versions ARGS`` run from ``folder`` (this package's code, wherever the test runs from)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(versions.__file__).parents[1])}
+    return subprocess.run([sys.executable, "-m", "versions.cli", *map(str, args)], cwd=folder, capture_output=True,
+                          text=True, env=env)
