@@ -50,8 +50,8 @@ from __future__ import annotations
 
 from .changes import (  # noqa: F401
     compare,
-    compare_revisions,
     compare_paragraphs,
+    compare_revisions,
     front_matter_changes,
     revisions_language,
 )
