@@ -1069,6 +1069,37 @@ async def test_a_front_matter_change_between_two_revisions_is_named_field_by_fie
     assert '<th scope="row">translator</th><td>—</td><td>&#34;A. B.&#34;</td>' in text
 
 
+async def test_the_document_is_compared_at_any_two_commits_of_its_timeline(tmp_path):
+    repo = history_repository(tmp_path / "repo")
+    commit(repo, "Retitled", {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("A test", "The test")},
+           "2024-01-04T09:00:00+00:00")
+    commit(repo, "A copy", {"translations/doc-1/en-2.md": TEXT_1.replace("label: English", "label: Copy")},
+           "2024-01-05T09:00:00+00:00")
+    build(repo / "translations", tmp_path / "versions.db")
+    first, _, third, retitled, copy = git(repo, "log", "--reverse", "--format=%H").split()
+    base = "/-/versions/doc-1/history/-/compare"
+    text = await _history_page(tmp_path / "versions.db", f"{base}?a={first[:7]}&b={retitled}")
+    assert '<h2>English <span class="small">@1 → @3</span></h2>' in text and "Copy" not in text
+    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in text
+    assert "<ins>One man was killed and one was wounded.</ins>" in text
+    assert '<caption>document.yaml</caption>' in text and "<td>&#34;A test telegram&#34;</td>" in text
+    assert f'href="/-/versions/doc-1/history/en/compare?a=1&amp;b=3">the two revisions compared' in text
+    newest = await _history_page(tmp_path / "versions.db", base)  # the two newest commits
+    assert re.findall(r'<option value="([0-9a-f]{40})" selected>', newest) == [retitled, copy]
+    assert "<h2>Copy <span class=\"small\">not yet there → @1</span></h2>" in newest
+    assert "created, 3 paragraphs" in newest and "English <span" not in newest
+    back = await _history_page(tmp_path / "versions.db", f"{base}?a={copy}&b={third}")
+    assert "Not committed yet at" in back and "<td>&#34;The test telegram&#34;</td><td>&#34;A test" in back
+    same = await _history_page(tmp_path / "versions.db", f"{base}?a={third}&b={third}")
+    assert "Nothing of this document changed between these commits." in same
+    ds = Datasette([str(tmp_path / "versions.db")], metadata=METADATA)
+    assert (await ds.client.get(f"{base}?a=0000000")).status_code == 404
+    assert (await ds.client.get(f"{base}?a=HEAD")).status_code == 400
+    await _follow_every_link(ds, f"{base}?a={first}&b={copy}")
+    timeline = await _history_page(tmp_path / "versions.db", "/-/versions/doc-1/history")
+    assert f'<a href="{base}">Compare the document at any two commits</a>' in timeline
+
+
 async def test_history_escapes_commit_messages_and_authors(history_db):
     text = await _history_page(history_db)
     assert SCRIPT not in text and "<img" not in text

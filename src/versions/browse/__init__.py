@@ -58,12 +58,17 @@ from .documents import (
     web_url,
 )
 from .history import (
+    CHANGES_SHOWN,
     HISTORY_TABLES_READ,
+    DocumentComparison,
     HistorySpan,
     RevisionChange,
     RevisionInfo,
+    TimelineCommit,
     TimelineEntry,
+    VersionChange,
     change_place,
+    compare_document,
     compare_stored_revisions,
     has_history,
     has_timeline,
@@ -73,10 +78,26 @@ from .history import (
     load_history,
     load_timeline,
     revision_counts,
+    timeline_commits,
     timeline_count,
 )
-from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
-from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
+from .provenance import (
+    RELATIONS,
+    Provenance,
+    ProvenanceEdge,
+    ProvenanceNode,
+    provenance,
+)
+from .search import (
+    SEARCH_TABLES,
+    SearchHit,
+    SearchResults,
+    SearchTerm,
+    expand_terms,
+    fts_query,
+    search,
+    search_terms,
+)
 
 __all__ = [
     "ALIGNMENT_TABLES_READ", "DOCUMENT_TABLES", "HISTORY_TABLES_READ", "LIST_TABLES", "PARAGRAPH_SEPARATOR",
@@ -88,5 +109,6 @@ __all__ = [
     "list_documents", "load_alignment", "load_comparison", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
     "revision_counts", "row_at", "row_exists", "search", "search_terms", "timeline_count",
     "web_url",
-    "change_place", "compare_stored_revisions", "list_revisions", "load_split_row", "row_successors",
+    "CHANGES_SHOWN", "DocumentComparison", "TimelineCommit", "VersionChange", "change_place", "compare_document",
+    "compare_stored_revisions", "timeline_commits", "list_revisions", "load_split_row", "row_successors",
 ]

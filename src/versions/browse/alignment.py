@@ -24,6 +24,7 @@ from .documents import (
     table_names,
     version_slug,
 )
+from .history import revisions_as_of
 
 ALIGNMENT_TABLES_READ = (  # + revision_counts
     *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors",
@@ -285,12 +286,10 @@ def as_of(conn: sqlite3.Connection, document_id: str, commit: str) -> AsOf | Non
         return None
     full, date = found
     texts = {}
+    chosen = list(revisions_as_of(conn, document_id, date).values())
     for revision_id, version_key, keys in conn.execute(
-        "select id, version_id, paragraph_keys from (select *, row_number() over (partition by version_id "
-        "order by julianday(date) desc, n desc) as place from revisions where document_id = ? and "
-        "paragraph_keys is not null and commit_hash is not null and julianday(date) <= julianday(?)) where place = 1",
-        [document_id, date],
-    ):
+            f"select id, version_id, paragraph_keys from revisions where id in ({', '.join('?' * len(chosen))})",
+            chosen):
         _, paragraphs = split_body(stored_revision_text(conn, revision_id) or "")
         texts[version_slug(version_key)] = dict(zip(json.loads(keys), (p.text for p in paragraphs)))
     return AsOf(full, date, texts)

@@ -49,6 +49,7 @@ Ids: a revision is ``<document>/<version>@<n>`` with n counting from 1, oldest f
 from __future__ import annotations
 
 from .changes import (  # noqa: F401
+    combined_fields,
     compare,
     compare_paragraphs,
     compare_revisions,

@@ -155,6 +155,19 @@ def front_matter_changes(old: str | None, new: str | None) -> list[FieldChange]:
     ]
 
 
+def combined_fields(steps: list[list[FieldChange]]) -> list[FieldChange]:
+    """The fields changed over several revisions in a row (each revision's changes, oldest first), as one change
+    each from its value before the first to its value after the last; those that came back are left out."""
+    first: dict[str, FieldChange] = {}
+    last: dict[str, FieldChange] = {}
+    for changes in steps:
+        for change in changes:
+            first.setdefault(change.field, change)
+            last[change.field] = change
+    combined = [FieldChange(name, change.old, last[name].new) for name, change in first.items()]
+    return [change for change in combined if change.old != change.new]
+
+
 def _front_matter_fields(text: str | None) -> dict[str, str] | None:
     """Each field's value as compact JSON; None when the YAML cannot be read."""
     if not text or not text.strip():

@@ -15,6 +15,9 @@ Pages (all GET, all readable without JavaScript)::
                                          their numbers of revisions: ?page=
     /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
                                          diff: ?page=
+    /-/versions/<doc>/history/-/compare  the document at two commits of its timeline (two pickers): each version
+                                         that differs, compared, and its own files' fields: ?a= ?b= (commits;
+                                         default the two newest) ?page= (versions)
     /-/versions/<doc>/history/<version>/compare  any two revisions of a version compared (two pickers): ?a= ?b=
                                          (revision numbers; default: the one before the latest, and the latest)
                                          ?page=
@@ -97,6 +100,7 @@ def register_routes(datasette):
         (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
         (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
         (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
+        (document + "/history/-/compare$", _route(browse.HISTORY_TABLES_READ, document_compare_page)),
         (document + "/history/(?P<version>[^/]+)/compare$",
          _route(browse.HISTORY_TABLES_READ, revision_compare_page)),
         *edit_routes(_edit_config(datasette)),  # only with versions serve --edit
@@ -498,6 +502,7 @@ def document_history_page(datasette, request, database, conn):
         "revisions": revisions,
         "latest": latest,
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
+        "compare_url": datasette.urls.path(f"/-/versions/{document.id}/history/-/compare"),
         "database": database.name,
     }
     return "versions_document_history.html", context
@@ -570,6 +575,40 @@ def revision_compare_page(datasette, request, database, conn):
         "database": database.name,
     }
     return "versions_revision_compare.html", context
+
+
+def document_compare_page(datasette, request, database, conn):
+    """The document at any two commits of its timeline, picked on the page: what changed in each version and in its
+    own files."""
+    document = _document(conn, request)
+    commits = browse.timeline_commits(conn, document.id)
+    if not commits:
+        raise NotFound(f"{document.id} has no recorded commit")
+    a = _commit_param(request, "a") or commits[min(1, len(commits) - 1)].commit
+    b = _commit_param(request, "b") or commits[0].commit
+    size = _page_size(datasette, "items_per_page")
+    number = _page_number(request, "page")
+    compared = browse.compare_document(conn, document, a, b, slice((number - 1) * size, number * size))
+    if compared is None:
+        raise NotFound(f"{document.id} has no commit {a!r} or {b!r} on its timeline")
+    page = _page_param(request, "page", len(compared.versions), size)
+    address = f"/-/versions/{document.id}/history/-/compare"
+    context = {
+        "document": document,
+        "commits": commits,
+        "compared": compared,
+        "changes": compared.versions[page.start:page.stop],
+        "where": browse.change_place,
+        "page": page,
+        "page_url": lambda n: _url(datasette, address, a=compared.old.commit, b=compared.new.commit,
+                                   page=_beyond_first(n)),
+        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
+        "changes_shown": browse.CHANGES_SHOWN,
+        "version_compare_url": lambda change: _url(
+            datasette, f"/-/versions/{document.id}/history/{change.version}/compare", a=change.old, b=change.new),
+        "database": database.name,
+    }
+    return "versions_document_compare.html", context
 
 
 def _history_version(request, document: browse.DocumentInfo) -> browse.VersionInfo:
@@ -733,11 +772,11 @@ def _style_param(request) -> str:
     return style
 
 
-def _commit_param(request) -> str | None:
-    """``?at=``: a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
-    value = _text_param(request, "at")
+def _commit_param(request, name: str = "at") -> str | None:
+    """``?at=`` (or ``name``): a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
+    value = _text_param(request, name)
     if value is not None and not _COMMIT.fullmatch(value):
-        raise BadRequest(f"?at= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
+        raise BadRequest(f"?{name}= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
     return value.lower() if value else None
 
 
