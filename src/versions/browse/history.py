@@ -41,10 +41,6 @@ class RevisionChange:
     new: tuple[int, ...]  # paragraph numbers in this revision
     diff: WordDiff
 
-    @property
-    def where(self) -> str:
-        return change_place(self.old, self.new)
-
 
 def change_place(old: Sequence[int], new: Sequence[int]) -> str:
     """Where a paragraph change is: ``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (paragraph numbers before → after;

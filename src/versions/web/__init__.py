@@ -146,6 +146,7 @@ def extra_template_vars(template, datasette, request=None):
         "diff_html": render_html,
         "side_parts": side_parts,
         "web_url": browse.web_url,
+        "change_place": browse.change_place,
         "history_url": lambda document_id, version_id: datasette.urls.path(
             f"/-/versions/{document_id}/history/{version_id}"),
         "relation_class": relation_class,
@@ -568,7 +569,6 @@ def revision_compare_page(datasette, request, database, conn):
         "b": b,
         "compared": compared,
         "changes": compared.changes[page.start:page.stop],
-        "where": browse.change_place,
         "page": page,
         "page_url": lambda number: _url(datasette, address, a=a, b=b, page=_beyond_first(number)),
         "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
@@ -598,7 +598,6 @@ def document_compare_page(datasette, request, database, conn):
         "commits": commits,
         "compared": compared,
         "changes": compared.versions[page.start:page.stop],
-        "where": browse.change_place,
         "page": page,
         "page_url": lambda n: _url(datasette, address, a=compared.old.commit, b=compared.new.commit,
                                    page=_beyond_first(n)),
