@@ -99,29 +99,32 @@ class Changes:
     def __init__(self, live: LiveRows | None):
         self.live = live
         self.seen: dict[str, set[tuple]] = {table: set() for table in SCHEMA}
-        self.members: dict[str, str] = {}  # paragraph id -> its row, in the document's new alignment
 
     def rows(self, rows: Rows) -> Rows:
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
             self.seen[table].update(row_keys(table, table_rows))
-        self.members.update((row["paragraph_id"], row["group_id"]) for row in rows.get("alignment_members", ()))
         return {table: self.live.changed(table, table_rows) for table, table_rows in rows.items() if table_rows}
 
     def vanished(self, document_id: str) -> Rows:
         if self.live is None:
             return {}
-        former = self.rows({FORMER_ROWS: former_rows(self.live.conn, document_id, self.members)})
-        self.members.clear()
+        gone = {table: self._gone(table, document_id) for table in self.seen if table != FORMER_ROWS}
+        lost = {group_id for group_id, _ in gone["alignment_members"]}  # rows a paragraph left
+        former = self.rows({FORMER_ROWS: former_rows(self.live.conn, document_id, lost)})
+        gone[FORMER_ROWS] = self._gone(FORMER_ROWS, document_id)
         rows = [
             {"table_name": table, "key_1": key[0], "key_2": key[1] if len(key) > 1 else None}
-            for table, seen in self.seen.items()
-            for key in sorted(self.live.keys(table, document_id) - seen)
+            for table, keys in gone.items()
+            for key in keys
         ]
         for seen in self.seen.values():
             seen.clear()
         return {**former, VANISHED: rows}
+
+    def _gone(self, table: str, document_id: str) -> list[tuple]:
+        return sorted(self.live.keys(table, document_id) - self.seen[table])
 
 
 @contextmanager

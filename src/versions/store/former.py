@@ -13,22 +13,22 @@ What a first build (or a build of a new format) cannot know, no record holds: on
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 
 FORMER_ROWS = "former_rows"
+GROUPS_PER_QUERY = 500
 
 
-def former_rows(live: sqlite3.Connection, document_id: str, members: dict[str, str]) -> list[dict]:
-    """The ``former_rows`` of a rebuilt document: those the live database holds, and every paragraph of each live row
-    that does not keep all its paragraphs. ``members``: paragraph id -> its row (group) id in the new alignment."""
+def former_rows(live: sqlite3.Connection, document_id: str, lost: set[str]) -> list[dict]:
+    """The ``former_rows`` of a rebuilt document: those the live database holds, and every paragraph the live rows
+    ``lost`` held (the rows, by id, one of whose paragraphs the new alignment no longer puts in them)."""
     records = set(live.execute(f"select row_id, paragraph_id from {FORMER_ROWS} where document_id = ?", [document_id]))
-    held: dict[str, set[str]] = defaultdict(set)
-    for group_id, paragraph_id in live.execute(
-            "select group_id, paragraph_id from alignment_members where document_id = ?", [document_id]):
-        held[group_id].add(paragraph_id)
-    for group_id, paragraphs in held.items():
-        if any(members.get(paragraph_id) != group_id for paragraph_id in paragraphs):
-            records.update((group_id, paragraph_id) for paragraph_id in paragraphs)
+    groups = sorted(lost)
+    for start in range(0, len(groups), GROUPS_PER_QUERY):
+        chunk = groups[start : start + GROUPS_PER_QUERY]
+        records.update(live.execute(
+            f"select group_id, paragraph_id from alignment_members where group_id in ({', '.join('?' * len(chunk))})",
+            chunk,
+        ))
     prefix = len(document_id) + 1
     return [
         {"row_id": row_id, "paragraph_id": paragraph_id, "document_id": document_id, "key": row_id[prefix:]}
