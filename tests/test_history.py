@@ -18,6 +18,7 @@ from versions.diff import render_html
 from versions.history import (
     HistoryError,
     change_diff,
+    compare_document_commits,
     compare_paragraphs,
     compare_revisions,
     corpus_history,
@@ -278,7 +279,31 @@ def test_log_compares_two_revisions(repo):
                                                                                  ["modified", "deleted"])
     unknown = run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "1", "9")
     assert unknown.exit_code == 1 and unknown.output.count("\n") == 1 and "revisions 1 to 3, not 9" in unknown.output
-    assert run("log", "doc-1", "--corpus", repo / "translations", "--compare", "1", "2").exit_code == 2
+
+
+def test_a_document_compares_at_any_two_commits_git_can_name(repo):
+    commit(repo, "Retitled", {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("A test", "The test")},
+           "2024-01-04T09:00:00+00:00")
+    git(repo, "tag", "retitled")
+    commit(repo, "Code only", {"src/app.py": "print(1)\n"}, "2024-01-05T09:00:00+00:00")
+    root = repo / "translations"
+    points = compare_document_commits(root, "doc-1", "HEAD~4", "HEAD")  # from the first commit to one not touching it
+    assert list(points.versions) == ["en"] and points.versions["en"].summary() == (
+        "2 paragraphs changed (1 modified, 1 inserted)")
+    assert [(c.field, c.old, c.new) for c in points.files["document.yaml"]] == [
+        ("title", '"A test telegram"', '"The test telegram"')]
+    back = compare_document_commits(root, "doc-1", "retitled", "HEAD~3")
+    assert [c.kind for c in back.versions["en"].changes] == ["deleted"] and back.files["document.yaml"][0].new == (
+        '"A test telegram"')
+    assert compare_document_commits(root, "doc-1", "HEAD", "retitled").to_json()["versions"] == {}
+    result = run("log", "doc-1", "--corpus", root, "--compare", "HEAD~4", "retitled")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == 'document.yaml: title "A test telegram" → "The test telegram"'
+    assert "doc-1/en @1 (" in result.output and "[-attacked-]{+raided+}" in result.output
+    data = json.loads(run("log", "doc-1", "--corpus", root, "--compare", "HEAD~4", "HEAD", "--json").output)
+    assert data["versions"]["en"]["to"] == "doc-1/en@3" and len(data["from"]) == 40
+    unknown = run("log", "doc-1", "--corpus", root, "--compare", "no-such-tag", "HEAD")
+    assert unknown.exit_code == 1 and "'no-such-tag' names no commit" in unknown.output
 
 
 def test_stored_revisions_read_back_compare_as_from_git(repo, tmp_path):

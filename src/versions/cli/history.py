@@ -8,7 +8,14 @@ import click
 
 from .. import terminal
 from ..errors import problem
-from ..history import HistoryError, compare_revisions, document_history, get_revisions, revisions_language
+from ..history import (
+    HistoryError,
+    compare_document_commits,
+    compare_revisions,
+    document_history,
+    get_revisions,
+    revisions_language,
+)
 from .common import (
     corpus_option,
     encoding_option,
@@ -23,13 +30,14 @@ from .common import (
 @encoding_option
 @click.option("--compare", "compared", nargs=2, metavar="REV1 REV2", default=None,
               help="Compare two revisions of VERSION (numbers, -1 for the latest, commits, latest or uncommitted): "
-                   "the paragraphs and front-matter fields REV2 changed since REV1, with word diffs.")
+                   "the paragraphs and front-matter fields REV2 changed since REV1, with word diffs. Of a whole "
+                   "DOC: two commits (any name git knows), and each version and own file that changed between.")
 @click.option("--json", "as_json", is_flag=True, help="Print the revisions (or the comparison) as JSON.")
 def log_command(target: str, corpus: Path, encoding: str | None, compared: tuple[str, str] | None,
                 as_json: bool) -> None:
     """List the revisions of a version (or of every version of a document), newest first, with the number of
     paragraphs each changed. Revisions come from git; uncommitted changes are the newest revision. With --compare,
-    show what changed between any two revisions of one version.
+    show what changed between any two revisions of one version, or in a whole document between two commits.
 
     Example: versions log telegram-23256/ru-rendering --compare 1 latest
     """
@@ -53,7 +61,8 @@ def log_command(target: str, corpus: Path, encoding: str | None, compared: tuple
 def _compare(corpus: Path, document_id: str, version_id: str, revs: tuple[str, str], encoding: str | None,
              as_json: bool) -> None:
     if not version_id:
-        raise click.UsageError("--compare needs one version: DOC/VERSION")
+        _compare_commits(corpus, document_id, revs, encoding, as_json)
+        return
     try:
         old, new = get_revisions(corpus, document_id, version_id, revs, encoding)
     except HistoryError as error:
@@ -67,3 +76,15 @@ def _compare(corpus: Path, document_id: str, version_id: str, revs: tuple[str, s
     else:
         click.echo(terminal.revision_comparison_text(diff, use_color()))
 
+
+
+def _compare_commits(corpus: Path, document_id: str, commits: tuple[str, str], encoding: str | None,
+                     as_json: bool) -> None:
+    try:
+        points = compare_document_commits(corpus, document_id, *commits, encoding)
+    except HistoryError as error:
+        fail([problem(corpus / document_id, 1, str(error))])
+    if as_json:
+        click.echo(json.dumps(points.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(terminal.document_points_text(points, use_color()))

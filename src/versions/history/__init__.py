@@ -82,6 +82,10 @@ from .model import (  # noqa: F401
     VersionHistory,
     find_revision,
 )
+from .points import (  # noqa: F401
+    DocumentPoints,
+    compare_document_commits,
+)
 from .revisions import (  # noqa: F401
     document_history,
     get_revision,
