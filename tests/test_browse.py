@@ -352,7 +352,7 @@ def test_history_of_a_version_newest_first_with_its_changes(conn, document):
     assert latest.latest and latest.compared and not latest.first
     assert latest.summary == "1 paragraph changed (1 modified); front matter: note changed" and latest.changed == 1
     [change] = latest.changes
-    assert change.kind == "modified" and change.where == f"¶ {change.new[0]}"
+    assert change.kind == "modified" and browse.change_place(change.old, change.new) == f"¶ {change.new[0]}"
     assert change.diff.deleted or change.diff.replaced
     assert first.first and first.summary == "created, 25 paragraphs" and first.changes == []
     assert first.text.startswith("## ") and first.created_diff.ops == [(1, first.text)]
@@ -363,14 +363,11 @@ def test_history_of_a_version_newest_first_with_its_changes(conn, document):
 
 
 def test_change_locations_read_old_to_new():
-    from versions.diff import WordDiff
-
-    diff = WordDiff(ops=[], muted=[], similarity=1.0, inserted=0, deleted=0, replaced=0)
-    assert browse.RevisionChange(1, "modified", (2,), (2,), diff).where == "¶ 2"
-    assert browse.RevisionChange(1, "moved", (2,), (5,), diff).where == "¶ 2 → ¶ 5"
-    assert browse.RevisionChange(1, "modified", (4, 5), (4,), diff).where == "¶ 4–5 → ¶ 4"
-    assert browse.RevisionChange(1, "inserted", (), (3,), diff).where == "¶ 3"
-    assert browse.RevisionChange(1, "deleted", (3,), (), diff).where == "¶ 3"
+    assert browse.change_place((2,), (2,)) == "¶ 2"
+    assert browse.change_place((2,), (5,)) == "¶ 2 → ¶ 5"
+    assert browse.change_place((4, 5), (4,)) == "¶ 4–5 → ¶ 4"
+    assert browse.change_place((), (3,)) == "¶ 3"
+    assert browse.change_place((3,), ()) == "¶ 3"
 
 
 def test_a_database_without_history_tables_has_no_history(conn, document, tmp_path):

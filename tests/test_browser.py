@@ -328,7 +328,7 @@ def test_markup_in_the_corpus_opens_no_dialog(servers, browser):
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_history_of_three_commits_shows_three_diffs(servers, browser, device):
+def test_history_of_three_commits_shows_three_diffs_and_any_two_compared(servers, browser, device):
     width = WIDTHS[device]
     watched = Watched(browser, width)
     try:
@@ -350,6 +350,20 @@ def test_history_of_three_commits_shows_three_diffs(servers, browser, device):
         watched.page.screenshot(path=str(SCREENSHOTS / f"history-three-commits-{width}.png"), full_page=True)
         overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the history page is wider than the {width} px window by {overflow} px"
+        # any two revisions, picked in the two lists
+        watched.page.get_by_role("link", name="Compare any two revisions").click()
+        watched.page.wait_for_url("**/history/en/compare")
+        watched.page.select_option("select[name=a]", "1")
+        watched.page.select_option("select[name=b]", "3")
+        watched.page.get_by_role("button", name="Compare").click()
+        watched.page.wait_for_url("**/compare?a=1&b=3")
+        changes = watched.page.locator("ol.changes > li.change")
+        assert changes.count() == 2
+        assert changes.nth(0).locator("del").inner_text() == "attacked"
+        assert changes.nth(1).locator("ins").inner_text() == "One man was killed and one was wounded."
+        watched.page.screenshot(path=str(SCREENSHOTS / f"history-compare-{width}.png"), full_page=True)
+        overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the comparison is wider than the {width} px window by {overflow} px"
         assert watched.errors == [] and watched.dialogs == []
     finally:
         watched.close()

@@ -1,8 +1,10 @@
 """Revisions from git: real repositories in tmp_path, the `versions log` command, the store's revision tables."""
 
 import json
+import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,12 +12,15 @@ import sqlite_utils
 from click.testing import CliRunner
 from conftest import DOCUMENT_YAML, GIT_IDENTITY, VERSION_COPY, commit, git, write_files
 
+import versions
 from versions.cli import cli
 from versions.diff import render_html
 from versions.history import (
     HistoryError,
     change_diff,
+    compare_document_commits,
     compare_paragraphs,
+    compare_revisions,
     corpus_history,
     document_file_histories,
     document_history,
@@ -23,10 +28,12 @@ from versions.history import (
     find_revision,
     front_matter_changes,
     get_revision,
+    get_revisions,
     history_fingerprint,
     history_fingerprints,
     parse_revision_ref,
     revision_text,
+    stored_revision,
     stored_revision_text,
     version_history,
 )
@@ -240,6 +247,75 @@ def test_build_stores_revisions_and_their_diffs(repo, tmp_path):
     assert (rows[0]["compared"], rows[0]["inserted_paragraphs"], rows[0]["summary"]) == (1, 3, "created, 3 paragraphs")
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert db["revision_details"].count == 4  # en: 3, aprf-copy: 1
+
+
+def test_any_two_revisions_compare_in_either_order_with_their_fields(repo):
+    root = repo / "translations"
+    commit(repo, "Relabel", {"translations/doc-1/en.md": TEXT_3.replace("label: English", "label: English (2)")},
+           "2024-01-04T09:00:00+00:00")
+    first, last = get_revisions(root, "doc-1", "en", ["1", "latest"])
+    forward = compare_revisions(first, last, "en")
+    assert [(c.kind, c.old, c.new) for c in forward.changes] == [("modified", (2,), (2,)), ("inserted", (), (3,))]
+    assert forward.summary() == ('2 paragraphs changed (1 modified, 1 inserted); front matter: label "English" → '
+                                 '"English (2)"')
+    backward = compare_revisions(last, first, "en")
+    assert [(c.kind, c.old, c.new) for c in backward.changes] == [("modified", (2,), (2,)), ("deleted", (3,), ())]
+    assert backward.to_json()["from"] == "doc-1/en@4" and backward.to_json()["changes"][1]["deleted"] == 8
+    assert compare_revisions(first, first).summary() == "no paragraph changed"
+    with pytest.raises(HistoryError, match="revisions 1 to 4, not 7"):
+        get_revisions(root, "doc-1", "en", ["1", "7"])
+
+
+def test_log_compares_two_revisions(repo):
+    result = run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "1", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("doc-1/en @1 (") and lines[0].endswith("2 paragraphs changed (1 modified, 1 inserted)")
+    assert "¶ 2 modified" in lines and "¶ 3 inserted" in lines
+    assert "[-attacked-]{+raided+}" in result.output
+    data = json.loads(run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "3", "-3",
+                          "--json").output)
+    assert (data["from"], data["to"], [c["kind"] for c in data["changes"]]) == ("doc-1/en@3", "doc-1/en@1",
+                                                                                 ["modified", "deleted"])
+    unknown = run("log", "doc-1/en", "--corpus", repo / "translations", "--compare", "1", "9")
+    assert unknown.exit_code == 1 and unknown.output.count("\n") == 1 and "revisions 1 to 3, not 9" in unknown.output
+
+
+def test_a_document_compares_at_any_two_commits_git_can_name(repo):
+    commit(repo, "Retitled", {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("A test", "The test")},
+           "2024-01-04T09:00:00+00:00")
+    git(repo, "tag", "retitled")
+    commit(repo, "Code only", {"src/app.py": "print(1)\n"}, "2024-01-05T09:00:00+00:00")
+    root = repo / "translations"
+    points = compare_document_commits(root, "doc-1", "HEAD~4", "HEAD")  # from the first commit to one not touching it
+    assert list(points.versions) == ["en"] and points.versions["en"].summary() == (
+        "2 paragraphs changed (1 modified, 1 inserted)")
+    assert [(c.field, c.old, c.new) for c in points.files["document.yaml"]] == [
+        ("title", '"A test telegram"', '"The test telegram"')]
+    back = compare_document_commits(root, "doc-1", "retitled", "HEAD~3")
+    assert [c.kind for c in back.versions["en"].changes] == ["deleted"] and back.files["document.yaml"][0].new == (
+        '"A test telegram"')
+    assert compare_document_commits(root, "doc-1", "HEAD", "retitled").to_json()["versions"] == {}
+    result = run("log", "doc-1", "--corpus", root, "--compare", "HEAD~4", "retitled")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == 'document.yaml: title "A test telegram" → "The test telegram"'
+    assert "doc-1/en @1 (" in result.output and "[-attacked-]{+raided+}" in result.output
+    data = json.loads(run("log", "doc-1", "--corpus", root, "--compare", "HEAD~4", "HEAD", "--json").output)
+    assert data["versions"]["en"]["to"] == "doc-1/en@3" and len(data["from"]) == 40
+    unknown = run("log", "doc-1", "--corpus", root, "--compare", "no-such-tag", "HEAD")
+    assert unknown.exit_code == 1 and "'no-such-tag' names no commit" in unknown.output
+
+
+def test_stored_revisions_read_back_compare_as_from_git(repo, tmp_path):
+    db_path = tmp_path / "versions.db"
+    build(repo / "translations", db_path)
+    first, last = get_revisions(repo / "translations", "doc-1", "en", [1, 3])
+    with sqlite3.connect(db_path) as conn:
+        stored = stored_revision(conn, "doc-1/en@1"), stored_revision(conn, "doc-1/en@3")
+        assert stored_revision(conn, "doc-1/en@9") is None
+    assert [p.text for p in stored[0].paragraphs] == [p.text for p in first.paragraphs]
+    assert stored[1].front_matter == last.front_matter
+    assert compare_revisions(*stored, "en").changes == compare_revisions(first, last, "en").changes
 
 
 def test_document_history_lists_every_version_file(repo):
@@ -615,3 +691,60 @@ def test_a_build_stores_one_timeline_per_document(repo, tmp_path):
     ]
     assert timeline[-1] == {"kind": "file", "what": "doc-1/document.yaml", "subject": "Date",
                             "summary": 'date "1951-08-27" → "1951-08-28"'}
+
+
+# The corpus and the code: history counts only the commits that touch the corpus ------------------------------------
+
+CORPUS_FILES = {"doc-1/document.yaml": DOCUMENT_YAML, "doc-1/en.md": TEXT_1}
+
+
+def _subjects(db_path: Path) -> dict[str, list[str]]:
+    """Every commit subject the database shows, by table: a version's revisions, its own files', the timeline."""
+    db = sqlite_utils.Database(db_path)
+    return {name: sorted(row["subject"] for row in db[name].rows)
+            for name in ("revisions", "document_revisions", "document_timeline")}
+
+
+def test_code_commits_of_the_repository_holding_the_corpus_are_no_revisions(tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    git(code, "init", "-q")
+    commit(code, "Code first", {"src/app.py": "print(1)\n"}, "2024-01-01T09:00:00+00:00")
+    commit(code, "Corpus", {f"translations/{name}": text for name, text in CORPUS_FILES.items()},
+           "2024-01-02T09:00:00+00:00")
+    commit(code, "Code between", {"src/app.py": "print(2)\n", "README.md": "About.\n"}, "2024-01-03T09:00:00+00:00")
+    commit(code, "Raid", {"translations/doc-1/en.md": TEXT_2}, "2024-01-04T09:00:00+00:00")
+    commit(code, "Code after", {"src/app.py": "print(3)\n"}, "2024-01-05T09:00:00+00:00")
+    db_path = tmp_path / "versions.db"
+    build(code / "translations", db_path)
+    assert _subjects(db_path) == {"revisions": ["Corpus", "Raid"], "document_revisions": ["Corpus"],
+                                  "document_timeline": ["Corpus", "Corpus", "Raid"]}
+    assert [r.subject for r in version_history(code / "translations/doc-1/en.md").revisions] == ["Corpus", "Raid"]
+    commit(code, "Code later", {"src/app.py": "print(4)\n"}, "2024-01-06T09:00:00+00:00")
+    (code / "src/app.py").write_text("print(5)\n", encoding="utf-8")  # and a change of the code not committed
+    assert not build(code / "translations", db_path).changed
+    assert _subjects(db_path)["revisions"] == ["Corpus", "Raid"]
+
+
+def test_a_corpus_in_a_repository_of_its_own_outside_the_code(tmp_path):
+    code, corpus = tmp_path / "code", tmp_path / "elsewhere/corpus"
+    for repository in (code, corpus):
+        repository.mkdir(parents=True)
+        git(repository, "init", "-q")
+    commit(code, "Code", {"src/app.py": "print(1)\n", "translations/.keep": ""}, "2024-01-01T09:00:00+00:00")
+    commit(corpus, "Corpus", CORPUS_FILES, "2024-01-02T09:00:00+00:00")
+    commit(corpus, "Raid", {"doc-1/en.md": TEXT_2}, "2024-01-04T09:00:00+00:00")
+    db_path = tmp_path / "versions.db"
+    built = _versions_in(code, "build", "--corpus", corpus, "--db", db_path)
+    assert built.returncode == 0, built.stderr
+    assert _subjects(db_path)["revisions"] == ["Corpus", "Raid"]
+    logged = _versions_in(code, "log", "doc-1/en", "--corpus", corpus)
+    assert logged.stdout.startswith("doc-1/en: 2 revisions") and "Raid" in logged.stdout
+    assert git(corpus, "status", "--porcelain") == ""  # nothing written into the corpus
+
+
+def _versions_in(folder: Path, *args) -> subprocess.CompletedProcess:
+    """``versions ARGS`` run from ``folder`` (this package's code, wherever the test runs from)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(versions.__file__).parents[1])}
+    return subprocess.run([sys.executable, "-m", "versions.cli", *map(str, args)], cwd=folder, capture_output=True,
+                          text=True, env=env)

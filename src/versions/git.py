@@ -409,6 +409,18 @@ def head_commit(top: Path) -> str | None:
         return None
 
 
+def reachable(top: Path, ref: str, scope: str) -> tuple[str, set[str]]:
+    """The commit ``ref`` names (a hash, a prefix of one, a branch, a tag, ``HEAD~2`` ...) and the commits it reaches
+    that touch ``scope`` (``scope_of``; "" for the whole repository). Raises ``GitFailed`` for a name of no commit."""
+    try:
+        commit = run(top, "rev-parse", "--verify", "-q", "--end-of-options", f"{ref}^{{commit}}").strip()
+    except GitFailed:
+        commit = ""
+    if not commit:
+        raise GitFailed(f"{ref!r} names no commit of {top}")
+    return commit, set(run(top, "rev-list", commit, "--", scope or ".").split())
+
+
 def is_ancestor(top: Path, older: str, newer: str) -> bool:
     try:
         run_bytes(top, "merge-base", "--is-ancestor", older, newer)

@@ -6,10 +6,10 @@ import textwrap
 from collections.abc import Sequence
 
 from .align import Bead
-from .browse import numbers_label
+from .browse import change_place, numbers_label
 from .collate import Collation, Comparison, group_text
 from .diff import render_side_by_side, render_text
-from .history import VersionHistory
+from .history import DocumentPoints, RevisionDiff, VersionHistory
 from .segment import Paragraph
 
 _GAP = " │ "
@@ -113,4 +113,29 @@ def history_text(history: VersionHistory) -> str:
         )
         if revision.note:
             lines.append(f"        note: {revision.note}")
+    return "\n".join(lines)
+
+
+def revision_comparison_text(diff: RevisionDiff, color: bool) -> str:
+    """Two revisions of a version compared (``versions log --compare``): what changed, then each changed paragraph's
+    word diff."""
+    old, new = diff.previous, diff.revision
+    since = f"@{old.n} ({old.short})" if old else "nothing"
+    lines = [f"{new.document_id}/{new.version_id} {since} → @{new.n} ({new.short}): {diff.summary()}"]
+    for change in diff.changes:
+        lines += ["", f"{change_place(change.old, change.new)} {change.kind}", render_text(change.diff, color)]
+    return "\n".join(lines)
+
+
+def document_points_text(points: DocumentPoints, color: bool) -> str:
+    """A document at two commits (``versions log DOC --compare``): its own files' fields, then each version that
+    changed as ``revision_comparison_text`` shows it."""
+    lines = [f"{points.document_id}: {points.old[:10]} → {points.new[:10]}"]
+    for name, fields in points.files.items():
+        lines.append(f"{name}: " + "; ".join(change.describe() for change in fields))
+    for version, diff in points.versions.items():
+        lines += ["", revision_comparison_text(diff, color) if diff else f"{points.document_id}/{version}: "
+                  f"not yet committed at {points.new[:10]}"]
+    if len(lines) == 1:
+        lines.append("nothing of the document changed")
     return "\n".join(lines)

@@ -39,10 +39,11 @@ from .alignment import (
     latest_commit,
     load_alignment,
     load_comparison,
+    load_split_row,
     neighbours,
     row_at,
     row_exists,
-    successor_row,
+    row_successors,
 )
 from .documents import (
     DOCUMENT_TABLES,
@@ -59,18 +60,27 @@ from .documents import (
     web_url,
 )
 from .history import (
+    CHANGES_SHOWN,
     HISTORY_TABLES_READ,
+    DocumentComparison,
     HistorySpan,
     RevisionChange,
     RevisionInfo,
+    TimelineCommit,
     TimelineEntry,
+    VersionChange,
+    change_place,
+    compare_document,
+    compare_stored_revisions,
     has_history,
     has_timeline,
     history_span,
     latest_revisions,
+    list_revisions,
     load_history,
     load_timeline,
     revision_counts,
+    timeline_commits,
     timeline_count,
 )
 from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
@@ -86,6 +96,8 @@ __all__ = [
     "SearchTerm", "TimelineEntry", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
     "get_document", "has_history", "has_timeline", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
     "list_documents", "load_alignment", "load_comparison", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
-    "revision_counts", "row_at", "row_exists", "search", "search_terms", "successor_row", "timeline_count",
+    "revision_counts", "row_at", "row_exists", "search", "search_terms", "timeline_count",
     "web_url",
+    "CHANGES_SHOWN", "DocumentComparison", "TimelineCommit", "VersionChange", "change_place", "compare_document",
+    "compare_stored_revisions", "timeline_commits", "list_revisions", "load_split_row", "row_successors",
 ]

@@ -24,11 +24,12 @@ from .documents import (
     table_names,
     version_slug,
 )
+from .history import revisions_as_of
 from .variance import variance_mark, words_mark
 
 ALIGNMENT_TABLES_READ = (  # + revision_counts
     *DOCUMENT_TABLES, *sorted(ALIGNMENT_TABLES), "paragraphs", "revisions", "corrections", "paragraph_predecessors",
-    "facsimiles")
+    "facsimiles", "former_rows")
 PARAGRAPH_SEPARATOR = "\n\n"  # how the paragraphs of one version in one group are joined (as versions.collate does)
 
 
@@ -219,11 +220,23 @@ def load_alignment(
         keys = [version.key for version in shown]
         in_rows += f" and version_id in ({', '.join('?' * len(keys))})"
         params = [*params, *keys]
+    members = _members(conn, f"select * from alignment_members where {in_rows}", params)
+    _fill_readings(table_rows, members, shown, base)
+    _mark_untranscribed(conn, by_id, in_rows, params)
+    base_key = f"{document.id}/{base}"
+    if stored:
+        _read_comparisons(conn, by_id, in_rows, params, base_key)
+    known = {} if stored or compute or at is not None or normalization != stored_normalization else (
+        _stored_copy_diffs(conn, in_rows, params, base_key))
+    return _finished(conn, Alignment(document, base, normalization, stored, table_rows), at, known)
+
+
+def _members(conn: sqlite3.Connection, selected: str, params) -> dict[tuple[str, str], dict]:
+    """(group id, version slug) -> what the members ``selected`` (rows of alignment_members) say of the reading."""
     members: dict[tuple[str, str], dict] = {}
     for group_id, version_key, bead, score, method, moved, p_id, p_n, p_line, p_kind, p_text, p_changed in conn.execute(
         "select m.group_id, m.version_id, m.bead, m.score, m.method, m.moved, p.id, p.n, p.line, p.kind, p.text, "
-        "p.changed_revision_id "
-        f"from (select * from alignment_members where {in_rows}) m join paragraphs p on p.id = m.paragraph_id "
+        f"p.changed_revision_id from ({selected}) m join paragraphs p on p.id = m.paragraph_id "
         "order by m.group_id, m.version_id, p.n",
         params,
     ):
@@ -233,7 +246,11 @@ def load_alignment(
         )
         member["moved"] = member["moved"] or bool(moved)
         member["paragraphs"].append(ParagraphInfo(p_id, p_n, p_line, p_kind, p_text, p_changed))
-    for table_row in table_rows:
+    return members
+
+
+def _fill_readings(rows: list[Row], members: dict[tuple[str, str], dict], shown: list[VersionInfo], base: str) -> None:
+    for table_row in rows:
         for version in shown:
             member = members.get((table_row.id, version.id))
             table_row.readings[version.id] = Reading(
@@ -246,21 +263,25 @@ def load_alignment(
                 moved=member["moved"] if member else False,
                 is_base=version.id == base,
             )
-    _mark_untranscribed(conn, by_id, in_rows, params)
+
+
+def _finished(
+    conn: sqlite3.Connection, alignment: Alignment, at: AsOf | None,
+    known: dict[tuple[str, str], WordDiff] | None = None,
+) -> Alignment:
+    """The rows' readings as of ``at``, compared with the base unless the stored comparisons were read (diffs
+    ``known`` from the store taken as they are), their moves located and their corrections marked."""
+    rows, document = alignment.rows, alignment.document
     if at is not None:
-        _as_of(table_rows, at)
-    base_key = f"{document.id}/{base}"
-    if stored:
-        _read_comparisons(conn, by_id, in_rows, params, base_key)
-    else:
-        known = {} if compute or at is not None or normalization != stored_normalization else (
-            _stored_copy_diffs(conn, in_rows, params, base_key))
-        base_language = document.version(base).language
-        for table_row in table_rows:
-            table_row.variance = _compare_row(table_row, base, base_language, normalization, known)
-    _locate_moves(conn, document, table_rows)
-    _mark_corrections(conn, document, table_rows)
-    return Alignment(document, base, normalization, stored, table_rows)
+        _as_of(rows, at)
+    if not alignment.stored:
+        base_language = document.version(alignment.base).language
+        for table_row in rows:
+            table_row.variance = _compare_row(
+                table_row, alignment.base, base_language, alignment.normalization, known)
+    _locate_moves(conn, document, rows)
+    _mark_corrections(conn, document, rows)
+    return alignment
 
 
 @dataclass(frozen=True)
@@ -295,12 +316,10 @@ def as_of(conn: sqlite3.Connection, document_id: str, commit: str) -> AsOf | Non
         return None
     full, date = found
     texts = {}
+    chosen = list(revisions_as_of(conn, document_id, date).values())
     for revision_id, version_key, keys in conn.execute(
-        "select id, version_id, paragraph_keys from (select *, row_number() over (partition by version_id "
-        "order by julianday(date) desc, n desc) as place from revisions where document_id = ? and "
-        "paragraph_keys is not null and commit_hash is not null and julianday(date) <= julianday(?)) where place = 1",
-        [document_id, date],
-    ):
+            f"select id, version_id, paragraph_keys from revisions where id in ({', '.join('?' * len(chosen))})",
+            chosen):
         _, paragraphs = split_body(stored_revision_text(conn, revision_id) or "")
         texts[version_slug(version_key)] = dict(zip(json.loads(keys), (p.text for p in paragraphs)))
     return AsOf(full, date, texts)
@@ -342,19 +361,56 @@ def row_exists(conn: sqlite3.Connection, document_id: str, key: str) -> bool:
         "select 1 from alignment_groups where document_id = ? and key = ?", [document_id, key]).fetchone() is not None
 
 
-def successor_row(conn: sqlite3.Connection, document: DocumentInfo, key: str) -> str | None:
-    """The key of the row now holding the paragraph a row key names (``versions.store.rows.row_key``), when no row
-    has that key any more: the paragraph joined another row, or was merged into another paragraph. None if the
-    paragraph is gone."""
+# The paragraphs an address names: those its row holds now, those it held when it split or vanished (former_rows),
+# and the paragraph its key is made of (store.rows.row_key), each followed through a merge (paragraph_predecessors).
+_HELD = """
+    with named(id) as (
+        select paragraph_id from alignment_members where group_id = :row
+        union select paragraph_id from former_rows where row_id = :row
+        union select :own
+    )
+    select coalesce((select paragraph_id from paragraph_predecessors where id = named.id), named.id) from named
+"""
+
+
+def row_successors(conn: sqlite3.Connection, document: DocumentInfo, key: str) -> list[RowLabel]:
+    """The rows now holding what the row at ``key`` (``versions.store.rows.row_key``) holds or held, along the base:
+    that row alone, or the row its paragraphs joined, or several when it split; none when all of it is gone."""
+    return [
+        RowLabel(n, found)
+        for n, found in conn.execute(
+            "select distinct g.n, g.key from alignment_members m join alignment_groups g on g.id = m.group_id "
+            f"where m.paragraph_id in ({_HELD}) order by g.n",
+            _named(document, key),
+        )
+    ]
+
+
+def load_split_row(
+    conn: sqlite3.Connection, document: DocumentInfo, key: str, successors: Sequence[RowLabel],
+    base: str | None = None, versions: Sequence[str] | None = None, at: AsOf | None = None,
+) -> Alignment:
+    """A row that split (``row_successors`` gives several) as its address showed it: one row whose reading of each
+    version joins the paragraphs it held, wherever they stand now, compared with ``base`` afresh. It bears the
+    number of its first successor and links to that row's data."""
+    base = base or document.base
+    shown = [v for v in document.transcribed if versions is None or v.id in versions or v.id == base]
+    named = _named(document, key)
+    members = _members(conn, f"select * from alignment_members where paragraph_id in ({_HELD})", named)
+    row = Row(f"{document.id}/{successors[0].key}", key, successors[0].n, 0.0, False, 0, "")
+    joined: dict[tuple[str, str], dict] = {}
+    for (_, slug), member in members.items():
+        kept = joined.setdefault((row.id, slug), {**member, "paragraphs": []})
+        kept["paragraphs"] = sorted([*kept["paragraphs"], *member["paragraphs"]], key=lambda p: p.n)
+        kept["moved"] = kept["moved"] or member["moved"]
+    _fill_readings([row], joined, shown, base)
+    row.versions_present = sum(reading.present for reading in row.readings.values())
+    return _finished(conn, Alignment(document, base, _stored_normalization(conn, document.id), False, [row]), at)
+
+
+def _named(document: DocumentInfo, key: str) -> dict[str, str]:
     version, _, paragraph = key.rpartition(".")
-    paragraph_id = f"{document.id}/{version or document.base}/{paragraph}"
-    found = conn.execute(
-        "select g.key from alignment_members m join alignment_groups g on g.id = m.group_id "
-        "where m.paragraph_id in (?, (select paragraph_id from paragraph_predecessors where id = ?)) "
-        "order by m.paragraph_id != ? limit 1",
-        [paragraph_id, paragraph_id, paragraph_id],
-    ).fetchone()
-    return found[0] if found else None
+    return {"row": f"{document.id}/{key}", "own": f"{document.id}/{version or document.base}/{paragraph}"}
 
 
 def row_at(conn: sqlite3.Connection, document_id: str, n: int) -> str | None:

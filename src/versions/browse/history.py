@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diff import INSERT, WordDiff
-from ..history import change_diff, stored_revision_text
-from .documents import DOCUMENT_TABLES, DocumentInfo, numbers_label, table_names, version_slug
+from ..history import (
+    FieldChange,
+    RevisionDiff,
+    change_diff,
+    combined_fields,
+    compare_revisions,
+    stored_revision,
+    stored_revision_text,
+)
+from .documents import (
+    DOCUMENT_TABLES,
+    DocumentInfo,
+    numbers_label,
+    table_names,
+    version_slug,
+)
 
 HISTORY_TABLES_READ = (*DOCUMENT_TABLES, "revisions", "revision_diffs", "paragraphs", "document_revisions")
 CHANGES_SHOWN = 50  # paragraph changes read with each revision of a history (RevisionInfo.changed counts them all)
@@ -26,15 +41,16 @@ class RevisionChange:
     new: tuple[int, ...]  # paragraph numbers in this revision
     diff: WordDiff
 
-    @property
-    def where(self) -> str:
-        """``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (old → new; one side for an insertion or a deletion)."""
-        old, new = numbers_label(self.old), numbers_label(self.new)
-        if not old:
-            return f"¶ {new}"
-        if not new or old == new:
-            return f"¶ {old}"
-        return f"¶ {old} → ¶ {new}"
+
+def change_place(old: Sequence[int], new: Sequence[int]) -> str:
+    """Where a paragraph change is: ``¶ 2``, ``¶ 2 → ¶ 3``, ``¶ 4–5 → ¶ 4`` ... (paragraph numbers before → after;
+    one side for an insertion or a deletion)."""
+    before, after = numbers_label(old), numbers_label(new)
+    if not before:
+        return f"¶ {after}"
+    if not after or before == after:
+        return f"¶ {before}"
+    return f"¶ {before} → ¶ {after}"
 
 
 @dataclass
@@ -146,6 +162,26 @@ def load_history(
     return revisions
 
 
+def list_revisions(conn: sqlite3.Connection, document: DocumentInfo, version: str) -> list[RevisionInfo]:
+    """Every recorded revision of a version, newest first, without their changes (to pick two to compare)."""
+    if not has_history(conn):
+        return []
+    return _revisions(conn, "version_id = ? order by n desc", [f"{document.id}/{version}"])
+
+
+def compare_stored_revisions(
+    conn: sqlite3.Connection, document: DocumentInfo, version: str, a: int, b: int
+) -> RevisionDiff | None:
+    """Revision ``b`` of a version against revision ``a`` (any two, either order), from the stored revisions alone:
+    paragraph changes with their word diffs, and the front-matter fields that differ. None if either is not
+    recorded."""
+    old, new = (stored_revision(conn, f"{document.id}/{version}@{n}") for n in (a, b))
+    if old is None or new is None:
+        return None
+    info = document.version(version)
+    return compare_revisions(old, new, info.language if info else None)
+
+
 @dataclass(frozen=True)
 class HistorySpan:
     """What the whole history of a version covers, however much of it a page shows."""
@@ -252,3 +288,110 @@ def load_timeline(conn: sqlite3.Connection, document_id: str, offset: int = 0, l
             [document_id, limit, offset],
         )
     ]
+
+
+def revisions_as_of(conn: sqlite3.Connection, document_id: str, date: str) -> dict[str, str]:
+    """Version key -> the revision it read as at ``date`` (a commit's): its newest revision on its first-parent line
+    (those ``paragraph_keys`` are kept for) committed no later. A version not yet committed then has none."""
+    return dict(conn.execute(
+        "select version_id, id from (select *, row_number() over (partition by version_id "
+        "order by julianday(date) desc, n desc) as place from revisions where document_id = ? and "
+        "paragraph_keys is not null and commit_hash is not null and julianday(date) <= julianday(?)) where place = 1",
+        [document_id, date],
+    ))
+
+
+@dataclass(frozen=True)
+class TimelineCommit:
+    """A commit on a document's timeline: a point the document may be compared at."""
+
+    commit: str
+    date: str
+    author: str | None
+    subject: str | None
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10]
+
+
+def timeline_commits(conn: sqlite3.Connection, document_id: str) -> list[TimelineCommit]:
+    """The commits that changed the document (a version or its own files), newest first."""
+    if not has_timeline(conn):
+        return []
+    return [TimelineCommit(*row) for row in conn.execute(
+        "select commit_hash, min(date), min(author), min(subject) from document_timeline "
+        "where document_id = ? and commit_hash is not null group by commit_hash order by julianday(min(date)) desc",
+        [document_id],
+    )]
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One version of a document between two commits: its revision at each (None: not there yet)."""
+
+    version: str  # slug
+    old: int | None
+    new: int | None
+    diff: RevisionDiff | None = None  # read for the versions a page shows
+
+
+@dataclass
+class DocumentComparison:
+    """A document at two commits: the versions whose text or front matter changed, and its own files' fields."""
+
+    old: TimelineCommit
+    new: TimelineCommit
+    versions: list[VersionChange]  # those that differ, in the document's order
+    files: dict[str, list[FieldChange]]  # document.yaml, alignment.yaml -> their fields changed
+
+
+def compare_document(
+    conn: sqlite3.Connection, document: DocumentInfo, a: str, b: str, shown: slice = slice(None),
+) -> DocumentComparison | None:
+    """The document at commit ``b`` against commit ``a`` (full hashes or prefixes of commits on its timeline, either
+    order): each version's revision at both, compared (``compare_revisions``) for the versions in ``shown`` of those
+    that differ; its own files' fields changed in between. None for a commit it does not know."""
+    commits = {c.commit: c for c in timeline_commits(conn, document.id)}
+    old, new = (next((c for full, c in commits.items() if full.startswith(prefix)), None) for prefix in (a, b))
+    if old is None or new is None:
+        return None
+    at_old, at_new = (revisions_as_of(conn, document.id, point.date) for point in (old, new))
+    changes = [
+        VersionChange(version.id, _number(at_old.get(version.key)), _number(at_new.get(version.key)))
+        for version in document.versions
+        if at_old.get(version.key) != at_new.get(version.key)
+    ]
+    for index, change in enumerate(changes[shown], start=shown.start or 0):
+        changes[index] = VersionChange(change.version, change.old, change.new, _version_diff(conn, document, change))
+    return DocumentComparison(old, new, changes, _file_fields(conn, document.id, old, new))
+
+
+def _number(revision_id: str | None) -> int | None:
+    return int(revision_id.rpartition("@")[2]) if revision_id else None
+
+
+def _version_diff(conn: sqlite3.Connection, document: DocumentInfo, change: VersionChange) -> RevisionDiff | None:
+    """None for a version not there at the second commit (an earlier one than the first)."""
+    if change.new is None:
+        return None
+    if change.old is None:
+        new = stored_revision(conn, f"{document.id}/{change.version}@{change.new}")
+        return compare_revisions(None, new) if new else None
+    return compare_stored_revisions(conn, document, change.version, change.old, change.new)
+
+
+def _file_fields(conn: sqlite3.Connection, document_id: str, old: TimelineCommit, new: TimelineCommit):
+    """File -> the fields its committed revisions changed after ``old`` up to ``new`` (either order), combined."""
+    first, last = sorted((old, new), key=lambda point: (point.date, point != old))
+    found: dict[str, list[list[FieldChange]]] = {}
+    for file, fields in conn.execute(
+        "select file, changed_fields from document_revisions where document_id = ? and commit_hash is not null "
+        "and julianday(date) > julianday(?) and julianday(date) <= julianday(?) order by julianday(date), n",
+        [document_id, first.date, last.date],
+    ):
+        found.setdefault(file, []).append([FieldChange(**change) for change in json.loads(fields or "[]")])
+    combined = {file: combined_fields(steps) for file, steps in found.items()}
+    if first is not old:
+        combined = {file: [FieldChange(c.field, c.new, c.old) for c in fields] for file, fields in combined.items()}
+    return {file: fields for file, fields in combined.items() if fields}

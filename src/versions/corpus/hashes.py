@@ -24,7 +24,8 @@ from .folders import entries, outside_problem
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
 # 7: the facsimiles table; 8: versions aligned along the guide tree, copy diffs, alignment_members.aligned_with_id;
 # 9: partial versions (covers, the untranscribed table).
-FORMAT_VERSION = "9"
+# 10: former_rows (the rows a split row's address leads to).
+FORMAT_VERSION = "10"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 

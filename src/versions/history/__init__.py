@@ -49,9 +49,12 @@ Ids: a revision is ``<document>/<version>@<n>`` with n counting from 1, oldest f
 from __future__ import annotations
 
 from .changes import (  # noqa: F401
+    combined_fields,
     compare,
     compare_paragraphs,
+    compare_revisions,
     front_matter_changes,
+    revisions_language,
 )
 from .files import (  # noqa: F401
     DOCUMENT_FILES,
@@ -79,9 +82,14 @@ from .model import (  # noqa: F401
     VersionHistory,
     find_revision,
 )
+from .points import (  # noqa: F401
+    DocumentPoints,
+    compare_document_commits,
+)
 from .revisions import (  # noqa: F401
     document_history,
     get_revision,
+    get_revisions,
     parse_revision_ref,
     revision_text,
     version_histories,
@@ -90,5 +98,6 @@ from .revisions import (  # noqa: F401
 from .rows import (  # noqa: F401
     change_diff,
     history_rows,
+    stored_revision,
     stored_revision_text,
 )

@@ -18,13 +18,21 @@ from ..diff import (
     word_diff,
 )
 from ..segment import Paragraph
-from .model import FieldChange, ParagraphChange, Revision
+from .model import FieldChange, ParagraphChange, Revision, RevisionDiff
 
 
 def compare(previous: Revision | None, revision: Revision, language: str | None = None) -> list[ParagraphChange]:
     """The paragraph changes from ``previous`` (None: an empty text) to ``revision``."""
     old = list(previous.paragraphs) if previous else []
     return compare_paragraphs(old, list(revision.paragraphs), language)
+
+
+def compare_revisions(old: Revision | None, new: Revision, language: str | None = None) -> RevisionDiff:
+    """``new`` against ``old`` (None: nothing before it), as a revision is compared with the one before it: its
+    paragraph changes and the front-matter fields that differ. Any two revisions of a version may be compared so,
+    in either order."""
+    fields = front_matter_changes(old.front_matter, new.front_matter) if old else []
+    return RevisionDiff(new, old, compare(old, new, language), fields)
 
 
 def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):
@@ -145,6 +153,19 @@ def front_matter_changes(old: str | None, new: str | None) -> list[FieldChange]:
         for name in names
         if old_fields.get(name) != new_fields.get(name)
     ]
+
+
+def combined_fields(steps: list[list[FieldChange]]) -> list[FieldChange]:
+    """The fields changed over several revisions in a row (each revision's changes, oldest first), as one change
+    each from its value before the first to its value after the last; those that came back are left out."""
+    first: dict[str, FieldChange] = {}
+    last: dict[str, FieldChange] = {}
+    for changes in steps:
+        for change in changes:
+            first.setdefault(change.field, change)
+            last[change.field] = change
+    combined = [FieldChange(name, change.old, last[name].new) for name, change in first.items()]
+    return [change for change in combined if change.old != change.new]
 
 
 def _front_matter_fields(text: str | None) -> dict[str, str] | None:

@@ -53,7 +53,7 @@ def document_file_histories(folder: Path, document_id: str, encoding: str | None
 
 def _file_revisions(document_id: str, name: str, states: list[FileState], encoding: str | None) -> list[FileRevision]:
     numbers = {id(state): n for n, state in enumerate(states, start=1)}
-    texts = [_text(state, encoding) for state in states]
+    texts = [file_text(state, encoding) for state in states]
     by_state = {id(state): text for state, text in zip(states, texts)}
     revisions = []
     for n, (state, text) in enumerate(zip(states, texts), start=1):
@@ -65,7 +65,7 @@ def _file_revisions(document_id: str, name: str, states: list[FileState], encodi
     return revisions
 
 
-def _text(state: FileState, encoding: str | None) -> str | None:
+def file_text(state: FileState, encoding: str | None) -> str | None:
     """The file's text at this state ("" when it is gone); None when it cannot be decoded."""
     if state.data is None:
         return ""

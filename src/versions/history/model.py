@@ -125,6 +125,15 @@ class RevisionDiff:
             sum(c.diff.replaced for c in self.changes),
         )
 
+    def to_json(self) -> dict:
+        """The comparison as ``versions log --compare --json`` prints it: paragraph numbers from 1."""
+        return {
+            "from": self.previous.key if self.previous else None, "to": self.revision.key, "summary": self.summary(),
+            "changed_fields": [change.to_json() for change in self.fields],
+            "changes": [{"kind": change.kind, "old": list(change.old), "new": list(change.new), **change.diff.to_json()}
+                        for change in self.changes],
+        }
+
     def summary(self) -> str:
         if self.previous is None:
             return f"created, {_plural(len(self.changes), 'paragraph')}" if self.changes else "created, no text"

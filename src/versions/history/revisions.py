@@ -11,7 +11,7 @@ from ..errors import CorpusError
 from ..ids import slug_problem
 from ..segment import split_body
 from ..text import decode
-from .changes import compare, front_matter_changes, revisions_language
+from .changes import compare_revisions, revisions_language
 from .log import CorpusLog, corpus_log
 from .model import (
     COMMITTED,
@@ -21,7 +21,6 @@ from .model import (
     UNVERSIONED,
     HistoryError,
     Revision,
-    RevisionDiff,
     VersionHistory,
     find_revision,
 )
@@ -49,8 +48,7 @@ def version_history(
         if not revision.readable or revision.boundary or (previous is not None and not previous.readable):
             history.diffs.append(None)
         else:
-            fields = front_matter_changes(previous.front_matter, revision.front_matter) if previous else []
-            history.diffs.append(RevisionDiff(revision, previous, compare(previous, revision, language), fields))
+            history.diffs.append(compare_revisions(previous, revision, language))
     return history
 
 
@@ -70,10 +68,17 @@ def get_revision(
 ) -> Revision:
     """One revision: ``rev`` is its number (``3``; ``-1`` the latest), a commit hash or prefix (at least 4 hex
     digits), ``latest``/``HEAD`` or ``uncommitted``. Raises ``HistoryError`` naming the revisions that exist."""
+    return get_revisions(corpus_root, document_id, version_id, [rev], encoding)[0]
+
+
+def get_revisions(
+    corpus_root: Path, document_id: str, version_id: str, revs, encoding: str | None = None
+) -> list[Revision]:
+    """The revisions ``revs`` (each as for ``get_revision``) of one version, its history read once."""
     folder = _document_folder(Path(corpus_root), document_id)
     states = file_states(_version_file(folder, version_id), encoding, None)
     revisions = _revisions(document_id, version_id, states, encoding)
-    return find_revision(revisions, rev, f"{document_id}/{version_id}")
+    return [find_revision(revisions, rev, f"{document_id}/{version_id}") for rev in revs]
 
 
 def revision_text(

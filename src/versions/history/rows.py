@@ -8,6 +8,7 @@ from ..diff import (
     WordDiff,
     count_words,
 )
+from ..segment import split_body
 from .model import Revision, RevisionDiff, VersionHistory
 
 
@@ -105,3 +106,21 @@ def stored_revision_text(conn, revision_id: str) -> str | None:
     (leading,) = conn.execute("select leading from versions where id = ?", [version_id]).fetchone()
     texts = conn.execute("select text, separator from paragraphs where version_id = ? order by n", [version_id])
     return leading + "".join(text + separator for text, separator in texts)
+
+
+def stored_revision(conn, revision_id: str) -> Revision | None:
+    """A revision read back from a built database (``sqlite3.Connection``), its paragraphs split from its stored
+    text; None if there is no such revision."""
+    row = conn.execute(
+        "select document_id, version_id, n, status, commit_hash, date, author, message, path, note, readable, "
+        "front_matter, previous_revision_id from revisions where id = ?", [revision_id]).fetchone()
+    if row is None:
+        return None
+    document_id, version_key, n, status, commit, date, author, message, path, note, readable, front, previous = row
+    body = stored_revision_text(conn, revision_id) or ""
+    leading, paragraphs = split_body(body)
+    return Revision(
+        document_id, version_key.rpartition("/")[2], n, status, commit, date, author, message, path, note,
+        bool(readable), front, body, leading, tuple(paragraphs),
+        previous=int(previous.rpartition("@")[2]) if previous else None,
+    )

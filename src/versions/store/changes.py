@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .former import FORMER_ROWS, former_rows
 from .schema import SCHEMA
 
 VANISHED = "vanished"  # staged: the keys of rows of rebuilt documents that their new rows no longer have
@@ -92,7 +93,8 @@ class LiveRows:
 
 class Changes:
     """Passes on a document's rows that the live database lacks or holds otherwise, and, at its end, the keys of
-    the rows it no longer has; without a live database (a first build, a new format), every row."""
+    the rows it no longer has, with the record of its rows that split (``versions.store.former``); without a live
+    database (a first build, a new format), every row."""
 
     def __init__(self, live: LiveRows | None):
         self.live = live
@@ -108,14 +110,21 @@ class Changes:
     def vanished(self, document_id: str) -> Rows:
         if self.live is None:
             return {}
+        gone = {table: self._gone(table, document_id) for table in self.seen if table != FORMER_ROWS}
+        lost = {group_id for group_id, _ in gone["alignment_members"]}  # rows a paragraph left
+        former = self.rows({FORMER_ROWS: former_rows(self.live.conn, document_id, lost)})
+        gone[FORMER_ROWS] = self._gone(FORMER_ROWS, document_id)
         rows = [
             {"table_name": table, "key_1": key[0], "key_2": key[1] if len(key) > 1 else None}
-            for table, seen in self.seen.items()
-            for key in sorted(self.live.keys(table, document_id) - seen)
+            for table, keys in gone.items()
+            for key in keys
         ]
         for seen in self.seen.values():
             seen.clear()
-        return {VANISHED: rows}
+        return {**former, VANISHED: rows}
+
+    def _gone(self, table: str, document_id: str) -> list[tuple]:
+        return sorted(self.live.keys(table, document_id) - self.seen[table])
 
 
 @contextmanager

@@ -105,6 +105,15 @@ SCHEMA: dict[str, dict] = {
         ],
         "indexes": [["document_id"]],
     },
+    # What a row held in an earlier build, once its paragraphs no longer all stand in it (a row split, or its key
+    # vanished): written by in-place builds (store.former), so that its address still shows what it showed, from the
+    # rows now holding those paragraphs (browse.row_successors). row_id is the earlier row's id, which may be gone.
+    "former_rows": {
+        "columns": {"row_id": str, "paragraph_id": str, "document_id": str, "key": str},
+        "pk": ("row_id", "paragraph_id"),
+        "foreign_keys": [("document_id", "documents", "id")],
+        "indexes": [["document_id"]],
+    },
     # The corrections of alignment.yaml as the build applied them, one per entry (its line): note says why one
     # applies with a warning (its paragraph changed or was merged since).
     "corrections": {

@@ -8,12 +8,20 @@ Pages (all GET, all readable without JavaScript)::
                                          ?version_page= ?copies=<language> (the copies view: the versions in one
                                          language side by side, any of them the base, their stored diffs)
     /-/versions/<doc>/compare            two versions side by side: ?a= ?b= ?norm= ?muted= ?rows= ?page=
-    /-/versions/<doc>/p/<n>              one alignment group, citable: ?base= ?muted= ?column_page=
+    /-/versions/<doc>/p/<row key>        one alignment group, citable: ?base= ?muted= ?column_page= ?at= ?style=
+                                         (a row that split shows what it held from all its successors; ?alone:
+                                         the row of that key as it is now)
     /-/versions/<doc>/history            the document's timeline (every revision of its versions and of document.yaml
                                          and alignment.yaml, newest first: ?timeline_page=) and its versions with
                                          their numbers of revisions: ?page=
     /-/versions/<doc>/history/<version>  the revisions of one version as a timeline, newest first, each with its
                                          diff: ?page=
+    /-/versions/<doc>/history/-/compare  the document at two commits of its timeline (two pickers): each version
+                                         that differs, compared, and its own files' fields: ?a= ?b= (commits;
+                                         default the two newest) ?page= (versions)
+    /-/versions/<doc>/history/<version>/compare  any two revisions of a version compared (two pickers): ?a= ?b=
+                                         (revision numbers; default: the one before the latest, and the latest)
+                                         ?page=
 
 The document page also draws the provenance of the versions (``derivations``) as inline SVG (``.provenance``). The
 row and compare pages show beside each reading the image of the sheet it lies on (``facsimiles``): a IIIF image, or a
@@ -97,6 +105,9 @@ def register_routes(datasette):
         (row + r"/cite\.(?P<format>[a-z]+)$", _route(browse.ALIGNMENT_TABLES_READ, citation_file)),
         (document + "/history$", _route(browse.HISTORY_TABLES_READ, document_history_page)),
         (document + "/history/(?P<version>[^/]+)$", _route(browse.HISTORY_TABLES_READ, history_page)),
+        (document + "/history/-/compare$", _route(browse.HISTORY_TABLES_READ, document_compare_page)),
+        (document + "/history/(?P<version>[^/]+)/compare$",
+         _route(browse.HISTORY_TABLES_READ, revision_compare_page)),
         *edit_routes(_edit_config(datasette)),  # only with versions serve --edit
     ]
 
@@ -140,6 +151,7 @@ def extra_template_vars(template, datasette, request=None):
         "diff_html": render_html,
         "side_parts": side_parts,
         "web_url": browse.web_url,
+        "change_place": browse.change_place,
         "history_url": lambda document_id, version_id: datasette.urls.path(
             f"/-/versions/{document_id}/history/{version_id}"),
         "relation_class": relation_class,
@@ -371,16 +383,18 @@ def _pair_sheets(conn, document_id: str, comparison: browse.Comparison, pairs: l
 
 
 def paragraph_page(datasette, request, database, conn):
-    """A row's page at its key; an older address (a key whose paragraph moved to another row, or a number, which is
-    only a label) is sent on to the row holding it now with a 302, as a later correction may undo the move."""
+    """A row's page at its key. An older address is sent on with a 302 (a later correction may undo the change) to
+    the one row now holding what it held (its paragraph joined another row, or it is a number, which is only a
+    label); the address of a row that split shows what it held from all the rows now holding it."""
     document = _document(conn, request)
     key = _row_key(request)
-    found = _row_address(conn, document, key)
-    if found is None:
-        raise NotFound(f"{document.id} has no row {key!r}")
-    if found != key:
+    successors = _row_successors(conn, document, key)
+    if "alone" in request.args:  # the row of that key as it is now, not what it held before it split
+        successors = [label for label in successors if label.key == key] or successors
+    if len(successors) == 1 and successors[0].key != key:
         query = f"?{request.query_string}" if request.query_string else ""
-        return Response.redirect(datasette.urls.path(f"/-/versions/{document.id}/p/{found}") + query, status=302)
+        return Response.redirect(
+            datasette.urls.path(f"/-/versions/{document.id}/p/{successors[0].key}") + query, status=302)
     base = _version_param(request, "base", document) or document.base
     muted = _muted_param(request)
     commit = _commit_param(request)
@@ -388,7 +402,7 @@ def paragraph_page(datasette, request, database, conn):
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
 
     at = _as_of(conn, document, commit)
-    alignment = browse.load_alignment(conn, document, base, row=key, versions=[*shown, document.base], at=at)
+    alignment = _row_shown(conn, document, key, successors, base, [*shown, document.base], at)
     row = alignment.rows[0]
     latest = browse.latest_commit(conn, document.id)
     previous, following = browse.neighbours(conn, document.id, row.n)
@@ -429,6 +443,7 @@ def paragraph_page(datasette, request, database, conn):
         "next": following,
         "group_row_url": datasette.urls.row(database.name, "alignment_groups", tilde_encode(row.id)),
         "revisions": revisions,
+        "successors": successors if len(successors) > 1 else [],
         "database": database.name,
     }
     return "versions_paragraph.html", context
@@ -442,10 +457,11 @@ def citation_file(datasette, request, database, conn):
         raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
     key = _row_key(request)
     commit = _commit_param(request)
-    if not browse.row_exists(conn, document.id, key):
-        raise NotFound(f"{document.id} has no row {key!r}")
+    successors = _row_successors(conn, document, key)
+    if len(successors) == 1 and successors[0].key != key:
+        raise NotFound(f"{document.id} has no row {key!r}: it is now row {successors[0].key}")
     at = _as_of(conn, document, commit)
-    row = browse.load_alignment(conn, document, row=key, versions=[document.base], at=at).rows[0]
+    row = _row_shown(conn, document, key, successors, None, [document.base], at).rows[0]
     latest = browse.latest_commit(conn, document.id)
     url = datasette.absolute_url(request, datasette.urls.path(f"/-/versions/{document.id}/p/{key}"))
     cited = RowCitation(document, row, f"{url}?at={at.commit}" if at else url, at.commit if at else latest,
@@ -474,14 +490,25 @@ def _as_of(conn, document: browse.DocumentInfo, commit: str | None) -> browse.As
     return at
 
 
-def _row_address(conn, document: browse.DocumentInfo, key: str) -> str | None:
-    """The key of the row ``key`` names now: itself, the row its paragraph moved to, or (a number) the row numbered so
-    today; None for none."""
+def _row_successors(conn, document: browse.DocumentInfo, key: str) -> list[browse.RowLabel]:
+    """The rows now holding what the address ``key`` showed (``browse.row_successors``; a number: the row numbered
+    so today); 404 for none."""
     if key.isdigit():
-        return browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
-    if browse.row_exists(conn, document.id, key):
-        return key
-    return browse.successor_row(conn, document, key)
+        found = browse.row_at(conn, document.id, int(key)) if len(key) <= 9 else None
+        successors = [browse.RowLabel(int(key), found)] if found else []
+    else:
+        successors = browse.row_successors(conn, document, key)
+    if not successors:
+        raise NotFound(f"{document.id} has no row {key!r}")
+    return successors
+
+
+def _row_shown(conn, document: browse.DocumentInfo, key: str, successors: list[browse.RowLabel], base: str | None,
+               versions: list[str], at: browse.AsOf | None) -> browse.Alignment:
+    """The row at ``key``: itself, or, when it split, what it held, from its successors."""
+    if len(successors) > 1:
+        return browse.load_split_row(conn, document, key, successors, base, versions, at)
+    return browse.load_alignment(conn, document, base, row=key, versions=versions, at=at)
 
 
 def document_history_page(datasette, request, database, conn):
@@ -506,6 +533,7 @@ def document_history_page(datasette, request, database, conn):
         "revisions": revisions,
         "latest": latest,
         "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
+        "compare_url": datasette.urls.path(f"/-/versions/{document.id}/history/-/compare"),
         "database": database.name,
     }
     return "versions_document_history.html", context
@@ -523,13 +551,8 @@ def _revision_url(datasette, database: str, document_id: str, entry, counts: dic
 
 def history_page(datasette, request, database, conn):
     document = _document(conn, request)
-    slug = request.url_vars["version"]
-    if slug_problem(slug):
-        shown = slug if len(slug) <= 80 else slug[:80] + "…"
-        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
-    version = document.version(slug)
-    if version is None:
-        raise NotFound(f"{document.id} has no version {slug!r}")
+    version = _history_version(request, document)
+    slug = version.id
     counts = browse.revision_counts(conn, document.id)
     page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
     history = browse.load_history(conn, document, slug, page.start, page.size)
@@ -546,9 +569,87 @@ def history_page(datasette, request, database, conn):
         "data_url": _table_url(datasette, database.name, "revisions", version_id=version.key, _sort_desc="n"),
         "changes_url": _table_url(datasette, database.name, "revision_diffs", version_id=version.key),
         "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
+        "compare_url": lambda a=None, b=None: _url(
+            datasette, f"/-/versions/{document.id}/history/{slug}/compare", a=a, b=b),
         "database": database.name,
     }
     return "versions_history.html", context
+
+
+def revision_compare_page(datasette, request, database, conn):
+    """Any two revisions of a version, picked on the page, compared paragraph by paragraph with word diffs."""
+    document = _document(conn, request)
+    version = _history_version(request, document)
+    revisions = browse.list_revisions(conn, document, version.id)
+    if not revisions:
+        raise NotFound(f"{document.id}/{version.id} has no recorded revision")
+    latest = revisions[0].n
+    a = _number_param(request, "a", max(1, latest - 1), "revision")
+    b = _number_param(request, "b", latest, "revision")
+    compared = browse.compare_stored_revisions(conn, document, version.id, a, b)
+    if compared is None:
+        raise NotFound(f"{document.id}/{version.id} has revisions 1 to {latest}, not {max(a, b)}")
+    address = f"/-/versions/{document.id}/history/{version.id}/compare"
+    page = _page_param(request, "page", len(compared.changes), _page_size(datasette, "rows_per_page"))
+    context = {
+        "document": document,
+        "version": version,
+        "revisions": revisions,
+        "a": a,
+        "b": b,
+        "compared": compared,
+        "changes": compared.changes[page.start:page.stop],
+        "page": page,
+        "page_url": lambda number: _url(datasette, address, a=a, b=b, page=_beyond_first(number)),
+        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
+        "database": database.name,
+    }
+    return "versions_revision_compare.html", context
+
+
+def document_compare_page(datasette, request, database, conn):
+    """The document at any two commits of its timeline, picked on the page: what changed in each version and in its
+    own files."""
+    document = _document(conn, request)
+    commits = browse.timeline_commits(conn, document.id)
+    if not commits:
+        raise NotFound(f"{document.id} has no recorded commit")
+    a = _commit_param(request, "a") or commits[min(1, len(commits) - 1)].commit
+    b = _commit_param(request, "b") or commits[0].commit
+    size = _page_size(datasette, "items_per_page")
+    number = _page_number(request, "page")
+    compared = browse.compare_document(conn, document, a, b, slice((number - 1) * size, number * size))
+    if compared is None:
+        raise NotFound(f"{document.id} has no commit {a!r} or {b!r} on its timeline")
+    page = _page_param(request, "page", len(compared.versions), size)
+    address = f"/-/versions/{document.id}/history/-/compare"
+    context = {
+        "document": document,
+        "commits": commits,
+        "compared": compared,
+        "changes": compared.versions[page.start:page.stop],
+        "page": page,
+        "page_url": lambda n: _url(datasette, address, a=compared.old.commit, b=compared.new.commit,
+                                   page=_beyond_first(n)),
+        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
+        "changes_shown": browse.CHANGES_SHOWN,
+        "version_compare_url": lambda change: _url(
+            datasette, f"/-/versions/{document.id}/history/{change.version}/compare", a=change.old, b=change.new),
+        "database": database.name,
+    }
+    return "versions_document_compare.html", context
+
+
+def _history_version(request, document: browse.DocumentInfo) -> browse.VersionInfo:
+    """The version a history address names (400 for what is not a slug, 404 for no such version)."""
+    slug = request.url_vars["version"]
+    if slug_problem(slug):
+        shown = slug if len(slug) <= 80 else slug[:80] + "…"
+        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
+    version = document.version(slug)
+    if version is None:
+        raise NotFound(f"{document.id} has no version {slug!r}")
+    return version
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -626,14 +727,19 @@ def _page_size(datasette, name: str) -> int:
 
 
 def _page_number(request, name: str) -> int:
-    """``?<name>=``: a whole number from 1 (400 otherwise); absent, 1."""
+    """``?<name>=``: a page number from 1 (400 otherwise); absent, 1."""
+    return _number_param(request, name, 1, "page")
+
+
+def _number_param(request, name: str, default: int, what: str) -> int:
+    """``?<name>=``: a whole number from 1 (400 otherwise; 404 for one too large to exist); absent, ``default``."""
     value = _text_param(request, name)
     if value is None:
-        return 1
+        return default
     if not value.isascii() or not value.isdigit() or not value.strip("0"):
-        raise BadRequest(f"?{name}= is a page number from 1, not {value!r}")
+        raise BadRequest(f"?{name}= is a {what} number from 1, not {value!r}")
     if len(value) > 9:
-        raise NotFound(f"There is no page {value[:12]}…")
+        raise NotFound(f"There is no {what} {value[:12]}…")
     return int(value)
 
 
@@ -695,11 +801,11 @@ def _style_param(request) -> str:
     return style
 
 
-def _commit_param(request) -> str | None:
-    """``?at=``: a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
-    value = _text_param(request, "at")
+def _commit_param(request, name: str = "at") -> str | None:
+    """``?at=`` (or ``name``): a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
+    value = _text_param(request, name)
     if value is not None and not _COMMIT.fullmatch(value):
-        raise BadRequest(f"?at= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
+        raise BadRequest(f"?{name}= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
     return value.lower() if value else None
 
 
