@@ -196,16 +196,17 @@ def test_the_packaged_gazetteer_loads_and_an_edited_one_is_honoured():
 def test_number_words_guard_finds_what_the_bare_alternation_finds():
     import re
 
-    from versions import anchors
+    from versions.anchors.numbers import NUMBER_WORDS
 
     texts = [
         "Twenty-five planes, THIRTY ONE bombs, one, two and three hundred; thirteen, then the thirty-first.",
         "Двадцать пять самолётов, тридцать одна бомба, одиннадцатого числа, пятью, сорока, девяноста.",
         "Other words: often, otherwise, tenth, sixteenths, seventy-seven, nineteen-twenty, oneself.",
     ]
-    for language, (guarded, _) in anchors._NUMBER_WORDS.items():
+    for language, words in NUMBER_WORDS.items():
+        guarded = words.pattern
         # the same alternation without the lookahead on first letters
-        bare = re.compile("(?<![\\w-])" + guarded.pattern[guarded.pattern.index(")(?:(") + 1 :], re.IGNORECASE)
+        bare = re.compile("(?<!\\w)" + guarded.pattern[guarded.pattern.index("))(?:") + 2 :], re.IGNORECASE)
         assert bare.pattern != guarded.pattern
         for text in texts:
             assert [(m.span(), m.lastindex) for m in guarded.finditer(text)] == [
@@ -228,15 +229,15 @@ TRICKY_DIGITS = [
 
 
 def test_digit_led_patterns_tried_where_digits_start_find_what_a_full_scan_finds():
-    from versions import anchors
+    from versions.anchors import core, dates, numbers
 
-    patterns = [pattern for pattern, _, cue in anchors._DATE_PATTERNS if cue is None]
-    patterns += [anchors._TIME, *anchors._NUMBER.values()]
+    patterns = [pattern for pattern, _, cue in dates.DATE_PATTERNS if cue is None]
+    patterns += [numbers.TIME, *numbers.NUMBER.values()]
     for text in TRICKY_DIGITS:
-        runs = [run.start() for run in anchors._DIGIT_RUN.finditer(text)]
+        runs = [run.start() for run in core.DIGIT_RUN.finditer(text)]
         for pattern in patterns:
-            assert pattern.pattern.startswith(anchors._DIGIT_FIRST)
-            found = anchors._digit_led_matches(pattern, text, runs)
+            assert pattern.pattern.startswith(core.DIGIT_FIRST)
+            found = core.digit_led_matches(pattern, text, runs)
             assert [(m.span(), m.groups()) for m in found] == [
                 (m.span(), m.groups()) for m in pattern.finditer(text)
             ], (pattern.pattern, text)
@@ -258,10 +259,10 @@ def test_gazetteer_starts_are_the_word_starts_of_first_letters_and_every_han_let
 def test_name_words_start_words():
     import re
 
-    from versions import anchors
+    from versions.anchors import names
 
     plain = re.compile(r"(?<![\w-])([A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁa-zа-яё][a-zа-яё]+)*)(?![\w-])")
     for text in ["Met Kim Il-sung, xKim and -Peng at Kaesong.", "Встреча Ким Ир Сена, ЦК и Пэн-Дэхуай", "Ab"]:
-        assert [(m.span(), m.group(1)) for m in anchors._NAME_WORD.finditer(text)] == [
+        assert [(m.span(), m.group(1)) for m in names._NAME_WORD.finditer(text)] == [
             (m.span(), m.group(1)) for m in plain.finditer(text)
         ]
