@@ -3,8 +3,9 @@
 Each transcribed version of a document is aligned to the document's base. Within a group, a version in the base's
 language is diffed word by word against the base (N-1 diffs per group rather than N(N-1)/2: the base is the
 reference every page compares against, and any other pair is computed on request in milliseconds). A version in
-another language cannot be diffed character by character; instead the anchors (numbers, dates, names) found on each
-side are compared, so a translator sees at once what a rendering dropped.
+another language cannot be diffed character by character. In either case the anchors (numbers, dates, names) found
+on each side are compared, so a translator or a copyist sees at once what a rendering dropped: "nine" for "9" is no
+loss, a dropped date is, in one language as across two.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class AnchorCheck:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two aligned texts compared: a word diff in one language, anchor checks across two."""
+    """Two aligned texts compared: a word diff in one language, anchor checks in one language or across two."""
 
     text_a: str
     text_b: str
@@ -57,16 +58,15 @@ class Comparison:
 
 
     def to_json(self) -> dict:
-        """What a comparison found, for the build's cache: the diff, or the anchor checks (the texts are the key)."""
-        if self.diff is not None:
-            return {"diff": self.diff.to_json()}
-        return {"anchors": [[check.anchor.kind, check.anchor.value, check.side] for check in self.anchors]}
+        """What a comparison found, for the build's cache: the diff if any and the anchor checks (the texts are the
+        key)."""
+        found = {"anchors": [[check.anchor.kind, check.anchor.value, check.side] for check in self.anchors]}
+        return found | ({"diff": self.diff.to_json()} if self.diff is not None else {})
 
     @classmethod
     def from_json(cls, text_a: str, text_b: str, data: dict) -> Comparison:
-        if "diff" in data:
-            return cls(text_a, text_b, WordDiff.from_json(data["diff"]))
-        return cls(text_a, text_b, None, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
+        diff = WordDiff.from_json(data["diff"]) if "diff" in data else None
+        return cls(text_a, text_b, diff, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,9 @@ class Collation:
 
 
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
-    if lang_a == lang_b:
-        return Comparison(text_a, text_b, word_diff(text_a, text_b, normalization))
-    return Comparison(text_a, text_b, None, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
+    """A word diff for two texts in one language; the anchor checks for any two."""
+    diff = word_diff(text_a, text_b, normalization) if lang_a == lang_b else None
+    return Comparison(text_a, text_b, diff, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
 
 
 def anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterator[AnchorCheck]:
