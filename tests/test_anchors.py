@@ -1,5 +1,7 @@
 """Anchors: numbers, dates, names and punctuation that survive translation."""
 
+from pathlib import Path
+
 import pytest
 
 from versions.anchors import (
@@ -266,3 +268,136 @@ def test_name_words_start_words():
         assert [(m.span(), m.group(1)) for m in names._NAME_WORD.finditer(text)] == [
             (m.span(), m.group(1)) for m in plain.finditer(text)
         ]
+
+
+# --- numbers spelled out ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("nine planes", {"9"}),
+    ("Twenty-seven men and THIRTY ONE bombs", {"27", "31"}),
+    ("the thirty-first division, the ninth army", {"31", "9"}),
+    ("nine hundred and ninety-nine, three thousand five hundred", {"999", "3500"}),
+    ("one, two and three", {"1", "2", "3"}),  # a list, not 6 nor 123
+    ("a second wave, the first time", set()),  # first and second alone are seldom numbers
+    ("often, oneself, tenths, seventeen-year-old", {"17"}),
+])
+def test_english_number_words_are_numbers(text, numbers):
+    assert of_kind(text, "number", "en") == numbers
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("девять самолётов, девяти самолётов, девятью самолётами", {"9"}),
+    ("одна бомба, одной бомбы, одну бомбу, одним ударом", {"1"}),
+    ("двадцать семь человек, двадцати семи человек", {"27"}),
+    ("девятого числа, девятая дивизия, в девятом часу", {"9"}),
+    ("тридцать третьей армии", {"33"}),
+    ("трое солдат, четверых раненых", {"3", "4"}),
+    ("двести пятьдесят, пятисот, тысяча девятьсот пятьдесят первом", {"250", "500", "1951"}),
+    ("первый секретарь, второй вопрос", set()),
+])
+def test_russian_number_words_in_every_case_and_gender_are_numbers(text, numbers):
+    assert of_kind(text, "number", "ru") == numbers
+
+
+@pytest.mark.parametrize("text, language, dates", [
+    ("on the twenty-seventh of August", "en", {"08-27"}),
+    ("on August the first, 1951", "en", {"1951-08-01"}),
+    ("двадцать седьмого августа", "ru", {"08-27"}),
+    ("первого сентября тысяча девятьсот пятьдесят первого года", "ru", {"1951-09-01"}),
+    ("тридцать первого декабря 1951 года", "ru", {"1951-12-31"}),
+])
+def test_dates_with_the_day_in_words(text, language, dates):
+    assert of_kind(text, "date", language) == dates
+
+
+def test_a_number_in_words_and_in_digits_correspond():
+    words, digits = extract_anchors("девять самолётов", "ru"), extract_anchors("9 planes", "en")
+    assert not unmatched_anchors(words, digits) and not unmatched_anchors(digits, words)
+
+
+# --- Chinese -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("numeral, value", [
+    ("八", 8), ("十", 10), ("十九", 19), ("二十七", 27), ("廿七", 27), ("卅", 30), ("卅一", 31), ("一百零五", 105),
+    ("三万五千", 35000), ("一九五一", 1951), ("两", 2),
+])
+def test_chinese_numerals(numeral, value):
+    from versions.anchors.chinese import to_int
+
+    assert to_int(numeral) == value
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("八月二十二日", {"08-22"}),
+    ("一九五一年八月廿二日", {"1951-08-22"}),
+    ("8月22号", {"08-22"}),
+    ("八月感日", {"08-27"}),
+    ("毛泽东\n八月感", {"08-27"}),
+    ("九月卅日", {"09-30"}),
+])
+def test_chinese_dates(text, dates):
+    assert of_kind(text, "date", "zh") == dates
+
+
+def test_the_day_codes_are_the_31_days_of_the_month():
+    from versions.anchors.chinese import DAY_CODES
+
+    days = sorted(DAY_CODES.values())
+    assert set(days) == set(range(1, 32))
+    assert (DAY_CODES["东"], DAY_CODES["文"], DAY_CODES["马"], DAY_CODES["皓"], DAY_CODES["感"], DAY_CODES["艳"]) == (
+        1, 12, 21, 19, 27, 29)
+    assert DAY_CODES["卅"] == DAY_CODES["陷"] == 30 and DAY_CODES["世"] == DAY_CODES["引"] == 31
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("于感日到达", {"27"}),  # a day code before 日 where a word starts
+    ("马电收悉", {"21"}),  # the telegram of the 21st
+    ("毛泽东 感", {"27"}),  # a telegram signed with its day
+    ("感谢你们，有时文电很多", set()),  # the same characters inside words are no codes
+    ("九架飞机，三个师，第三十九军，一九五一年", {"9", "3", "39", "1951"}),
+    ("一、敌人\n二、我们", {"1", "2"}),
+    ("统一、一些、万一", set()),
+])
+def test_chinese_day_codes_and_counted_numbers(text, numbers):
+    assert of_kind(text, "number", "zh") == numbers
+
+
+def test_traditional_and_simplified_characters_are_one_name():
+    assert of_kind("開城、毛澤東、周恩來", "name", "zh") == of_kind("开城、毛泽东、周恩来", "name", "zh") == {
+        "kaesong", "mao zedong", "zhou enlai"}
+    assert [name for _, _, name in build_gazetteer({"taipei": ["臺北"]}).find("在台北")] == ["taipei"]
+
+
+def test_wade_giles_and_postal_spellings_are_the_pinyin_names():
+    text = "Mao Tse-tung and Chou En-lai left Peking for Tientsin; Chu Teh stayed at Kaesong."
+    assert of_kind(text, "name", "en") >= {"mao zedong", "zhou enlai", "beijing", "tianjin", "zhu de", "kaesong"}
+
+
+def test_a_region_or_script_tag_reads_as_its_language():
+    assert extract_anchors("九架飞机", "zh-Hant") == extract_anchors("九架飞机", "zh")
+    assert extract_anchors("nine planes", "en-GB") == extract_anchors("nine planes", "en")
+
+
+GOLD = Path(__file__).parent / "data" / "align"
+
+
+@pytest.mark.parametrize("case", ["cross-numbers-ru-en", "cross-zh-en-traditional"])
+def test_every_number_and_date_of_a_gold_pair_has_its_counterpart(case):
+    """Gold pairs whose one side writes numbers in words, day codes or Chinese numerals, the other in digits."""
+    import re
+
+    import yaml
+
+    from versions.align import parse_beads
+
+    folder = GOLD / case
+    meta = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    a, b = ([p.strip() for p in re.split(r"\n\s*\n", (folder / f"{side}.txt").read_text(encoding="utf-8")) if p.strip()]
+            for side in "ab")
+    for bead in parse_beads((folder / "gold.txt").read_text(encoding="utf-8")):
+        ours = extract_anchors("\n\n".join(a[i] for i in bead.a), meta["lang_a"])
+        theirs = extract_anchors("\n\n".join(b[j] for j in bead.b), meta["lang_b"])
+        dropped = {x for x in unmatched_anchors(ours, theirs) | unmatched_anchors(theirs, ours) if x.kind != "name"}
+        assert not dropped, (bead, dropped)

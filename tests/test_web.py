@@ -1405,3 +1405,77 @@ async def test_the_document_history_page_has_one_timeline_of_versions_and_own_fi
     assert SCRIPT not in html  # a commit subject carrying markup is escaped
     response = await ds.client.get("/-/versions/doc-1/history?timeline_page=9")
     assert response.status_code == 404
+
+
+# --- Chinese search ---------------------------------------------------------------------------------------------------
+
+# Illustrative texts written for this test: an English base, a Chinese copy in traditional characters and one in
+# simplified characters; Kaesong (開城/开城) and America (美國/美国) are two-character words inside runs of Han.
+CHINESE_CORPUS = {
+    "zh-doc/document.yaml": """\
+        title: An illustrative telegram with Chinese copies
+        date: 1951-08-27
+        original_language: zh
+        base: en
+        """,
+    "zh-doc/en.md": """\
+        ---
+        kind: translation
+        language: en
+        label: English
+        ---
+        On the 27th the American delegates at Kaesong again refused to meet.
+
+        Nine of our officers waited until noon.
+        """,
+    "zh-doc/zh-hant.md": """\
+        ---
+        kind: original
+        language: zh
+        label: Traditional
+        ---
+        感日美國代表在開城再次拒絕會面。
+
+        我方九名軍官等候至中午。
+        """,
+    "zh-doc/zh-hans.md": """\
+        ---
+        kind: edition
+        language: zh
+        label: Simplified
+        ---
+        感日美国代表在开城再次拒绝会面。
+
+        我方九名军官等候至中午。
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def chinese_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("zh")
+    db_path = root / "versions.db"
+    build(write_files(root / "translations", CHINESE_CORPUS), db_path)
+    return db_path
+
+
+@pytest.fixture
+async def chinese_site(chinese_db):
+    ds = Datasette([str(chinese_db)], metadata=METADATA)
+    await ds.invoke_startup()
+    return ds
+
+
+@pytest.mark.parametrize("query", ["开城", "開城", "美国", "美國", "中午", "官"])
+async def test_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": query})
+    assert response.status_code == 200
+    assert "Traditional" in response.text and "Simplified" in response.text
+    assert "\u200b" not in response.text
+
+
+async def test_search_marks_a_chinese_word_and_finds_its_other_spellings(chinese_site):
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "Kaesong"})
+    assert "<mark>Kaesong</mark>" in response.text and "<mark>开城</mark>" in response.text
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "城开"})
+    assert "Traditional" not in response.text  # the characters, but not as a phrase

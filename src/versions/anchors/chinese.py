@@ -34,7 +34,8 @@ _ZH_DATE = re.compile(rf"(?:({NUMERAL}{{2,4}})\s*年\s*)?({NUMERAL}{{1,3}})\s*�
 _DAY_CODE = re.compile(
     rf"(?:(?<![\u4e00-\u9fff])|(?<=[于於至到及和、]))({_CODE})(?=[日电])|(?<!\S)({_CODE})[日电]?[ \t]*$", re.MULTILINE
 )
-_COUNTED = re.compile(rf"({NUMERAL}+)(?=[{_COUNTERS}])|第({NUMERAL}+)")
+# counted (三个), ordinal (第九) and item numbers at the start of a line (一、 as "1." in English)
+_COUNTED = re.compile(rf"({NUMERAL}+)(?=[{_COUNTERS}])|第({NUMERAL}+)|^[ \t]*({NUMERAL}+)(?=、)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,17 @@ def fold(text: str) -> str:
     """Traditional characters to simplified (開城 -> 开城, 電 -> 电), so that either script matches either; text
     without Han characters is returned as it is, at no cost. Characters map one to one: offsets stay put."""
     return _converter().convert(text) if has_han(text) else text
+
+
+TOKEN_BREAK = "\u200b"  # a zero-width space: no letter, so SQLite's unicode61 tokenizer ends a token there
+_HAN_EDGE = re.compile(rf"(?<={_HAN.pattern})|(?={_HAN.pattern})")
+
+
+def han_tokens(text: str) -> str:
+    """Folded text with a TOKEN_BREAK on each side of every Han character: a full-text index then holds each
+    character as a word, and a phrase of characters (开城) finds a word of any length, which a unicode61 index
+    (one token per run of Han) or a trigram one (nothing under three characters) cannot."""
+    return _HAN_EDGE.sub(TOKEN_BREAK, fold(text))
 
 
 def to_int(numeral: str) -> int:
@@ -76,7 +88,7 @@ def to_int(numeral: str) -> int:
 
 
 def take_chinese(text: str, anchors: set[Anchor]) -> str:
-    """Dates, day codes and counted numbers of a (folded) Chinese text, blanked once read."""
+    """Dates, day codes and counted, ordinal and item numbers of a (folded) Chinese text, blanked once read."""
     if "月" in text:
         for match in list(_ZH_DATE.finditer(text)):
             year, month, day, code = match.groups()
@@ -88,6 +100,6 @@ def take_chinese(text: str, anchors: set[Anchor]) -> str:
         anchors.add(Anchor("number", str(DAY_CODES[match.group(1) or match.group(2)])))
         text = blank(text, match.start(), match.end())
     for match in list(_COUNTED.finditer(text)):
-        anchors.add(Anchor("number", str(to_int(match.group(1) or match.group(2)))))
+        anchors.add(Anchor("number", str(to_int(next(group for group in match.groups() if group)))))
         text = blank(text, match.start(), match.end())
     return text

@@ -11,6 +11,7 @@ from importlib import resources
 from rapidfuzz import fuzz
 
 from ..text import load_data_yaml
+from .chinese import fold
 from .core import Anchor, blank
 
 NAME_MATCH_THRESHOLD = 85  # rapidfuzz ratio (0-100) at which two romanized names count as one
@@ -94,7 +95,7 @@ def build_gazetteer(entries: dict[str, list[str]]) -> Gazetteer:
     canonical: dict[str, str] = {}
     by_first_letter: dict[str, set[str]] = {}
     for name, variants in entries.items():
-        for spelling in variants:
+        for spelling in dict.fromkeys(fold(variant) for variant in variants):  # texts are folded before they are read
             canonical.setdefault(spelling.lower(), name.lower())
             by_first_letter.setdefault(spelling[0].lower(), set()).add(spelling)
     stems = {

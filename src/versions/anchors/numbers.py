@@ -73,11 +73,13 @@ def _english_words() -> dict[str, NumberWord]:
     return words
 
 
-# Russian cardinals in all their case forms; the ordinals are built from the stems below with adjective endings.
+# Russian cardinals in all their case forms (and the collective двое, трое ... семеро); the ordinals are built from the stems below with adjective endings.
 _RU_CARDINALS = {
     1: "один одного одному одним одном одна одной одною одну одно одни одних",
-    2: "два две двух двум двумя", 3: "три трёх трех трём трем тремя",
-    4: "четыре четырёх четырех четырём четырем четырьмя", 40: "сорок сорока", 90: "девяносто девяноста",
+    2: "два две двух двум двумя двое двоих двоим двоими", 3: "три трёх трех трём трем тремя трое троих троим троими",
+    4: "четыре четырёх четырех четырём четырем четырьмя четверо четверых четверым четверыми",
+    5: "пятеро пятерых пятерым пятерыми", 6: "шестеро шестерых шестерым шестерыми", 7: "семеро семерых семерым семерыми",
+    40: "сорок сорока", 90: "девяносто девяноста",
     100: "сто ста", 200: "двести двухсот двумстам двумястами двухстах",
     300: "триста трёхсот трехсот трёмстам тремстам тремястами трёхстах трехстах",
     400: "четыреста четырёхсот четырехсот четырёмстам четыремстам четырьмястами четырёхстах четырехстах",
@@ -104,7 +106,7 @@ def _russian_words() -> dict[str, NumberWord]:
     forms: dict[int, set[str]] = {value: set(words.split()) for value, words in _RU_CARDINALS.items()}
     for value, word in zip([*range(5, 21), 30], [*_RU_SOFT, "тридцать"]):
         oblique = "восьми" if word == "восемь" else word[:-1] + "и"
-        forms[value] = {word, oblique, word + "ю"}
+        forms.setdefault(value, set()).update({word, oblique, word + "ю"})
     for first, (nominative, oblique, instrumental) in _RU_COMPOUND_FIRST.items():
         forms[first * 10] = {nominative + "десят", oblique + "десяти", instrumental + "десятью"}
         forms[first * 100] = {nominative + "сот", oblique + "сот", oblique + "стам", instrumental + "стами",

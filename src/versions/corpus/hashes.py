@@ -21,7 +21,7 @@ from ..text import MAX_FILE_BYTES
 from .folders import entries, outside_problem
 
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 
