@@ -32,11 +32,16 @@ def shipped_db(tmp_path_factory) -> Path:
     return db_path
 
 
-@pytest.fixture
-async def datasette(shipped_db):
-    ds = Datasette([str(shipped_db)], metadata=METADATA)
+async def started_site(db_path: Path) -> Datasette:
+    """Datasette serving one built database with the project's metadata, started."""
+    ds = Datasette([str(db_path)], metadata=METADATA)
     await ds.invoke_startup()
     return ds
+
+
+@pytest.fixture
+async def datasette(shipped_db):
+    return await started_site(shipped_db)
 
 
 def xss_corpus(root: Path) -> Path:
@@ -133,9 +138,7 @@ def xss_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 async def xss_datasette(xss_db):
-    ds = Datasette([str(xss_db)], metadata=METADATA)
-    await ds.invoke_startup()
-    return ds
+    return await started_site(xss_db)
 
 
 # The plugin and Datasette's own pages ---------------------------------------------------------------------------------
@@ -1461,9 +1464,7 @@ def chinese_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 async def chinese_site(chinese_db):
-    ds = Datasette([str(chinese_db)], metadata=METADATA)
-    await ds.invoke_startup()
-    return ds
+    return await started_site(chinese_db)
 
 
 @pytest.mark.parametrize("query", ["开城", "開城", "美国", "美國", "中午", "官"])
