@@ -57,7 +57,7 @@ def test_english_and_numeric_dates(text, dates):
 
 def test_chinese_dates_with_chinese_numerals():
     assert of_kind("一九五一年八月二十八日", "date", "zh") == {"1951-08-28"}
-    assert of_kind("八月十九日和二十二日", "date", "zh") == {"08-19"}
+    assert of_kind("八月十九日和二十二日", "date", "zh") == {"08-19", "08-22"}  # two days of one month
     assert of_kind("1951年8月27日", "date", "zh") == {"1951-08-27"}
 
 
@@ -295,12 +295,17 @@ def test_english_number_words_are_numbers(text, numbers):
     ("трое солдат, четверых раненых", {"3", "4"}),
     ("двести пятьдесят, пятисот, тысяча девятьсот пятьдесят первом", {"250", "500", "1951"}),
     ("первый секретарь, второй вопрос", set()),
+    ("первое — не возобновлять; второе — продолжать", {"1", "2"}),  # items of a list
+    ("30 тысяч рабочих, 1,5 тысячи солдат", {"30000", "1500"}),
 ])
 def test_russian_number_words_in_every_case_and_gender_are_numbers(text, numbers):
     assert of_kind(text, "number", "ru") == numbers
 
 
 @pytest.mark.parametrize("text, language, dates", [
+    ("the incidents of 19 and 22 August", "en", {"08-19", "08-22"}),
+    ("the downpours of August 17-21, 1951", "en", {"1951-08-17", "1951-08-21"}),
+    ("ливней 17–21 августа", "ru", {"08-17", "08-21"}),
     ("on the twenty-seventh of August", "en", {"08-27"}),
     ("on August the first, 1951", "en", {"1951-08-01"}),
     ("двадцать седьмого августа", "ru", {"08-27"}),

@@ -27,7 +27,11 @@ _CODE = f"[{''.join(DAY_CODES)}]"
 # Measure words after which a numeral counts something (三个, 九架, 一九五一年, 廿七日); elsewhere 一 or 万 is often a word's part
 _COUNTERS = "日号个名架枚颗次天人辆艘门份年师军团营连条项吨时点周倍批届"
 
-_ZH_DATE = re.compile(rf"(?:({NUMERAL}{{2,4}})\s*年\s*)?({NUMERAL}{{1,3}})\s*月\s*(?:({NUMERAL}{{1,3}})\s*[日号]|({_CODE})(?:日|电)?)")
+# a date, or two days of one month (八月十九日和二十二日), or a month and a day code (八月感)
+_ZH_DATE = re.compile(
+    rf"(?:({NUMERAL}{{2,4}})\s*年\s*)?({NUMERAL}{{1,3}})\s*月\s*"
+    rf"(?:({NUMERAL}{{1,3}})\s*[日号](?:\s*[和及、至到—-]\s*({NUMERAL}{{1,3}})\s*[日号])?|({_CODE})(?:日|电)?)"
+)
 # A code outside a date: before 日 or 电 (感日 the 27th, 马电 the telegram of the 21st) where it starts a word (no Han
 # character before it but a preposition: 于感日), or alone at the end of a line, as telegrams are signed (毛泽东 感).
 _DAY_CODE = re.compile(
@@ -102,10 +106,11 @@ def take_chinese(text: str, anchors: set[Anchor]) -> str:
     """Dates, day codes and counted, ordinal and item numbers of a (folded) Chinese text, blanked once read."""
     if "月" in text:
         for match in list(_ZH_DATE.finditer(text)):
-            year, month, day, code = match.groups()
-            date = date_value(to_int(day) if day else DAY_CODES[code], to_int(month), year and to_int(year))
-            if date:
-                anchors.add(Anchor("date", date))
+            year, month, day, second_day, code = match.groups()
+            days = [DAY_CODES[code]] if code else [to_int(d) for d in (day, second_day) if d]
+            found = [date_value(d, to_int(month), year and to_int(year)) for d in days]
+            if all(found):
+                anchors.update(Anchor("date", date) for date in found)
                 text = blank(text, match.start(), match.end())
     for match in list(_DAY_CODE.finditer(text)):
         anchors.add(Anchor("number", str(DAY_CODES[match.group(1) or match.group(2)])))

@@ -23,30 +23,35 @@ _RU_MONTH = (
     r"|сентябр[а-яё]*|октябр[а-яё]*|ноябр[а-яё]*|декабр[а-яё]*)"
 )
 _DAY = r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|-?го|-?е)?"
+# a first day sharing the month of the next: "19 and 22 August", "17–21 августа", "August 17-21"
+_FIRST_DAY = rf"(?:{_DAY}\s*(?:,|and|и|&|–|—|-)\s*)?"
+_SECOND_DAY = r"(?:\s*(?:and|&|–|—|-)\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d))?"
 _YEAR = r"(?:,?\s+(\d{4})(?!\d))?"
 _EN_MONTH_NAME = re.compile("|".join(month.title() for month in EN_MONTHS))
-# (regex, which groups hold day, month and year, a cue that every match holds: texts without it are skipped; None
-# for a pattern said to start with a digit). Day before month comes first: in "the 27th of August 9 planes" the 9 is no day.
+# (regex, which groups hold the days, the month and the year, a cue that every match holds: texts without it are
+# skipped; None for a pattern said to start with a digit). Day before month comes first: in "the 27th of August 9
+# planes" the 9 is no day.
 DATE_PATTERNS = [
-    (re.compile(rf"{DIGIT_FIRST}{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), (1, 2, 3), None),
-    (re.compile(rf"\b{_EN_MONTH}\s+(?:the\s+)?{_DAY}(?!\d){_YEAR}"), (2, 1, 3), _EN_MONTH_NAME),
-    (re.compile(rf"{DIGIT_FIRST}{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), (1, 2, 3), None),
-    (re.compile(rf"{DIGIT_FIRST}(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}})(?![\d])"), (1, 2, 3), None),
-    (re.compile(rf"{DIGIT_FIRST}(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)"), (3, 2, 1), None),
+    (re.compile(rf"{DIGIT_FIRST}{_FIRST_DAY}{_DAY}\s+(?:of\s+)?{_EN_MONTH}(?![a-z]){_YEAR}"), ((1, 2), 3, 4), None),
+    (re.compile(rf"\b{_EN_MONTH}\s+(?:the\s+)?{_DAY}(?!\d){_SECOND_DAY}{_YEAR}"), ((2, 3), 1, 4), _EN_MONTH_NAME),
+    (re.compile(rf"{DIGIT_FIRST}{_FIRST_DAY}{_DAY}\s+{_RU_MONTH}(?![а-яё]){_YEAR}", re.IGNORECASE), ((1, 2), 3, 4), None),
+    (re.compile(rf"{DIGIT_FIRST}(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}})(?![\d])"), ((1,), 2, 3), None),
+    (re.compile(rf"{DIGIT_FIRST}(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)"), ((3,), 2, 1), None),
 ]
 
 
 def take_dates(text: str, digit_runs: list[int], anchors: set[Anchor]) -> str:
-    for pattern, (day_group, month_group, year_group), cue in DATE_PATTERNS:
+    for pattern, (day_groups, month_group, year_group), cue in DATE_PATTERNS:
         if cue is None:
             matches = digit_led_matches(pattern, text, digit_runs)
         else:
             matches = list(pattern.finditer(text)) if cue.search(text) else []
         for match in matches:
-            date = date_value(int(match.group(day_group)), _month_number(match.group(month_group)),
-                              match.group(year_group) and int(match.group(year_group)))
-            if date:
-                anchors.add(Anchor("date", date))
+            month, year = _month_number(match.group(month_group)), match.group(year_group)
+            days = [int(match.group(group)) for group in day_groups if match.group(group)]
+            found = [date_value(day, month, year and int(year)) for day in days]
+            if all(found):
+                anchors.update(Anchor("date", date) for date in found)
                 text = blank(text, match.start(), match.end())
     return text
 

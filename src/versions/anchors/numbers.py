@@ -195,9 +195,14 @@ class _Number:
         return True
 
 
+_DIGITS_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,3})?)\s+$")  # "30 тысяч", "2.5 thousand", "1,5 тысячи"
+_HEADS_AN_ITEM = re.compile(r"\s*[—–:]")  # "первое — ...; второе — ...": an enumeration, where "first" is 1
+
+
 def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
     """The text with its numbers written in words turned into digits ("twenty-seventh of August" -> "27 of
-    August"), and the spans of the digits that came from weak words alone (see NumberWords.weak)."""
+    August", "30 тысяч" -> "30000"), and the spans of the digits that came from weak words alone (see
+    NumberWords.weak) unless they head an item of a list."""
     number_words = NUMBER_WORDS.get(language)
     if number_words is None:
         return text, []
@@ -210,7 +215,12 @@ def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
         if last and number_words.joiner.match(text[last.end : match.start()]) and last.add(word):
             last.end = match.end()
             continue
-        number = _Number(match.start(), match.end())
+        digits = _DIGITS_BEFORE.search(text, max(0, match.start() - 12), match.start()) if word.kind == "thousand" else None
+        if digits:  # a number of thousands in digits: 30 тысяч, 1,5 тысячи
+            thousands = round(float(_normalise_number(digits.group(1), language)) * 1000)
+            numbers.append(_Number(digits.start(), match.end(), total=thousands, ordinal=word.ordinal, words=1))
+            continue
+        number = _Number(*match.span())
         number.add(word)
         numbers.append(number)
     pieces, weak, position, shift = [], [], 0, 0
@@ -218,7 +228,8 @@ def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
         digits = str(number.value)
         pieces += [text[position : number.start], digits]
         start = number.start + shift
-        if number.words == 1 and text[number.start : number.end].lower() in number_words.weak:
+        alone = number.words == 1 and text[number.start : number.end].lower() in number_words.weak
+        if alone and not _HEADS_AN_ITEM.match(text, number.end):
             weak.append((start, start + len(digits)))
         shift += len(digits) - (number.end - number.start)
         position = number.end
