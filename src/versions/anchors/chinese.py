@@ -18,8 +18,9 @@ _GROUPS = {"万": 10_000, "亿": 100_000_000}
 NUMERAL = rf"[\d{''.join(_DIGITS)}{''.join(_TENS)}{''.join(_UNITS)}{''.join(_GROUPS)}]"
 
 # 韵目代日: telegrams gave the day of the month by one character, the rhyme group of the Pingshui rhyme scheme with
-# that number (the level tones for 1-15, then the rising tone), 卅 for the 30th (the rhyme 陷, "fall", was shunned)
-# and 世 or 引 for the 31st. Source: the Wikipedia articles 韵目代日 (zh) and 韻目代日 (ja).
+# that number (the upper level tone for 1-15, the rising tone for most of 16-29), 卅 for the 30th (its rhyme 陷,
+# "fall", was shunned) and 世 or 引 for the 31st, which no rhyme group has. Source: the Wikipedia articles 韵目代日
+# (zh) and 韻目代日 (ja); examples there: 马日事变 (the 21st), 文夕大火 (the 12th), 艳电 (the 29th).
 DAY_CODES = dict(zip(
     "东冬江支微鱼虞齐佳灰真文元寒删铣筱巧皓哿马养梗迥有寝感俭艳卅世", range(1, 32)
 )) | {"陷": 30, "引": 31}
