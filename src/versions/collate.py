@@ -177,10 +177,10 @@ def anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterato
     """Each anchor of A and of B, and whether the other text has a corresponding one."""
     ours, theirs = extract_anchors(text_a, lang_a), extract_anchors(text_b, lang_b)
     for anchor in sorted(ours):
-        found = any(anchors_correspond(anchor, other) for other in theirs)
+        found = anchor in theirs or any(anchors_correspond(anchor, other) for other in theirs)  # equal ones first
         yield AnchorCheck(anchor, "both" if found else "a-only")
     for anchor in sorted(theirs):
-        if not any(anchors_correspond(anchor, other) for other in ours):
+        if anchor not in ours and not any(anchors_correspond(anchor, other) for other in ours):
             yield AnchorCheck(anchor, "b-only")
 
 
