@@ -1480,3 +1480,17 @@ async def test_search_marks_a_chinese_word_and_finds_its_other_spellings(chinese
     assert "<mark>Kaesong</mark>" in response.text and "<mark>开城</mark>" in response.text
     response = await chinese_site.client.get("/-/versions/-/search", params={"q": "城开"})
     assert "Traditional" not in response.text  # the characters, but not as a phrase
+
+
+async def test_a_copy_in_the_base_language_that_drops_a_number_is_flagged(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "copy-doc/document.yaml": "title: An illustrative copy\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
+        "copy-doc/en.md": "---\nkind: original\nlanguage: en\n---\nOn the 27th nine planes bombed Kaesong.\n",
+        "copy-doc/words.md": "---\nkind: edition\nlanguage: en\n---\nOn the twenty-seventh 9 planes bombed Kaesong.\n",
+        "copy-doc/short.md": "---\nkind: edition\nlanguage: en\n---\nOn the 27th planes bombed Kaesong.\n",
+    })
+    build(corpus, tmp_path / "versions.db")
+    response = await (await started_site(tmp_path / "versions.db")).client.get("/-/versions/copy-doc")
+    assert response.status_code == 200
+    assert response.text.count("<strong>Missing here</strong>") == 1  # the copy without 9; the one in words is whole
+    assert re.search(r'Missing here</strong> \(in [^)]*\): <span class="anchor" title="number">9</span></p>', response.text)
