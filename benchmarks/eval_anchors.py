@@ -35,6 +35,9 @@ KINDS = {"number", "date"}
 
 
 def segments(text: str, unit: str | None) -> list[str]:
+    """The segments of a case's text, as the aligner's tests read them (a version file without its front matter)."""
+    if text.startswith("---\n"):
+        text = text[text.index("\n---\n", 4) + 5 :]
     if unit == "line":
         return [segment.text for segment in split_lines(text)]
     return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]

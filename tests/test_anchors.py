@@ -279,7 +279,9 @@ def test_name_words_start_words():
     ("the thirty-first division, the ninth army", {"31", "9"}),
     ("nine hundred and ninety-nine, three thousand five hundred", {"999", "3500"}),
     ("one, two and three", {"1", "2", "3"}),  # a list, not 6 nor 123
-    ("a second wave, the first time", set()),  # first and second alone are seldom numbers
+    ("a second wave, the first time, the first, second and third", {"3"}),  # first and second alone seldom are
+    ("First, we wait. Second: we protest.", {"1", "2"}),  # ... unless they head the items of a list
+    ("as follows: first, to wait; second, to protest", {"1", "2"}),
     ("often, oneself, tenths, seventeen-year-old", {"17"}),
 ])
 def test_english_number_words_are_numbers(text, numbers):

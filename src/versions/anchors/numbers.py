@@ -196,7 +196,17 @@ class _Number:
 
 
 _DIGITS_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,3})?)\s+$")  # "30 тысяч", "2.5 thousand", "1,5 тысячи"
-_HEADS_AN_ITEM = re.compile(r"\s*[—–:]")  # "первое — ...; второе — ...": an enumeration, where "first" is 1
+_ITEM_MARK = re.compile(r"\s*[—–:]")  # "первое — ...; второе — ..."
+_ITEM_COMMA = re.compile(r"\s*,")  # "First, ...", "...: first, ...; second, ..."
+
+
+def _heads_an_item(text: str, start: int, end: int) -> bool:
+    """Whether a word such as "first" heads an item of a list (where it is a number, 1): a dash or colon after it,
+    or a comma where it opens a sentence or a clause."""
+    if _ITEM_MARK.match(text, end):
+        return True
+    opens = text[start].isupper() or text[:start].rstrip()[-1:] in ("", ":", ";")
+    return opens and _ITEM_COMMA.match(text, end) is not None
 
 
 def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
@@ -229,7 +239,7 @@ def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
         pieces += [text[position : number.start], digits]
         start = number.start + shift
         alone = number.words == 1 and text[number.start : number.end].lower() in number_words.weak
-        if alone and not _HEADS_AN_ITEM.match(text, number.end):
+        if alone and not _heads_an_item(text, number.start, number.end):
             weak.append((start, start + len(digits)))
         shift += len(digits) - (number.end - number.start)
         position = number.end
