@@ -282,6 +282,7 @@ def test_name_words_start_words():
     ("a second wave, the first time, the first, second and third", {"3"}),  # first and second alone seldom are
     ("First, we wait. Second: we protest.", {"1", "2"}),  # ... unless they head the items of a list
     ("as follows: first, to wait; second, to protest", {"1", "2"}),
+    ("one of two outcomes", {"2"}),  # "one of" picks, it does not count
     ("often, oneself, tenths, seventeen-year-old", {"17"}),
 ])
 def test_english_number_words_are_numbers(text, numbers):
@@ -297,6 +298,7 @@ def test_english_number_words_are_numbers(text, numbers):
     ("трое солдат, четверых раненых", {"3", "4"}),
     ("двести пятьдесят, пятисот, тысяча девятьсот пятьдесят первом", {"250", "500", "1951"}),
     ("первый секретарь, второй вопрос", set()),
+    ("один из двух путей", {"2"}),
     ("первое — не возобновлять; второе — продолжать", {"1", "2"}),  # items of a list
     ("30 тысяч рабочих, 1,5 тысячи солдат", {"30000", "1500"}),
 ])
@@ -310,6 +312,7 @@ def test_russian_number_words_in_every_case_and_gender_are_numbers(text, numbers
     ("ливней 17–21 августа", "ru", {"08-17", "08-21"}),
     ("on the twenty-seventh of August", "en", {"08-27"}),
     ("on August the first, 1951", "en", {"1951-08-01"}),
+    ("on the first of June", "en", {"06-01"}),
     ("двадцать седьмого августа", "ru", {"08-27"}),
     ("первого сентября тысяча девятьсот пятьдесят первого года", "ru", {"1951-09-01"}),
     ("тридцать первого декабря 1951 года", "ru", {"1951-12-31"}),

@@ -49,7 +49,7 @@ def _cached_anchors(text: str, language: str) -> frozenset[Anchor]:
     text, weak = spell_out(text, language)
     digit_runs = [run.start() for run in DIGIT_RUN.finditer(text)]
     text = take_dates(text, digit_runs, anchors)
-    for start, end in weak:  # "second" and "первый" alone: numbers only in dates
+    for start, end in weak:  # "second" alone, "one of": numbers only in dates
         text = blank(text, start, end)
     text = take_times(text, digit_runs, anchors)
     text = take_numbers(text, language, digit_runs, anchors)

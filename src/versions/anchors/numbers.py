@@ -145,13 +145,15 @@ class NumberWords:
     pattern: re.Pattern
     joiner: re.Pattern  # what may stand between the words of one number
     weak: frozenset[str]  # words that, standing alone, are seldom numbers ("second", "первый"): counted in dates only
+    one_of: re.Pattern  # what makes "one" pick one of several rather than count ("one of two outcomes", "один из")
 
 
 NUMBER_WORDS = {
     "en": NumberWords(english := _english_words(), _words_regex(english), re.compile(r"(?:\s*-\s*|\s+(?:and\s+)?)\Z"),
-                      frozenset({"first", "second"})),
+                      frozenset({"first", "second"}), re.compile(r"\s+of\b", re.IGNORECASE)),
     "ru": NumberWords(russian := _russian_words(), _words_regex(russian), re.compile(r"\s+\Z"),
-                      frozenset(form for form, word in russian.items() if word.ordinal and word.value <= 2)),
+                      frozenset(form for form, word in russian.items() if word.ordinal and word.value <= 2),
+                      re.compile(r"\s+из\b", re.IGNORECASE)),
 }
 
 
@@ -209,10 +211,19 @@ def _heads_an_item(text: str, start: int, end: int) -> bool:
     return opens and _ITEM_COMMA.match(text, end) is not None
 
 
+def _is_weak(text: str, number: _Number, number_words: NumberWords) -> bool:
+    """Whether a number read from words is seldom a number at all: a weak word alone that heads no list item ("the
+    second time", not "Second, ..."), or "one" picking one of several ("one of two outcomes", "один из них")."""
+    alone = number.words == 1 and text[number.start : number.end].lower() in number_words.weak
+    if alone and not _heads_an_item(text, number.start, number.end):
+        return True
+    return number.value == 1 and number_words.one_of.match(text, number.end) is not None
+
+
 def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
     """The text with its numbers written in words turned into digits ("twenty-seventh of August" -> "27 of
-    August", "30 тысяч" -> "30000"), and the spans of the digits that came from weak words alone (see
-    NumberWords.weak) unless they head an item of a list."""
+    August", "30 тысяч" -> "30000"), and the spans of the digits that came from words seldom meant as numbers
+    (``_is_weak``): those count only in dates."""
     number_words = NUMBER_WORDS.get(language)
     if number_words is None:
         return text, []
@@ -238,8 +249,7 @@ def spell_out(text: str, language: str) -> tuple[str, list[tuple[int, int]]]:
         digits = str(number.value)
         pieces += [text[position : number.start], digits]
         start = number.start + shift
-        alone = number.words == 1 and text[number.start : number.end].lower() in number_words.weak
-        if alone and not _heads_an_item(text, number.start, number.end):
+        if _is_weak(text, number, number_words):
             weak.append((start, start + len(digits)))
         shift += len(digits) - (number.end - number.start)
         position = number.end
