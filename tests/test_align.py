@@ -26,6 +26,7 @@ from versions.align import (
     parse_beads,
     score_beads,
 )
+from versions.segment import split_lines
 
 DATA = Path(__file__).parent / "data" / "align"
 CASES = sorted(path for path in DATA.iterdir() if (path / "gold.txt").is_file())
@@ -50,9 +51,14 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
 
 
+def line_segments(text: str) -> list[str]:
+    """Segments of a sentence-per-line text, as ``--unit line`` reads them (a Chinese line cut into sentences)."""
+    return [segment.text for segment in split_lines(text)]
+
+
 def load_case(folder: Path) -> dict:
     meta = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
-    split = str.splitlines if meta.get("unit") == "line" else paragraphs
+    split = line_segments if meta.get("unit") == "line" else paragraphs
 
     def segments(side: str) -> list[str]:  # a side may be several files, one after another (a file of telegrams)
         paths = meta.get(side, f"{side}.txt")

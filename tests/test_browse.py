@@ -455,3 +455,10 @@ def test_volume_and_unparsed_references_are_stored_and_read_back(tmp_path):
     assert [ref.unparsed for ref in document.archival_refs] == [False, True]
     assert ids == ["doc-1/unparsed-1"]
     assert summary.archives == ("GARF",)
+
+
+def test_fts_query_makes_han_characters_a_folded_phrase():
+    [term] = browse.expand_terms(browse.search_terms("開城"))
+    query = browse.fts_query([term])
+    assert '"开 城"' in query and '"Kaesong"*' in query and "開" not in query
+    assert browse.fts_query(browse.expand_terms(["命令"])) == '"命 令"'

@@ -1,3 +1,5 @@
+import pytest
+
 from conftest import write_files
 
 from versions.collate import collate, compare, compare_segments, group_text
@@ -43,6 +45,23 @@ def test_a_dropped_number_is_reported_across_languages():
     assert ("number", "9") in missing or ("date", "08-22") in missing
     assert comparison.dissimilarity > 0
     assert comparison.ops == [(-1, comparison.text_a), (1, comparison.text_b)]
+
+
+@pytest.mark.parametrize("language, base, rewritten, dropped", [
+    ("en", "On 27 August 9 planes bombed Kaesong.", "On the twenty-seventh of August nine planes bombed Kaesong.",
+     "On 27 August planes bombed the city."),
+    ("ru", "27 августа 9 самолётов бомбили Кэсон.", "Двадцать седьмого августа девять самолётов бомбили Кэсон.",
+     "Самолёты бомбили город."),
+    ("zh", "八月二十七日九架飞机轰炸开城。", "八月感日九架飛機轟炸開城。", "八月二十七日飞机轰炸该城。"),
+])
+def test_a_copy_in_the_same_language_that_drops_a_number_gets_the_missing_report(language, base, rewritten, dropped):
+    same = compare(base, rewritten, language, language, NONE)
+    assert same.diff is not None and same.diff.similarity < 1.0  # the words differ ...
+    assert same.anchors and all(check.side == "both" for check in same.anchors)  # ... what they say does not
+    missing = {(c.anchor.kind, c.anchor.value) for c in compare(base, dropped, language, language, NONE).anchors
+               if c.side == "a-only"}
+    assert ("number", "9") in missing
+    assert missing & {("name", "kaesong"), ("date", "08-27")}
 
 
 def test_group_text_keeps_the_separators_of_the_file(small_corpus):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from versions.segment import classify, content_hash, join_body, split_body
+from versions.segment import classify, content_hash, join_body, join_segments, split_body, split_lines
 
 BODY = """\
 ## HEADING
@@ -112,3 +112,18 @@ def test_only_newlines_end_lines_so_paragraph_lines_match_the_file(separator):
     leading, paragraphs = split_body(f"one{separator}still one\n\ntwo\n", 5)
     assert [(p.text, p.line) for p in paragraphs] == [(f"one{separator}still one", 5), ("two", 7)]
     assert join_body(leading, paragraphs) == f"one{separator}still one\n\ntwo\n"
+
+
+def test_lines_of_chinese_are_cut_into_sentences_on_their_line():
+    text = "第一行。第二句！“引语。”他说；还问？\nEnglish stays whole. Always.\n\n  前导。尾\n"
+    segments = split_lines(text, first_line=5)
+    assert [(s.text, s.line) for s in segments] == [
+        ("第一行。", 5), ("第二句！", 5), ("“引语。”", 5), ("他说；", 5), ("还问？", 5),
+        ("English stays whole. Always.", 6), ("", 7), ("  前导。", 8), ("尾", 8)]
+    assert [s.n for s in segments] == list(range(1, 10))
+
+
+@given(st.lists(st.text(alphabet="ab 。！？；”\n"), max_size=8))
+def test_split_lines_gives_the_text_back(pieces):
+    text = "".join(pieces)
+    assert join_segments(split_lines(text)) + ("\n" if text.endswith("\n") else "") == text

@@ -32,11 +32,16 @@ def shipped_db(tmp_path_factory) -> Path:
     return db_path
 
 
-@pytest.fixture
-async def datasette(shipped_db):
-    ds = Datasette([str(shipped_db)], metadata=METADATA)
+async def started_site(db_path: Path) -> Datasette:
+    """Datasette serving one built database with the project's metadata, started."""
+    ds = Datasette([str(db_path)], metadata=METADATA)
     await ds.invoke_startup()
     return ds
+
+
+@pytest.fixture
+async def datasette(shipped_db):
+    return await started_site(shipped_db)
 
 
 def xss_corpus(root: Path) -> Path:
@@ -133,9 +138,7 @@ def xss_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 async def xss_datasette(xss_db):
-    ds = Datasette([str(xss_db)], metadata=METADATA)
-    await ds.invoke_startup()
-    return ds
+    return await started_site(xss_db)
 
 
 # The plugin and Datasette's own pages ---------------------------------------------------------------------------------
@@ -1667,3 +1670,89 @@ async def test_each_member_names_the_version_it_was_aligned_with(copies_datasett
         (f"{doc}/en", None), (f"{doc}/copy-a", f"{doc}/en"),
         (f"{doc}/copy-b", f"{doc}/copy-a"), (f"{doc}/copy-c", f"{doc}/copy-a"),
     }
+
+
+# --- Chinese search ---------------------------------------------------------------------------------------------------
+
+# Illustrative texts written for this test: an English base, a Chinese copy in traditional characters and one in
+# simplified characters; Kaesong (開城/开城) and America (美國/美国) are two-character words inside runs of Han.
+CHINESE_CORPUS = {
+    "zh-doc/document.yaml": """\
+        title: An illustrative telegram with Chinese copies
+        date: 1951-08-27
+        original_language: zh
+        base: en
+        """,
+    "zh-doc/en.md": """\
+        ---
+        kind: translation
+        language: en
+        label: English
+        ---
+        On the 27th the American delegates at Kaesong again refused to meet.
+
+        Nine of our officers waited until noon.
+        """,
+    "zh-doc/zh-hant.md": """\
+        ---
+        kind: original
+        language: zh
+        label: Traditional
+        ---
+        感日美國代表在開城再次拒絕會面。
+
+        我方九名軍官等候至中午。
+        """,
+    "zh-doc/zh-hans.md": """\
+        ---
+        kind: edition
+        language: zh
+        label: Simplified
+        ---
+        感日美国代表在开城再次拒绝会面。
+
+        我方九名军官等候至中午。
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def chinese_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("zh")
+    db_path = root / "versions.db"
+    build(write_files(root / "translations", CHINESE_CORPUS), db_path)
+    return db_path
+
+
+@pytest.fixture
+async def chinese_site(chinese_db):
+    return await started_site(chinese_db)
+
+
+@pytest.mark.parametrize("query", ["开城", "開城", "美国", "美國", "中午", "官"])
+async def test_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": query})
+    assert response.status_code == 200
+    assert "Traditional" in response.text and "Simplified" in response.text
+    assert "\u200b" not in response.text
+
+
+async def test_search_marks_a_chinese_word_and_finds_its_other_spellings(chinese_site):
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "Kaesong"})
+    assert "<mark>Kaesong</mark>" in response.text and "<mark>开城</mark>" in response.text
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "城开"})
+    assert "Traditional" not in response.text  # the characters, but not as a phrase
+
+
+async def test_a_copy_in_the_base_language_that_drops_a_number_is_flagged(tmp_path):
+    corpus = write_files(tmp_path / "translations", {
+        "copy-doc/document.yaml": "title: An illustrative copy\ndate: 1951-08-27\noriginal_language: en\nbase: en\n",
+        "copy-doc/en.md": "---\nkind: original\nlanguage: en\n---\nOn the 27th nine planes bombed Kaesong.\n",
+        "copy-doc/words.md": "---\nkind: edition\nlanguage: en\n---\nOn the twenty-seventh 9 planes bombed Kaesong.\n",
+        "copy-doc/short.md": "---\nkind: edition\nlanguage: en\n---\nOn the 27th planes bombed Kaesong.\n",
+    })
+    build(corpus, tmp_path / "versions.db")
+    response = await (await started_site(tmp_path / "versions.db")).client.get("/-/versions/copy-doc")
+    assert response.status_code == 200
+    assert response.text.count("<strong>Missing here</strong>") == 1  # the copy without 9; the one in words is whole
+    assert re.search(r'Missing here</strong> \(in [^)]*\): <span class="anchor" title="number">9</span></p>', response.text)

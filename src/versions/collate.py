@@ -5,8 +5,9 @@ with each other, translations with their source) and the pairs are composed into
 version in the base's language is diffed word by word against the base, and every two other versions in one
 language (copies of one text) are diffed word by word with each other: the pairs an archivist compares, stored so
 that the copies view and Datasette's ``diffs`` table have them; any other pair is computed on request. A version in
-another language cannot be diffed character by character; instead the anchors (numbers, dates, names) found on each
-side are compared, so a translator sees at once what a rendering dropped.
+another language cannot be diffed character by character. In either case the anchors (numbers, dates, names) found
+on each side are compared, so a translator or a copyist sees at once what a rendering dropped: "nine" for "9" is no
+loss, a dropped date is, in one language as across two.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class AnchorCheck:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two aligned texts compared: a word diff in one language, anchor checks across two."""
+    """Two aligned texts compared: a word diff in one language, anchor checks in one language or across two."""
 
     text_a: str
     text_b: str
@@ -59,16 +60,15 @@ class Comparison:
 
 
     def to_json(self) -> dict:
-        """What a comparison found, for the build's cache: the diff, or the anchor checks (the texts are the key)."""
-        if self.diff is not None:
-            return {"diff": self.diff.to_json()}
-        return {"anchors": [[check.anchor.kind, check.anchor.value, check.side] for check in self.anchors]}
+        """What a comparison found, for the build's cache: the diff if any and the anchor checks (the texts are the
+        key)."""
+        found = {"anchors": [[check.anchor.kind, check.anchor.value, check.side] for check in self.anchors]}
+        return found | ({"diff": self.diff.to_json()} if self.diff is not None else {})
 
     @classmethod
     def from_json(cls, text_a: str, text_b: str, data: dict) -> Comparison:
-        if "diff" in data:
-            return cls(text_a, text_b, WordDiff.from_json(data["diff"]))
-        return cls(text_a, text_b, None, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
+        diff = WordDiff.from_json(data["diff"]) if "diff" in data else None
+        return cls(text_a, text_b, diff, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
 
 
 @dataclass(frozen=True)
@@ -199,19 +199,19 @@ class Collation:
 
 
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
-    if lang_a == lang_b:
-        return Comparison(text_a, text_b, word_diff(text_a, text_b, normalization))
-    return Comparison(text_a, text_b, None, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
+    """A word diff for two texts in one language; the anchor checks for any two."""
+    diff = word_diff(text_a, text_b, normalization) if lang_a == lang_b else None
+    return Comparison(text_a, text_b, diff, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
 
 
 def anchor_checks(text_a: str, lang_a: str, text_b: str, lang_b: str) -> Iterator[AnchorCheck]:
     """Each anchor of A and of B, and whether the other text has a corresponding one."""
     ours, theirs = extract_anchors(text_a, lang_a), extract_anchors(text_b, lang_b)
     for anchor in sorted(ours):
-        found = any(anchors_correspond(anchor, other) for other in theirs)
+        found = anchor in theirs or any(anchors_correspond(anchor, other) for other in theirs)  # equal ones first
         yield AnchorCheck(anchor, "both" if found else "a-only")
     for anchor in sorted(theirs):
-        if not any(anchors_correspond(anchor, other) for other in ours):
+        if anchor not in ours and not any(anchors_correspond(anchor, other) for other in ours):
             yield AnchorCheck(anchor, "b-only")
 
 

@@ -58,14 +58,34 @@ def split_body(body: str, first_line: int = 1) -> tuple[str, list[Paragraph]]:
 
 
 def split_lines(text: str, first_line: int = 1) -> list[Paragraph]:
-    """One segment per line (sentence-level bitext): every line counts, so indices match the file's lines."""
+    """One segment per line (sentence-level bitext): every line counts. A line of Chinese or Japanese, where a
+    paragraph is often one line, is cut after each 。！？ or ；(and the closing quotes or brackets after it), so its
+    sentences are segments of their own, all on that line; ``join_segments`` gives the text back byte for byte."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [
-        Paragraph(n, line, "\n", first_line + n - 1, "body", content_hash(line))
-        for n, line in enumerate(lines, start=1)
+    pieces = [
+        (number, sentence, separator)
+        for number, line in enumerate(lines)
+        for sentence, separator in _sentences(line)
     ]
+    return [
+        Paragraph(n, sentence, separator, first_line + number, "body", content_hash(sentence))
+        for n, (number, sentence, separator) in enumerate(pieces, start=1)
+    ]
+
+
+_CJK_SENTENCE = re.compile(r"[^。！？；]*[。！？；]+[”’」』）》〉】\"')]*\s*|[^。！？；]+\Z")
+
+
+def _sentences(line: str) -> list[tuple[str, str]]:
+    """A line's sentences with what separates each from the next (spaces after a full stop; the newline after the
+    last, which keeps any spaces of its own)."""
+    if not any(mark in line for mark in "。！？；"):
+        return [(line, "\n")]
+    sentences = [match.group(0) for match in _CJK_SENTENCE.finditer(line)]
+    parts = [(sentence.rstrip(), sentence[len(sentence.rstrip()) :]) for sentence in sentences[:-1]]
+    return parts + [(sentences[-1], "\n")]
 
 
 def join_segments(segments: list[Paragraph]) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .align import Bead
 from .browse import change_place, numbers_label
-from .collate import Collation, Comparison, group_text
+from .collate import AnchorCheck, Collation, Comparison, group_text
 from .diff import render_side_by_side, render_text
 from .history import DocumentPoints, RevisionDiff, VersionHistory
 from .segment import Paragraph
@@ -54,13 +54,18 @@ def differs(comparison: Comparison) -> bool:
 def comparison_text(bead: Bead, comparison: Comparison, color: bool, side_by_side: bool, width: int) -> str:
     heading = "¶ " + link_label(bead)
     if comparison.diff is None:
-        lines = [f"  {c.anchor.kind} {c.anchor.value}: {_ANCHOR_SIDES[c.side]}" for c in comparison.anchors]
+        lines = [_anchor_line(check) for check in comparison.anchors]
         return "\n".join([f"{heading} (languages differ: anchors)", *lines]) + "\n"
     if side_by_side:
         body = render_side_by_side(comparison.diff, width=width, color=color)
     else:
         body = render_text(comparison.diff, color)
-    return f"{heading} similarity {comparison.diff.similarity:.2f}\n{body}\n"
+    dropped = "".join(_anchor_line(check) + "\n" for check in comparison.anchors if check.side != "both")
+    return f"{heading} similarity {comparison.diff.similarity:.2f}\n{body}\n{dropped}"
+
+
+def _anchor_line(check: AnchorCheck) -> str:
+    return f"  {check.anchor.kind} {check.anchor.value}: {_ANCHOR_SIDES[check.side]}"
 
 
 def _cell(segments: Sequence[Paragraph], indices: tuple[int, ...]) -> str:

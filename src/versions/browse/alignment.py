@@ -85,7 +85,7 @@ class Reading:
     moved: bool = False
     is_base: bool = False
     diff: WordDiff | None = None  # against the base, for a version in the base's language
-    anchors_missing: tuple[Anchor, ...] = ()  # in the base, not in this version (another language)
+    anchors_missing: tuple[Anchor, ...] = ()  # in the base, not in this version
     anchors_added: tuple[Anchor, ...] = ()  # in this version, not in the base
     anchors_shared: tuple[Anchor, ...] = ()
     moved_after: RowLabel | None = None  # a moved reading: row of the paragraph before it in its own version
@@ -515,8 +515,7 @@ def _compare_row(
         comparison = CollatedComparison(base_text, reading.text, stored) if stored is not None else compare(
             base_text, reading.text, base_language, reading.language, normalization)
         reading.diff = comparison.diff
-        if comparison.diff is None:
-            reading.anchors_shared, reading.anchors_missing, reading.anchors_added = anchors_by_side(comparison)
+        reading.anchors_shared, reading.anchors_missing, reading.anchors_added = anchors_by_side(comparison)
         dissimilarities.append(comparison.dissimilarity if reading.text and base_text else 1.0)
     return variance(dissimilarities)
 

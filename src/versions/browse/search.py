@@ -10,6 +10,7 @@ from functools import cache
 from importlib.resources import files
 
 from ..anchors import gazetteer
+from ..anchors.chinese import TOKEN_BREAK, han_tokens, has_han
 from ..normalize import romanization_table
 from ..text import load_data_yaml
 from .documents import ALIGNMENT_TABLES, version_slug, table_names
@@ -130,7 +131,10 @@ _CYRILLIC_ENDINGS = "аяоеёийыьюу"
 
 def _fts_phrase(spelling: str) -> str:
     """One spelling as a quoted FTS5 phrase whose last word may be the start of a word; a Cyrillic last word loses
-    its ending, so that its case forms are found (Корея -> "Коре"* finds Кореи, Корею)."""
+    its ending, so that its case forms are found (Корея -> "Коре"* finds Кореи, Корею). Han characters are folded to
+    simplified and each is a word of its own, as in the index (開城 -> "开 城")."""
+    if has_han(spelling):
+        return '"' + " ".join(re.findall(r"\w+", han_tokens(spelling).replace(TOKEN_BREAK, " "))) + '"'
     words = re.findall(r"\w+", spelling)
     last = words[-1]
     if re.search("[а-яё]", last, re.IGNORECASE) and last[-1].lower() in _CYRILLIC_ENDINGS and len(last) > 3:
@@ -187,7 +191,7 @@ def search(
                   _snippet_parts(snippet))
         for p_id, doc_id, title, version_key, label, lang, n, kind, group, snippet in conn.execute(
             "select p.id, p.document_id, d.title, p.version_id, v.label, v.language, p.n, p.kind, "
-            f"{group_select}, snippet(paragraphs_fts, 0, char(2), char(3), '…', 32) "
+            f"{group_select}, snippet(paragraphs_fts, -1, char(2), char(3), '…', 32) "
             f"{joins} join documents d on d.id = p.document_id where {where} order by rank limit ? offset ?",
             [*params, limit, offset],
         )
@@ -197,8 +201,10 @@ def search(
 
 
 def _snippet_parts(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """The snippet's parts, matched or not; one taken from a paragraph's Han tokens shows its text folded."""
     parts = []
-    for piece in re.split(f"({SNIPPET_START}[^{SNIPPET_END}]*{SNIPPET_END})", snippet or ""):
+    snippet = (snippet or "").replace(TOKEN_BREAK, "")
+    for piece in re.split(f"({SNIPPET_START}[^{SNIPPET_END}]*{SNIPPET_END})", snippet):
         if piece.startswith(SNIPPET_START) and piece.endswith(SNIPPET_END):
             parts.append((piece[1:-1], True))
         elif piece:

@@ -164,16 +164,13 @@ def _bead_json(bead: Bead) -> dict:
 
 
 def _group_json(bead: Bead, comparison: Comparison) -> dict:
-    group = _numbers(bead)
+    anchors = [{"kind": c.anchor.kind, "value": c.anchor.value, "side": c.side} for c in comparison.anchors]
+    group = _numbers(bead) | {"anchors": anchors}
     if comparison.diff is not None:
         data = comparison.diff.to_json()
         return group | {"ops": data["ops"], "muted": data["muted"], "similarity": data["similarity"],
                         "inserted": data["inserted"], "deleted": data["deleted"], "replaced": data["replaced"]}
-    return group | {
-        "ops": comparison.ops,
-        "similarity": round(1.0 - comparison.dissimilarity, 4),
-        "anchors": [{"kind": c.anchor.kind, "value": c.anchor.value, "side": c.side} for c in comparison.anchors],
-    }
+    return group | {"ops": comparison.ops, "similarity": round(1.0 - comparison.dissimilarity, 4)}
 
 
 def _print_document_table(corpus: Path, document_id: str, encoding: str | None) -> None:

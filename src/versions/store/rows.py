@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..anchors.chinese import han_tokens, has_han
 from ..archival import archive_slug
 from ..collate import Collation, Stretch, collate, group_text
 from ..corpus import (
@@ -204,6 +205,7 @@ def _paragraph_rows(
             "line": p.line,
             "words": count,
             "hash": p.hash,
+            "search_text": han_tokens(p.text) if has_han(p.text) else None,
         }
 
 

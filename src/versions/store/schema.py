@@ -12,6 +12,9 @@ from ..corpus import (
 )
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# The indexed columns of paragraphs: its text, and for a paragraph with Han characters their folded, one-character
+# tokens (anchors.chinese.han_tokens), so that a Chinese word of one or two characters is found as a phrase.
+FTS_COLUMNS = ["text", "search_text"]
 SCHEMA_VERSION = int(FORMAT_VERSION)  # SQLite's user_version: a database of another format gets new tables
 
 
@@ -76,7 +79,7 @@ SCHEMA: dict[str, dict] = {
     "paragraphs": {
         "columns": {
             "id": str, "document_id": str, "version_id": str, "key": str, "changed_revision_id": str, "n": int,
-            "kind": str, "text": str, "separator": str, "line": int, "words": int, "hash": str,
+            "kind": str, "text": str, "separator": str, "line": int, "words": int, "hash": str, "search_text": str,
         },
         "pk": "id",
         "foreign_keys": [("document_id", "documents", "id"), ("version_id", "versions", "id")],
@@ -293,7 +296,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 def finish_database(db: sqlite_utils.Database) -> None:
     create_indexes(db)
     if not db["paragraphs"].detect_fts():
-        db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
+        db["paragraphs"].enable_fts(FTS_COLUMNS, fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True)
     for name, sql in VIEWS.items():
         # views change only with the format, which makes the tables anew: leaving the schema alone lets readers
         # such as Datasette keep what they know of it
