@@ -11,10 +11,13 @@ from typing import Iterable, Sequence
 from ..anchors import detect_language
 from ..corpus import forbids_inside_pins, pin_groups
 from .beads import Bead
+from . import embeddings
 from .cross_language import _CrossLanguageScorer
+from .embeddings import Embedder
 from .features import _base_language, _segment, _Side
 from .first_pass import cut_corners
 from .leftovers import _pair_moves, _pair_sandwiched
+from .meaning import refine
 from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
 from .search import Stretch, _best_path, _Constraints
@@ -29,6 +32,7 @@ def align(
     forbidden: Iterable[tuple[int, int]] = (),
     previous: Previous | None = None,
     windowed: bool = True,
+    meaning: bool = True,
 ) -> list[Bead]:
     """Align the segments of A and B.
 
@@ -56,11 +60,13 @@ def align(
     keep_b = [j for j in range(len(b)) if not any(j in b_range for _, b_range in crossing)]
     problem = _Problem(keep_a, keep_b, pinned, forbidden, in_order)
     scorer = _scorer([a[i] for i in keep_a], [b[j] for j in keep_b], lang_a, lang_b, same)
+    embedder = embeddings.current() if meaning and scorer.refined_by_meaning else None
     if windowed:
         runs = problem.reusable(kept_runs(previous, a, b)) if previous and not crossing else []
-        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs)
+        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, embedder)
     else:
         path = _best_path(scorer, Stretch(0, 0, len(keep_a), len(keep_b)), problem.constraints, math.inf)
+        path = _refined(scorer, path, problem.constraints, embedder)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
@@ -69,12 +75,12 @@ def align(
     return beads
 
 
-def _path(scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]]) -> list[Piece]:
+def _path(scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], embedder) -> list[Piece]:
     """The path from (0, 0) to (n, m): the runs kept as they are, the stretches between them searched."""
     path, corner = [], (0, 0)
     for run in [*runs, None]:
         end = (run[0][0], run[0][2]) if run else (n, m)
-        path += _searched(scorer, Stretch(*corner, *end), constraints)
+        path += _refined(scorer, _searched(scorer, Stretch(*corner, *end), constraints), constraints, embedder)
         if run:
             path += run
             corner = (run[-1][1], run[-1][3])
@@ -92,12 +98,22 @@ def _searched(scorer, stretch: Stretch, constraints: _Constraints) -> list[Piece
     return path
 
 
+def _refined(scorer, path: list[Piece], constraints: _Constraints, embedder: Embedder | None) -> list[Piece]:
+    """The path, its uncertain stretches searched again with vectors (none without an embedder)."""
+    if embedder is None or not path:
+        return path
+    refinement = refine(scorer, path, constraints, scorer.texts, embedder)
+    embedder.counts.aligned += sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in path)
+    embedder.counts.refined += refinement.embedded
+    return refinement.path
+
+
 def _scorer(a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, same_language: bool):
     side_a = _Side([_segment(text, lang_a) for text in a])
     side_b = _Side([_segment(text, lang_b) for text in b])
     if same_language:
         return _SameLanguageScorer(side_a, side_b)
-    return _CrossLanguageScorer(side_a, side_b, lang_a, lang_b)
+    return _CrossLanguageScorer(side_a, side_b, lang_a, lang_b, texts=(a, b))
 
 
 class _Problem:

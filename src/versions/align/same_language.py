@@ -17,6 +17,7 @@ from .features import (
     _stems,
     _union,
 )
+from .search import SHAPES
 
 SHINGLE = 4  # words a key of the first pass holds: rarely repeated within a text, often kept by a copy
 SAMPLE = 4  # one word in four starts a key: a quarter of the memory, keys enough for most segments
@@ -28,6 +29,8 @@ class _SameLanguageScorer:
 
     method = "same-language"
     pairs_sandwiched = True
+    shapes = SHAPES
+    refined_by_meaning = False  # vectors did not help paraphrase within one language (docs/architecture.md)
     threshold = 0.22  # in units of normalised similarity: 0 = unrelated texts, 1 = identical
     # A merge must pay for itself, but absorbing a short segment whose words the other side holds must stay
     # cheaper than leaving it out.

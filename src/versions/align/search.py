@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .features import MEMO_LIMIT
 
-SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))  # the bead shapes a scorer searches by default
 ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
 INITIAL_BAND = 8  # half-width of the first, 1-1 search around the diagonal
 CORRIDOR = 3  # half-width of the full search around the path of the first
@@ -88,7 +88,7 @@ def _best_path(
     guide = [start, *corners, end]
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, INITIAL_BAND, max_width)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width)
+    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width)
 
 
 def _search_widening(scorer, stretch, constraints, shapes, guide, width, max_width) -> list[tuple[int, int, int, int]]:
