@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .features import MEMO_LIMIT
+from .scorer import Scorer
 
 SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))  # the bead shapes a scorer searches by default
 ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
@@ -73,7 +74,7 @@ class _Constraints:
 
 
 def _best_path(
-    scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH
+    scorer: Scorer, stretch: Stretch, constraints: _Constraints, max_width: float = MAX_WIDTH
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
