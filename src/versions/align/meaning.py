@@ -32,6 +32,9 @@ CONTEXT_BEADS = 1  # beads on each side of an uncertain one searched again with 
 # of short sentences for one long one; a side of 2 to 4 segments has the vector of its joined text.
 SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0), (0, 1))
 MAX_OVERLAP = max(max(shape) for shape in SHAPES)
+# A run of segments longer than this (letters and all) has the normalised sum of its parts' vectors, not its own:
+# the model costs as much per token, and runs of long paragraphs would cost ten times their singles (1 + 2 + 3 + 4).
+JOINED_CHARS = 600
 CONFIDENT_COSINE = 0.5  # 1-1 beads this alike give the length ratio (random pairs of sentences: about 0.1)
 MIN_CONFIDENT = 3  # fewer confident beads: the length model's ratio stands
 
@@ -156,13 +159,20 @@ def _uncertain_stretches(scorer, path, constraints: _Constraints) -> list[Stretc
 
 
 def _vectors(stretches: list[Stretch], texts: tuple, embedder: Embedder) -> dict[tuple[int, int, int], np.ndarray]:
-    """Unit vectors of every run of 1 to ``MAX_OVERLAP`` segments of each side within the stretches, one batch."""
+    """Unit vectors of every run of 1 to ``MAX_OVERLAP`` segments of each side within the stretches, in one batch:
+    of the joined text for runs of up to ``JOINED_CHARS``, the normalised sum of the parts' for longer ones."""
     ranges = []
     for stretch in stretches:
         for side, (start, stop) in enumerate(((stretch.top, stretch.bottom), (stretch.left, stretch.right))):
             ranges += [(side, i, i + size) for size in range(1, MAX_OVERLAP + 1) for i in range(start, stop - size + 1)]
-    joined = [" ".join(texts[side][start:stop]) for side, start, stop in ranges]
-    return dict(zip(ranges, embedder.vectors(joined)))
+    joined = {key: " ".join(texts[key[0]][key[1] : key[2]]) for key in ranges}
+    embedded = [key for key in ranges if key[2] - key[1] == 1 or len(joined[key]) <= JOINED_CHARS]
+    vectors = dict(zip(embedded, embedder.vectors([joined[key] for key in embedded])))
+    for side, start, stop in ranges:
+        if (side, start, stop) not in vectors:
+            total = sum(vectors[side, k, k + 1] for k in range(start, stop))
+            vectors[side, start, stop] = total / max(float(np.linalg.norm(total)), 1e-9)
+    return vectors
 
 
 def _ratio(scorer, path, vectors) -> float:
