@@ -400,6 +400,52 @@ PHASES = [  # (function name, phase); the same name is wrapped in every versions
 ]
 
 
+def embedding_figures(corpus: Path, db: Path, work: Path, args) -> dict:
+    """What the sentence vectors cost (``align.meaning``): in this process, the share of cross-language paragraphs
+    searched again with vectors over a subset of the corpus and the seconds spent loading the model and embedding
+    them; from the full build's cache file, how many vectors it holds; and a one-file rebuild that needs no new
+    vector (a copy in the base's language edited) against one that does (the original edited after the cache's
+    vectors were dropped, so that the rebuilt document's are missing and the model is loaded)."""
+    from versions.align import embeddings
+    from versions.collate import collate
+    from versions.corpus import load_document
+    from versions.store.cache import VectorCache, cache_path
+
+    subset = sorted(path.name for path in corpus.iterdir() if path.is_dir())[: args.profile_documents]
+    store_path = work / "vectors-only.db-cache"
+    with embeddings.using(embeddings.Embedder(VectorCache(store_path))) as embedder:
+        start = time.perf_counter()
+        for document_id in subset:
+            collate(load_document(corpus, document_id))
+        collate_s = time.perf_counter() - start
+    counts = embedder.counts
+    figures = {
+        "embedding_documents": len(subset),
+        "share_embedded": round(counts.refined / counts.aligned, 4) if counts.aligned else 0.0,
+        "embedding_s": round(counts.embed_seconds, 3),
+        "embedding_vectors": counts.embedded,
+        "embedding_collate_s": round(collate_s, 3),
+        "model_load_s": round(embeddings.LOCAL_MODEL.load_seconds, 3),
+    }
+    with sqlite3.connect(cache_path(db)) as conn:
+        figures["build_vectors_kept"] = conn.execute("select count(*) from vectors").fetchone()[0]
+    without, with_vector = [], []
+    for index in range(REBUILDS):
+        generate.touch_one_file(corpus, REBUILDS + index, "aprf-copy")  # a copy in the base's language
+        without.append(versions_build(corpus, db)["seconds"])
+        with sqlite3.connect(cache_path(db)) as conn:
+            conn.execute("delete from vectors")
+        generate.touch_one_file(corpus, 2 * REBUILDS + index)
+        with_vector.append(versions_build(corpus, db)["seconds"])
+    figures["rebuild_one_file_no_new_vector_s"] = round(statistics.median(without), 3)
+    figures["rebuild_one_file_new_vectors_s"] = round(statistics.median(with_vector), 3)
+    say(f"  {figures['share_embedded']:.1%} of cross-language paragraphs embedded ({counts.embedded} vectors, "
+        f"{figures['embedding_s']} s; model load {figures['model_load_s']} s); one-file rebuild "
+        f"{figures['rebuild_one_file_no_new_vector_s']} s without a new vector, "
+        f"{figures['rebuild_one_file_new_vectors_s']} s with")
+    return figures
+
+
 def profile_build(corpus: Path, db: Path, fresh: bool = True) -> dict:
     """Build in this process, one document after another, with the phases timed.
 
@@ -684,6 +730,9 @@ def main(argv: list[str] | None = None) -> dict:
     results["all_table_rows"] = rows_only["rows"]
     results["ingest_all_tables_vs_ingest"] = round(rows_only["seconds"] / ingest["ingest_s"], 1)
     results["build_vs_all_rows"] = round(full["seconds"] / rows_only["seconds"], 2)
+
+    with stage("sentence vectors: share embedded, model load, embedding time, one-file rebuilds with and without"):
+        results.update(embedding_figures(corpus, db, work, args))
 
     if not args.no_profile:
         subset = min(documents, args.profile_documents)

@@ -15,11 +15,25 @@ from pathlib import Path
 import pytest
 
 from versions.align import Bead
+from versions.align.embeddings import Embedder, using
 from versions.ingest import staging
+from versions.store.cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = ROOT / "translations"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+
+@pytest.fixture(autouse=True, scope="session")
+def kept_vectors(request):
+    """The alignment's sentence vectors kept between test runs in pytest's cache folder: the model embeds only texts
+    no earlier run saw (a build's own cache file is its own: builds in tests embed as they would)."""
+    store = VectorCache(request.config.cache.mkdir("vectors") / "vectors.db")
+    with using(Embedder(store)):
+        yield
+    store.close()
+
 
 DOCUMENT_YAML = """\
 title: A test telegram

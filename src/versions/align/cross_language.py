@@ -18,6 +18,7 @@ from .features import (
     _Side,
     _union,
 )
+from .search import SHAPES
 
 # The two constants of the Gale-Church length model per language pair: c, letters (and digits) of B per letter of
 # A, and s2, the variance per letter of B - c*A. Measured on the 1-1 beads of our gold (tests/data/align): ru-en on
@@ -58,16 +59,24 @@ class _CrossLanguageScorer:
 
     method = "cross-language"
     pairs_sandwiched = False  # the length model has already weighed such pairs
+    shapes = SHAPES
+    refined_by_meaning = True  # its uncertain stretches are searched again with vectors (meaning.refine)
     skip_cost = 2.5  # log-odds against leaving a segment unaligned
     merge_cost = {3: 2.0, 4: 4.0}  # log-odds of beads of 3 (1-2, 2-1) and 4 segments (1-3, 3-1, 2-2) against 1-1
     anchor_match = 3.0  # log-likelihood ratio of an anchor found on both sides
     anchor_miss = 0.5  # ... of an anchor found on one side only
+    # Log-odds per unit of the cognates' Dice overlap above chance's (about 0.02): all shared weigh a little more
+    # than one anchor shared (anchor_match), as a shared name is both a cognate and an anchor.
     cognate_weight = 4.0
     move_confidence = 0.95
 
-    def __init__(self, a: _Side, b: _Side, lang_a: str, lang_b: str, ratio: float | None = None):
-        """``ratio``: letters of B per letter of A, in place of the pair's own (the prior of a partial pair)."""
+    def __init__(
+        self, a: _Side, b: _Side, lang_a: str, lang_b: str, ratio: float | None = None, texts: tuple = ((), ())
+    ):
+        """``ratio``: letters of B per letter of A, in place of the pair's own (the prior of a partial pair);
+        ``texts``: the segments' texts, for their vectors (``meaning.refine``)."""
         self.a, self.b = a, b
+        self.texts = texts
         self.ratio, self.variance = _length_model(lang_a, lang_b, a, b)
         self.ratio = ratio or self.ratio
         self._code_cognates(a.segments + b.segments)
@@ -178,12 +187,28 @@ class _CrossLanguageScorer:
         """The evidence of two gathered sides: lengths, cognate bits, anchor keys."""
         length = self._length_evidence(length_a, length_b)
         cognates = self.cognate_weight * (_dice(cognates_x, cognates_y) - self.chance_cognates)
-        anchors = 0.0
-        if anchors_x or anchors_y:
-            weight = self.anchor_weights.__getitem__
-            shared = math.fsum(map(weight, anchors_x & anchors_y))
-            anchors = self.anchor_match * shared - self.anchor_miss * math.fsum(map(weight, anchors_x ^ anchors_y))
-        return length + cognates + anchors
+        return length + cognates + self._anchor_evidence_of(anchors_x, anchors_y)
+
+    def _anchor_evidence_of(self, anchors_x: frozenset, anchors_y: frozenset) -> float:
+        if not anchors_x and not anchors_y:
+            return 0.0
+        weight = self.anchor_weights.__getitem__
+        shared = math.fsum(map(weight, anchors_x & anchors_y))
+        return self.anchor_match * shared - self.anchor_miss * math.fsum(map(weight, anchors_x ^ anchors_y))
+
+    def anchor_evidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """The anchors' part of :meth:`evidence`."""
+        return self._anchor_evidence_of(self._gather(0, i0, i1)[1], self._gather(1, j0, j1)[1])
+
+    def anchor_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """An upper bound of :meth:`anchor_evidence`: the anchors of the lighter side all shared (the shared weigh
+        at most that, and each one shared is one missed less)."""
+        sizes_a, sizes_b = self._sizes
+        _, weight_x, _ = sizes_a.get(i0 * self.a.stride + i1) or self._measure(0, i0, i1)
+        _, weight_y, _ = sizes_b.get(j0 * self.b.stride + j1) or self._measure(1, j0, j1)
+        return (self.anchor_match + 2 * self.anchor_miss) * min(weight_x, weight_y) - self.anchor_miss * (
+            weight_x + weight_y
+        )
 
     def forget(self) -> None:
         """Drop what was memoised about cells: the next stretch of the search asks about other ones."""
@@ -215,14 +240,12 @@ class _CrossLanguageScorer:
 
     def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """An upper bound of :meth:`gain` that compares nothing: the length term exactly, the cognates of the side
-        with fewer all shared, and the anchors of the lighter side all shared (the shared weigh at most that, and
-        each one shared is one missed less)."""
+        with fewer all shared, and :meth:`anchor_bound`."""
         sizes_a, sizes_b = self._sizes
-        cognates_x, weight_x, chars_x = sizes_a.get(i0 * self.a.stride + i1) or self._measure(0, i0, i1)
-        cognates_y, weight_y, chars_y = sizes_b.get(j0 * self.b.stride + j1) or self._measure(1, j0, j1)
+        cognates_x, _, chars_x = sizes_a.get(i0 * self.a.stride + i1) or self._measure(0, i0, i1)
+        cognates_y, _, chars_y = sizes_b.get(j0 * self.b.stride + j1) or self._measure(1, j0, j1)
         cognates = self.cognate_weight * (_dice_bound(cognates_x, cognates_y) - self.chance_cognates)
-        anchors = (self.anchor_match + 2 * self.anchor_miss) * min(weight_x, weight_y)
-        anchors -= self.anchor_miss * (weight_x + weight_y)
+        anchors = self.anchor_bound(i0, i1, j0, j1)
         length = self._length_evidence(chars_x, chars_y)
         return length + cognates + anchors - self.merge_cost.get(i1 - i0 + j1 - j0, 0.0)
 

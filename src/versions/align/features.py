@@ -171,6 +171,11 @@ def _mean(values: list[float]) -> float:
     return sum(n * (denominator // d) for n, d in ratios) / (denominator * len(values))
 
 
+# Background pairs lie at least this share of both texts off the diagonal: nearer, a pair may be a true link (a
+# translation's path strays from the diagonal by a few per cent where lengths differ), farther it almost never is.
+OFF_DIAGONAL = 0.15
+
+
 @lru_cache(maxsize=64)
 def _background_pairs(n: int, m: int, sample: int = 400) -> tuple[tuple[int, int], ...]:
     """Pairs of segments far from the diagonal, hence almost surely unrelated (deterministic sample, kept: texts
@@ -185,7 +190,7 @@ def _draw_background_pairs(n: int, m: int, sample: int) -> list[tuple[int, int]]
         return pairs
     for _ in range(sample * 4):
         i, j = rng.randrange(n), rng.randrange(m)
-        if abs(i / n - j / m) > 0.15 or (n < 4 and m < 4):
+        if abs(i / n - j / m) > OFF_DIAGONAL or (n < 4 and m < 4):
             pairs.append((i, j))
         if len(pairs) == sample:
             break

@@ -11,10 +11,13 @@ from typing import Collection, Iterable, Sequence
 from ..anchors import detect_language
 from ..corpus import forbids_inside_pins, pin_groups
 from .beads import Bead
+from . import embeddings
+from .embeddings import Embedder
 from .features import _base_language
 from .first_pass import cut_corners, sure_links
 from .leftovers import _pair_moves, _pair_sandwiched
 from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
+from .meaning import refine
 from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
 from .search import Gaps, Stretch, _best_path, _Constraints
@@ -31,6 +34,7 @@ def align(
     windowed: bool = True,
     partial: bool = False,
     within: Collection[int] | None = None,
+    meaning: bool = True,
 ) -> list[Bead]:
     """Align the segments of A and B.
 
@@ -69,13 +73,15 @@ def align(
     kept_a, kept_b = [a[i] for i in keep_a], [b[j] for j in keep_b]
     prior = BITEXT if same else cross_language_prior(kept_a, kept_b, lang_a, lang_b, partial or within is not None)
     scorer = _scorer(kept_a, kept_b, lang_a, lang_b, same, prior)
+    embedder = embeddings.current() if meaning and scorer.refined_by_meaning else None
     if windowed:
         reusable = previous and not crossing and covered is None  # both number the segments of A as searched
         runs = problem.reusable(kept_runs(previous, a, b)) if reusable else []
-        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, prior.gaps)
+        path = _path(scorer, len(keep_a), len(keep_b), problem.constraints, runs, prior.gaps, embedder)
     else:
         stretch = Stretch(0, 0, len(keep_a), len(keep_b))
         path = _best_path(scorer, stretch, problem.constraints, math.inf, prior.gaps)
+        path = _refined(scorer, path, problem.constraints, embedder)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
@@ -87,13 +93,14 @@ def align(
 
 
 def _path(
-    scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], gaps: Gaps | None
+    scorer, n: int, m: int, constraints: _Constraints, runs: list[list[Piece]], gaps: Gaps | None,
+    embedder: Embedder | None = None,
 ) -> list[Piece]:
     """The path from (0, 0) to (n, m): the runs kept as they are, the stretches between them searched."""
     path, corner = [], (0, 0)
     for run in [*runs, None]:
         end = (run[0][0], run[0][2]) if run else (n, m)
-        path += _searched(scorer, Stretch(*corner, *end), constraints, gaps)
+        path += _refined(scorer, _searched(scorer, Stretch(*corner, *end), constraints, gaps), constraints, embedder)
         if run:
             path += run
             corner = (run[-1][1], run[-1][3])
@@ -111,6 +118,16 @@ def _searched(scorer, stretch: Stretch, constraints: _Constraints, gaps: Gaps | 
             path += _best_path(scorer, Stretch(i0, j0, i1, j1), constraints, gaps=gaps, through=through)
         scorer.forget()
     return path
+
+
+def _refined(scorer, path: list[Piece], constraints: _Constraints, embedder: Embedder | None) -> list[Piece]:
+    """The path, its uncertain stretches searched again with vectors (none without an embedder)."""
+    if embedder is None or not path:
+        return path
+    refinement = refine(scorer, path, constraints, scorer.texts, embedder)
+    embedder.counts.aligned += sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in path)
+    embedder.counts.refined += refinement.embedded
+    return refinement.path
 
 
 def _scorer(

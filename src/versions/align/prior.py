@@ -65,7 +65,7 @@ def cross_language_scorer(
     a: Sequence[str], b: Sequence[str], lang_a: str, lang_b: str, prior: Prior = BITEXT
 ) -> _CrossLanguageScorer:
     """A scorer with segments of its own (a scorer keys their anchors in place)."""
-    return _CrossLanguageScorer(_side(a, lang_a), _side(b, lang_b), lang_a, lang_b, ratio=prior.ratio)
+    return _CrossLanguageScorer(_side(a, lang_a), _side(b, lang_b), lang_a, lang_b, ratio=prior.ratio, texts=(a, b))
 
 
 def _side(texts: Sequence[str], language: str) -> _Side:

@@ -16,6 +16,7 @@ from .features import (
     _Side,
     _union,
 )
+from .search import SHAPES
 
 SHINGLE = 4  # words a key of the first pass holds: rarely repeated within a text, often kept by a copy
 SAMPLE = 4  # one word in four starts a key: a quarter of the memory, keys enough for most segments
@@ -27,6 +28,8 @@ class _SameLanguageScorer:
 
     method = "same-language"
     pairs_sandwiched = True
+    shapes = SHAPES
+    refined_by_meaning = False  # our paraphrase gold scores 1.00 without vectors: nothing for them to mend
     threshold = 0.22  # in units of normalised similarity: 0 = unrelated texts, 1 = identical
     # A merge must pay for itself, but absorbing a short segment whose words the other side holds must stay
     # cheaper than leaving it out.
@@ -35,6 +38,12 @@ class _SameLanguageScorer:
     # gold, against 0.15 for a true 2-2): a 2-2 bead must beat its two 1-1 halves by more than that.
     overlap_margin = 0.08
     move_threshold = 0.40  # a moved pair must be clearly similar: the move pass sees no order to help it
+    # Merges are scored only around a pair this much above the background (normalised similarity): a merge whose
+    # parts say nothing alike cannot win, and scoring every one would cost most of the search.
+    merge_floor = 0.05
+    # A bead's mass is its letters over twice a mean segment's, plus this: a date line or a one-word heading still
+    # weighs half a mean segment, so that linking it gains something and leaving it out is not free.
+    mass_floor = 0.5
 
     def __init__(self, a: _Side, b: _Side):
         self.a, self.b = a, b
@@ -203,7 +212,7 @@ class _SameLanguageScorer:
         return known
 
     def _mass(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        return (self.a.chars(i0, i1) + self.b.chars(j0, j1)) / (2 * self.mean_chars) + 0.5
+        return (self.a.chars(i0, i1) + self.b.chars(j0, j1)) / (2 * self.mean_chars) + self.mass_floor
 
     def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """An upper bound of :meth:`gain` that compares nothing: each part of the similarity is at most what the
@@ -221,7 +230,7 @@ class _SameLanguageScorer:
             normalised = parts * per_three - shift
         else:
             normalised = (parts + 2 * min(anchors_x, anchors_y) / (anchors_x + anchors_y)) * per_four - shift
-        mass = (chars_x + chars_y) * per_char + 0.5
+        mass = (chars_x + chars_y) * per_char + self.mass_floor
         return mass * normalised - self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
 
     def admits_overlap(self, i: int, j: int) -> bool:
@@ -234,11 +243,11 @@ class _SameLanguageScorer:
 
     def worth_merging(self, i: int, j: int) -> bool:
         """Whether beads with more than one segment on a side are worth scoring around the pair (i, j)."""
-        return self.normalised(i, i + 1, j, j + 1) > 0.05
+        return self.normalised(i, i + 1, j, j + 1) > self.merge_floor
 
     def link_gain(self, i: int, j: int) -> float:
         """gain(i, i + 1, j, j + 1) by the same arithmetic, with less ado: the searches ask for it at every cell."""
-        mass = (self.a.segments[i].chars + self.b.segments[j].chars) / (2 * self.mean_chars) + 0.5
+        mass = (self.a.segments[i].chars + self.b.segments[j].chars) / (2 * self.mean_chars) + self.mass_floor
         normalised = (self.similarity(i, i + 1, j, j + 1) - self.background) / (1 - self.background)
         return mass * (normalised - self.threshold)
 

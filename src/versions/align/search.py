@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .features import MEMO_LIMIT
+from .scorer import Scorer
 
-SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))  # the bead shapes a scorer searches by default
 ONE_TO_ONE = ((1, 1), (1, 0), (0, 1))
 INITIAL_BAND = 8  # half-width of the first, 1-1 search around the diagonal
 CORRIDOR = 3  # half-width of the full search around the path of the first
@@ -88,7 +89,7 @@ class _Constraints:
 
 
 def _best_path(
-    scorer,
+    scorer: Scorer,
     stretch: Stretch,
     constraints: _Constraints,
     max_width: float = MAX_WIDTH,
@@ -117,7 +118,7 @@ def _best_path(
         width = stretch.size
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, SHAPES, points, CORRIDOR, max_width, gaps)
+    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width, gaps)
 
 
 def _inside(stretch: Stretch, i: int, j: int) -> bool:

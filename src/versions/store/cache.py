@@ -23,9 +23,11 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Features, Previous
+from ..align.embeddings import LOCAL_MODEL, Embedder, RemoteModel, model_version, using
 from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
@@ -44,6 +46,8 @@ TABLES = {
     # what the aligner read of a document's paragraphs (align.Features), one record per language: a table apart
     # from the entries, because a long document holds thousands, all asked for at once (see _raw)
     "features": {"columns": {"document_id": str, "language": str, "value": bytes}, "pk": ("document_id", "language")},
+    # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
+    "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
 
 
@@ -184,6 +188,57 @@ class BuildCache:
         })
 
 
+class VectorCache:
+    """The cache file's sentence vectors (``align.embeddings.VectorStore``): not a document's, so kept across
+    documents and changes of the tool; emptied when the model's version changes (``_prepare``)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = _open(self.path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), QUERY_CHUNK):
+            chunk = list(hashes[start : start + QUERY_CHUNK])
+            rows = self.db.execute(f"select hash, vector from vectors where hash in ({', '.join('?' * len(chunk))})", chunk)
+            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows.fetchall())
+        return found
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        rows = [{"hash": key, "vector": np.asarray(vector, dtype=np.float32).tobytes()} for key, vector in vectors.items()]
+        with _writing(self.db):
+            self.db["vectors"].upsert_all(rows, pk="hash")
+
+
+@contextmanager
+def opened_embedder(path: Path | None, server: str | None = None) -> Iterator[Embedder]:
+    """The embedder the alignment uses while this is open (``embeddings.using``): vectors kept in the cache file
+    (none without one), missing ones asked of the build's process (``server``) or of this one's model."""
+    store = VectorCache(path) if path is not None else None
+    model = RemoteModel(server) if server else LOCAL_MODEL
+    try:
+        with using(Embedder(store, model)) as embedder:
+            yield embedder
+    finally:
+        if store is not None:
+            store.close()
+        if isinstance(model, RemoteModel):
+            model.close()
+
+
 def _previous(data: dict) -> Previous:
     beads = tuple(Bead(tuple(a), tuple(b), score, method, moved) for a, b, score, method, moved in data["beads"])
     return Previous(tuple(data["a"]), tuple(data["b"]), beads)
@@ -295,6 +350,13 @@ def _prepare(db: sqlite_utils.Database) -> None:
         for name, spec in TABLES.items():
             db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
         marks = db["marks"]
-        if next(iter(marks.rows_where("name = ?", ["tool"])), {}).get("value") != tool_fingerprint():
+        if _mark(db, "tool") != tool_fingerprint():
             db["entries"].delete_where()
             marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
+        if _mark(db, "model") != model_version():
+            db["vectors"].delete_where()
+            marks.upsert({"name": "model", "value": model_version()}, pk="name")
+
+
+def _mark(db: sqlite_utils.Database, name: str) -> str | None:
+    return next(iter(db["marks"].rows_where("name = ?", [name])), {}).get("value")

@@ -7,11 +7,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlite_utils
 
+from ..align.embeddings import EmbeddingServer, embedding_server
 from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
     CORRECTIONS_FILE,
@@ -20,7 +21,7 @@ from ..corpus import (
 from ..errors import CorpusError, Problem, problem, warning
 from ..lifetime import die_with_parent
 from ..normalize import Normalization
-from .cache import opened_cache
+from .cache import opened_cache, opened_embedder
 from .changes import CHANGE_TABLES, Changes, Rows, create_change_tables, live_rows
 from .rows import document_rows
 from .schema import SCHEMA, create_schema, scratch_database
@@ -49,6 +50,7 @@ class DocumentJob:
     content_hash: str
     encoding: str | None = None
     cache: Path | None = None  # the build's cache file (store.cache), if results of earlier builds may be reused
+    embedding_server: str | None = None  # where a worker process asks for vectors (align.embeddings.EmbeddingServer)
 
 
 def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) -> list[Problem]:
@@ -56,7 +58,7 @@ def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) ->
     so far are to be thrown away). ``compute`` compares what the cache does not hold."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
-        with opened_cache(job.cache, document.id, compute) as cache:
+        with opened_cache(job.cache, document.id, compute) as cache, opened_embedder(job.cache, job.embedding_server):
             for rows in document_rows(document, job.encoding, cache):
                 sink(rows)
         return []
@@ -88,8 +90,9 @@ def problems_of(jobs: list[DocumentJob], progress: Progress) -> list[Problem]:
     if len(jobs) < POOL_MIN_DOCUMENTS or workers < 2:
         return [found for job in progress(jobs) for found in job_problems(job)]
     problems: list[Problem] = []
-    with _pool(workers) as pool:
-        for found in progress(pool.map(job_problems, jobs, chunksize=SHARD_DOCUMENTS)):
+    with embedding_server() as address, _pool(workers) as pool:
+        served = [replace(job, embedding_server=address) for job in jobs]
+        for found in progress(pool.map(job_problems, served, chunksize=SHARD_DOCUMENTS)):
             problems += found
     return problems
 
@@ -220,6 +223,8 @@ def _stage_through_shards(
     file of its own; copying a shard's tables into the database is then done by SQLite itself, at a fraction of it.
     """
     size = max(1, min(SHARD_DOCUMENTS, len(jobs) // (workers * SHARDS_PER_WORKER)))
+    server = EmbeddingServer()
+    jobs = [replace(job, embedding_server=server.address) for job in jobs]
     shards = [
         Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(jobs[i : i + size]), live)
         for n, i in enumerate(range(0, len(jobs), size))
@@ -236,6 +241,7 @@ def _stage_through_shards(
                 for _ in shard.jobs:
                     next(done, None)
     finally:
+        server.close()
         for shard in shards:
             shard.path.unlink(missing_ok=True)
     return problems

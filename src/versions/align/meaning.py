@@ -1,0 +1,187 @@
+"""Meaning across languages: where length and anchors leave a translation's path uncertain, search that stretch
+again with sentence vectors (``embeddings``).
+
+The scorer is Bertalign's (Liu and Zhu 2022): a bead gains the cosine of the vectors of its two sides times
+log2(1 + shorter / longer), the lengths compared through a ratio taken from the confident 1-1 beads, not from the
+whole texts (a partial copy's whole length says nothing of its paragraphs'); shared anchors add to it. A side of
+two or three segments has the vector of its joined text, as vecalign's overlaps do. Only the uncertain beads of
+the first path and their neighbours are embedded: ``Refinement.embedded`` counts them."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cross_language import _CrossLanguageScorer
+from .embeddings import Embedder
+from .search import Stretch, _best_path, _Constraints
+
+# A bead of the first path is uncertain when it is an omission, or links segments whose evidence (log-likelihood
+# ratio of translation against chance) is below this: no better than chance's. A higher bar (6, the first pass's)
+# embedded 94% of the benchmark's paragraphs for nothing: every sentence of Text+Berg is below 0 already.
+UNCERTAIN_EVIDENCE = 0.0
+# Where length and anchors are lost over most of a path (sentences, whose lengths vary more than paragraphs'), the
+# few beads they are sure of are searched again too: on Text+Berg's dev file, 0.862 strict F1 against 0.836.
+MOSTLY_UNCERTAIN = 0.5
+CONTEXT_BEADS = 1  # beads on each side of an uncertain one searched again with it: its path may move there
+# Bertalign's beads: up to 5 segments in all (1-4, 2-3 ...), more than the length model's, which would take a run
+# of short sentences for one long one; a side of 2 to 4 segments has the vector of its joined text.
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0), (0, 1))
+MAX_OVERLAP = max(max(shape) for shape in SHAPES)
+# A run of segments longer than this (letters and all) has the normalised sum of its parts' vectors, not its own:
+# the model costs as much per token, and runs of long paragraphs would cost ten times their singles (1 + 2 + 3 + 4).
+JOINED_CHARS = 600
+CONFIDENT_COSINE = 0.5  # 1-1 beads this alike give the length ratio (random pairs of sentences: about 0.1)
+MIN_CONFIDENT = 3  # fewer confident beads: the length model's ratio stands
+
+
+@dataclass
+class Refinement:
+    path: list[tuple[int, int, int, int]]
+    embedded: int  # segments of both sides whose vectors the search used
+
+
+class MeaningScorer:
+    """Gain of a bead = cos(vectors) x log2(1 + shorter / longer) + anchor weight x the length model's anchors;
+    a skip costs ``skip_cost``. Scores only the stretches it was given vectors for."""
+
+    method = "meaning"
+    shapes = SHAPES
+    skip_cost = 0.1  # Bertalign's: a segment left out costs a tenth of a perfect 1-1 bead
+    anchor_weight = 0.1  # per unit of the length model's anchor evidence (3.0 for one rare anchor shared)
+
+    def __init__(self, base: _CrossLanguageScorer, vectors: dict[tuple[int, int, int], np.ndarray], ratio: float):
+        self.base = base  # the cross-language scorer: the sides, their anchors and the anchor weights
+        self.a, self.b = base.a, base.b
+        self.vectors = vectors  # (side, start, stop) -> unit vector of the joined text
+        self.ratio = ratio
+        self._links: dict = {}
+
+    def forget(self) -> None:
+        self._links.clear()
+
+    def _length_factor(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        length_a, length_b = self.a.chars(i0, i1) * self.ratio, self.b.chars(j0, j1)
+        longer = max(length_a, length_b)
+        return math.log2(1 + min(length_a, length_b) / longer) if longer else 0.0
+
+    def cosine(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        return float(self.vectors[0, i0, i1] @ self.vectors[1, j0, j1])
+
+    def gain(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        cosine = self.cosine(i0, i1, j0, j1)
+        return cosine * self._length_factor(i0, i1, j0, j1) + self.anchor_weight * self.base.anchor_evidence(
+            i0, i1, j0, j1
+        )
+
+    def link_gain(self, i: int, j: int) -> float | None:
+        if self.a.segments[i].stands_alone != self.b.segments[j].stands_alone:
+            return None
+        return self.gain(i, i + 1, j, j + 1)
+
+    def gain_bound(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        return 1.0 + self.anchor_weight * self.base.anchor_bound(i0, i1, j0, j1)  # cosine and factor are at most 1
+
+    def skip_gain(self) -> float:
+        return -self.skip_cost
+
+    def worth_merging(self, i: int, j: int) -> bool:
+        return True
+
+    def admits_overlap(self, i: int, j: int) -> bool:
+        return True
+
+    def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        return max(0.0, min(1.0, self.cosine(i0, i1, j0, j1)))
+
+
+def refine(
+    scorer: _CrossLanguageScorer, path: list[tuple[int, int, int, int]], constraints: _Constraints, texts: tuple, embedder: Embedder
+) -> Refinement:
+    """The path, its uncertain stretches searched again with vectors."""
+    stretches = _uncertain_stretches(scorer, path, constraints)
+    if not stretches:
+        return Refinement(path, 0)
+    vectors = _vectors(stretches, texts, embedder)
+    meaning = MeaningScorer(scorer, vectors, _ratio(scorer, path, vectors))
+    refined, at = [], 0
+    for stretch in stretches:
+        while path[at][:3:2] != (stretch.top, stretch.left):
+            refined.append(path[at])
+            at += 1
+        refined += _best_path(meaning, stretch, constraints)
+        meaning.forget()
+        while at < len(path) and path[at][:3:2] != (stretch.bottom, stretch.right):
+            at += 1
+    refined += path[at:]
+    embedded = sum(s.bottom - s.top + s.right - s.left for s in stretches)
+    return Refinement(refined, embedded)
+
+
+def _uncertain(scorer: _CrossLanguageScorer, bead: tuple[int, int, int, int]) -> bool:
+    i0, i1, j0, j1 = bead
+    if i0 == i1 or j0 == j1:
+        return True
+    if (i1 - i0, j1 - j0) == (1, 1):
+        gain = scorer.link_gain(i0, j0)
+        return gain is None or gain < UNCERTAIN_EVIDENCE
+    return scorer.evidence(i0, i1, j0, j1) < UNCERTAIN_EVIDENCE
+
+
+def _uncertain_stretches(scorer, path, constraints: _Constraints) -> list[Stretch]:
+    """The stretches of the path around its uncertain beads (with ``CONTEXT_BEADS`` either side), joined where
+    they touch, cut only where the constraints allow."""
+    marked = [False] * len(path)
+    for k, bead in enumerate(path):
+        if _uncertain(scorer, bead):
+            for near in range(max(0, k - CONTEXT_BEADS), min(len(path), k + CONTEXT_BEADS + 1)):
+                marked[near] = True
+    if sum(marked) > MOSTLY_UNCERTAIN * len(path):
+        marked = [True] * len(path)
+    stretches: list[Stretch] = []
+    k = 0
+    while k < len(path):
+        if not marked[k]:
+            k += 1
+            continue
+        first = k
+        while k < len(path) and (marked[k] or not constraints.may_cut(path[k][0], path[k][2])):
+            k += 1
+        i0, _, j0, _ = path[first]
+        _, i1, _, j1 = path[k - 1]
+        if i1 > i0 and j1 > j0:
+            stretches.append(Stretch(i0, j0, i1, j1))
+    return stretches
+
+
+def _vectors(stretches: list[Stretch], texts: tuple, embedder: Embedder) -> dict[tuple[int, int, int], np.ndarray]:
+    """Unit vectors of every run of 1 to ``MAX_OVERLAP`` segments of each side within the stretches, in one batch:
+    of the joined text for runs of up to ``JOINED_CHARS``, the normalised sum of the parts' for longer ones."""
+    ranges = []
+    for stretch in stretches:
+        for side, (start, stop) in enumerate(((stretch.top, stretch.bottom), (stretch.left, stretch.right))):
+            ranges += [(side, i, i + size) for size in range(1, MAX_OVERLAP + 1) for i in range(start, stop - size + 1)]
+    joined = {key: " ".join(texts[key[0]][key[1] : key[2]]) for key in ranges}
+    embedded = [key for key in ranges if key[2] - key[1] == 1 or len(joined[key]) <= JOINED_CHARS]
+    vectors = dict(zip(embedded, embedder.vectors([joined[key] for key in embedded])))
+    for side, start, stop in ranges:
+        if (side, start, stop) not in vectors:
+            total = sum(vectors[side, k, k + 1] for k in range(start, stop))
+            vectors[side, start, stop] = total / max(float(np.linalg.norm(total)), 1e-9)
+    return vectors
+
+
+def _ratio(scorer, path, vectors) -> float:
+    """Letters of B per letter of A in the 1-1 beads of the path whose vectors agree: the length model's ratio
+    when there are too few of them."""
+    ratios = [
+        scorer.b.chars(j0, j1) / scorer.a.chars(i0, i1)
+        for i0, i1, j0, j1 in path
+        if (i1 - i0, j1 - j0) == (1, 1) and scorer.a.chars(i0, i1)
+        and (0, i0, i1) in vectors and (1, j0, j1) in vectors
+        and float(vectors[0, i0, i1] @ vectors[1, j0, j1]) >= CONFIDENT_COSINE
+    ]
+    return statistics.median(ratios) if len(ratios) >= MIN_CONFIDENT else scorer.ratio

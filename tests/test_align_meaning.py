@@ -1,0 +1,44 @@
+"""align.meaning: uncertain stretches of a translation searched again with sentence vectors; align.scorer: the
+protocol every scorer keeps."""
+
+from test_align import CASES, load_case
+
+from versions.align import align, embeddings, meaning
+from versions.align.pairwise import _scorer
+from versions.align.scorer import PathScorer, Scorer
+
+
+def case(name: str) -> dict:
+    return load_case(next(folder for folder in CASES if folder.name == name))
+
+
+def test_every_scorer_keeps_the_protocol():
+    same = _scorer(["Один абзац.", "Другой."], ["Один абзац.", "Другой."], "ru", "ru", True)
+    cross = _scorer(["Один абзац.", "Другой."], ["One paragraph.", "Another."], "ru", "en", False)
+    assert isinstance(same, PathScorer) and isinstance(cross, PathScorer)
+    assert isinstance(meaning.MeaningScorer(cross, {}, 1.0), Scorer)
+
+
+def test_vectors_mend_a_translation_that_lengths_misread():
+    # the first sentence of A is rendered by two of B, the third left out: lengths alone pair them off
+    a = ["Переговоры возобновятся в понедельник.", "Пришлите нам рис.", "Погода была плохой весь день."]
+    b = ["The talks will resume.", "They will do so on Monday.", "Send us rice."]
+    with embeddings.using(embeddings.Embedder(embeddings.current().store)):
+        found = {(bead.a, bead.b) for bead in align(a, b, "ru", "en")}
+        plain = {(bead.a, bead.b) for bead in align(a, b, "ru", "en", meaning=False)}
+    assert found == {((0,), (0, 1)), ((1,), (2,)), ((2,), ())}
+    assert found != plain
+
+
+def test_a_sure_translation_is_not_embedded():
+    gold = case("cross-roshchin-literal")
+    with embeddings.using(embeddings.Embedder(embeddings.current().store)) as embedder:
+        align(gold["a_segments"], gold["b_segments"], gold["lang_a"], gold["lang_b"])
+    assert 0 < embedder.counts.refined < embedder.counts.aligned / 2
+
+
+def test_same_language_is_never_embedded():
+    gold = case("paraphrase-roshchin")
+    with embeddings.using(embeddings.Embedder(embeddings.current().store)) as embedder:
+        align(gold["a_segments"], gold["b_segments"], gold["lang_a"], gold["lang_b"])
+    assert embedder.counts.aligned == embedder.counts.asked == 0
