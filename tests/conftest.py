@@ -24,12 +24,14 @@ SHIPPED_CORPUS = ROOT / "translations"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-
 @pytest.fixture(autouse=True, scope="session")
-def kept_vectors(request):
-    """The alignment's sentence vectors kept between test runs in pytest's cache folder: the model embeds only texts
-    no earlier run saw (a build's own cache file is its own: builds in tests embed as they would)."""
-    store = VectorCache(request.config.cache.mkdir("vectors") / "vectors.db")
+def kept_vectors(request, tmp_path_factory):
+    """The alignment's sentence vectors kept between test runs in pytest's cache folder (in the session's temporary
+    folder when the cache is off): the model embeds only texts no earlier run saw (a build's own cache file is its
+    own: builds in tests embed as they would)."""
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("vectors") if cache is not None else tmp_path_factory.mktemp("vectors")
+    store = VectorCache(folder / "vectors.db")
     with using(Embedder(store)):
         yield
     store.close()
