@@ -22,7 +22,6 @@ from versions.cli import cli
 from versions.corpus import load_corpus, load_document
 from versions.errors import CorpusError
 from versions.export import ExportError, export_document, tokens, witness_id
-from versions.export import tei as tei_module
 from versions.identity import document_keys
 from versions.ingest import ImportFailure, import_text
 from versions.ingest.tei import import_tei, read_tei
@@ -140,7 +139,7 @@ def test_xml_ids_are_the_stable_paragraph_keys(shipped_tei):
     assert anchored.get(XML_ID).startswith("en-revised.") and anchored.getparent().get(XML_ID).startswith("wilson-en.")
 
 
-def test_untranscribed_copies_and_stretches_are_gaps(shipped_tei, monkeypatch, tmp_path):
+def test_untranscribed_copies_and_stretches_are_gaps(shipped_tei, tmp_path):
     root = validated(shipped_tei)
     copies = texts(root)["text.aprf-copy"]
     assert [etree.QName(e).localname for e in copies.find("tei:body", NS).iter()] == ["body", "ab", "gap"]
@@ -150,11 +149,9 @@ def test_untranscribed_copies_and_stretches_are_gaps(shipped_tei, monkeypatch, t
         "d/document.yaml": "title: T\ndate: '1951'\noriginal_language: ru\narchival_refs:\n  - {archive: APRF, fond: '1'}\n",
         "d/a.md": "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\n---\nПервый абзац.\n\nВторой абзац.\n\n"
                   "Третий абзац, девять бомб.\n",
-        "d/b.md": "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\n---\nПервый абзац.\n\n"
+        "d/b.md": "---\nkind: archival-copy\nlanguage: ru\narchive: APRF\ncovers: [1, 3]\n---\nПервый абзац.\n\n"
                   "Третий абзац, 9 бомб.\n",
     })
-    monkeypatch.setattr(tei_module, "untranscribed_groups",
-                        lambda collation, version: frozenset({1}) if version.id == "b" else frozenset())
     tei = export_document(corpus, "d", "tei")
     root = validated(tei)
     assert root.find(".//tei:rdg[@wit='#b']/tei:gap[@reason='untranscribed']", NS) is not None

@@ -41,7 +41,7 @@ from ..segment import Paragraph
 from .readings import Zone, segments
 from .readings import zone as _zone
 from .tei_header import pointers, tei_header, witness_id
-from .texts import Text, texts_of, untranscribed_groups
+from .texts import Text, texts_of, untranscribed
 from .xml import TEI_NS, XML_ID, el, serialize, sub, xml_text
 
 HEADING_MARKER = re.compile(r"(#{1,6}) (?=\S)")
@@ -196,7 +196,7 @@ class _TextWriter:
         version = self.document.version(witness)
         indices = aligned.paragraphs(witness)
         if not indices:
-            return (UNTRANSCRIBED,) if index in untranscribed_groups(self.collation, version) else ("omitted",)
+            return (UNTRANSCRIBED,) if untranscribed(version, aligned.members.get(witness)) else ("omitted",)
         member = aligned.members.get(witness)
         numbers, expected = [], self.expected.get(witness, 1)
         for i in indices:

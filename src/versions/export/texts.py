@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..collate import Collation
+from ..align import Member
 from ..corpus import Document, Version
 
 SAME_TEXT = ("copy-of", "revision-of", "edition-of")
@@ -54,12 +54,9 @@ def _root(document: Document, version: Version) -> str:
                 and not v.derived_from)
 
 
-def untranscribed_groups(collation: Collation, version: Version) -> frozenset[int]:
-    """The alignment groups in which ``version`` has no paragraph because that stretch was not transcribed (a
-    lacuna, exported as ``gap reason="untranscribed"``), as opposed to an omission.
-
-    The corpus declares this only for a version as a whole (``transcribed: false``); where a version declares which
-    paragraphs or sheets it covers, this is the one place to read it."""
-    if version.transcribed:
-        return frozenset()
-    return frozenset(range(len(collation.table.groups)))
+def untranscribed(version: Version, member: Member | None) -> bool:
+    """Whether ``version`` has no paragraph in a group because that stretch was not transcribed (a lacuna, exported
+    as ``gap reason="untranscribed"``), as opposed to an omission: always for a version with ``transcribed: false``;
+    for a version transcribed in part (``covers``), where the alignment marked its member so
+    (``align.Member.untranscribed``)."""
+    return not version.transcribed or (member is not None and member.untranscribed)
