@@ -17,7 +17,8 @@ from ..history import document_file_histories, version_histories
 from ..identity import document_keys, with_corrections_resolved
 from .tables import to_collatex, to_csv, tokens  # noqa: F401
 from .tei import to_tei
-from .tei_header import REF_PARTS, witness_id  # noqa: F401
+from .facsimile import IIIF  # noqa: F401
+from .tei_header import COVERS, REF_PARTS, witness_id  # noqa: F401
 from .xml import TEI_NS, XML_NS, ExportError  # noqa: F401
 
 FORMATS = ("tei", "collatex", "csv")

@@ -40,7 +40,8 @@ from ..identity import VersionKeys
 from ..segment import Paragraph
 from .readings import Zone, segments
 from .readings import zone as _zone
-from .tei_header import pointers, tei_header, witness_id
+from .facsimile import facsimile
+from .tei_header import paragraph_id, pointers, tei_header, witness_id
 from .texts import Text, texts_of, untranscribed
 from .xml import TEI_NS, XML_ID, el, serialize, sub, xml_text
 
@@ -58,6 +59,8 @@ def to_tei(
 ) -> str:
     root = el("TEI")
     root.append(tei_header(document, histories, file_revisions))
+    if (images := facsimile(document, keys)) is not None:
+        root.append(images)
     outer = sub(root, "text", xml_lang=document.original_language)
     group = sub(outer, "group")
     links: dict[int, list[str]] = {}
@@ -221,7 +224,7 @@ class _TextWriter:
         return "p", {}, paragraph.text
 
     def _id(self, witness: str, i: int) -> str:
-        return f"{witness_id(witness)}.{self.keys[witness].keys[i]}"
+        return paragraph_id(witness, self.keys[witness].keys[i])
 
 
 

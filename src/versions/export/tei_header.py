@@ -14,11 +14,17 @@ from .xml import el, sub
 REF_PARTS = PARTS
 ARCHIVAL_REFERENCES = "archival-references"
 PUBLISHER = "versions"
+COVERS = "covers"  # the type of a witness's extent: the stretches a version transcribed in part holds
 
 
 def witness_id(version_id: str) -> str:
     """The ``xml:id`` of a version's witness: its id, or ``_<id>`` when the id starts with a digit (no NCName)."""
     return version_id if version_id[:1].isalpha() else f"_{version_id}"
+
+
+def paragraph_id(version_id: str, key: str) -> str:
+    """The ``xml:id`` of a version's paragraph: its witness's id and the paragraph's stable key."""
+    return f"{witness_id(version_id)}.{key}"
 
 
 def pointers(version_ids: Sequence[str]) -> str:
@@ -145,6 +151,8 @@ def _witness(document: Document, version: Version) -> etree._Element:
         sub(bibl, "date", text=version.date, when=version.date)
     if version.source:
         sub(bibl, "ref", text=version.source, target=version.source)
+    if version.covers:  # a version transcribed in part: what it holds, in the canonical form of corpus.coverage
+        sub(bibl, "extent", text=str(version.covers), type=COVERS)
     for derivation in version.derived_from:
         sub(bibl, "relatedItem", type=derivation.relation, target=f"#{witness_id(derivation.source)}")
     if version.note:

@@ -17,6 +17,7 @@ CONTAINERS = frozenset({
     "TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "availability", "sourceDesc", "bibl", "listBibl",
     "listWit", "witness", "msDesc", "msIdentifier", "altIdentifier", "encodingDesc", "profileDesc", "langUsage",
     "correspDesc", "correspAction", "revisionDesc", "text", "group", "back", "linkGrp",
+    "facsimile", "surfaceGrp", "surface",
 })
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

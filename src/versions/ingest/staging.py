@@ -69,6 +69,7 @@ def write_document(
     *,
     whole_folder: bool = False,
     overwrite: bool = False,
+    images: Mapping[str, Path] | None = None,
 ) -> Path:
     """Write ``files`` (name -> text, written as UTF-8) as document ``root/document_id``, all or nothing; return
     that folder.
@@ -76,11 +77,12 @@ def write_document(
     ``whole_folder``: the files are the whole document, and an existing folder is replaced as a whole. Otherwise
     they are added to the folder and its other files stay. Unless ``overwrite``, an existing folder (whole folder)
     or file of the same name is refused with ``FileExistsError``. The document, as it would then be, must pass the
-    corpus checks (``CorpusError`` otherwise); a failure to write raises ``WriteError``.
+    corpus checks (``CorpusError`` otherwise); a failure to write raises ``WriteError``. ``images`` (file name ->
+    the file to copy) go into the document's ``images/`` folder; only with ``whole_folder``.
     """
     root = Path(root)
     target = root / document_id
-    with _staged(root, document_id, files, whole_folder, overwrite) as (folder, _), writing(target):
+    with _staged(root, document_id, files, whole_folder, overwrite, images) as (folder, _), writing(target):
         if whole_folder or not target.is_dir():
             _move_folder(folder, target, folder.parent / "replaced")
         else:
@@ -95,19 +97,25 @@ def check_document(
     *,
     whole_folder: bool = False,
     overwrite: bool = False,
+    images: Mapping[str, Path] | None = None,
 ) -> Document:
     """The document ``write_document`` with these arguments would write, read and checked; nothing is moved into
     the corpus."""
-    with _staged(Path(root), document_id, files, whole_folder, overwrite) as (_, document):
+    with _staged(Path(root), document_id, files, whole_folder, overwrite, images) as (_, document):
         return document
 
 
 @contextmanager
 def _staged(
-    root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool
+    root: Path, document_id: str, files: Mapping[str, str], whole_folder: bool, overwrite: bool,
+    images: Mapping[str, Path] | None,
 ) -> Iterator[tuple[Path, Document]]:
     """The document staged in ``root/.import-*/<document_id>/`` and read from there; removed afterwards."""
     _refuse_names(document_id, files)
+    if images:
+        _refuse_names(document_id, images)
+        if not whole_folder:
+            raise ValueError("images are written with a whole document folder only")
     target = root / document_id
     _refuse_existing(target, files, whole_folder, overwrite)
     made_root = not root.exists()
@@ -123,6 +131,11 @@ def _staged(
                 _copy_other_files(target, folder, files)
             for name, content in files.items():
                 _write_file(folder / name, content.encode("utf-8"))
+            if images:
+                (folder / IMAGES_FOLDER).mkdir(mode=0o755)
+                for name, source in images.items():
+                    _write_file(folder / IMAGES_FOLDER / name, Path(source).read_bytes())  # page scans may pass 10 MB
+                fsync_folder(folder / IMAGES_FOLDER)
             fsync_folder(folder)
         yield folder, _load(staging_root, document_id, target)
     finally:

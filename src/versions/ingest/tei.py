@@ -39,11 +39,12 @@ from ..archival import unparsed_warning
 from ..collate import collate
 from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
 from ..errors import CorpusError
-from ..export import REF_PARTS, TEI_NS, XML_NS
+from ..export import COVERS, REF_PARTS, TEI_NS, XML_NS
 from ..ids import slug_problem
 from ..text import read_bytes
 from . import staging
 from .staging import ImportFailure, ImportResult
+from .tei_facsimile import found_images, read_facsimiles
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -104,8 +105,9 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
     if text is None:
         raise ImportFailure("no text", root.sourceline or 1)
     taken: set[tuple[etree._Element, str]] = set()
+    paragraph_ids: dict[str, tuple[str, int]] = {}
     if text.find(f"{_T}group/{_T}text[@decls]") is not None:
-        bodies, groups = _text_bodies(text, by_xml_id, taken)
+        bodies, groups, paragraph_ids = _text_bodies(text, by_xml_id, taken)
         checked = text.findall(f"{_T}group/{_T}text/{_T}body")
         declared = header.find(f"{_T}fileDesc/{_T}sourceDesc/{_T}bibl[@type='document']/{_T}relatedItem[@type='base']")
         base = _pointers(declared, by_xml_id, "target") if declared is not None else []
@@ -123,6 +125,11 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
         if not version.body.strip():
             version.front_matter["transcribed"] = False
             version.body = ""
+    warnings: list[str] = []
+    xml_ids = {xml_id: version.id for xml_id, version in by_xml_id.items()}
+    by_id = {version.id: version for version in versions}
+    for version_id, entries in read_facsimiles(root, xml_ids, paragraph_ids, warnings).items():
+        by_id[version_id].front_matter["facsimiles"] = entries
     _order_front_matter(versions)
     metadata = _document_metadata(header, versions, base[0] if base else None)
     refs, unparsed = _archival_refs(header)
@@ -133,22 +140,29 @@ def read_tei(source: Path | bytes, document_id: str | None = None) -> ImportedDo
         raise ImportFailure("the file names no document id (publicationStmt/idno[@type='document']); give one")
     if reason := slug_problem(doc_id):
         raise ImportFailure(f"document {reason}")
-    return ImportedDocument(doc_id, metadata, versions, groups, [unparsed_warning(piece) for piece in unparsed])
+    warnings += [unparsed_warning(piece) for piece in unparsed]
+    return ImportedDocument(doc_id, metadata, versions, groups, warnings)
 
 
 def import_tei(
     path: Path, corpus_root: Path, document_id: str | None = None, overwrite: bool = False, dry_run: bool = False
 ) -> ImportResult:
     """Write the document of a TEI file into ``corpus_root/<document>/``, replacing it as a whole with
-    ``overwrite``; checked and written all or nothing by ``staging.write_document``."""
+    ``overwrite``; checked and written all or nothing by ``staging.write_document``. The image files of the
+    facsimiles are copied from the ``images/`` folder beside the TEI file; a facsimile whose file is not there is
+    left out, with a warning."""
     imported = read_tei(Path(path), document_id)
     corpus_root = Path(corpus_root)
+    images, missing = found_images(imported.versions, Path(path).parent)
+    if missing:
+        imported.warnings.append(missing)
     files = {DOCUMENT_FILE: staging.yaml_text(imported.metadata)}
     for version in imported.versions:
         files[f"{version.id}.md"] = staging.version_file(version.front_matter, version.body)
-    document = staging.check_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite)
+    document = staging.check_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite,
+                                      images=images)
     if imported.groups is not None:
-        corrections, differing = _reproduce_alignment(corpus_root, files, document, imported.groups)
+        corrections, differing = _reproduce_alignment(corpus_root, files, document, imported.groups, images)
         if corrections:
             files[CORRECTIONS_FILE] = corrections
         if differing:
@@ -157,7 +171,8 @@ def import_tei(
             )
     if dry_run:
         return ImportResult(corpus_root / imported.id, sorted(files), imported.warnings)
-    target = staging.write_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite)
+    target = staging.write_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite,
+                                    images=images)
     return ImportResult(target, sorted(files), imported.warnings)
 
 
@@ -223,6 +238,7 @@ def _witness_front_matter(witness, default_language: str | None) -> dict:
             "date": _attr(bibl.find(f"{_T}date"), "when"),
             "illustrative": True if bibl.get("subtype") == "illustrative" else None,
             "note": _text(bibl.find(f"{_T}note")),
+            "covers": _covers(_text(bibl.find(f"{_T}extent[@type='{COVERS}']"))),
         }
         front.update({key: value for key, value in fields.items() if value not in (None, "")})
     return front
@@ -230,8 +246,16 @@ def _witness_front_matter(witness, default_language: str | None) -> dict:
 
 _FRONT_MATTER_ORDER = (
     "kind", "language", "archive", "label", "transcribed", "translator", "publisher", "source", "date",
-    "illustrative", "note", "derived_from",
+    "illustrative", "note", "derived_from", "covers", "facsimiles",
 )
+
+
+def _covers(text: str | None) -> str | list[str] | None:
+    """The ``covers`` field from its canonical text (``1-7, l. 41``): one stretch as it is, several as a list."""
+    if not text:
+        return None
+    stretches = [stretch.strip() for stretch in text.split(",")]
+    return stretches if len(stretches) > 1 else stretches[0]
 
 
 def _order_front_matter(versions: list[ImportedVersion]) -> None:
@@ -320,13 +344,17 @@ def _pointers(reading, by_xml_id, attribute: str = "wit") -> list[str]:
     return versions
 
 
-def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]]]:
+def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str, tuple[int, ...]]],
+                                                  dict[str, tuple[str, int]]]:
     """Bodies and alignment groups from the texts ``versions.export.tei`` writes: per text (its witnesses in
     ``decls``), blocks read by all of them and ``app``\\s of whole readings; the blank lines after a paragraph are
     the text after its block, or an ``app`` of blank lines only where the witnesses differ (before a witness's first
     paragraph: the blank lines that open its body); ``link``\\s of ``linkGrp type="alignment"`` join the units of
-    one alignment group."""
+    one alignment group; and the ``xml:id`` of each paragraph (the block's or an ``anchor``'s in it that starts
+    with its witness's id), as (version, number)."""
     paragraphs: dict[str, dict[int, tuple[str, str]]] = {}
+    ids: dict[str, tuple[str, int]] = {}
+    prefixes = {version.id: f"{xml_id}." for xml_id, version in by_xml_id.items()}
     leading: dict[str, str] = {}
     expected: dict[str, int] = {}
     units: dict[str, dict[str, list[int]]] = {}
@@ -339,6 +367,9 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
         taken.add((block, "tail"))
         expected[version_id] = n + 1
         members.setdefault(version_id, []).append(n)
+        for element in (block, *block.iterchildren(f"{_T}anchor")):
+            if (own := element.get(_XML_ID) or "").startswith(prefixes[version_id]):
+                ids[own] = (version_id, n)
 
     for element in text.iterfind(f"{_T}group/{_T}text"):
         witnesses = _pointers(element, by_xml_id, "decls")
@@ -380,7 +411,7 @@ def _text_bodies(text, by_xml_id, taken) -> tuple[dict[str, str], list[dict[str,
         if missing:
             raise ImportFailure(f"witness {version_id}: paragraph {missing[0]} is missing from the texts")
         bodies[version_id] = leading.get(version_id, "") + "".join(text + sep for _, (text, sep) in sorted(found.items()))
-    return bodies, _linked_groups(text, units)
+    return bodies, _linked_groups(text, units), ids
 
 
 def _blocks_of(reading) -> list:
@@ -496,7 +527,8 @@ def _table_groups(collation) -> list[dict[str, tuple[int, ...]]]:
     return groups
 
 
-def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wanted) -> tuple[str | None, int]:
+def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wanted,
+                         images: dict[str, Path]) -> tuple[str | None, int]:
     """Corrections that make the automatic alignment group paragraphs as the apparatus does.
 
     Returns (the text of ``alignment.yaml``, or None when none is needed; groups still differing)."""
@@ -522,7 +554,7 @@ def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wan
         try:
             document = staging.check_document(
                 corpus_root, document.id, files | {CORRECTIONS_FILE: _corrections_file(pins, forbids)},
-                whole_folder=True, overwrite=True,
+                whole_folder=True, overwrite=True, images=images,
             )
         except CorpusError:
             break
