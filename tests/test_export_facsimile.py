@@ -134,6 +134,6 @@ def test_a_graphic_that_is_neither_a_file_nor_iiif_is_left_out_with_a_warning(tm
     odd = copies_tei.replace('url="images/copy-a-3.jpg"', 'url="https://example.org/scans/3.jpg"')
     path = exported(tmp_path, odd, SHIPPED_CORPUS / DOCUMENT)
     result = import_tei(path, tmp_path / "corpus")
-    assert result.warnings == ["sheet 3 of copy-a left out: its graphic 'https://example.org/scans/3.jpg' is neither "
-                               'a file in images/ nor a IIIF base URL (type="iiif")']
+    assert result.warnings == [("sheet 3 of copy-a left out: its graphic 'https://example.org/scans/3.jpg' is "
+                                'neither a file in images/ nor a IIIF base URL (type="iiif")')]
     assert [page.sheet for page in load_document(tmp_path / "corpus", DOCUMENT).version("copy-a").facsimiles] == ["4"]

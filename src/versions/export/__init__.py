@@ -15,9 +15,9 @@ from ..corpus import load_corpus
 from ..errors import CorpusError
 from ..history import document_file_histories, version_histories
 from ..identity import document_keys, with_corrections_resolved
+from .facsimile import IIIF  # noqa: F401
 from .tables import to_collatex, to_csv, tokens  # noqa: F401
 from .tei import to_tei
-from .facsimile import IIIF  # noqa: F401
 from .tei_header import COVERS, REF_PARTS, witness_id  # noqa: F401
 from .xml import TEI_NS, XML_NS, ExportError  # noqa: F401
 

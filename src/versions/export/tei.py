@@ -38,9 +38,9 @@ from ..corpus import Document
 from ..history import FileRevision, VersionHistory
 from ..identity import VersionKeys
 from ..segment import Paragraph
+from .facsimile import facsimile
 from .readings import Zone, segments
 from .readings import zone as _zone
-from .facsimile import facsimile
 from .tei_header import paragraph_id, pointers, tei_header, witness_id
 from .texts import Text, texts_of, untranscribed
 from .xml import TEI_NS, XML_ID, el, serialize, sub, xml_text

@@ -28,22 +28,19 @@ corpus reader and written all or nothing.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from ..align import Correction
 from ..archival import unparsed_warning
-from ..collate import collate
 from ..corpus import CORRECTIONS_FILE, DOCUMENT_FILE, KINDS, RELATIONS
-from ..errors import CorpusError
 from ..export import COVERS, REF_PARTS, TEI_NS, XML_NS
 from ..ids import slug_problem
 from ..text import read_bytes
 from . import staging
 from .staging import ImportFailure, ImportResult
+from .tei_alignment import reproduce_alignment
 from .tei_facsimile import found_images, read_facsimiles
 
 _T = f"{{{TEI_NS}}}"
@@ -55,7 +52,6 @@ _BLOCKS = {"p", "ab", "l", "head"}
 _TEXT_BLOCKS = {"p", "ab", "head", "note"}  # a paragraph of a text written by versions.export.tei
 _ANNOTATIONS = {"note", "witDetail", "wit"}  # about the readings, not text of a witness
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
-MAX_ALIGNMENT_ROUNDS = 4
 
 
 @dataclass
@@ -162,7 +158,7 @@ def import_tei(
     document = staging.check_document(corpus_root, imported.id, files, whole_folder=True, overwrite=overwrite,
                                       images=images)
     if imported.groups is not None:
-        corrections, differing = _reproduce_alignment(corpus_root, files, document, imported.groups, images)
+        corrections, differing = reproduce_alignment(corpus_root, files, document, imported.groups, images)
         if corrections:
             files[CORRECTIONS_FILE] = corrections
         if differing:
@@ -513,99 +509,6 @@ def _refuse_text_not_taken(body, taken: set) -> None:
                     f"text {_excerpt(text)!r} belongs to no witness's paragraph, so it cannot be imported",
                     element.sourceline or 1,
                 )
-
-
-# --- alignment ----------------------------------------------------------------------------------------------------------
-
-
-def _table_groups(collation) -> list[dict[str, tuple[int, ...]]]:
-    groups = []
-    for group in collation.table.groups:
-        found = {v: tuple(i + 1 for i in m.paragraphs) for v, m in group.members.items() if m.paragraphs}
-        if found:
-            groups.append(found)
-    return groups
-
-
-def _reproduce_alignment(corpus_root: Path, files: dict[str, str], document, wanted,
-                         images: dict[str, Path]) -> tuple[str | None, int]:
-    """Corrections that make the automatic alignment group paragraphs as the apparatus does.
-
-    Returns (the text of ``alignment.yaml``, or None when none is needed; groups still differing)."""
-    pins: list[tuple[str, str]] = []
-    forbids: list[tuple[str, str]] = []
-    best = None
-    for _ in range(MAX_ALIGNMENT_ROUNDS):
-        collation = collate(document)
-        current = _table_groups(collation) if collation else []
-        differing = _difference(current, wanted)
-        if best is None or differing < best[0]:
-            best = (differing, list(pins), list(forbids))
-        if differing == 0:
-            break
-        order = collation.table.versions if collation else []
-        new_pins, new_forbids = _corrections_towards(current, wanted, order)
-        new_pins = [p for p in new_pins if p not in pins]
-        new_forbids = [f for f in new_forbids if f not in forbids]
-        if not new_pins and not new_forbids:
-            break
-        pins += new_pins
-        forbids += new_forbids
-        try:
-            document = staging.check_document(
-                corpus_root, document.id, files | {CORRECTIONS_FILE: _corrections_file(pins, forbids)},
-                whole_folder=True, overwrite=True, images=images,
-            )
-        except CorpusError:
-            break
-    differing, pins, forbids = best
-    return (_corrections_file(pins, forbids) if pins or forbids else None), differing
-
-
-def _difference(current: list[dict], wanted: list[dict]) -> int:
-    """How many groups of one side the other lacks (groups as sets: the links of a TEI file carry no order)."""
-    keys_a = Counter(repr(sorted(g.items())) for g in current)
-    keys_b = Counter(repr(sorted(g.items())) for g in wanted)
-    return max(sum((keys_a - keys_b).values()), sum((keys_b - keys_a).values()))
-
-
-def _corrections_towards(current, wanted, order: list[str]):
-    def index(groups):
-        return {(v, n): k for k, g in enumerate(groups) for v, ns in g.items() for n in ns}
-
-    def members(group):
-        return [(v, n) for v in order if v in group for n in group[v]] + [
-            (v, n) for v in group if v not in order for n in group[v]
-        ]
-
-    def apart_in(groups, elsewhere):
-        """Links (first member, other member of another version) of ``groups`` that ``elsewhere`` splits."""
-        where = index(elsewhere)
-        links = []
-        for group in groups:
-            anchor, *items = members(group)
-            links += [(_ref(anchor), _ref(item)) for item in items
-                      if item[0] != anchor[0] and where.get(item) != where.get(anchor)]
-        return links
-
-    return apart_in(wanted, current), apart_in(current, wanted)
-
-
-def _ref(item: tuple[str, int]) -> str:
-    return f"{item[0]}/{item[1]}"
-
-
-def _corrections_file(pins, forbids) -> str:
-    for action, pairs in (("pin", pins), ("forbid", forbids)):
-        for first, second in pairs:
-            Correction.from_refs(action, first, second)  # raises on a malformed pair
-    data = {}
-    if pins:
-        data["pin"] = [list(pair) for pair in pins]
-    if forbids:
-        data["forbid"] = [list(pair) for pair in forbids]
-    header = "# Written by versions import so that the alignment matches the imported apparatus.\n"
-    return header + staging.yaml_text(data)
 
 
 # --- small helpers -----------------------------------------------------------------------------------------------------
