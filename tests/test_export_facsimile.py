@@ -137,3 +137,30 @@ def test_a_graphic_that_is_neither_a_file_nor_iiif_is_left_out_with_a_warning(tm
     assert result.warnings == [("sheet 3 of copy-a left out: its graphic 'https://example.org/scans/3.jpg' is "
                                 'neither a file in images/ nor a IIIF base URL (type="iiif")')]
     assert [page.sheet for page in load_document(tmp_path / "corpus", DOCUMENT).version("copy-a").facsimiles] == ["4"]
+
+
+def test_surfaces_of_another_edition_are_left_out_with_one_warning(tmp_path):
+    """A file as other editions write it: surfaces straight under ``facsimile``, pages linked from ``pb/@facs``."""
+    path = tmp_path / "edition.xml"
+    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc>
+    <titleStmt><title>A made-up letter</title></titleStmt>
+    <publicationStmt><idno type="document">letter</idno></publicationStmt>
+    <sourceDesc><bibl type="document"><date when="1953-01-02"/></bibl>
+      <listWit><witness xml:id="draft"><bibl type="original"><textLang mainLang="en"/></bibl></witness>
+        <witness xml:id="fair"><bibl type="edition"><textLang mainLang="en"/></bibl></witness></listWit>
+    </sourceDesc></fileDesc></teiHeader>
+  <facsimile>
+    <surface xml:id="page1"><graphic url="scans/page1.png"/></surface>
+    <surface xml:id="page2"><graphic url="scans/page2.png"/></surface>
+  </facsimile>
+  <text><body><pb facs="#page1"/><p>Dear <app><lem wit="#draft">friend</lem><rdg wit="#fair">colleague</rdg></app>,
+  the letter.</p></body></text>
+</TEI>
+""", encoding="utf-8")
+    result = import_tei(path, tmp_path / "corpus")
+    assert result.warnings == [('2 facsimile surface(s) left out (from line 11): only a surfaceGrp with '
+                                'corresp="#WITNESS" says whose sheets they are')]
+    assert {v.id: v.body for v in load_document(tmp_path / "corpus", "letter").versions} == {
+        "draft": "Dear friend, the letter.\n", "fair": "Dear colleague, the letter.\n"}

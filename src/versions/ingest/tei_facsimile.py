@@ -2,8 +2,9 @@
 
 Reads what ``versions.export.facsimile`` writes: a ``surfaceGrp`` per witness (``corresp``), a ``surface`` per sheet
 (``n``; ``corresp`` the ids of the witness's paragraphs on it), its ``graphic`` an image file beside the TEI file
-(``images/NAME``, or a plain ``NAME``) or a IIIF Image API base URL (``type="iiif"``). A graphic that is neither is
-left out with a warning. The image files themselves are found beside the TEI file (``images/``) by ``found_images``:
+(``images/NAME``, or a plain ``NAME``) or a IIIF Image API base URL (``type="iiif"``). A graphic that is neither, and
+a surface in no witness's ``surfaceGrp`` (as other editions link pages through ``@facs``), are left out with a
+warning. The image files themselves are found beside the TEI file (``images/``) by ``found_images``:
 an entry whose file is not there is left out, with one warning for them all, so that an import never writes a
 document whose facsimiles name missing files.
 """
@@ -24,14 +25,19 @@ def read_facsimiles(root, xml_ids: dict[str, str], paragraph_ids: dict[str, tupl
     """Per version id, its ``facsimiles`` entries as front matter; ``xml_ids`` maps a witness's ``xml:id`` to its
     version, ``paragraph_ids`` a paragraph's ``xml:id`` to (version, number from 1)."""
     found: dict[str, list[dict]] = {}
+    placed = set()
     for group in root.iterfind(f"{_T}facsimile/{_T}surfaceGrp"):
         version_id = xml_ids.get((group.get("corresp") or "").removeprefix("#"))
         if version_id is None:
-            raise ImportFailure(f"surfaceGrp corresp {group.get('corresp')!r} names no witness of listWit",
-                                group.sourceline or 1)
+            continue
         for surface in group.iterfind(f"{_T}surface"):
+            placed.add(surface)
             if entry := _entry(surface, version_id, paragraph_ids, warnings):
                 found.setdefault(version_id, []).append(entry)
+    unplaced = [s for s in root.iterfind(f"{_T}facsimile//{_T}surface") if s not in placed]
+    if unplaced:
+        warnings.append(f"{len(unplaced)} facsimile surface(s) left out (from line {unplaced[0].sourceline}): "
+                        'only a surfaceGrp with corresp="#WITNESS" says whose sheets they are')
     return found
 
 
