@@ -66,6 +66,9 @@ def test_the_copies_export_valid_with_covers_and_a_surface_per_sheet(copies_tei)
             assert len(pointers) == len(page.paragraphs)
             assert all(p.removeprefix("#") in ids for p in pointers)  # every one a paragraph of the body
             assert surface.find("tei:graphic", NS).get("url") == page.path
+    for drift in ('url="images/copy-a-3.jpg"', 'type="covers"'):  # the subset is strict: a path or other extent fails
+        changed = copies_tei.replace(drift, drift.replace("images/", "../").replace("covers", "pages"), 1)
+        assert not SCHEMA.validate(etree.fromstring(changed.encode())), drift
 
 
 def test_round_trip_of_the_copies_keeps_front_matter_bodies_and_images(tmp_path, copies_tei):

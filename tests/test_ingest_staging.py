@@ -8,7 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_YAML, VERSION_EN, disk_full_after, snapshot, with_facsimiles, write_files
+from conftest import (
+    DOCUMENT_YAML,
+    VERSION_COPY,
+    VERSION_EN,
+    disk_full_after,
+    snapshot,
+    tiny_png,
+    with_facsimiles,
+    write_files,
+)
 
 from versions.durable import WriteError
 from versions.errors import CorpusError
@@ -167,3 +176,18 @@ def test_a_version_added_to_a_document_with_facsimiles_is_checked_with_its_image
     write_document(small_corpus, "doc-1", {"en-copy.md": NEW_VERSION})
     assert (small_corpus / "doc-1/en-copy.md").exists() and (small_corpus / "doc-1/images/l86.png").exists()
     assert not any(path.name.startswith(staging.STAGING_PREFIX) for path in small_corpus.iterdir())
+
+
+def test_images_brought_by_an_import_are_copied_into_a_whole_document_and_nowhere_else(tmp_path, small_corpus):
+    scan = write_files(tmp_path / "beside", {"l86.png": tiny_png(7)}) / "l86.png"
+    copy = VERSION_COPY.replace("transcribed: false\n", "facsimiles: [{sheet: 86, image: l86.png}]\n") + "Текст.\n"
+    files = {"document.yaml": DOCUMENT_YAML, "en.md": VERSION_EN, "aprf-copy.md": copy}
+    with pytest.raises(CorpusError, match="missing image file images/l86.png"):
+        write_document(small_corpus, "doc-1", files, whole_folder=True, overwrite=True)
+    with pytest.raises(ValueError, match="whole document folder only"):
+        write_document(small_corpus, "doc-1", {"aprf-copy.md": copy}, overwrite=True, images={"l86.png": scan})
+    with pytest.raises(ValueError):
+        write_document(small_corpus, "doc-1", files, whole_folder=True, overwrite=True, images={"../l86.png": scan})
+    write_document(small_corpus, "doc-1", files, whole_folder=True, overwrite=True, images={"l86.png": scan})
+    image = small_corpus / "doc-1" / "images" / "l86.png"
+    assert image.read_bytes() == tiny_png(7) and image.stat().st_mode & 0o777 == 0o644
