@@ -66,17 +66,11 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class BuildCache:
-    """One document's view of the cache file, opened on first use; ``forget_unused`` drops what its build did not
-    ask for."""
+class _CacheFile:
+    """The cache file, opened on first use."""
 
-    def __init__(self, path: Path, document_id: str, compute: Comparer = compare_pairs):
+    def __init__(self, path: Path):
         self.path = path
-        self.document_id = document_id
-        self.compute = compute  # what compares the pairs it does not hold
-        self.used: set[tuple[str, str]] = set()
-        # language -> what the cache held for it, when asked: paragraph digest -> (stems read, cognates read)
-        self.features_held: dict[str, dict[bytes, tuple[bool, bool]]] = {}
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -88,6 +82,20 @@ class BuildCache:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+            self._db = None
+
+
+class BuildCache(_CacheFile):
+    """One document's view of the cache file, opened on first use; ``forget_unused`` drops what its build did not
+    ask for."""
+
+    def __init__(self, path: Path, document_id: str, compute: Comparer = compare_pairs):
+        super().__init__(path)
+        self.document_id = document_id
+        self.compute = compute  # what compares the pairs it does not hold
+        self.used: set[tuple[str, str]] = set()
+        # language -> what the cache held for it, when asked: paragraph digest -> (stems read, cognates read)
+        self.features_held: dict[str, dict[bytes, tuple[bool, bool]]] = {}
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -188,24 +196,9 @@ class BuildCache:
         })
 
 
-class VectorCache:
+class VectorCache(_CacheFile):
     """The cache file's sentence vectors (``align.embeddings.VectorStore``): not a document's, so kept across
     documents and changes of the tool; emptied when the model's version changes (``_prepare``)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._db: sqlite_utils.Database | None = None
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        if self._db is None:
-            self._db = _open(self.path)
-        return self._db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
 
     def vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
