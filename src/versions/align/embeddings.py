@@ -4,7 +4,8 @@
 The model costs about 1.4 s and 150 MB to load, and a few hundred paragraphs a second to run, so it is used
 sparingly (the alignment embeds only where length and anchors leave the path uncertain, see ``cross_language``),
 loaded once per process and only when a vector is missing, and its vectors are kept by text hash in a
-``VectorStore`` (the build's cache file, ``store.cache.VectorCache``), so that a rebuild embeds only new text.
+``VectorStore`` (the build's cache file: ``store.cache.BuildCache`` in a build, ``store.cache.VectorCache`` outside
+one), so that a rebuild embeds only new text.
 
 A build's worker processes do not load the model: ``EmbeddingServer`` runs in the build's process and embeds what
 the workers ask for (``RemoteModel``), one batch at a time, in the one copy of the model.

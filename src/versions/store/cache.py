@@ -84,6 +84,23 @@ class _CacheFile:
             self._db.close()
             self._db = None
 
+    # Every view of the file keeps the sentence vectors (``align.embeddings.VectorStore``): a document's build reads
+    # them through the connection it already has.
+    def vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), QUERY_CHUNK):
+            chunk = list(hashes[start : start + QUERY_CHUNK])
+            rows = self.db.execute(f"select hash, vector from vectors where hash in ({', '.join('?' * len(chunk))})", chunk)
+            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows.fetchall())
+        return found
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        rows = [{"hash": key, "vector": np.asarray(vector, dtype=np.float32).tobytes()} for key, vector in vectors.items()]
+        with _writing(self.db):
+            self.db["vectors"].upsert_all(rows, pk="hash")
+
 
 class BuildCache(_CacheFile):
     """One document's view of the cache file, opened on first use; ``forget_unused`` drops what its build did not
@@ -197,37 +214,21 @@ class BuildCache(_CacheFile):
 
 
 class VectorCache(_CacheFile):
-    """The cache file's sentence vectors (``align.embeddings.VectorStore``): not a document's, so kept across
-    documents and changes of the tool; emptied when the model's version changes (``_prepare``)."""
-
-    def vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(hashes), QUERY_CHUNK):
-            chunk = list(hashes[start : start + QUERY_CHUNK])
-            rows = self.db.execute(f"select hash, vector from vectors where hash in ({', '.join('?' * len(chunk))})", chunk)
-            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows.fetchall())
-        return found
-
-    def keep(self, vectors: dict[str, np.ndarray]) -> None:
-        if not vectors:
-            return
-        rows = [{"hash": key, "vector": np.asarray(vector, dtype=np.float32).tobytes()} for key, vector in vectors.items()]
-        with _writing(self.db):
-            self.db["vectors"].upsert_all(rows, pk="hash")
+    """The cache file's sentence vectors (``align.embeddings.VectorStore``) on their own, for uses outside a build
+    (evaluations, tests): not a document's, so kept across documents and changes of the tool; emptied when the
+    model's version changes (``_prepare``)."""
 
 
 @contextmanager
-def opened_embedder(path: Path | None, server: str | None = None) -> Iterator[Embedder]:
+def opened_embedder(store: _CacheFile | None, server: str | None = None) -> Iterator[Embedder]:
     """The embedder the alignment uses while this is open (``embeddings.using``): vectors kept in the cache file
-    (none without one), missing ones asked of the build's process (``server``) or of this one's model."""
-    store = VectorCache(path) if path is not None else None
+    ``store`` (none without one; whoever opened it closes it), missing ones asked of the build's process
+    (``server``) or of this one's model."""
     model = RemoteModel(server) if server else LOCAL_MODEL
     try:
         with using(Embedder(store, model)) as embedder:
             yield embedder
     finally:
-        if store is not None:
-            store.close()
         if isinstance(model, RemoteModel):
             model.close()
 

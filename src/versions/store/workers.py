@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..align.embeddings import EmbeddingServer, embedding_server
+from ..align.embeddings import embedding_server
 from ..collate import Comparer, Comparison, Pair, compare_pairs
 from ..corpus import (
     CORRECTIONS_FILE,
@@ -58,7 +58,7 @@ def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) ->
     so far are to be thrown away). ``compute`` compares what the cache does not hold."""
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
-        with opened_cache(job.cache, document.id, compute) as cache, opened_embedder(job.cache, job.embedding_server):
+        with opened_cache(job.cache, document.id, compute) as cache, opened_embedder(cache, job.embedding_server):
             for rows in document_rows(document, job.encoding, cache):
                 sink(rows)
         return []
@@ -223,27 +223,26 @@ def _stage_through_shards(
     file of its own; copying a shard's tables into the database is then done by SQLite itself, at a fraction of it.
     """
     size = max(1, min(SHARD_DOCUMENTS, len(jobs) // (workers * SHARDS_PER_WORKER)))
-    server = EmbeddingServer()
-    jobs = [replace(job, embedding_server=server.address) for job in jobs]
-    shards = [
-        Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(jobs[i : i + size]), live)
-        for n, i in enumerate(range(0, len(jobs), size))
-    ]
     problems: list[Problem] = []
     done = iter(progress(jobs))
-    try:
-        with _pool(workers) as pool:
-            for shard, found in zip(shards, pool.map(write_shard, shards)):
-                problems += found
-                if not problems:
-                    _copy_shard(db, shard.path)
+    with embedding_server() as address:
+        served = [replace(job, embedding_server=address) for job in jobs]
+        shards = [
+            Shard(db_file.with_name(f"{db_file.name}.shard-{n}.tmp"), tuple(served[i : i + size]), live)
+            for n, i in enumerate(range(0, len(served), size))
+        ]
+        try:
+            with _pool(workers) as pool:
+                for shard, found in zip(shards, pool.map(write_shard, shards)):
+                    problems += found
+                    if not problems:
+                        _copy_shard(db, shard.path)
+                    shard.path.unlink(missing_ok=True)
+                    for _ in shard.jobs:
+                        next(done, None)
+        finally:
+            for shard in shards:
                 shard.path.unlink(missing_ok=True)
-                for _ in shard.jobs:
-                    next(done, None)
-    finally:
-        server.close()
-        for shard in shards:
-            shard.path.unlink(missing_ok=True)
     return problems
 
 
