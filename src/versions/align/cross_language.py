@@ -6,11 +6,10 @@ import math
 import statistics
 from collections import Counter
 
-from ..anchors import anchor_keys
+from ..anchors import anchor_keys, base_language
 from .features import (
     MEMO_LIMIT,
     _background_pairs,
-    _base_language,
     _dice,
     _dice_bound,
     _mean,
@@ -42,7 +41,7 @@ def _length_model(lang_a: str, lang_b: str, a: _Side, b: _Side) -> tuple[float, 
 
 def measured_length_model(lang_a: str, lang_b: str) -> tuple[float, float] | None:
     """The length model of LENGTH_MODEL for the pair, either way round; None for a pair not measured."""
-    lang_a, lang_b = _base_language(lang_a), _base_language(lang_b)
+    lang_a, lang_b = base_language(lang_a), base_language(lang_b)
     if (lang_a, lang_b) in LENGTH_MODEL:
         return LENGTH_MODEL[lang_a, lang_b]
     if (lang_b, lang_a) in LENGTH_MODEL:

@@ -207,6 +207,3 @@ def _cognates(tokens: tuple[str, ...]) -> frozenset[str]:
 
 MEMO_LIMIT = 200_000
 
-
-def _base_language(code: str) -> str:
-    return code.split("-")[0].lower()

@@ -8,16 +8,15 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import Collection, Iterable, Sequence
 
-from ..anchors import detect_language
+from ..anchors import base_language, detect_language
 from ..corpus import forbids_inside_pins, pin_groups
-from .beads import Bead
 from . import embeddings
+from .beads import Bead
 from .embeddings import Embedder
-from .features import _base_language
 from .first_pass import cut_corners, sure_links
 from .leftovers import _pair_moves, _pair_sandwiched
-from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
 from .meaning import refine
+from .prior import BITEXT, Prior, _side, cross_language_prior, cross_language_scorer
 from .reuse import Piece, Previous, kept_runs
 from .same_language import _SameLanguageScorer
 from .search import Gaps, Stretch, _best_path, _Constraints
@@ -202,10 +201,10 @@ def _same_language(lang_a: str | None, lang_b: str | None, a: Sequence[str], b: 
     language share over half (0.52-1.0 on our gold, against 0.12 for Dutch or German against English).
     """
     if lang_a and lang_b:
-        return _base_language(lang_a) == _base_language(lang_b)
+        return base_language(lang_a) == base_language(lang_b)
     detected_a = lang_a or detect_language("\n".join(a))
     detected_b = lang_b or detect_language("\n".join(b))
-    if _base_language(detected_a) != _base_language(detected_b):
+    if base_language(detected_a) != base_language(detected_b):
         return False
     common_a, common_b = _commonest_words(a), _commonest_words(b)
     return not common_a or not common_b or len(common_a & common_b) >= 0.25 * min(len(common_a), len(common_b))
