@@ -262,7 +262,7 @@ def collate(
         [_correction(c) for c in document.corrections],
         previous,
         derivations(document),
-        {v.id: v.covers.covered for v in versions if v.covers is not None},
+        partial_versions(document),
     )
     if features is not None:
         features.keep_features(align.known_features(keys))
@@ -280,7 +280,12 @@ def guide_tree(document: Document) -> dict[str, str]:
     versions = document.transcribed_versions
     return align.guide_tree(
         document.base, [v.id for v in versions], {v.id: v.language for v in versions}, derivations(document),
-        partial={v.id for v in versions if v.covers is not None})
+        partial=set(partial_versions(document)))
+
+
+def partial_versions(document: Document) -> dict[str, list[int] | None]:
+    """Per transcribed version declared partial (``covers``), the base paragraphs it covers (None: sheets only)."""
+    return {v.id: v.covers.covered for v in document.transcribed_versions if v.covers is not None}
 
 
 def _correction(correction) -> align.Correction:
