@@ -346,6 +346,7 @@ def test_chinese_numerals(numeral, value):
     ("八月感日", {"08-27"}),
     ("毛泽东\n八月感", {"08-27"}),
     ("九月卅日", {"09-30"}),
+    ("三月初五日抵达", {"03-05"}),  # 初一 to 初十, the first ten days of a month
 ])
 def test_chinese_dates(text, dates):
     assert of_kind(text, "date", "zh") == dates
@@ -369,6 +370,7 @@ def test_the_day_codes_are_the_31_days_of_the_month():
     ("九架飞机，三个师，第三十九军，一九五一年", {"9", "3", "39", "1951"}),
     ("一、敌人\n二、我们", {"1", "2"}),
     ("统一、一些、万一", set()),
+    ("代表团团长年五十八岁，副团长两位", {"58", "2"}),  # an age, and 位 counting people
 ])
 def test_chinese_day_codes_and_counted_numbers(text, numbers):
     assert of_kind(text, "number", "zh") == numbers

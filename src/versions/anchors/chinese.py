@@ -25,12 +25,13 @@ DAY_CODES = dict(zip(
     "东冬江支微鱼虞齐佳灰真文元寒删铣筱巧皓哿马养梗迥有寝感俭艳卅世", range(1, 32)
 )) | {"陷": 30, "引": 31}
 _CODE = f"[{''.join(DAY_CODES)}]"
-# Measure words after which a numeral counts something (三个, 九架, 一九五一年, 廿七日); elsewhere 一 or 万 is often a word's part
-_COUNTERS = "日号个名架枚颗次天人辆艘门份年师军团营连条项吨时点周倍批届"
+# Measure words after which a numeral counts something (三个, 九架, 一九五一年, 廿七日, 一百三十岁); elsewhere 一 or 万 is
+# often a word's part
+_COUNTERS = "日号个名架枚颗次天人辆艘门份年师军团营连条项吨时点周倍批届岁位"
 
 # a date, or two days of one month (八月十九日和二十二日), or a month and a day code (八月感)
 _ZH_DATE = re.compile(
-    rf"(?:({NUMERAL}{{2,4}})\s*年\s*)?({NUMERAL}{{1,3}})\s*月\s*"
+    rf"(?:({NUMERAL}{{2,4}})\s*年\s*)?({NUMERAL}{{1,3}})\s*月\s*初?"  # 初一 to 初十: the first ten days
     rf"(?:({NUMERAL}{{1,3}})\s*[日号](?:\s*[和及、至到—-]\s*({NUMERAL}{{1,3}})\s*[日号])?|({_CODE})(?:日|电)?)"
 )
 # A code outside a date: before 日 or 电 (感日 the 27th, 马电 the telegram of the 21st) where it starts a word (no Han

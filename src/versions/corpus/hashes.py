@@ -22,11 +22,7 @@ from .facsimiles import IMAGES_FOLDER
 from .folders import entries, outside_problem
 
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-# 7: the facsimiles table; 8: versions aligned along the guide tree, copy diffs, alignment_members.aligned_with_id;
-# 9: partial versions (covers, the untranscribed table).
-# 10: former_rows (the rows a split row's address leads to).
-# 11: paragraphs.search_text (Chinese searched a character a token), anchors checked within a language too.
-FORMAT_VERSION = "11"
+FORMAT_VERSION = "12"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 
