@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> dict:
     with using(Embedder(store)) as embedder:
         summary = _evaluate_all(args, not args.no_meaning)
         counts = embedder.counts
-    summary["share_embedded"] = round(counts.refined / counts.aligned, 3) if counts.aligned else 0.0
+    summary["share_embedded"] = round(counts.share_embedded(), 3)
     summary["embed_seconds"] = round(counts.embed_seconds, 2)
     print(json.dumps(summary))
     return summary

@@ -421,7 +421,7 @@ def embedding_figures(corpus: Path, db: Path, work: Path, args) -> dict:
     counts = embedder.counts
     figures = {
         "embedding_documents": len(subset),
-        "share_embedded": round(counts.refined / counts.aligned, 4) if counts.aligned else 0.0,
+        "share_embedded": round(counts.share_embedded(), 4),
         "embedding_s": round(counts.embed_seconds, 3),
         "embedding_vectors": counts.embedded,
         "embedding_collate_s": round(collate_s, 3),

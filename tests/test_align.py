@@ -269,6 +269,23 @@ def test_empty_and_identical_texts():
     assert [(bead.a, bead.b, bead.score) for bead in beads] == [((k,), (k,), 1.0) for k in range(3)]
 
 
+@pytest.mark.parametrize("case_name", ["demo-en-independent", "demo-en-revised"])
+def test_an_aside_inserted_beside_a_rendering_of_the_base_stays_a_row_of_its_own(case_name):
+    """An unrelated paragraph inserted into a same-language version before any paragraph that renders one of the
+    base: mass x similarity alone had the two merged where the rendering is loose, the aside diluting it little."""
+    case = load_case(DATA / case_name)
+    a, b = case["a_segments"], case["b_segments"]
+    aside = "An aside of the translator about the weather in Kaesong that week, which the others do not have."
+    absorbed = []
+    for linked in align(a, b, "en", "en"):
+        if len(linked.a) == len(linked.b) == 1 and len(b[linked.b[0]]) > len(aside):
+            j = linked.b[0]
+            after = {(bead.a, bead.b) for bead in align(a, [*b[:j], aside, *b[j:]], "en", "en")}
+            if ((), (j,)) not in after or (linked.a, (j + 1,)) not in after:
+                absorbed.append(j)
+    assert absorbed == []
+
+
 def test_forbidding_a_right_pair_keeps_it_apart():
     case = load_case(DATA / "demo-en-revised")
     beads = align(case["a_segments"], case["b_segments"], "en", "en", forbidden=[(8, 8)])

@@ -673,6 +673,9 @@ async def test_every_row_url_shows_the_same_readings_after_versions_and_paragrap
     folder = shipped_corpus / DOC
     _add_paragraph_at_the_top(folder / "wilson-en.md", "A note placed before the telegram, written for this test.")
     _add_paragraph_at_the_top(folder / "ru-rendering.md", "Примечание, написанное для этой проверки.")
+    # an aside in a same-language version, beside a close rendering of the base: once absorbed into that row
+    _insert_paragraph(folder / "en-independent.md", "Admittedly",
+                      "An aside of the translator about the weather in Kaesong that week, written for this test.")
     (folder / "en-second-copy.md").write_text((folder / "en-independent.md").read_text(encoding="utf-8").replace(
         "label: ", "label: Second copy of ", 1), encoding="utf-8")
     build(shipped_corpus, db_path)

@@ -59,15 +59,20 @@ def model_version() -> str:
 
 @dataclass
 class Counts:
-    """What an embedder did: segments aligned across languages and those searched again with vectors; vectors asked
-    for, found kept, computed; seconds embedding."""
+    """What an embedder did: segments aligned across languages, those searched again with vectors and those of
+    merges checked with vectors (``meaning.unmerged``); vectors asked for, found kept, computed; seconds embedding."""
 
     aligned: int = 0
     refined: int = 0
+    audited: int = 0
     asked: int = 0
     kept: int = 0
     embedded: int = 0
     embed_seconds: float = 0.0
+
+    def share_embedded(self) -> float:
+        """The share of the segments aligned across languages whose vectors the alignment used."""
+        return (self.refined + self.audited) / self.aligned if self.aligned else 0.0
 
 
 # Vectors the model of a process remembers, the latest first (2 KB each): a process that builds again and again

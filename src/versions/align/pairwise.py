@@ -128,6 +128,7 @@ def _refined(scorer, path: list[Piece], constraints: _Constraints, embedder: Emb
     refinement = refine(scorer, path, constraints, scorer.texts, embedder)
     embedder.counts.aligned += sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in path)
     embedder.counts.refined += refinement.embedded
+    embedder.counts.audited += refinement.audited
     return refinement.path
 
 

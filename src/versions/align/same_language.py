@@ -206,10 +206,28 @@ class _SameLanguageScorer:
             if len(self._gains) >= MEMO_LIMIT:
                 self._gains.clear()
             penalty = self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
-            known = self._gains[key] = (
-                self._mass(i0, i1, j0, j1) * (self.normalised(i0, i1, j0, j1) - self.threshold) - penalty
-            )
+            normalised = self.normalised(i0, i1, j0, j1)
+            known = self._mass(i0, i1, j0, j1) * (normalised - self.threshold) - penalty
+            if penalty:
+                known = min(known, self._diluting_merge_cap(i0, i1, j0, j1, normalised, penalty))
+            self._gains[key] = known
         return known
+
+    def _diluting_merge_cap(self, i0: int, i1: int, j0: int, j1: int, normalised: float, penalty: float) -> float:
+        """What a merge may gain at most: less than its best one-to-one part, when the merge is less alike than that
+        part and another of its segments would not be linked to the other side alone (below ``threshold``).
+
+        A segment inserted beside a close copy of its neighbour (a note, an aside) dilutes the merge only a little
+        while adding its mass, so mass x similarity alone would have it absorbed. A true split, or a heading whose
+        words the other side holds, is related to it, and is not capped."""
+        parts = sorted(
+            ((self.normalised(i, i + 1, j, j + 1), (i, i + 1, j, j + 1)) for i in range(i0, i1) for j in range(j0, j1)),
+            reverse=True,
+        )
+        (best_similarity, best), *others = parts
+        if normalised >= best_similarity or all(similarity >= self.threshold for similarity, _ in others):
+            return math.inf
+        return self.gain(*best) - penalty
 
     def _mass(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return (self.a.chars(i0, i1) + self.b.chars(j0, j1)) / (2 * self.mean_chars) + self.mass_floor
