@@ -22,7 +22,7 @@ from .facsimiles import IMAGES_FOLDER
 from .folders import entries, outside_problem
 
 # Bumped whenever the way a document is turned into rows changes, so that incremental builds recompute everything.
-FORMAT_VERSION = "12"
+FORMAT_VERSION = "13"
 RACY_NS = 2_000_000_000  # files changed this recently are read and hashed by the next build too
 
 
