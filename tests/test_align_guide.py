@@ -26,6 +26,12 @@ def test_a_revision_hangs_from_what_it_revises_before_another_version_of_its_lan
     assert parents["ru"] == "en"  # no link recorded: with the base
 
 
+def test_copies_in_two_scripts_of_one_language_are_copies_of_one_text():
+    languages = {"en": "en", "zh": "zh", "zh-trad": "zh-Hant", "ru": "ru"}
+    parents = guide_tree("en", ["en", "ru", "zh", "zh-trad"], languages, {"zh": ["en"]})
+    assert parents == {"zh": "en", "zh-trad": "zh", "ru": "en"}
+
+
 def test_a_translation_of_a_copy_is_aligned_with_that_copy():
     languages = {"en": "en", "ru": "ru", "de": "de"}
     assert guide_tree("en", ["en", "ru", "de"], languages, {"de": ["ru"]}) == {"ru": "en", "de": "ru"}

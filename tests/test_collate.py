@@ -126,6 +126,30 @@ def test_copies_of_one_text_are_diffed_with_each_other(tmp_path):
     assert copies[(number, "copy-a", "copy-b")].diff.replaced == 1  # девять / 9
 
 
+ZH_COPY = "---\nkind: {kind}\nlanguage: {language}\n{extra}---\n{text}\n"
+ZH_SIMPLIFIED = "毛泽东致菲利波夫。\n\n八月二十二日夜，敌机轰炸开城会场。\n\n我们要求停止谈判三天。"
+ZH_TRADITIONAL = "毛澤東致菲利波夫。\n\n八月二十二日夜，敵機轟炸開城會場。\n\n我們要求停止談判五天。"
+
+
+def test_a_copy_in_traditional_characters_is_a_copy_of_one_in_simplified(tmp_path):
+    """zh-Hant is Chinese: the two copies are aligned and diffed with each other, the script folded, so that only
+    the word that differs (three days / five days) is a variant."""
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Two scripts (illustrative)\ndate: 1951-08-23\noriginal_language: zh\nbase: zh\n",
+        "doc/zh.md": ZH_COPY.format(kind="original", language="zh", extra="", text=ZH_SIMPLIFIED),
+        "doc/zh-trad.md": ZH_COPY.format(
+            kind="edition", language="zh-Hant", extra="derived_from: zh\n", text=ZH_TRADITIONAL),
+        "doc/en.md": ZH_COPY.format(kind="translation", language="en", extra="derived_from: zh\n", text=(
+            "Mao Zedong to Filippov.\n\nOn the night of 22 August enemy planes bombed the conference site at "
+            "Kaesong.\n\nWe demand that the talks stop for three days.")),
+    })
+    collation = collate(load_corpus(corpus).documents[0])
+    assert collation.document.base == "zh"
+    diffs = [collation.whole.comparisons[(n, "zh-trad")].diff for n in range(3)]
+    assert [diff.replaced + diff.inserted + diff.deleted for diff in diffs[:2]] == [0, 0]
+    assert diffs[2].similarity < 1.0
+
+
 def test_rows_a_partial_copy_has_not_transcribed_are_compared_with_nothing(telegram_corpus):
     from conftest import transcribe_in_part
 

@@ -112,7 +112,7 @@ BAD_VERSIONS = {
     "missing kind": ("---\nlanguage: en\n---\nText.\n", 1, "missing required field 'kind'"),
     "wrong type": ("---\nkind: translation\nlanguage: en\nillustrative: maybe\n---\nText.\n", 4, "must be true or false"),
     "unknown field": ("---\nkind: translation\nlanguage: en\ntranslater: X\n---\nText.\n", 4, "unknown field 'translater'"),
-    "bad language": ("---\nkind: translation\nlanguage: English\n---\nText.\n", 3, "not a language code"),
+    "bad language": ("---\nkind: translation\nlanguage: English\n---\nText.\n", 3, "not a language tag"),
     "bad date": ("---\nkind: translation\nlanguage: en\ndate: 27 Aug\n---\nText.\n", 4, "not an ISO date"),
     "empty body": ("---\nkind: translation\nlanguage: en\n---\n\n", 1, "empty body"),
     "untranscribed with text": (
@@ -560,3 +560,24 @@ def test_two_spellings_of_one_archive_are_one_archive(small_corpus):
     write_files(small_corpus, {"doc-1/document.yaml": DOCUMENT_YAML + "  - archive: АП РФ\n"})
     message = "two archival references for the same archive (aprf)"
     assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:5: {message}"
+
+
+@pytest.mark.parametrize("tag", ["ru", "zh-Hant", "zh-Hans-CN", "en-GB", "es-419", "yue"])
+def test_a_language_tag_with_a_script_or_region_is_accepted(tmp_path, tag):
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Tags (illustrative)\ndate: 1951\noriginal_language: ru\n",
+        "doc/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
+        "doc/other.md": f"---\nkind: translation\nlanguage: {tag}\n---\nText.\n",
+    })
+    assert load_corpus(corpus).documents[0].version("other").language == tag
+
+
+@pytest.mark.parametrize("tag", ["English", "zh_TW", "ZH", "zh-hant", "en-gb-oxford", "z"])
+def test_anything_else_is_refused_naming_file_and_line(tmp_path, tag):
+    corpus = write_files(tmp_path / "translations", {
+        "doc/document.yaml": "title: Tags (illustrative)\ndate: 1951\noriginal_language: ru\n",
+        "doc/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
+        "doc/other.md": f"---\nkind: translation\nlanguage: {tag}\n---\nText.\n",
+    })
+    with pytest.raises(CorpusError, match=r"other\.md:3: language .* is not a language tag"):
+        load_corpus(corpus)

@@ -84,6 +84,11 @@ def test_unicode_composes_and_folds_cyrillic_look_alikes():
     assert NONE.key("K\u0430esong") != "Kaesong"
 
 
+def test_unicode_folds_traditional_chinese_characters_to_simplified():
+    assert UNICODE.key("開城") == UNICODE.key("开城") == "开城"
+    assert NONE.key("開城") != NONE.key("开城")
+
+
 @pytest.mark.parametrize(
     ("variant", "canonical"),
     [

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from .languages import same_language
 from functools import cached_property
 from typing import Protocol
 
@@ -187,7 +189,9 @@ class Collation:
         """Every two versions in one language, neither the base (each is compared with the base already), in table
         order: copies of one text, compared word by word with each other."""
         others = [self.document.version(version_id) for version_id in self.table.versions[1:]]
-        return [(a.id, b.id) for k, a in enumerate(others) for b in others[k + 1:] if a.language == b.language]
+        return [
+            (a.id, b.id) for k, a in enumerate(others) for b in others[k + 1:] if same_language(a.language, b.language)
+        ]
 
     def _copy_pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str, str], Pair]]:
         for id_a, id_b in self.copy_pairs:
@@ -200,7 +204,7 @@ class Collation:
 
 def compare(text_a: str, text_b: str, lang_a: str, lang_b: str, normalization: Normalization) -> Comparison:
     """A word diff for two texts in one language; the anchor checks for any two."""
-    diff = word_diff(text_a, text_b, normalization) if lang_a == lang_b else None
+    diff = word_diff(text_a, text_b, normalization) if same_language(lang_a, lang_b) else None
     return Comparison(text_a, text_b, diff, tuple(anchor_checks(text_a, lang_a, text_b, lang_b)))
 
 

@@ -7,7 +7,8 @@ A ``Normalization`` is a set of flags, recorded with every stored diff (``names(
   ``Rhee,`` = ``Rhee``);
 - ``whitespace``: ignore whitespace (a space = a line break = nothing between a word and a comma);
 - ``unicode``: compare in NFC, with Cyrillic letters that look like Latin ones folded to Latin (``Kаesong`` typed
-  with a Cyrillic ``а`` = ``Kaesong``);
+  with a Cyrillic ``а`` = ``Kaesong``), and traditional Chinese characters folded to simplified (``開城`` = ``开城``:
+  a copy in either script, ``zh-Hant`` or ``zh``, differs from the other only where its words do);
 - ``romanization``: spellings listed together in ``versions/data/romanization.yaml`` are equal
   (Gaeseong = Kaesong = Kaeseong, Syngmann = Syngman, Peking = Beijing). The table is looked up ignoring case and
   punctuation; a match becomes the canonical spelling in the case of the original word, so ``GAESEONG`` = ``KAESONG``,
@@ -24,6 +25,7 @@ from dataclasses import dataclass, fields
 from functools import cache
 from importlib.resources import files
 
+from .anchors.chinese import fold
 from .text import load_data_yaml
 
 
@@ -108,7 +110,7 @@ def _expand(name: str) -> tuple[str, ...]:
 
 def _key(token: str, normalization: Normalization) -> str:
     if normalization.unicode:
-        token = unicodedata.normalize("NFC", token).translate(_HOMOGLYPHS)
+        token = fold(unicodedata.normalize("NFC", token).translate(_HOMOGLYPHS))
     if normalization.punctuation:
         token = _without_punctuation(token)
     if normalization.whitespace:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from ..languages import same_language
+
 SAME_LANGUAGE_DERIVED = 0  # a revision or copy of the other, in its language
 SAME_LANGUAGE = 1  # copies of one text, or renderings, in one language: word for word comparable
 ACROSS_DERIVED = 2  # a translation and its source
@@ -22,7 +24,7 @@ ACROSS = 3  # two versions in two languages with no recorded link: aligned only 
 def distance(a: str, b: str, languages: Mapping[str, str | None], derivations: Mapping[str, Sequence[str]]) -> int:
     """How far apart two versions stand in the guide tree: one of the four steps above."""
     derived = b in derivations.get(a, ()) or a in derivations.get(b, ())
-    if languages.get(a) is not None and languages.get(a) == languages.get(b):
+    if same_language(languages.get(a), languages.get(b)):
         return SAME_LANGUAGE_DERIVED if derived else SAME_LANGUAGE
     return ACROSS_DERIVED if derived else ACROSS
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..languages import base_language  # noqa: F401  (anchors.base_language, as the aligner asks for it)
+
 _LATIN_STOPWORDS = {
     "en": {"the", "and", "of", "to", "in", "is", "that", "with", "for", "was", "on", "are", "this", "which", "we"},
     "de": {"der", "die", "das", "und", "nicht", "ist", "mit", "sich", "auf", "dem", "den", "ein", "eine", "zu", "wir"},
@@ -34,11 +36,6 @@ def detect_language(text: str) -> str:
     if counts["cyrillic"] > counts["latin"]:
         return "ru"
     return _latin_language(text)
-
-
-def base_language(code: str) -> str:
-    """The language of a tag without its script or region: zh-Hant -> zh, en-GB -> en."""
-    return code.split("-")[0].lower()
 
 
 def _script(char: str) -> str | None:

@@ -13,6 +13,7 @@ from ..collate import STORED_NORMALIZATION, compare, variance
 from ..collate import Comparison as CollatedComparison
 from ..diff import WordDiff
 from ..history import stored_revision_text
+from ..languages import same_language
 from ..normalize import Normalization
 from ..segment import split_body
 from .documents import (
@@ -582,7 +583,7 @@ class Comparison:
 
     @property
     def same_language(self) -> bool:
-        return self.a.language == self.b.language
+        return same_language(self.a.language, self.b.language)
 
     @property
     def totals(self) -> dict[str, float]:

@@ -10,6 +10,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from ..archival import PARTS, ArchivalRef
+from ..languages import base_language, same_language
 
 REQUIRED_TABLES = {"documents", "versions", "paragraphs"}
 ALIGNMENT_TABLES = {"alignment_groups", "alignment_members", "diffs", "anchors"}
@@ -232,13 +233,15 @@ class DocumentInfo:
         return sorted({version.language for version in self.versions})
 
     def copies(self, language: str) -> list[VersionInfo]:
-        """The transcribed versions in one language (copies of one text, read side by side), in table order."""
-        return [version for version in self.transcribed if version.language == language]
+        """The transcribed versions in one language, whatever their script (copies of one text, read side by side),
+        in table order."""
+        return [version for version in self.transcribed if same_language(version.language, language)]
 
     @property
     def copy_languages(self) -> list[str]:
         """The languages in which two versions or more are transcribed: those with copies to compare."""
-        return [language for language in self.languages if len(self.copies(language)) > 1]
+        languages = dict.fromkeys(base_language(language) for language in self.languages)
+        return [language for language in languages if len(self.copies(language)) > 1]
 
     @property
     def source_link(self) -> str | None:

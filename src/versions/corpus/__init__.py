@@ -16,6 +16,8 @@ from typing import Any
 
 from ..archival import PARTS, ArchivalRef, archive_slug, canonical_archive
 from ..errors import CorpusError, Problem, problem
+from ..languages import TAG as LANGUAGE_TAG
+from ..languages import same_language
 from ..ids import slug_problem
 from ..segment import Paragraph, split_body, split_lines
 from ..text import encoding_problem, read_text
@@ -84,7 +86,7 @@ _VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "facsimiles": ((list,), False),
     "covers": ((str, int, list), False),
 }
-_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+
 
 
 @dataclass(frozen=True)
@@ -331,7 +333,7 @@ def default_base(document: Document) -> str | None:
     """The first transcribed version in the original language, else the first transcribed version; a version
     transcribed in part (``covers``) only when no other is transcribed."""
     transcribed = [v for v in document.transcribed_versions if v.covers is None] or document.transcribed_versions
-    in_original = [v for v in transcribed if v.language == document.original_language]
+    in_original = [v for v in transcribed if same_language(v.language, document.original_language)]
     chosen = (in_original or transcribed or [None])[0]
     return chosen.id if chosen else None
 
@@ -491,8 +493,9 @@ def _check_version_values(data: dict, lines: dict, body: str, shown: str, proble
 
 def _check_language(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
     value = data.get(key)
-    if isinstance(value, str) and value and not _LANGUAGE.match(value):
-        problems.append(problem(shown, lines.get(key, 1), f"{key} {value!r} is not a language code such as 'ru' or 'en'"))
+    if isinstance(value, str) and value and not LANGUAGE_TAG.match(value):
+        problems.append(problem(
+            shown, lines.get(key, 1), f"{key} {value!r} is not a language tag such as 'ru', 'en' or 'zh-Hant'"))
 
 
 def _check_date(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:

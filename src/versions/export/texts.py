@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..align import Member
 from ..corpus import Document, Version
+from ..languages import same_language
 
 SAME_TEXT = ("copy-of", "revision-of", "edition-of")
 COPIES = ("original", "archival-copy")
@@ -42,7 +43,7 @@ def _root(document: Document, version: Version) -> str:
     seen = {version.id}
     while source := next(
         (d.source for d in version.derived_from
-         if d.relation in SAME_TEXT and document.version(d.source).language == version.language), None
+         if d.relation in SAME_TEXT and same_language(document.version(d.source).language, version.language)), None
     ):
         if source in seen:
             break
@@ -50,7 +51,7 @@ def _root(document: Document, version: Version) -> str:
         version = document.version(source)
     if version.derived_from or version.kind not in COPIES:
         return version.id
-    return next(v.id for v in document.versions if v.kind in COPIES and v.language == version.language
+    return next(v.id for v in document.versions if v.kind in COPIES and same_language(v.language, version.language)
                 and not v.derived_from)
 
 
