@@ -44,6 +44,9 @@ UNRELATED_COSINE = 0.1
 UNRELATED_SLACK = 0.02  # ... and the merge without it must be about as near (a short note barely moves the vector)
 # ... and it must be a whole sentence apart from the rest: a clause cut off at ":" or ";" (Text+Berg's lines) is
 # part of the merge whatever its vector says; checking those too cut dev's strict F1 from 0.862 to 0.840.
+# ... and short beside the rest of its side: a note absorbed is (the length factor would not have it otherwise),
+# where the halves of a paragraph split in two are alike in length and need no vectors to stay one link.
+SHORT_EDGE = 2  # the rest at least twice as long
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]」』]*\s*\Z")
 MIN_CONFIDENT = 3  # fewer confident beads: the length model's ratio stands
 
@@ -141,42 +144,69 @@ def unmerged(path: list[Piece], constraints: _Constraints, texts: tuple, embedde
     remark, an archivist's), and Bertalign's gain even rewards the lengths such a merge evens out: the note lowers
     the cosine less than it raises the length factor. So each merge of the final path is checked, its edges one at
     a time, at the cost of the vectors of its segments."""
-    merges = [piece for piece in path if piece[1] - piece[0] > 1 or piece[3] - piece[2] > 1]
+    unmerging = _Unmerging(constraints, texts, embedder)
+    merges = [piece for piece in path if unmerging.edges(piece)]
     if not merges:
         return Refinement(path, 0)
-    unmerging = _Unmerging(constraints, texts, embedder)
+    unmerging.embed(merges)
     result = [part for piece in path for part in (unmerging.split(piece) if piece in merges else [piece])]
     return Refinement(result, 0, sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in merges))
+
+
+Edge = tuple[int, int, tuple[int, int], bool]  # side, segment, the rest of its side, whether it is the first
 
 
 class _Unmerging:
     def __init__(self, constraints: _Constraints, texts: tuple, embedder: Embedder):
         self.constraints, self.texts, self.embedder = constraints, texts, embedder
 
-    def _vector(self, side: int, start: int, stop: int) -> np.ndarray:
-        return self.embedder.vectors([" ".join(self.texts[side][start:stop])])[0]
-
-    def split(self, piece: Piece) -> list[Piece]:
-        """The piece, or its unrelated edge segments as beads of their own and the rest. An edge stands apart when
-        the first segment, or the one before the last, ends a sentence."""
-        i0, i1, j0, j1 = piece
-        for side, (start, stop) in enumerate(((i0, i1), (j0, j1))):
+    def edges(self, piece: Piece) -> list[Edge]:
+        """The edge segments of a merge that may be split off, before any vector: those a sentence apart from the
+        rest of their side (the first ends a sentence, or the one before the last does), short beside it
+        (``SHORT_EDGE``) and pinned to nothing."""
+        found = []
+        for side, (start, stop) in enumerate((piece[:2], piece[2:])):
             if stop - start < 2:
                 continue
-            other = self._vector(1 - side, *((j0, j1), (i0, i1))[side])
-            whole = float(self._vector(side, start, stop) @ other)
             for edge, rest, first in ((start, (start + 1, stop), True), (stop - 1, (start, stop - 1), False)):
                 if (
-                    float(self._vector(side, edge, edge + 1) @ other) > UNRELATED_COSINE
-                    or float(self._vector(side, *rest) @ other) < whole - UNRELATED_SLACK
-                    or not self._may_split(side, edge)
-                    or not _SENTENCE_END.search(self.texts[side][edge if first else edge - 1])
+                    self._may_split(side, edge)
+                    and _SENTENCE_END.search(self.texts[side][edge if first else edge - 1])
+                    and len(self.texts[side][edge]) * SHORT_EDGE <= len(self._text(side, *rest))
                 ):
-                    continue
-                corner = (j0 if first else j1) if side == 0 else (i0 if first else i1)
-                alone = (edge, edge + 1, corner, corner) if side == 0 else (corner, corner, edge, edge + 1)
-                kept = self.split((*rest, j0, j1) if side == 0 else (i0, i1, *rest))
-                return [alone, *kept] if first else [*kept, alone]
+                    found.append((side, edge, rest, first))
+        return found
+
+    def embed(self, merges: list[Piece]) -> None:
+        """The vectors every first check of these merges asks for, in one batch (the embedder keeps them)."""
+        runs = []
+        for piece in merges:
+            for side, edge, rest, _ in self.edges(piece):
+                runs += [(1 - side, *(piece[2:], piece[:2])[side]), (side, *(piece[:2], piece[2:])[side]),
+                         (side, edge, edge + 1), (side, *rest)]
+        self.embedder.vectors(list(dict.fromkeys(self._text(*run) for run in runs)))
+
+    def _text(self, side: int, start: int, stop: int) -> str:
+        return " ".join(self.texts[side][start:stop])
+
+    def _vector(self, side: int, start: int, stop: int) -> np.ndarray:
+        return self.embedder.vectors([self._text(side, start, stop)])[0]
+
+    def split(self, piece: Piece) -> list[Piece]:
+        """The piece, or its unrelated edge segments as beads of their own and the rest."""
+        i0, i1, j0, j1 = piece
+        for side, edge, rest, first in self.edges(piece):
+            other = self._vector(1 - side, *(piece[2:], piece[:2])[side])
+            whole = float(self._vector(side, *(piece[:2], piece[2:])[side]) @ other)
+            if (
+                float(self._vector(side, edge, edge + 1) @ other) > UNRELATED_COSINE
+                or float(self._vector(side, *rest) @ other) < whole - UNRELATED_SLACK
+            ):
+                continue
+            corner = (j0 if first else j1) if side == 0 else (i0 if first else i1)
+            alone = (edge, edge + 1, corner, corner) if side == 0 else (corner, corner, edge, edge + 1)
+            kept = self.split((*rest, j0, j1) if side == 0 else (i0, i1, *rest))
+            return [alone, *kept] if first else [*kept, alone]
         return [piece]
 
     def _may_split(self, side: int, edge: int) -> bool:
