@@ -818,6 +818,38 @@ async def test_a_row_pinned_to_a_commit_shows_the_text_as_it_was_then_without_gi
     assert (await ds.client.get(f"{row}?at=HEAD")).status_code == 400
 
 
+async def test_a_row_pinned_to_one_of_commits_made_in_one_second_shows_that_commits_text(tmp_path):
+    """Commits made by a script share their date to the second: "as at a commit" goes by its place in the corpus's
+    log, not by a date that ties (nor one that runs backwards, as a rebase's author dates may)."""
+    from test_history import git
+
+    repo = tmp_path / "repo"
+    same_second = "2024-01-02T10:00:00+00:00"
+    texts = ["On August 19 a raid.", "On August 19 a raid at night.", "On August 19 a raid at night, repulsed."]
+    write_files(repo / "translations", {"doc/document.yaml": "title: Quick\ndate: 1951-08-27\noriginal_language: en\n"})
+    git(repo, "init", "-q")
+    commits = []
+    for k, text in enumerate(texts):
+        write_files(repo / "translations", {
+            "doc/en.md": f"---\nkind: original\nlanguage: en\n---\nTELEGRAM No. 1\n\n{text}\n\nMao Zedong.\n",
+            "doc/other.md": f"---\nkind: translation\nlanguage: en\nlabel: Other\n---\nTELEGRAM No. 1\n\n{text}\n\n"
+                            f"Mao Zedong, revision {k + 1}.\n",
+        })
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"Revision {k + 1}", date=same_second if k < 2 else "2023-12-31T10:00:00+00:00")
+        commits.append(git(repo, "rev-parse", "HEAD").strip())
+    build(repo / "translations", tmp_path / "versions.db")
+    ds = Datasette([str(tmp_path / "versions.db")])
+    row = (await ds.client.get("/-/versions/doc/p/2")).headers["location"]
+    assert f'{row}?at={commits[2]}" rel="bookmark"' in (await ds.client.get(row)).text  # the last, its date earlier
+    for pinned, text in zip(commits, texts):
+        page = (await ds.client.get(f"{row}?at={pinned}")).text
+        assert f"{text}</div>" in page, pinned
+    signature = (await ds.client.get("/-/versions/doc/p/3")).headers["location"]
+    signatures = [(await ds.client.get(f"{signature}?at={pinned}")).text for pinned in commits]
+    assert [re.findall(r"revision (\d)", page) for page in signatures] == [["1"], ["2"], ["3"]]
+
+
 async def test_pages_mark_pinned_and_forbidden_links(tmp_path):
     corpus = write_files(tmp_path / "translations", {
         "doc/document.yaml": "title: Corrected\ndate: 1951\noriginal_language: en\nbase: en\n",

@@ -302,7 +302,7 @@ def latest_commit(conn: sqlite3.Connection, document_id: str) -> str | None:
     """The newest commit that changed one of the document's versions: what a permalink pins."""
     found = conn.execute(
         "select commit_hash from revisions where document_id = ? and commit_hash is not null "
-        "order by julianday(date) desc, n desc limit 1", [document_id]).fetchone()
+        "order by commit_order is null, commit_order desc, julianday(date) desc, n desc limit 1", [document_id]).fetchone()
     return found[0] if found else None
 
 
@@ -311,13 +311,13 @@ def as_of(conn: sqlite3.Connection, document_id: str, commit: str) -> AsOf | Non
     for each version, its newest revision on its first-parent line no later than that commit. None for a commit the
     database does not know. Served from ``revisions`` alone, so it works in a published copy without git."""
     found = conn.execute(
-        "select commit_hash, date from revisions where document_id = ? and commit_hash like ? || '%' "
+        "select commit_hash, date, commit_order from revisions where document_id = ? and commit_hash like ? || '%' "
         "order by julianday(date) limit 1", [document_id, commit]).fetchone()
     if found is None:
         return None
-    full, date = found
+    full, date, order = found
     texts = {}
-    chosen = list(revisions_as_of(conn, document_id, date).values())
+    chosen = list(revisions_as_of(conn, document_id, date, order).values())
     for revision_id, version_key, keys in conn.execute(
             f"select id, version_id, paragraph_keys from revisions where id in ({', '.join('?' * len(chosen))})",
             chosen):

@@ -290,14 +290,17 @@ def load_timeline(conn: sqlite3.Connection, document_id: str, offset: int = 0, l
     ]
 
 
-def revisions_as_of(conn: sqlite3.Connection, document_id: str, date: str) -> dict[str, str]:
-    """Version key -> the revision it read as at ``date`` (a commit's): its newest revision on its first-parent line
-    (those ``paragraph_keys`` are kept for) committed no later. A version not yet committed then has none."""
+def revisions_as_of(conn: sqlite3.Connection, document_id: str, date: str, order: int | None = None) -> dict[str, str]:
+    """Version key -> the revision it read as at a commit: its newest revision on its first-parent line (those
+    ``paragraph_keys`` are kept for) whose commit came no later in the corpus's log than that commit's ``order``,
+    or, for a revision or commit without one, was committed no later than its ``date`` (commits made within one
+    second share a date). A version not yet committed then has none."""
     return dict(conn.execute(
-        "select version_id, id from (select *, row_number() over (partition by version_id "
-        "order by julianday(date) desc, n desc) as place from revisions where document_id = ? and "
-        "paragraph_keys is not null and commit_hash is not null and julianday(date) <= julianday(?)) where place = 1",
-        [document_id, date],
+        "select version_id, id from (select *, row_number() over (partition by version_id order by n desc) as place "
+        "from revisions where document_id = :document and paragraph_keys is not null and commit_hash is not null "
+        "and case when commit_order is not null and :order is not null then commit_order <= :order "
+        "else julianday(date) <= julianday(:date) end) where place = 1",
+        {"document": document_id, "date": date, "order": order},
     ))
 
 
@@ -309,6 +312,7 @@ class TimelineCommit:
     date: str
     author: str | None
     subject: str | None
+    order: int | None = None  # its place in the corpus's log (``revisions.commit_order``)
 
     @property
     def short(self) -> str:
@@ -320,8 +324,9 @@ def timeline_commits(conn: sqlite3.Connection, document_id: str) -> list[Timelin
     if not has_timeline(conn):
         return []
     return [TimelineCommit(*row) for row in conn.execute(
-        "select commit_hash, min(date), min(author), min(subject) from document_timeline "
-        "where document_id = ? and commit_hash is not null group by commit_hash order by julianday(min(date)) desc",
+        "select commit_hash, min(date), min(author), min(subject), max(commit_order) from document_timeline "
+        "where document_id = ? and commit_hash is not null group by commit_hash "
+        "order by julianday(min(date)) desc, max(commit_order) desc",
         [document_id],
     )]
 
@@ -356,7 +361,7 @@ def compare_document(
     old, new = (next((c for full, c in commits.items() if full.startswith(prefix)), None) for prefix in (a, b))
     if old is None or new is None:
         return None
-    at_old, at_new = (revisions_as_of(conn, document.id, point.date) for point in (old, new))
+    at_old, at_new = (revisions_as_of(conn, document.id, point.date, point.order) for point in (old, new))
     changes = [
         VersionChange(version.id, _number(at_old.get(version.key)), _number(at_new.get(version.key)))
         for version in document.versions
@@ -381,14 +386,23 @@ def _version_diff(conn: sqlite3.Connection, document: DocumentInfo, change: Vers
     return compare_stored_revisions(conn, document, change.version, change.old, change.new)
 
 
+def _place(point: TimelineCommit) -> tuple:
+    """Where a commit stands in the corpus's history: by its place in the log, else by its date."""
+    return (point.order, point.date) if point.order is not None else (-1, point.date)
+
+
 def _file_fields(conn: sqlite3.Connection, document_id: str, old: TimelineCommit, new: TimelineCommit):
     """File -> the fields its committed revisions changed after ``old`` up to ``new`` (either order), combined."""
-    first, last = sorted((old, new), key=lambda point: (point.date, point != old))
+    first, last = sorted((old, new), key=_place)
     found: dict[str, list[list[FieldChange]]] = {}
+    ordered = first.order is not None and last.order is not None
+    between = "commit_order > :first and commit_order <= :last" if ordered else (
+        "julianday(date) > julianday(:first) and julianday(date) <= julianday(:last)")
     for file, fields in conn.execute(
-        "select file, changed_fields from document_revisions where document_id = ? and commit_hash is not null "
-        "and julianday(date) > julianday(?) and julianday(date) <= julianday(?) order by julianday(date), n",
-        [document_id, first.date, last.date],
+        "select file, changed_fields from document_revisions where document_id = :document "
+        f"and commit_hash is not null and {between} order by {'commit_order' if ordered else 'julianday(date)'}, n",
+        {"document": document_id, "first": first.order if ordered else first.date,
+         "last": last.order if ordered else last.date},
     ):
         found.setdefault(file, []).append([FieldChange(**change) for change in json.loads(fields or "[]")])
     combined = {file: combined_fields(steps) for file, steps in found.items()}

@@ -85,6 +85,7 @@ def document_revision_rows(revisions: list[FileRevision]) -> list[dict]:
             "n": revision.n,
             "status": revision.state.status,
             "commit_hash": revision.state.commit,
+            "commit_order": revision.state.order,
             "date": revision.state.date,
             "author": revision.state.author,
             "subject": revision.state.message.strip().split("\n", 1)[0] if revision.state.message else None,

@@ -44,6 +44,9 @@ class Revision:
     paragraphs: tuple[Paragraph, ...]
     boundary: bool = False  # a boundary commit of a shallow clone: what came before it is not known
     previous: int | None = None  # n of the revision holding the file as this one's first parent had it; None: new
+    # the commit's place in the corpus's log, each commit after its parents (history.log): what "as at a commit"
+    # compares, where dates tie (commits made in one second) or run backwards (a rebase keeps author dates)
+    order: int | None = None
 
     @property
     def key(self) -> str:

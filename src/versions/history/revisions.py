@@ -116,6 +116,7 @@ class FileState:
     notes: list[str] = field(default_factory=list)
     boundary: bool = False
     previous: "FileState | None" = None  # compared with this one: its first parent's state, or the last commit's
+    order: int | None = None  # the commit's place in the corpus log (``CorpusLog.commits``): each after its parents
 
 
 def file_states(
@@ -144,6 +145,8 @@ def file_states(
         if states is None:  # renamed from outside the corpus: the log of the whole repository says from where
             log = corpus_log(repository, "")
             states = _states_from_log(log, relative)
+            for state in states:  # places in another log than the corpus's, which its other versions' are in
+                state.order = None
         states = _finish_committed(top, states, shallow, deletions)
     except git.GitFailed as failure:
         return [FileState(UNVERSIONED, relative, working, notes=[f"git failed, history not read: {failure}"])]
@@ -204,7 +207,7 @@ def _changing_commits(log: "CorpusLog", relative: str) -> dict[int, FileState] |
                 continue  # before the commit that made this file under this name
             if any(log.on_first_parent_line(at, of=position) for at in left[name] if at != position):
                 continue  # after the commit that renamed the file away from this name
-            state = found[position] = _committed_state(log.commits[position], name)
+            state = found[position] = _committed_state(log, position, name)
             if status == "A":
                 how, source = log.sources.get((position, name), ("", ""))
                 if how == "C":  # a file made as a copy of another: the other file's past is not its own
@@ -227,13 +230,14 @@ def _merges_keeping_first_parent(log: "CorpusLog", found: dict[int, FileState]) 
     for position in found:
         merge = log.brought_by[position]
         while merge is not None and merge not in found and merge not in kept:
-            kept[merge] = _committed_state(log.commits[merge], "")
+            kept[merge] = _committed_state(log, merge, "")
             merge = log.brought_by[merge]
     return kept
 
 
-def _committed_state(commit: "git.Commit", path: str) -> FileState:
-    return FileState(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message)
+def _committed_state(log: "CorpusLog", position: int, path: str) -> FileState:
+    commit = log.commits[position]
+    return FileState(COMMITTED, path, None, commit.commit, commit.date, commit.author, commit.message, order=position)
 
 
 def _finish_committed(top: Path, states: list[FileState], shallow: set[str], deletions: bool) -> list[FileState]:
@@ -327,6 +331,7 @@ def _revision(
         paragraphs=tuple(paragraphs),
         boundary=state.boundary,
         previous=previous,
+        order=state.order,
     )
 
 

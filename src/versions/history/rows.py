@@ -32,6 +32,7 @@ def _revision_row(history: VersionHistory, revision: Revision, diff: RevisionDif
         "n": revision.n,
         "status": revision.status,
         "commit_hash": revision.commit,
+        "commit_order": revision.order,
         "date": revision.date,
         "author": revision.author,
         "subject": revision.subject,
@@ -113,14 +114,15 @@ def stored_revision(conn, revision_id: str) -> Revision | None:
     text; None if there is no such revision."""
     row = conn.execute(
         "select document_id, version_id, n, status, commit_hash, date, author, message, path, note, readable, "
-        "front_matter, previous_revision_id from revisions where id = ?", [revision_id]).fetchone()
+        "front_matter, previous_revision_id, commit_order from revisions where id = ?", [revision_id]).fetchone()
     if row is None:
         return None
-    document_id, version_key, n, status, commit, date, author, message, path, note, readable, front, previous = row
+    (document_id, version_key, n, status, commit, date, author, message, path, note, readable, front, previous,
+     order) = row
     body = stored_revision_text(conn, revision_id) or ""
     leading, paragraphs = split_body(body)
     return Revision(
         document_id, version_key.rpartition("/")[2], n, status, commit, date, author, message, path, note,
         bool(readable), front, body, leading, tuple(paragraphs),
-        previous=int(previous.rpartition("@")[2]) if previous else None,
+        previous=int(previous.rpartition("@")[2]) if previous else None, order=order,
     )

@@ -201,7 +201,8 @@ SCHEMA: dict[str, dict] = {
     # revision against the revision before it.
     "revisions": {
         "columns": {
-            "id": str, "document_id": str, "version_id": str, "n": int, "status": str, "commit_hash": str, "date": str,
+            "id": str, "document_id": str, "version_id": str, "n": int, "status": str, "commit_hash": str,
+            "commit_order": int, "date": str,
             "author": str, "subject": str, "message": str, "path": str, "note": str, "readable": bool,
             "front_matter": str, "leading": str, "body": str, "paragraph_count": int, "word_count": int,
             "previous_revision_id": str, "latest": bool, "compared": bool, "changed_paragraphs": int,
@@ -234,7 +235,8 @@ SCHEMA: dict[str, dict] = {
     # The history of the document's own files, document.yaml and alignment.yaml (history.files)
     "document_revisions": {
         "columns": {
-            "id": str, "document_id": str, "file": str, "n": int, "status": str, "commit_hash": str, "date": str,
+            "id": str, "document_id": str, "file": str, "n": int, "status": str, "commit_hash": str,
+            "commit_order": int, "date": str,
             "author": str, "subject": str, "note": str, "summary": str, "changed_fields": str,
             "previous_revision_id": str,
         },
@@ -266,15 +268,15 @@ VIEWS = {
     # One timeline per document: every revision of its versions and of its own files, oldest first
     "document_timeline": """
         select * from (
-            select document_id, date, commit_hash, author, subject, 'version' as kind, version_id as what,
-                   id as revision_id, summary
+            select document_id, date, commit_hash, commit_order, author, subject, 'version' as kind,
+                   version_id as what, id as revision_id, summary
             from revisions
             union all
-            select document_id, date, commit_hash, author, subject, 'file' as kind,
+            select document_id, date, commit_hash, commit_order, author, subject, 'file' as kind,
                    document_id || '/' || file as what, id as revision_id, summary
             from document_revisions
         )
-        order by document_id, date is null, date, kind desc, what
+        order by document_id, date is null, date, commit_order, kind desc, what
     """,
 }
 
