@@ -1731,7 +1731,7 @@ CHINESE_CORPUS = {
     "zh-doc/zh-hant.md": """\
         ---
         kind: original
-        language: zh
+        language: zh-Hant
         label: Traditional
         ---
         感日美國代表在開城再次拒絕會面。
@@ -1777,6 +1777,28 @@ async def test_search_marks_a_chinese_word_and_finds_its_other_spellings(chinese
     assert "<mark>Kaesong</mark>" in response.text and "<mark>开城</mark>" in response.text
     response = await chinese_site.client.get("/-/versions/-/search", params={"q": "城开"})
     assert "Traditional" not in response.text  # the characters, but not as a phrase
+
+
+@pytest.mark.parametrize("query", ["开城", "開城", "美国 代表", "開城 拒絕", "官"])
+async def test_datasette_table_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
+    response = await chinese_site.client.get("/versions/paragraphs.json", params={"_search": query, "_shape": "array"})
+    assert {row["version_id"] for row in response.json()} == {"zh-doc/zh-hant", "zh-doc/zh-hans"}
+
+
+@pytest.mark.parametrize("query", ["开城", "開城", "美國代表"])
+async def test_the_canned_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
+    response = await chinese_site.client.get(
+        "/versions/search_across_versions.json", params={"q": query, "_shape": "array"})
+    assert {row["version"] for row in response.json()} == {"Traditional", "Simplified"}
+
+
+async def test_datasette_table_search_keeps_a_chinese_phrase_and_other_words_as_they_are(chinese_site):
+    search = chinese_site.client.get
+    assert (await search("/versions/paragraphs.json", params={"_search": "城开", "_shape": "array"})).json() == []
+    found = await search("/versions/paragraphs.json", params={"_search": "开城 Kaesong", "_shape": "array"})
+    assert found.json() == []  # no paragraph holds both
+    found = await search("/versions/paragraphs.json", params={"_search": 'Kaesong" OR "', "_shape": "array"})
+    assert found.status_code == 200  # no FTS syntax gets through Datasette's quoting
 
 
 async def test_a_copy_in_the_base_language_that_drops_a_number_is_flagged(tmp_path):

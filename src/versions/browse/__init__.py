@@ -84,7 +84,18 @@ from .history import (
     timeline_count,
 )
 from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
-from .search import SEARCH_TABLES, SearchHit, SearchResults, SearchTerm, expand_terms, fts_query, search, search_terms
+from .search import (
+    SEARCH_TABLES,
+    SearchHit,
+    SearchResults,
+    SearchTerm,
+    expand_terms,
+    fts_query,
+    phrase_search_query,
+    search,
+    search_terms,
+    table_search_query,
+)
 from .variance import OVERVIEW_BINS, Bin, variance_mark, variance_overview, words_mark
 
 __all__ = [
@@ -94,6 +105,7 @@ __all__ = [
     "DocumentSummary", "HistorySpan", "LinkCorrection", "Page", "Pair", "ParagraphInfo", "Provenance", "ProvenanceEdge",
     "ProvenanceNode", "Reading", "RevisionChange", "RevisionInfo", "Row", "RowLabel", "SearchHit", "SearchResults",
     "SearchTerm", "TimelineEntry", "VersionInfo", "anchors_by_side", "as_of", "count_documents", "expand_terms", "fts_query",
+    "table_search_query", "phrase_search_query",
     "get_document", "has_history", "has_timeline", "history_span", "is_versions_database", "latest_commit", "latest_revisions",
     "list_documents", "load_alignment", "load_comparison", "load_history", "load_timeline", "neighbours", "numbers_label", "provenance",
     "revision_counts", "row_at", "row_exists", "search", "search_terms", "timeline_count",

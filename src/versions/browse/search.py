@@ -142,6 +142,24 @@ def _fts_phrase(spelling: str) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"*'
 
 
+def table_search_query(query: str) -> str | None:
+    """The FTS5 query Datasette's own table search (``?_search=``, in raw mode) is to run for a query holding Han
+    characters, which it would look for as one word where the index holds one word per character: each run of them
+    folded to simplified and searched as a phrase of its characters (開城 -> "开 城"), every other word quoted as
+    Datasette quotes it. None for a query without Han characters: Datasette's own handling stands."""
+    if not has_han(query):
+        return None
+    words = query.split()
+    return " ".join(_fts_phrase(word) if has_han(word) else '"' + word.replace('"', '""') + '"' for word in words)
+
+
+def phrase_search_query(query: str) -> str:
+    """The FTS5 query of the ``search_across_versions`` canned query (the SQL function ``versions_phrase``): the
+    query as one phrase whose last word may be the start of a word, or with Han characters as
+    ``table_search_query`` has it."""
+    return table_search_query(query) or '"' + query.replace('"', '""') + '"*'
+
+
 def fts_query(terms: Sequence[SearchTerm]) -> str:
     """An FTS5 query matching paragraphs that hold every term under one of its spellings, as words or the starts of
     words (so that Russian case endings are found: ``Кэсон`` finds ``Кэсоном``). Every spelling is quoted: no FTS

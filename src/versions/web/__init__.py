@@ -66,6 +66,7 @@ from .edit import edit_config, page_controls, refuse_other_hosts
 from .edit import routes as edit_routes
 from .facsimiles import facsimile_urls
 from .provenance import provenance_view, relation_class, relation_phrase
+from .table_search import chinese_table_search
 
 PLUGIN = "versions"
 MAX_PARAM_LENGTH = 500
@@ -114,11 +115,22 @@ def register_routes(datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return refuse_other_hosts if _edit_config(datasette) else None
+    edit = _edit_config(datasette)
+
+    def wrap(app):
+        app = chinese_table_search(app)
+        return refuse_other_hosts(app) if edit else app
+
+    return wrap
 
 
 def _edit_config(datasette):
     return edit_config(datasette.plugin_config(PLUGIN))
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("versions_phrase", 1, browse.phrase_search_query, deterministic=True)
 
 
 @hookimpl
