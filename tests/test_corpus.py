@@ -562,22 +562,20 @@ def test_two_spellings_of_one_archive_are_one_archive(small_corpus):
     assert only_problem(small_corpus) == f"{small_corpus}/doc-1/document.yaml:5: {message}"
 
 
-@pytest.mark.parametrize("tag", ["ru", "zh-Hant", "zh-Hans-CN", "en-GB", "es-419", "yue"])
-def test_a_language_tag_with_a_script_or_region_is_accepted(tmp_path, tag):
-    corpus = write_files(tmp_path / "translations", {
+def _with_language(tmp_path, tag: str) -> Path:
+    return write_files(tmp_path / "translations", {
         "doc/document.yaml": "title: Tags (illustrative)\ndate: 1951\noriginal_language: ru\n",
         "doc/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
         "doc/other.md": f"---\nkind: translation\nlanguage: {tag}\n---\nText.\n",
     })
-    assert load_corpus(corpus).documents[0].version("other").language == tag
+
+
+@pytest.mark.parametrize("tag", ["ru", "zh-Hant", "zh-Hans-CN", "en-GB", "es-419", "yue"])
+def test_a_language_tag_with_a_script_or_region_is_accepted(tmp_path, tag):
+    assert load_corpus(_with_language(tmp_path, tag)).documents[0].version("other").language == tag
 
 
 @pytest.mark.parametrize("tag", ["English", "zh_TW", "ZH", "zh-hant", "en-gb-oxford", "z"])
 def test_anything_else_is_refused_naming_file_and_line(tmp_path, tag):
-    corpus = write_files(tmp_path / "translations", {
-        "doc/document.yaml": "title: Tags (illustrative)\ndate: 1951\noriginal_language: ru\n",
-        "doc/ru.md": "---\nkind: original\nlanguage: ru\n---\nТекст.\n",
-        "doc/other.md": f"---\nkind: translation\nlanguage: {tag}\n---\nText.\n",
-    })
     with pytest.raises(CorpusError, match=r"other\.md:3: language .* is not a language tag"):
-        load_corpus(corpus)
+        load_corpus(_with_language(tmp_path, tag))
