@@ -64,3 +64,18 @@ def test_a_note_inserted_beside_a_translated_paragraph_is_a_row_of_its_own():
     # 19 of 35 before merges were checked; left: a note linked one to one with a paragraph it says nothing of (no
     # merge to check), and one whose vector is as near its neighbour as a true merge's greeting (0.16)
     assert len(absorbed) <= 2, absorbed
+
+
+def test_each_paragraph_of_a_translation_transcribed_alone_finds_its_counterpart():
+    """A partial copy of one paragraph against the whole text: searched with vectors and a partial pair's gaps (on
+    length and anchors alone, 23 of 25)."""
+    gold = case("demo-ru-rendering")
+    a, b = gold["a_segments"], gold["b_segments"]
+    wrong = []
+    with embeddings.using(embeddings.Embedder(embeddings.current().store)):
+        for bead in gold["gold"]:
+            if bead.a and len(bead.b) == 1:
+                found = [x.a for x in align(a, [b[bead.b[0]]], gold["lang_a"], gold["lang_b"], partial=True) if x.b]
+                if found != [bead.a]:
+                    wrong.append((bead.b[0], found))
+    assert wrong == []

@@ -72,9 +72,7 @@ def align(
     kept_a, kept_b = [a[i] for i in keep_a], [b[j] for j in keep_b]
     prior = BITEXT if same else cross_language_prior(kept_a, kept_b, lang_a, lang_b, partial or within is not None)
     scorer = _scorer(kept_a, kept_b, lang_a, lang_b, same, prior)
-    # a partial pair's gaps are priced by its prior, which the meaning search does not know: on our partial gold it
-    # merged untranscribed paragraphs into links again (strict F1 1.00 -> 0.94)
-    embedder = embeddings.current() if meaning and scorer.refined_by_meaning and not prior.partial else None
+    embedder = embeddings.current() if meaning and scorer.refined_by_meaning else None
     if windowed:
         reusable = previous and not crossing and covered is None  # both number the segments of A as searched
         runs = problem.reusable(kept_runs(previous, a, b)) if reusable else []
@@ -82,7 +80,7 @@ def align(
     else:
         stretch = Stretch(0, 0, len(keep_a), len(keep_b))
         path = _best_path(scorer, stretch, problem.constraints, math.inf, prior.gaps)
-        path = _refined(scorer, path, problem.constraints, embedder)
+        path = _refined(scorer, path, problem.constraints, embedder, prior.gaps)
     if scorer.pairs_sandwiched:
         path = _pair_sandwiched(scorer, path, problem.constraints.forbidden)
     beads = problem.beads(scorer, path, _pair_moves(scorer, path, problem.constraints.forbidden))
@@ -101,7 +99,7 @@ def _path(
     path, corner = [], (0, 0)
     for run in [*runs, None]:
         end = (run[0][0], run[0][2]) if run else (n, m)
-        path += _refined(scorer, _searched(scorer, Stretch(*corner, *end), constraints, gaps), constraints, embedder)
+        path += _refined(scorer, _searched(scorer, Stretch(*corner, *end), constraints, gaps), constraints, embedder, gaps)
         if run:
             path += run
             corner = (run[-1][1], run[-1][3])
@@ -121,11 +119,14 @@ def _searched(scorer, stretch: Stretch, constraints: _Constraints, gaps: Gaps | 
     return path
 
 
-def _refined(scorer, path: list[Piece], constraints: _Constraints, embedder: Embedder | None) -> list[Piece]:
-    """The path, its uncertain stretches searched again with vectors (none without an embedder)."""
+def _refined(
+    scorer, path: list[Piece], constraints: _Constraints, embedder: Embedder | None, gaps: Gaps | None = None
+) -> list[Piece]:
+    """The path, its uncertain stretches searched again with vectors (none without an embedder), a partial pair's
+    with its ``gaps``."""
     if embedder is None or not path:
         return path
-    refinement = refine(scorer, path, constraints, scorer.texts, embedder)
+    refinement = refine(scorer, path, constraints, scorer.texts, embedder, gaps)
     embedder.counts.aligned += sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in path)
     embedder.counts.refined += refinement.embedded
     embedder.counts.audited += refinement.audited
