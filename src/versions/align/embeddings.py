@@ -97,6 +97,11 @@ class LocalModel:
             self._remember(found)
         return np.stack([found[text] for text in texts]) if texts else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
+    def release(self) -> None:
+        """Drop the weights (about 120 MB); the next missing vector loads them again."""
+        with self._lock:
+            self._model = None
+
     def _loaded(self):
         if self._model is None:
             start = time.perf_counter()
@@ -153,6 +158,13 @@ class Embedder:
     def forget(self) -> None:
         """Drop the vectors held in memory (the store keeps them): the next document shares few texts."""
         self._memory.clear()
+
+
+def let_go() -> None:
+    """Drop what vectors cost while nothing more is to be embedded for a while: the current embedder's vectors (its
+    store keeps them) and the weights of this process's model (loaded again when a vector is next missing)."""
+    current().forget()
+    LOCAL_MODEL.release()
 
 
 _CURRENT: contextvars.ContextVar[Embedder | None] = contextvars.ContextVar("embedder", default=None)
