@@ -71,8 +71,9 @@ class Counts:
 
 
 # Vectors the model of a process remembers, the latest first (2 KB each): a process that builds again and again
-# (``versions serve``'s watcher, the build's process serving its workers) embeds a text once.
-REMEMBERED_VECTORS = 8192
+# (``versions serve``'s watcher, the build's process serving its workers) embeds a text once. In a build the cache
+# file keeps every vector already, so a few suffice (8,192 held 16 MB beside a long document for nothing).
+REMEMBERED_VECTORS = 1024
 
 
 class LocalModel:
