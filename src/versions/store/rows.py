@@ -69,8 +69,13 @@ def document_rows(
             cache.keep_alignments(document, collation.table)
     if collation:
         groups = _group_keys(collation, keys)
-        for stretch in collation.stretches(max(1, STRETCH_COMPARISONS // collation.comparisons_per_group)):
+        for stretch in collation.stretches(_stretch_groups(collation)):
             yield stretch_rows(collation, stretch, keys, groups)
+
+
+def _stretch_groups(collation: Collation) -> int:
+    """Groups in a stretch: as many as ask for ``STRETCH_COMPARISONS`` comparisons (a version alone asks for none)."""
+    return max(1, STRETCH_COMPARISONS // max(1, collation.comparisons_per_group))
 
 
 def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:
