@@ -309,6 +309,7 @@ def say_point(label: str, point: dict) -> None:
 ARCHIVE_SIZES = (250, 2000)  # compared with the archive-scale corpus itself
 LONG_DOCUMENT = (1, 4, 5000)  # documents x versions x paragraphs: one archival file's worth
 LENGTH_SERIES = ((1000, 20), (62, 320), (16, 1280), (4, 5000))  # about 80,000 paragraphs each, in 4 versions
+MANY_VERSIONS = (1, 50, 200)  # documents x versions x paragraphs: one document in many versions, after the series
 
 
 def archive_scale(args, work: Path, documents: int) -> dict:
@@ -355,6 +356,12 @@ def length_series(args, work: Path) -> dict:
     results["per_paragraph_longest_vs_shortest"] = round(last["per_paragraph_ms"] / first["per_paragraph_ms"], 2)
     say(f"  per paragraph at {last['paragraphs']} vs {first['paragraphs']} paragraphs: "
         f"{results['per_paragraph_longest_vs_shortest']}x (target <= 1.5x)")
+    documents, versions, paragraphs = MANY_VERSIONS
+    with stage(f"one document in many versions: {documents} x {versions} x {paragraphs} paragraphs, one rebuild"):
+        results["many_versions"] = scale_point(work, documents, versions, paragraphs, args.seed, 1, args.git)
+    say_point(f"{documents} x {versions} x {paragraphs}", results["many_versions"])
+    peaks = [point["peak_rss_mb"] for point in (*results["series"], results["many_versions"])]
+    say(f"  peak memory, every row above: at most {max(peaks)} MB  {verdict('peak_rss_mb', max(peaks))}")
     return results
 
 
@@ -664,7 +671,7 @@ def main(argv: list[str] | None = None) -> dict:
                              "so that the build reads each version's history as it does for a real corpus")
     parser.add_argument("--series", action="store_true",
                         help="the length series instead: about 80,000 paragraphs as 1,000 x 20, 62 x 320, 16 x 1,280 "
-                             "and 4 x 5,000 paragraphs per version")
+                             "and 4 x 5,000 paragraphs per version, then one document of 50 versions x 200 paragraphs")
     args = parser.parse_args(argv)
     documents = args.documents or (100 if args.quick else 1000)
     if args.series or documents >= ARCHIVE_DOCUMENTS:

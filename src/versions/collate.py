@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Protocol
 
 from . import align
+from .align import embeddings
 from .anchors import Anchor, anchors_correspond, extract_anchors
 from .anchors import clear_cache as clear_anchor_cache
 from .corpus import Document, Version
@@ -28,6 +29,10 @@ from .normalize import DEFAULT, Normalization
 from .segment import Paragraph, join_segments
 
 STORED_NORMALIZATION = DEFAULT
+# paragraphs in all its versions: once a document this long is aligned, the vectors and the model's weights (about
+# 120 MB) are let go, so that its comparisons and rows do not sit beside them; loading them again costs about 1.4 s,
+# little beside such a document's build
+LET_GO_OF_MODEL = 8000
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,11 @@ class Collation:
     @property
     def variances(self) -> list[float]:
         return self.whole.variances
+
+    @property
+    def comparisons_per_group(self) -> int:
+        """Comparisons a group asks for at most: each other version with the base, and each pair of copies."""
+        return len(self.table.versions) - 1 + len(self.copy_pairs)
 
     def stretches(self, size: int) -> Iterator[Stretch]:
         for start in range(0, len(self.table.groups), size):
@@ -269,6 +279,8 @@ def collate(
         derivations(document),
         partial_versions(document),
     )
+    if sum(len(v.paragraphs) for v in versions) >= LET_GO_OF_MODEL:
+        embeddings.let_go()
     if features is not None:
         features.keep_features(align.known_features(keys))
     # the anchors the alignment read stay: a group of one paragraph per version, the most common, compares the very

@@ -76,8 +76,9 @@ class Counts:
 
 
 # Vectors the model of a process remembers, the latest first (2 KB each): a process that builds again and again
-# (``versions serve``'s watcher, the build's process serving its workers) embeds a text once.
-REMEMBERED_VECTORS = 8192
+# (``versions serve``'s watcher, the build's process serving its workers) embeds a text once. In a build the cache
+# file keeps every vector already, so a few suffice (8,192 held 16 MB beside a long document for nothing).
+REMEMBERED_VECTORS = 1024
 
 
 class LocalModel:
@@ -101,6 +102,11 @@ class LocalModel:
                 found.update(zip(missing, np.asarray(self._loaded().encode(missing), dtype=np.float32)))
             self._remember(found)
         return np.stack([found[text] for text in texts]) if texts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+    def release(self) -> None:
+        """Drop the weights (about 120 MB); the next missing vector loads them again."""
+        with self._lock:
+            self._model = None
 
     def _loaded(self):
         if self._model is None:
@@ -158,6 +164,13 @@ class Embedder:
     def forget(self) -> None:
         """Drop the vectors held in memory (the store keeps them): the next document shares few texts."""
         self._memory.clear()
+
+
+def let_go() -> None:
+    """Drop what vectors cost while nothing more is to be embedded for a while: the current embedder's vectors (its
+    store keeps them) and the weights of this process's model (loaded again when a vector is next missing)."""
+    current().forget()
+    LOCAL_MODEL.release()
 
 
 _CURRENT: contextvars.ContextVar[Embedder | None] = contextvars.ContextVar("embedder", default=None)

@@ -20,7 +20,9 @@ from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
 
 EXCERPT_LENGTH = 120
-STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
+# comparisons made and turned into rows together: 500 groups of a document of 4 versions (3 with the base, a pair of
+# copies), 3 of one of 50; what a stretch holds grows with its comparisons, not its groups
+STRETCH_COMPARISONS = 2000
 CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter document is collated afresh faster
 
 
@@ -28,9 +30,10 @@ def document_rows(
     document: Document, encoding: str | None = None, cache: BuildCache | None = None
 ) -> Iterator[dict[str, list[dict]]]:
     """Every row of one document, table by table, in batches: first the document's own, then each version with its
-    paragraphs, then its alignment groups with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time,
-    so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
-    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process."""
+    paragraphs, then its alignment groups with their members, diffs and anchors, a stretch of groups asking for
+    ``STRETCH_COMPARISONS`` comparisons at a time, so that a long document is never held compared whole. The rows
+    depend on the document alone: ``cache`` only saves recomputing what an earlier build found, and nothing else is
+    shared, so it can run in a worker process."""
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -48,6 +51,7 @@ def document_rows(
         by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
     yield rows
+    del rows, histories, own_files  # the revisions' texts and changes: held on, they would stay beside the alignment
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
         yield {
@@ -65,8 +69,13 @@ def document_rows(
             cache.keep_alignments(document, collation.table)
     if collation:
         groups = _group_keys(collation, keys)
-        for stretch in collation.stretches(STRETCH_GROUPS):
+        for stretch in collation.stretches(_stretch_groups(collation)):
             yield stretch_rows(collation, stretch, keys, groups)
+
+
+def _stretch_groups(collation: Collation) -> int:
+    """Groups in a stretch: as many as ask for ``STRETCH_COMPARISONS`` comparisons (a version alone asks for none)."""
+    return max(1, STRETCH_COMPARISONS // max(1, collation.comparisons_per_group))
 
 
 def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:

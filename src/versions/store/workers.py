@@ -27,6 +27,7 @@ from .rows import document_rows
 from .schema import SCHEMA, create_schema, scratch_database
 
 INSERT_ROWS = 20_000  # rows gathered before they are inserted, at most (and one batch of a document's more)
+LONG_BATCH = 1000  # rows in one batch of a long document's: inserted at once, not held while the rest is collated
 POOL_MIN_DOCUMENTS = 16  # below this, starting worker processes costs more than it saves
 SHARD_DOCUMENTS = 25  # documents a worker process collates and writes to one shard file, at most
 SHARDS_PER_WORKER = 4  # at least, so that the workers finish together
@@ -125,6 +126,8 @@ def _stage_rows_of(
 
         def stage(rows: Rows) -> None:
             pending.add(changes.rows(rows))
+            if sum(map(len, rows.values())) >= LONG_BATCH:
+                pending.flush()
 
         for job in jobs:
             found = job_rows(job, _discard if problems else stage, compute)
