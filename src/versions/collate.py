@@ -22,6 +22,7 @@ from .anchors import Anchor, anchors_correspond, extract_anchors
 from .anchors import clear_cache as clear_anchor_cache
 from .corpus import Document, Version
 from .diff import WordDiff, word_diff
+from .heap import settle
 from .normalize import DEFAULT, Normalization
 from .segment import Paragraph, join_segments
 
@@ -66,9 +67,19 @@ class Comparison:
         return found | ({"diff": self.diff.to_json()} if self.diff is not None else {})
 
     @classmethod
-    def from_json(cls, text_a: str, text_b: str, data: dict) -> Comparison:
+    def from_json(
+        cls, text_a: str, text_b: str, data: dict, checks: dict[tuple[str, str, str], AnchorCheck] | None = None
+    ) -> Comparison:
+        """``checks``: the anchor checks made so far, to share (a long document's thousands of comparisons repeat a
+        few hundred checks, and making one costs more than finding it)."""
+        checks = {} if checks is None else checks
         diff = WordDiff.from_json(data["diff"]) if "diff" in data else None
-        return cls(text_a, text_b, diff, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
+        return cls(text_a, text_b, diff, tuple(checks.get(key) or checks.setdefault(key, _check(*key))
+                                               for key in map(tuple, data["anchors"])))
+
+
+def _check(kind: str, value: str, side: str) -> AnchorCheck:
+    return AnchorCheck(Anchor(kind, value), side)
 
 
 @dataclass(frozen=True)
@@ -255,6 +266,7 @@ def collate(
     keys = list(dict.fromkeys((p.text, v.language) for v in versions for p in v.paragraphs))
     if features is not None:
         align.learn_features(features.known_features(keys))
+        settle()  # what was read of every paragraph lives as long as the document's build
     table = align.align_versions(
         document.base,
         {v.id: [p.text for p in v.paragraphs] for v in versions},

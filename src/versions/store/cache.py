@@ -111,8 +111,8 @@ class BuildCache(_CacheFile):
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
-        # language -> what the cache held for it, when asked: paragraph digest -> (stems read, cognates read)
-        self.features_held: dict[str, dict[bytes, tuple[bool, bool]]] = {}
+        # language -> what the cache held for it, when asked (``_extent``)
+        self.features_held: dict[str, tuple[set[bytes], int, int]] = {}
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -139,8 +139,7 @@ class BuildCache(_CacheFile):
         """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
         stored = {language: marshal.loads(value) for language, value in self.db.execute(
             "select language, value from features where document_id = ?", [self.document_id]).fetchall()}
-        self.features_held = {language: {digest: _parts_read(raw) for digest, raw in held.items()}
-                              for language, held in stored.items()}
+        self.features_held = {language: _extent(held) for language, held in stored.items()}
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
         for text, language in keys:
@@ -158,7 +157,7 @@ class BuildCache(_CacheFile):
         changed = [
             {"document_id": self.document_id, "language": language, "value": marshal.dumps(raw)}
             for language, raw in by_language.items()
-            if {digest: _parts_read(one) for digest, one in raw.items()} != self.features_held.get(language)
+            if _extent(raw) != self.features_held.get(language)
         ]
         gone = set(self.features_held) - set(by_language)
         self.features_held = {}
@@ -188,8 +187,9 @@ class BuildCache(_CacheFile):
         computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
         if computed:
             self.put(COMPARISON, {keys[n]: json.dumps(c.to_json(), ensure_ascii=False) for n, c in computed.items()})
+        checks: dict = {}
         return [
-            computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]))
+            computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]), checks)
             for n, (pair, key) in enumerate(zip(pairs, keys))
         ]
 
@@ -257,8 +257,10 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def _parts_read(raw: tuple) -> tuple[bool, bool]:
-    return raw[4] is not None, raw[5] is not None
+def _extent(held: dict[bytes, tuple]) -> tuple[set[bytes], int, int]:
+    """How much of one language's paragraphs a record holds: which paragraphs (by digest), and how many of them with
+    their stems, with their cognates, read (a paragraph's never go from read to unread)."""
+    return set(held), sum(raw[4] is not None for raw in held.values()), sum(raw[5] is not None for raw in held.values())
 
 
 def _raw(features: Features) -> tuple:

@@ -15,7 +15,13 @@ from ..corpus import (
     Version,
 )
 from ..diff import count_words
-from ..history import document_file_histories, document_revision_rows, history_rows, version_histories
+from ..heap import set_apart, settle
+from ..history import (
+    document_file_histories,
+    document_revision_rows,
+    history_rows,
+    version_histories,
+)
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
 
@@ -31,6 +37,12 @@ def document_rows(
     paragraphs, then its alignment groups with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time,
     so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
     saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process."""
+    with set_apart():
+        settle()  # the document read
+        yield from _rows(document, encoding, cache)
+
+
+def _rows(document: Document, encoding: str | None, cache: BuildCache | None) -> Iterator[dict[str, list[dict]]]:
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -47,6 +59,7 @@ def document_rows(
     for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
         by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
+    settle()  # the histories and keys
     yield rows
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
@@ -64,6 +77,7 @@ def document_rows(
         if collation:
             cache.keep_alignments(document, collation.table)
     if collation:
+        settle()  # the collation, and what it read of every paragraph
         groups = _group_keys(collation, keys)
         for stretch in collation.stretches(STRETCH_GROUPS):
             yield stretch_rows(collation, stretch, keys, groups)
