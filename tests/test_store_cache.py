@@ -37,6 +37,18 @@ def test_a_rebuild_compares_only_the_groups_an_edit_touched(generated, monkeypat
     assert 1 <= sum(calls) <= 3  # the edited group against each other version
 
 
+def test_a_rebuild_reads_back_only_the_comparisons_of_the_groups_an_edit_touched(generated, monkeypatch):
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    asked = []
+    comparer = cache.BuildCache.comparer
+    monkeypatch.setattr(cache.BuildCache, "comparer", lambda self, pairs, *rest: asked.extend(pairs) or comparer(
+        self, pairs, *rest))
+    build(corpus, db_path)
+    assert 1 <= len(asked) <= 6  # the edited group (the base against each version, copies with each other)
+    assert entries(db_path)[generate.document_id(0)] > 3 * 40  # the others' comparisons are kept all the same
+
+
 @pytest.mark.parametrize("edit", EDITS)
 def test_a_build_with_the_cache_equals_one_without(generated, edit):
     corpus, db_path = generated

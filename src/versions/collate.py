@@ -12,7 +12,7 @@ loss, a dropped date is, in one language as across two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -115,9 +115,10 @@ def compare_pairs(pairs: Sequence[Pair], normalization: Normalization) -> list[C
 
 @dataclass(frozen=True)
 class Stretch:
-    """Consecutive groups of a collation, compared: the unit in which a long document is compared and stored."""
+    """Consecutive groups of a collation (but those a rebuild leaves out), compared: the unit in which a long
+    document is compared and stored."""
 
-    start: int  # index of the first group
+    indexes: Sequence[int]  # of its groups in the table, in order
     groups: Sequence[align.Group]
     comparisons: dict[tuple[int, str], Comparison]  # (group index, version id): the version with the base
     variances: list[float]  # one per group
@@ -125,7 +126,7 @@ class Stretch:
     copies: dict[tuple[int, str, str], Comparison] = field(default_factory=dict)
 
     def indexed(self) -> Iterator[tuple[int, align.Group]]:
-        return enumerate(self.groups, self.start)
+        return zip(self.indexes, self.groups)
 
 
 @dataclass
@@ -154,34 +155,43 @@ class Collation:
     def variances(self) -> list[float]:
         return self.whole.variances
 
-    def stretches(self, size: int) -> Iterator[Stretch]:
+    def stretches(self, size: int, skip: Container[int] = ()) -> Iterator[Stretch]:
+        """``skip``: the indexes of groups to leave out (a rebuild's, that came out as before)."""
         for start in range(0, len(self.table.groups), size):
-            yield self.stretch(start, start + size)
+            yield self.stretch(start, start + size, skip)
 
-    def stretch(self, start: int, stop: int) -> Stretch:
-        """Groups ``start`` to ``stop`` compared: every version with the base, and each group's variance.
+    def stretch(self, start: int, stop: int, skip: Container[int] = ()) -> Stretch:
+        """Groups ``start`` to ``stop`` (but those in ``skip``) compared: every version with the base, and each
+        group's variance.
 
         Variance runs from 0 (all versions read alike) to 1: the mean dissimilarity to the base, where a missing
         paragraph counts as entirely different.
         """
-        groups = self.table.groups[start:stop]
+        indexes = [index for index in range(start, min(stop, len(self.table.groups))) if index not in skip]
+        groups = [self.table.groups[index] for index in indexes]
         keys, pairs = [], []
-        for index, group in enumerate(groups, start):
-            for key, pair in (*self._pairs(index, group), *self._copy_pairs(index, group)):
+        for index in indexes:
+            for key, pair in self.group_pairs(index):
                 keys.append(key)
                 pairs.append(pair)
         compared = dict(zip(keys, self.comparer(pairs, self.normalization)))
         comparisons = {key: comparison for key, comparison in compared.items() if len(key) == 2}
         copies = {key: comparison for key, comparison in compared.items() if len(key) == 3}
         variances = []
-        for index, _group in enumerate(groups, start):
+        for index in indexes:
             scores = [
                 comparison.dissimilarity if comparison.text_a and comparison.text_b else 1.0
                 for version_id in self.table.versions[1:]
                 if (comparison := comparisons.get((index, version_id))) is not None
             ]
             variances.append(variance(scores))
-        return Stretch(start, groups, comparisons, variances, copies)
+        return Stretch(indexes, groups, comparisons, variances, copies)
+
+    def group_pairs(self, index: int) -> list[tuple[tuple, Pair]]:
+        """What group ``index`` compares, keyed: (index, version) for a version with the base, (index, version a,
+        version b) for two copies."""
+        group = self.table.groups[index]
+        return [*self._pairs(index, group), *self._copy_pairs(index, group)]
 
     def _pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str], Pair]]:
         base = self.base

@@ -38,6 +38,7 @@ BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
+GROUPS = "groups"  # kind of entry: what each group's rows were made from, keyed by the document's content hash
 QUERY_CHUNK = 500  # keys looked up per statement
 
 TABLES = {
@@ -187,12 +188,26 @@ class BuildCache(_CacheFile):
         computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
         if computed:
             self.put(COMPARISON, {keys[n]: json.dumps(c.to_json(), ensure_ascii=False) for n, c in computed.items()})
-        checks: dict = {}
+        checks: dict = {}  # shared by the comparisons read back (Comparison.from_json)
         return [
             computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]), checks)
             for n, (pair, key) in enumerate(zip(pairs, keys))
         ]
 
+    def keep_comparisons(self, pairs: Iterable[Pair], normalization: Normalization) -> None:
+        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were)."""
+        spelled = str(normalization)
+        self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+
+    def group_digests(self, content_hash: str) -> dict[str, str]:
+        """Group row key -> the digest of what its rows were made from (``rows.group_digests``), as built when the
+        document had ``content_hash``; nothing if that build is not in the cache. Read, not kept: this build keeps
+        its own (``keep_group_digests``)."""
+        found = dict(self._select("entries", "key, value", [content_hash], GROUPS))
+        return json.loads(found[content_hash]) if found else {}
+
+    def keep_group_digests(self, content_hash: str, digests: dict[str, str]) -> None:
+        self.put(GROUPS, {content_hash: json.dumps(digests)})
 
     def previous_alignments(self, document: Document) -> dict[str, Previous]:
         """The last alignment of each version with its parent in the guide tree, where their languages and the

@@ -22,6 +22,10 @@ from .schema import SCHEMA
 
 VANISHED = "vanished"  # staged: the keys of rows of rebuilt documents that their new rows no longer have
 REMOVED = "removed"  # staged: the documents gone from the corpus
+KEPT = "kept"  # handed over, not staged: the ids of a rebuilt document's groups whose rows stay as they are
+# the tables whose rows belong to one alignment group, and the column naming it
+GROUP_COLUMNS = {"alignment_groups": "id", "alignment_members": "group_id", "untranscribed": "group_id",
+                 "diffs": "group_id", "anchors": "group_id"}
 CHANGE_TABLES = {
     VANISHED: {"columns": {"table_name": str, "key_1": str, "key_2": str}},
     REMOVED: {"columns": {"document_id": str}},
@@ -85,10 +89,14 @@ class LiveRows:
             ))
         return held
 
-    def keys(self, table: str, document_id: str) -> set[tuple]:
+    def keys(self, table: str, document_id: str, kept: set[str]) -> set[tuple]:
+        """The keys of the document's rows in ``table``, but those of the groups in ``kept``."""
         columns = ", ".join(f"[{column}]" for column in key_columns(table))
         query = f"select {columns} from [{table}] where [{document_column(table)}] = ?"
-        return set(self.conn.execute(query, [document_id]).fetchall())
+        if table not in GROUP_COLUMNS or not kept:
+            return set(self.conn.execute(query, [document_id]).fetchall())
+        query = f"select [{GROUP_COLUMNS[table]}], {columns} from [{table}] where [{document_column(table)}] = ?"
+        return {tuple(key) for group, *key in self.conn.execute(query, [document_id]) if group not in kept}
 
 
 class Changes:
@@ -99,8 +107,14 @@ class Changes:
     def __init__(self, live: LiveRows | None):
         self.live = live
         self.seen: dict[str, set[tuple]] = {table: set() for table in SCHEMA}
+        self.kept: set[str] = set()  # the ids of the groups whose rows stay as the live database holds them
 
     def rows(self, rows: Rows) -> Rows:
+        if KEPT in rows:
+            if self.live is None:
+                raise ValueError("groups kept as the live database holds them, without a live database")
+            self.kept.update(row["id"] for row in rows[KEPT])
+            rows = {table: table_rows for table, table_rows in rows.items() if table != KEPT}
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
@@ -121,10 +135,11 @@ class Changes:
         ]
         for seen in self.seen.values():
             seen.clear()
+        self.kept.clear()
         return {**former, VANISHED: rows}
 
     def _gone(self, table: str, document_id: str) -> list[tuple]:
-        return sorted(self.live.keys(table, document_id) - self.seen[table])
+        return sorted(self.live.keys(table, document_id, self.kept) - self.seen[table])
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..history import (
 )
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
+from .changes import KEPT
 
 EXCERPT_LENGTH = 120
 STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
@@ -31,18 +33,24 @@ CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter documen
 
 
 def document_rows(
-    document: Document, encoding: str | None = None, cache: BuildCache | None = None
+    document: Document, encoding: str | None = None, cache: BuildCache | None = None, written: str | None = None
 ) -> Iterator[dict[str, list[dict]]]:
     """Every row of one document, table by table, in batches: first the document's own, then each version with its
     paragraphs, then its alignment groups with their members, diffs and anchors, ``STRETCH_GROUPS`` groups at a time,
     so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
-    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process."""
+    saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process.
+
+    ``written``: the content hash of the document whose rows the database to write holds. The cache knows what
+    each group's rows were made from in that build (``group_digest``); the groups that come out the same are left
+    out, and their ids handed over instead, in a last batch of their own (``changes.KEPT``)."""
     with set_apart():
         settle()  # the document read
-        yield from _rows(document, encoding, cache)
+        yield from _rows(document, encoding, cache, written)
 
 
-def _rows(document: Document, encoding: str | None, cache: BuildCache | None) -> Iterator[dict[str, list[dict]]]:
+def _rows(
+    document: Document, encoding: str | None, cache: BuildCache | None, written: str | None
+) -> Iterator[dict[str, list[dict]]]:
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -70,6 +78,7 @@ def _rows(document: Document, encoding: str | None, cache: BuildCache | None) ->
         }
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
     if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        cache = None
         collation = collate(document)
     else:
         collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document),
@@ -79,8 +88,44 @@ def _rows(document: Document, encoding: str | None, cache: BuildCache | None) ->
     if collation:
         settle()  # the collation, and what it read of every paragraph
         groups = _group_keys(collation, keys)
-        for stretch in collation.stretches(STRETCH_GROUPS):
+        same = _same_groups(collation, keys, groups, cache, written) if cache is not None else []
+        for stretch in collation.stretches(STRETCH_GROUPS, set(same)):
             yield stretch_rows(collation, stretch, keys, groups)
+        if same:
+            yield {KEPT: [{"id": group_id(document.id, groups[index])} for index in same]}
+
+
+def _same_groups(
+    collation: Collation, keys: dict[str, VersionKeys], groups: list[str], cache: BuildCache, written: str | None
+) -> list[int]:
+    """The indexes of the groups made from the same as in the build the database holds (``written``), if the cache
+    knows it; what every group is made from is kept for the next build."""
+    digests = group_digests(collation, keys, groups)
+    held = cache.group_digests(written) if written else {}
+    cache.keep_group_digests(collation.document.content_hash, dict(zip(groups, digests)))
+    same = [index for index, (key, digest) in enumerate(zip(groups, digests)) if held.get(key) == digest]
+    # their comparisons are not read, but still wanted: the next edit may move the groups around them
+    cache.keep_comparisons((pair for index in same for _, pair in collation.group_pairs(index)), collation.normalization)
+    return same
+
+
+def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
+    """Per group, a digest of everything its rows are made from: its place and row key (``groups``), its members
+    with their paragraphs' keys and texts, and what holds for the whole table (its versions, their languages, the
+    base, the normalization); the comparisons follow from the texts."""
+    document, table = collation.document, collation.table
+    whole = json.dumps([document.id, table.base, [(v, document.version(v).language) for v in table.versions],
+                        str(collation.normalization)], ensure_ascii=False).encode()
+    digests = []
+    for index, (group, key) in enumerate(zip(table.groups, groups)):
+        digest = hashlib.blake2b(whole, digest_size=16)
+        digest.update(f"\0{index}\0{key}".encode())
+        for version_id, member in group.members.items():
+            paragraph_keys = [keys[version_id].keys[n] for n in member.paragraphs]
+            text = group_text(document.version(version_id), member.paragraphs)
+            digest.update(f"\0{version_id}\0{member!r}\0{paragraph_keys}\0{text}".encode())
+        digests.append(digest.hexdigest())
+    return digests
 
 
 def collation_rows(collation: Collation, keys: dict[str, VersionKeys]) -> dict[str, list[dict]]:
