@@ -28,6 +28,7 @@ import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Features, Previous
 from ..align.embeddings import LOCAL_MODEL, Embedder, RemoteModel, model_version, using
+from ..align.reuse import digests
 from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
@@ -220,8 +221,8 @@ class BuildCache(_CacheFile):
     def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
         self.put(ALIGNMENT, {
             alignment_key(document, parent, version_id): json.dumps({
-                "a": [p.text for p in document.version(parent).paragraphs],
-                "b": [p.text for p in document.version(version_id).paragraphs],
+                "a": digests([p.text for p in document.version(parent).paragraphs]),
+                "b": digests([p.text for p in document.version(version_id).paragraphs]),
                 "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version_id]],
             }, ensure_ascii=False)
             for version_id, parent in table.parents.items()
@@ -254,7 +255,8 @@ def _previous(data: dict) -> Previous:
 
 
 def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
-    """What an alignment of a version with its parent depends on besides their texts (which ``Previous`` holds)."""
+    """What an alignment of a version with its parent depends on besides their texts (whose digests ``Previous``
+    holds)."""
     parent, version = document.version(parent_id), document.version(version_id)
     corrections = [repr(correction) for correction in document.corrections]
     spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections])
