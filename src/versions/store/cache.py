@@ -41,13 +41,16 @@ COMPARISON = "comparison"  # kind of entry: a group's comparison of one version 
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
 GROUPS = "groups"  # kind of entry: what each group's rows were made from, keyed by the document's content hash
 QUERY_CHUNK = 500  # keys looked up per statement
+FEATURE_PARTS = 16  # records per language of a document's features
 
 TABLES = {
     "entries": {"columns": {"document_id": str, "kind": str, "key": str, "value": str}, "pk": ("document_id", "kind", "key")},
     "marks": {"columns": {"name": str, "value": str}, "pk": "name"},
-    # what the aligner read of a document's paragraphs (align.Features), one record per language: a table apart
-    # from the entries, because a long document holds thousands, all asked for at once (see _raw)
-    "features": {"columns": {"document_id": str, "language": str, "value": bytes}, "pk": ("document_id", "language")},
+    # what the aligner read of a document's paragraphs (align.Features), a few records per language (``part``, by
+    # paragraph digest): a table apart from the entries, because a long document holds thousands, all asked for at
+    # once (see _raw); an edit rewrites the records of the paragraphs it touched, not the others
+    "features": {"columns": {"document_id": str, "language": str, "part": int, "value": bytes},
+                 "pk": ("document_id", "language", "part")},
     # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
     "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
@@ -113,8 +116,8 @@ class BuildCache(_CacheFile):
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
-        # language -> what the cache held for it, when asked (``_extent``)
-        self.features_held: dict[str, tuple[set[bytes], int, int]] = {}
+        # (language, part) -> what the cache held of it, when asked (``_extent``)
+        self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -139,35 +142,38 @@ class BuildCache(_CacheFile):
 
     def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
         """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
-        stored = {language: marshal.loads(value) for language, value in self.db.execute(
-            "select language, value from features where document_id = ?", [self.document_id]).fetchall()}
-        self.features_held = {language: _extent(held) for language, held in stored.items()}
+        stored = {(language, part): marshal.loads(value) for language, part, value in self.db.execute(
+            "select language, part, value from features where document_id = ?", [self.document_id]).fetchall()}
+        self.features_held = {record: _extent(held) for record, held in stored.items()}
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
         for text, language in keys:
-            raw = stored.get(language, {}).get(_digest(text))
+            digest = _digest(text)
+            raw = stored.get((language, _part(digest)), {}).get(digest)
             if raw is not None:
                 found[text, language] = _features(raw, anchors)
         return found
 
     def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
-        """Store what was read of the document's paragraphs, one record per language, where it differs from what
-        was found: new paragraphs, more of one read, paragraphs gone."""
-        by_language: dict[str, dict[bytes, tuple]] = {}
+        """Store what was read of the document's paragraphs, in the records that differ from what was found: new
+        paragraphs, more of one read, paragraphs gone."""
+        records: dict[tuple[str, int], dict[bytes, Features]] = {}
         for (text, language), read in features.items():
-            by_language.setdefault(language, {})[_digest(text)] = _raw(read)
+            digest = _digest(text)
+            records.setdefault((language, _part(digest)), {})[digest] = read
         changed = [
-            {"document_id": self.document_id, "language": language, "value": marshal.dumps(raw)}
-            for language, raw in by_language.items()
-            if _extent(raw) != self.features_held.get(language)
+            {"document_id": self.document_id, "language": language, "part": part,
+             "value": marshal.dumps({digest: _raw(read) for digest, read in held.items()})}
+            for (language, part), held in records.items()
+            if _extent(held) != self.features_held.get((language, part))
         ]
-        gone = set(self.features_held) - set(by_language)
+        gone = set(self.features_held) - set(records)
         self.features_held = {}
         if changed or gone:
             with _writing(self.db):
                 self.db["features"].upsert_all(changed, pk=TABLES["features"]["pk"])
-                for language in gone:
-                    self.db["features"].delete((self.document_id, language))
+                for language, part in gone:
+                    self.db["features"].delete((self.document_id, language, part))
 
     def _select(self, table: str, columns: str, keys: list[str], kind: str | None = None) -> Iterator[tuple]:
         """Rows of one of the document's tables (of one ``kind`` of entry) by key, a chunk of keys at a time."""
@@ -274,10 +280,15 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def _extent(held: dict[bytes, tuple]) -> tuple[set[bytes], int, int]:
-    """How much of one language's paragraphs a record holds: which paragraphs (by digest), and how many of them with
-    their stems, with their cognates, read (a paragraph's never go from read to unread)."""
-    return set(held), sum(raw[4] is not None for raw in held.values()), sum(raw[5] is not None for raw in held.values())
+def _part(digest: bytes) -> int:
+    return digest[0] % FEATURE_PARTS
+
+
+def _extent(held: Mapping[bytes, tuple | Features]) -> tuple[set[bytes], int, int]:
+    """How much of its paragraphs a record holds (stored, ``_raw``, or as read): which ones (by digest), and how many
+    of them with their stems, with their cognates, read (a paragraph's never go from read to unread)."""
+    read = [(one.stems, one.cognates) if isinstance(one, Features) else one[4:] for one in held.values()]
+    return set(held), sum(stems is not None for stems, _ in read), sum(cognates is not None for _, cognates in read)
 
 
 def _raw(features: Features) -> tuple:
@@ -311,7 +322,7 @@ def opened_cache(
 
 
 def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
-    """Drop the entries of documents that are gone."""
+    """Drop the entries and features of documents that are gone."""
     document_ids = list(document_ids)
     if not document_ids or not path.exists():
         return
@@ -320,7 +331,8 @@ def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
         with _writing(db):
             for start in range(0, len(document_ids), QUERY_CHUNK):
                 chunk = document_ids[start : start + QUERY_CHUNK]
-                db["entries"].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
+                for name in ("entries", "features"):
+                    db[name].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
     finally:
         db.close()
 
@@ -360,12 +372,14 @@ def _prepare(db: sqlite_utils.Database) -> None:
     db.enable_wal()
     db.execute("pragma synchronous = normal")  # a lost last commit costs only time
     with _writing(db):
+        marks = db["marks"]
+        marks.create(TABLES["marks"]["columns"], pk=TABLES["marks"]["pk"], if_not_exists=True)
+        if _mark(db, "tool") != tool_fingerprint():
+            for name in ("entries", "features"):  # another state of the tool may read or keep them otherwise
+                db[name].drop(ignore=True)
+            marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         for name, spec in TABLES.items():
             db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
-        marks = db["marks"]
-        if _mark(db, "tool") != tool_fingerprint():
-            db["entries"].delete_where()
-            marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         if _mark(db, "model") != model_version():
             db["vectors"].delete_where()
             marks.upsert({"name": "model", "value": model_version()}, pk="name")
