@@ -39,7 +39,7 @@ BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
-GROUPS = "groups"  # kind of entry: what each group's rows were made from, keyed by the document's content hash
+ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
 QUERY_CHUNK = 500  # keys looked up per statement
 FEATURE_PARTS = 16  # records per language of a document's features
 
@@ -206,15 +206,15 @@ class BuildCache(_CacheFile):
         spelled = str(normalization)
         self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
 
-    def group_digests(self, content_hash: str) -> dict[str, str]:
-        """Group row key -> the digest of what its rows were made from (``rows.group_digests``), as built when the
-        document had ``content_hash``; nothing if that build is not in the cache. Read, not kept: this build keeps
-        its own (``keep_group_digests``)."""
-        found = dict(self._select("entries", "key, value", [content_hash], GROUPS))
+    def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
+        """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
+        ``content_hash``; nothing if that build is not in the cache. Read, not kept: this build keeps its own
+        (``keep_row_digests``)."""
+        found = dict(self._select("entries", "key, value", [content_hash], ROWS))
         return json.loads(found[content_hash]) if found else {}
 
-    def keep_group_digests(self, content_hash: str, digests: dict[str, str]) -> None:
-        self.put(GROUPS, {content_hash: json.dumps(digests)})
+    def keep_row_digests(self, content_hash: str, digests: dict[str, dict[str, str]]) -> None:
+        self.put(ROWS, {content_hash: json.dumps(digests)})
 
     def previous_alignments(self, document: Document) -> dict[str, Previous]:
         """The last alignment of each version with its parent in the guide tree, where their languages and the

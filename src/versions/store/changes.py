@@ -22,7 +22,9 @@ from .schema import SCHEMA
 
 VANISHED = "vanished"  # staged: the keys of rows of rebuilt documents that their new rows no longer have
 REMOVED = "removed"  # staged: the documents gone from the corpus
-KEPT = "kept"  # handed over, not staged: the ids of a rebuilt document's groups whose rows stay as they are
+# what a rebuilt document's rows may carry besides its tables (never staged):
+KEPT = "kept"  # the ids of the groups whose rows stay as the live database holds them (their rows not made)
+SAME = "same"  # in a batch, marks its rows as the live database holds them (their keys are seen, none is staged)
 # the tables whose rows belong to one alignment group, and the column naming it
 GROUP_COLUMNS = {"alignment_groups": "id", "alignment_members": "group_id", "untranscribed": "group_id",
                  "diffs": "group_id", "anchors": "group_id"}
@@ -110,15 +112,17 @@ class Changes:
         self.kept: set[str] = set()  # the ids of the groups whose rows stay as the live database holds them
 
     def rows(self, rows: Rows) -> Rows:
-        if KEPT in rows:
-            if self.live is None:
-                raise ValueError("groups kept as the live database holds them, without a live database")
-            self.kept.update(row["id"] for row in rows[KEPT])
-            rows = {table: table_rows for table, table_rows in rows.items() if table != KEPT}
+        marks = rows.keys() & {KEPT, SAME}
+        if marks and self.live is None:
+            raise ValueError("rows said to stay as the live database holds them, without a live database")
+        self.kept.update(row["id"] for row in rows.get(KEPT, ()))
+        rows = {table: table_rows for table, table_rows in rows.items() if table not in marks}
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
             self.seen[table].update(row_keys(table, table_rows))
+        if SAME in marks:
+            return {}
         return {table: self.live.changed(table, table_rows) for table, table_rows in rows.items() if table_rows}
 
     def vanished(self, document_id: str) -> Rows:

@@ -25,7 +25,7 @@ from ..history import (
 )
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
-from .changes import KEPT
+from .changes import KEPT, SAME, Rows
 
 EXCERPT_LENGTH = 120
 STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
@@ -40,9 +40,10 @@ def document_rows(
     so that a long document is never held compared whole. The rows depend on the document alone: ``cache`` only
     saves recomputing what an earlier build found, and nothing else is shared, so it can run in a worker process.
 
-    ``written``: the content hash of the document whose rows the database to write holds. The cache knows what
-    each group's rows were made from in that build (``group_digest``); the groups that come out the same are left
-    out, and their ids handed over instead, in a last batch of their own (``changes.KEPT``)."""
+    ``written``: the content hash of the document whose rows the database to write holds. The cache knows what its
+    rows were made from in that build (``RowDigests``): a version's batch that comes out the same is marked so
+    (``changes.SAME``), and the groups that do are left out, their ids handed over instead, in a last batch of
+    their own (``changes.KEPT``)."""
     with set_apart():
         settle()  # the document read
         yield from _rows(document, encoding, cache, written)
@@ -69,16 +70,18 @@ def _rows(
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
     settle()  # the histories and keys
     yield rows
+    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        cache = None
+    digests = RowDigests(cache.row_digests(written) if cache is not None and written else {})
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
-        yield {
+        yield digests.marked(version.id, {
             "versions": [_version_row(document, version, sum(words))],
             "paragraphs": list(_paragraph_rows(document, version, keys[version.id], words)),
             "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
-        }
+        })
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
-    if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
-        cache = None
+    if cache is None:
         collation = collate(document)
     else:
         collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document),
@@ -88,25 +91,39 @@ def _rows(
     if collation:
         settle()  # the collation, and what it read of every paragraph
         groups = _group_keys(collation, keys)
-        same = _same_groups(collation, keys, groups, cache, written) if cache is not None else []
+        same = digests.same_groups(collation, keys, groups) if cache is not None else []
+        if same:  # their comparisons are not read, but still wanted: the next edit may move the groups around them
+            cache.keep_comparisons((pair for index in same for _, pair in collation.group_pairs(index)),
+                                   collation.normalization)
         for stretch in collation.stretches(STRETCH_GROUPS, set(same)):
             yield stretch_rows(collation, stretch, keys, groups)
         if same:
             yield {KEPT: [{"id": group_id(document.id, groups[index])} for index in same]}
+    if cache is not None:
+        cache.keep_row_digests(document.content_hash, digests.made)
 
 
-def _same_groups(
-    collation: Collation, keys: dict[str, VersionKeys], groups: list[str], cache: BuildCache, written: str | None
-) -> list[int]:
-    """The indexes of the groups made from the same as in the build the database holds (``written``), if the cache
-    knows it; what every group is made from is kept for the next build."""
-    digests = group_digests(collation, keys, groups)
-    held = cache.group_digests(written) if written else {}
-    cache.keep_group_digests(collation.document.content_hash, dict(zip(groups, digests)))
-    same = [index for index, (key, digest) in enumerate(zip(groups, digests)) if held.get(key) == digest]
-    # their comparisons are not read, but still wanted: the next edit may move the groups around them
-    cache.keep_comparisons((pair for index in same for _, pair in collation.group_pairs(index)), collation.normalization)
-    return same
+class RowDigests:
+    """Digests of what a long document's rows are made from, per version (its batch of rows) and per alignment
+    group (``group_digests``): those of the build the database holds (``held``, from the cache), to tell which rows
+    come out the same, and this build's (``made``), kept for the next one."""
+
+    def __init__(self, held: dict[str, dict[str, str]]):
+        self.held = held
+        self.made: dict[str, dict[str, str]] = {"versions": {}, "groups": {}}
+
+    def marked(self, version_id: str, batch: Rows) -> Rows:
+        """A version's batch of rows, marked ``SAME`` if the database holds it so."""
+        digest = hashlib.blake2b(repr(batch).encode(), digest_size=16).hexdigest()
+        self.made["versions"][version_id] = digest
+        return {**batch, SAME: []} if self.held.get("versions", {}).get(version_id) == digest else batch
+
+    def same_groups(self, collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[int]:
+        """The indexes of the groups made from the same as in the build the database holds."""
+        digests = group_digests(collation, keys, groups)
+        self.made["groups"] = dict(zip(groups, digests))
+        held = self.held.get("groups", {})
+        return [index for index, (key, digest) in enumerate(zip(groups, digests)) if held.get(key) == digest]
 
 
 def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
