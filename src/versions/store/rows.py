@@ -75,11 +75,12 @@ def _rows(
     digests = RowDigests(cache.row_digests(written) if cache is not None and written else {})
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
-        yield digests.marked(version.id, {
+        batch = {
             "versions": [_version_row(document, version, sum(words))],
             "paragraphs": list(_paragraph_rows(document, version, keys[version.id], words)),
             "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
-        })
+        }
+        yield batch if cache is None else digests.marked(version.id, batch)
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
     if cache is None:
         collation = collate(document)
