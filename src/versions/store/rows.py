@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..anchors.chinese import han_tokens, has_han
@@ -30,6 +31,9 @@ from .changes import KEPT, SAME, Rows
 EXCERPT_LENGTH = 120
 STRETCH_GROUPS = 500  # alignment groups compared and turned into rows together
 CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter document is collated afresh faster
+# in all its transcribed versions: a document this long makes enough objects for the collector's passes over them
+# to cost more than the one pass over the process's objects that follows when they are handed back (versions.heap)
+SET_APART_MIN_PARAGRAPHS = 1000
 
 
 def document_rows(
@@ -44,7 +48,8 @@ def document_rows(
     rows were made from in that build (``RowDigests``): a version's batch that comes out the same is marked so
     (``changes.SAME``), and the groups that do are left out, their ids handed over instead, in a last batch of
     their own (``changes.KEPT``)."""
-    with set_apart():
+    long = sum(len(v.paragraphs) for v in document.transcribed_versions) >= SET_APART_MIN_PARAGRAPHS
+    with set_apart() if long else nullcontext():
         settle()  # the document read
         yield from _rows(document, encoding, cache, written)
 
