@@ -29,7 +29,7 @@ def realigned(monkeypatch, texts: tuple, now: tuple, languages: tuple) -> tuple[
     """Align the pair (a, b), edit it into ``now`` and align it again from the first alignment: the beads, and the
     stretches the second alignment searched."""
     a, b = texts
-    previous = Previous(tuple(a), tuple(b), tuple(align(a, b, *languages)))
+    previous = Previous.of(a, b, align(a, b, *languages))
     stretches = []
     search = pairwise._best_path
 
@@ -89,7 +89,7 @@ def test_nothing_is_kept_that_a_new_correction_names():
     before = align(a, b, "ru", "ru")
     link = next(bead for bead in before if len(bead.a) == len(bead.b) == 1 and bead.a[0] > 50)
     forbidden = [(link.a[0], link.b[0])]
-    again = align(a, b, "ru", "ru", forbidden=forbidden, previous=Previous(tuple(a), tuple(b), tuple(before)))
+    again = align(a, b, "ru", "ru", forbidden=forbidden, previous=Previous.of(a, b, before))
     assert all(not (link.a[0] in bead.a and link.b[0] in bead.b) for bead in again)
     assert links(again) == links(align(a, b, "ru", "ru", forbidden=forbidden))
 
@@ -99,7 +99,7 @@ def test_versions_are_realigned_from_the_table_pairs():
     table = align_versions("original", texts, GENERATED_LANGUAGES)
     assert set(table.pair_beads) == {"en-translation", "aprf-copy", "en-revised"}
     previous = {
-        version: Previous(tuple(texts["original"]), tuple(texts[version]), beads)
+        version: Previous.of(texts["original"], texts[version], beads)
         for version, beads in table.pair_beads.items()
     }
     now = {**texts, "original": edited(texts["original"], 60)}

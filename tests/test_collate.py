@@ -98,9 +98,20 @@ def test_nothing_transcribed_gives_no_collation(small_corpus):
 def test_stretches_compare_the_groups_as_the_whole_does(shipped_corpus):
     collation = shipped_collation(shipped_corpus)
     stretches = list(collation.stretches(4))
-    assert [s.start for s in stretches] == list(range(0, len(collation.table.groups), 4))
+    assert [s.indexes[0] for s in stretches] == list(range(0, len(collation.table.groups), 4))
     assert [v for s in stretches for v in s.variances] == collation.variances
     assert {key: c for s in stretches for key, c in s.comparisons.items()} == collation.comparisons
+
+
+def test_stretches_leave_out_the_groups_skipped(shipped_corpus):
+    collation = shipped_collation(shipped_corpus)
+    skip = {1, 4, len(collation.table.groups) - 1}
+    stretches = list(collation.stretches(4, skip))
+    kept = [index for index in range(len(collation.table.groups)) if index not in skip]
+    assert [index for s in stretches for index, _ in s.indexed()] == kept
+    assert [v for s in stretches for v in s.variances] == [collation.variances[index] for index in kept]
+    assert {key for s in stretches for key in s.comparisons} == {
+        key for key in collation.comparisons if key[0] not in skip}
 
 
 def test_a_comparison_read_back_from_its_json_is_the_same(shipped_corpus):

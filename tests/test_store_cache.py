@@ -9,9 +9,9 @@ from test_store_changes import EDITS, edit_one_word, generate, published
 from versions.store import build, cache
 
 
-def entries(db_path) -> dict[str, int]:
+def entries(db_path, table: str = "entries") -> dict[str, int]:
     db = sqlite_utils.Database(cache.cache_path(db_path))
-    return dict(db.execute("select document_id, count(*) from entries group by document_id").fetchall())
+    return dict(db.execute(f"select document_id, count(*) from {table} group by document_id").fetchall())
 
 
 def counting_comparisons(monkeypatch) -> list[int]:
@@ -37,6 +37,18 @@ def test_a_rebuild_compares_only_the_groups_an_edit_touched(generated, monkeypat
     assert 1 <= sum(calls) <= 3  # the edited group against each other version
 
 
+def test_a_rebuild_reads_back_only_the_comparisons_of_the_groups_an_edit_touched(generated, monkeypatch):
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    asked = []
+    comparer = cache.BuildCache.comparer
+    monkeypatch.setattr(cache.BuildCache, "comparer", lambda self, pairs, *rest: asked.extend(pairs) or comparer(
+        self, pairs, *rest))
+    build(corpus, db_path)
+    assert 1 <= len(asked) <= 6  # the edited group (the base against each version, copies with each other)
+    assert entries(db_path)[generate.document_id(0)] > 3 * 40  # the others' comparisons are kept all the same
+
+
 @pytest.mark.parametrize("edit", EDITS)
 def test_a_build_with_the_cache_equals_one_without(generated, edit):
     corpus, db_path = generated
@@ -56,7 +68,7 @@ def test_the_cache_holds_what_the_last_build_used(generated):
     assert entries(db_path) == first  # the edited group's comparisons replaced, not added
     shutil.rmtree(corpus / generate.document_id(1))
     build(corpus, db_path)
-    assert set(entries(db_path)) == {generate.document_id(0)}
+    assert set(entries(db_path)) == set(entries(db_path, "features")) == {generate.document_id(0)}
 
 
 def test_another_state_of_the_tool_empties_the_cache(generated, monkeypatch):
@@ -66,6 +78,7 @@ def test_another_state_of_the_tool_empties_the_cache(generated, monkeypatch):
     calls = counting_comparisons(monkeypatch)
     build(corpus, db_path)
     assert set(entries(db_path)) == {generate.document_id(0)}  # the other document's entries went with the rest
+    assert set(entries(db_path, "features")) == {generate.document_id(0)}  # and what was read of its paragraphs
     assert sum(calls) > 40
 
 
@@ -178,6 +191,21 @@ def test_a_rebuild_reads_only_the_features_of_paragraphs_it_has_not_read_before(
     monkeypatch.setattr(features, "_read", lambda text, language: read.append(text) or original_read(text, language))
     build(corpus, db_path)
     assert len(read) == 1 and read[0].endswith("(edited)")
+
+
+def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated):
+    corpus, db_path = generated
+    written = entries(db_path, "features")[generate.document_id(0)]
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    db = sqlite_utils.Database(cache.cache_path(db_path))
+    db.execute("create table written (language text)")
+    for event in ("insert", "update"):
+        db.execute(f"create trigger {event}ed after {event} on features begin "
+                   "insert into written values (new.language); end")
+    db.conn.commit()
+    build(corpus, db_path)
+    assert written > cache.FEATURE_PARTS  # each language in several records
+    assert 1 <= db["written"].count <= 2  # the edited paragraph's record (and the one its old text leaves)
 
 
 def test_features_come_back_from_the_cache_as_they_were_read(generated):

@@ -12,10 +12,8 @@ loss, a dropped date is, in one language as across two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-
-from .languages import same_language
 from functools import cached_property
 from typing import Protocol
 
@@ -25,6 +23,8 @@ from .anchors import Anchor, anchors_correspond, extract_anchors
 from .anchors import clear_cache as clear_anchor_cache
 from .corpus import Document, Version
 from .diff import WordDiff, word_diff
+from .heap import settle
+from .languages import same_language
 from .normalize import DEFAULT, Normalization
 from .segment import Paragraph, join_segments
 
@@ -73,9 +73,19 @@ class Comparison:
         return found | ({"diff": self.diff.to_json()} if self.diff is not None else {})
 
     @classmethod
-    def from_json(cls, text_a: str, text_b: str, data: dict) -> Comparison:
+    def from_json(
+        cls, text_a: str, text_b: str, data: dict, checks: dict[tuple[str, str, str], AnchorCheck] | None = None
+    ) -> Comparison:
+        """``checks``: the anchor checks made so far, to share (a long document's thousands of comparisons repeat a
+        few hundred checks, and making one costs more than finding it)."""
+        checks = {} if checks is None else checks
         diff = WordDiff.from_json(data["diff"]) if "diff" in data else None
-        return cls(text_a, text_b, diff, tuple(AnchorCheck(Anchor(kind, value), side) for kind, value, side in data["anchors"]))
+        return cls(text_a, text_b, diff, tuple(checks.get(key) or checks.setdefault(key, _check(*key))
+                                               for key in map(tuple, data["anchors"])))
+
+
+def _check(kind: str, value: str, side: str) -> AnchorCheck:
+    return AnchorCheck(Anchor(kind, value), side)
 
 
 @dataclass(frozen=True)
@@ -111,9 +121,10 @@ def compare_pairs(pairs: Sequence[Pair], normalization: Normalization) -> list[C
 
 @dataclass(frozen=True)
 class Stretch:
-    """Consecutive groups of a collation, compared: the unit in which a long document is compared and stored."""
+    """Consecutive groups of a collation (but those a rebuild leaves out), compared: the unit in which a long
+    document is compared and stored."""
 
-    start: int  # index of the first group
+    indexes: Sequence[int]  # of its groups in the table, in order
     groups: Sequence[align.Group]
     comparisons: dict[tuple[int, str], Comparison]  # (group index, version id): the version with the base
     variances: list[float]  # one per group
@@ -121,7 +132,7 @@ class Stretch:
     copies: dict[tuple[int, str, str], Comparison] = field(default_factory=dict)
 
     def indexed(self) -> Iterator[tuple[int, align.Group]]:
-        return enumerate(self.groups, self.start)
+        return zip(self.indexes, self.groups)
 
 
 @dataclass
@@ -155,34 +166,43 @@ class Collation:
         """Comparisons a group asks for at most: each other version with the base, and each pair of copies."""
         return len(self.table.versions) - 1 + len(self.copy_pairs)
 
-    def stretches(self, size: int) -> Iterator[Stretch]:
+    def stretches(self, size: int, skip: Container[int] = ()) -> Iterator[Stretch]:
+        """``skip``: the indexes of groups to leave out (a rebuild's, that came out as before)."""
         for start in range(0, len(self.table.groups), size):
-            yield self.stretch(start, start + size)
+            yield self.stretch(start, start + size, skip)
 
-    def stretch(self, start: int, stop: int) -> Stretch:
-        """Groups ``start`` to ``stop`` compared: every version with the base, and each group's variance.
+    def stretch(self, start: int, stop: int, skip: Container[int] = ()) -> Stretch:
+        """Groups ``start`` to ``stop`` (but those in ``skip``) compared: every version with the base, and each
+        group's variance.
 
         Variance runs from 0 (all versions read alike) to 1: the mean dissimilarity to the base, where a missing
         paragraph counts as entirely different.
         """
-        groups = self.table.groups[start:stop]
+        indexes = [index for index in range(start, min(stop, len(self.table.groups))) if index not in skip]
+        groups = [self.table.groups[index] for index in indexes]
         keys, pairs = [], []
-        for index, group in enumerate(groups, start):
-            for key, pair in (*self._pairs(index, group), *self._copy_pairs(index, group)):
+        for index in indexes:
+            for key, pair in self.group_pairs(index):
                 keys.append(key)
                 pairs.append(pair)
         compared = dict(zip(keys, self.comparer(pairs, self.normalization)))
         comparisons = {key: comparison for key, comparison in compared.items() if len(key) == 2}
         copies = {key: comparison for key, comparison in compared.items() if len(key) == 3}
         variances = []
-        for index, _group in enumerate(groups, start):
+        for index in indexes:
             scores = [
                 comparison.dissimilarity if comparison.text_a and comparison.text_b else 1.0
                 for version_id in self.table.versions[1:]
                 if (comparison := comparisons.get((index, version_id))) is not None
             ]
             variances.append(variance(scores))
-        return Stretch(start, groups, comparisons, variances, copies)
+        return Stretch(indexes, groups, comparisons, variances, copies)
+
+    def group_pairs(self, index: int) -> list[tuple[tuple, Pair]]:
+        """What group ``index`` compares, keyed: (index, version) for a version with the base, (index, version a,
+        version b) for two copies."""
+        group = self.table.groups[index]
+        return [*self._pairs(index, group), *self._copy_pairs(index, group)]
 
     def _pairs(self, index: int, group: align.Group) -> Iterator[tuple[tuple[int, str], Pair]]:
         base = self.base
@@ -270,6 +290,7 @@ def collate(
     keys = list(dict.fromkeys((p.text, v.language) for v in versions for p in v.paragraphs))
     if features is not None:
         align.learn_features(features.known_features(keys))
+        settle()  # what was read of every paragraph lives as long as the document's build
     table = align.align_versions(
         document.base,
         {v.id: [p.text for p in v.paragraphs] for v in versions},

@@ -31,7 +31,8 @@ KEY_LENGTH = 8  # characters of base32: 40 bits, unique among the paragraphs of 
 def text_key(text: str) -> str:
     """The key minted from a paragraph's text: lower-case base32 of its SHA-256, white space collapsed first."""
     digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:KEY_LENGTH]
+    # base32 spells each 5 bits apart: the first KEY_LENGTH characters are those of the first bytes alone
+    return base64.b32encode(digest[: KEY_LENGTH * 5 // 8]).decode("ascii").lower()
 
 
 def _unused(key: str, used: set[str]) -> str:

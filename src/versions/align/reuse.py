@@ -9,6 +9,7 @@ does (the move pass pairs them again). Only the stretches between kept runs are 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -21,16 +22,27 @@ Piece = tuple[int, int, int, int]  # a bead of the path: A[i0:i1] against B[j0:j
 
 @dataclass(frozen=True)
 class Previous:
-    """What a pair of versions was when last aligned, and the links found then (before corrections were applied)."""
+    """What a pair of versions was when last aligned, and the links found then (before corrections were applied).
+    The paragraphs are kept as digests of their texts (``digests``): told apart all the same, and the build's cache
+    holds a tenth of the text."""
 
-    a: tuple[str, ...]  # the paragraphs of side A as last aligned
+    a: tuple[str, ...]  # the digests of the paragraphs of side A as last aligned
     b: tuple[str, ...]  # ... of side B
     beads: tuple[Bead, ...]  # the links found then, as ``align`` returned them
 
+    @classmethod
+    def of(cls, a: Sequence[str], b: Sequence[str], beads: Sequence[Bead]) -> Previous:
+        """The alignment ``beads`` of the paragraphs ``a`` with ``b`` (texts)."""
+        return cls(digests(a), digests(b), tuple(beads))
+
+
+def digests(texts: Sequence[str]) -> tuple[str, ...]:
+    return tuple(hashlib.blake2b(text.encode(), digest_size=12).hexdigest() for text in texts)
+
 
 def kept_runs(previous: Previous, a: Sequence[str], b: Sequence[str]) -> list[list[Piece]]:
-    """The runs of the previous path that stand unchanged in A and B, numbered as in A and B now."""
-    now_a, now_b = unchanged(previous.a, a), unchanged(previous.b, b)
+    """The runs of the previous path that stand unchanged in A and B (texts), numbered as in A and B now."""
+    now_a, now_b = unchanged(previous.a, digests(a)), unchanged(previous.b, digests(b))
     moved_b = {now_b.get(j) for bead in previous.beads if bead.method == "move" for j in bead.b} - {None}
     runs: list[list[Piece]] = [[]]
     for bead in previous.beads:

@@ -106,7 +106,7 @@ def find_changes(
     history = corpus_history(root, list(files), recorded.history)
     current = _build_hashes({doc_id: folder.content_hash for doc_id, folder in files.items()}, history, encoding)
     jobs = [
-        DocumentJob(root, doc_id, content_hash, encoding)
+        DocumentJob(root, doc_id, content_hash, encoding, written=recorded.hashes.get(doc_id))
         for doc_id, content_hash in sorted(current.items())
         if recorded.hashes.get(doc_id) != content_hash
     ]

@@ -28,6 +28,7 @@ import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Features, Previous
 from ..align.embeddings import LOCAL_MODEL, Embedder, RemoteModel, model_version, using
+from ..align.reuse import digests
 from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
@@ -38,14 +39,18 @@ BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
+ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
 QUERY_CHUNK = 500  # keys looked up per statement
+FEATURE_PARTS = 16  # records per language of a document's features
 
 TABLES = {
     "entries": {"columns": {"document_id": str, "kind": str, "key": str, "value": str}, "pk": ("document_id", "kind", "key")},
     "marks": {"columns": {"name": str, "value": str}, "pk": "name"},
-    # what the aligner read of a document's paragraphs (align.Features), one record per language: a table apart
-    # from the entries, because a long document holds thousands, all asked for at once (see _raw)
-    "features": {"columns": {"document_id": str, "language": str, "value": bytes}, "pk": ("document_id", "language")},
+    # what the aligner read of a document's paragraphs (align.Features), a few records per language (``part``, by
+    # paragraph digest): a table apart from the entries, because a long document holds thousands, all asked for at
+    # once (see _raw); an edit rewrites the records of the paragraphs it touched, not the others
+    "features": {"columns": {"document_id": str, "language": str, "part": int, "value": bytes},
+                 "pk": ("document_id", "language", "part")},
     # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
     "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
@@ -111,8 +116,8 @@ class BuildCache(_CacheFile):
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
-        # language -> what the cache held for it, when asked: paragraph digest -> (stems read, cognates read)
-        self.features_held: dict[str, dict[bytes, tuple[bool, bool]]] = {}
+        # (language, part) -> what the cache held of it, when asked (``_extent``)
+        self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -137,36 +142,38 @@ class BuildCache(_CacheFile):
 
     def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
         """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
-        stored = {language: marshal.loads(value) for language, value in self.db.execute(
-            "select language, value from features where document_id = ?", [self.document_id]).fetchall()}
-        self.features_held = {language: {digest: _parts_read(raw) for digest, raw in held.items()}
-                              for language, held in stored.items()}
+        stored = {(language, part): marshal.loads(value) for language, part, value in self.db.execute(
+            "select language, part, value from features where document_id = ?", [self.document_id]).fetchall()}
+        self.features_held = {record: _extent(held) for record, held in stored.items()}
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
         for text, language in keys:
-            raw = stored.get(language, {}).get(_digest(text))
+            digest = _digest(text)
+            raw = stored.get((language, _part(digest)), {}).get(digest)
             if raw is not None:
                 found[text, language] = _features(raw, anchors)
         return found
 
     def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
-        """Store what was read of the document's paragraphs, one record per language, where it differs from what
-        was found: new paragraphs, more of one read, paragraphs gone."""
-        by_language: dict[str, dict[bytes, tuple]] = {}
+        """Store what was read of the document's paragraphs, in the records that differ from what was found: new
+        paragraphs, more of one read, paragraphs gone."""
+        records: dict[tuple[str, int], dict[bytes, Features]] = {}
         for (text, language), read in features.items():
-            by_language.setdefault(language, {})[_digest(text)] = _raw(read)
+            digest = _digest(text)
+            records.setdefault((language, _part(digest)), {})[digest] = read
         changed = [
-            {"document_id": self.document_id, "language": language, "value": marshal.dumps(raw)}
-            for language, raw in by_language.items()
-            if {digest: _parts_read(one) for digest, one in raw.items()} != self.features_held.get(language)
+            {"document_id": self.document_id, "language": language, "part": part,
+             "value": marshal.dumps({digest: _raw(read) for digest, read in held.items()})}
+            for (language, part), held in records.items()
+            if _extent(held) != self.features_held.get((language, part))
         ]
-        gone = set(self.features_held) - set(by_language)
+        gone = set(self.features_held) - set(records)
         self.features_held = {}
         if changed or gone:
             with _writing(self.db):
                 self.db["features"].upsert_all(changed, pk=TABLES["features"]["pk"])
-                for language in gone:
-                    self.db["features"].delete((self.document_id, language))
+                for language, part in gone:
+                    self.db["features"].delete((self.document_id, language, part))
 
     def _select(self, table: str, columns: str, keys: list[str], kind: str | None = None) -> Iterator[tuple]:
         """Rows of one of the document's tables (of one ``kind`` of entry) by key, a chunk of keys at a time."""
@@ -188,11 +195,26 @@ class BuildCache(_CacheFile):
         computed = dict(zip(missing, self.compute([pairs[n] for n in missing], normalization)))
         if computed:
             self.put(COMPARISON, {keys[n]: json.dumps(c.to_json(), ensure_ascii=False) for n, c in computed.items()})
+        checks: dict = {}  # shared by the comparisons read back (Comparison.from_json)
         return [
-            computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]))
+            computed[n] if n in computed else Comparison.from_json(pair.text_a, pair.text_b, json.loads(found[key]), checks)
             for n, (pair, key) in enumerate(zip(pairs, keys))
         ]
 
+    def keep_comparisons(self, pairs: Iterable[Pair], normalization: Normalization) -> None:
+        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were)."""
+        spelled = str(normalization)
+        self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+
+    def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
+        """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
+        ``content_hash``; nothing if that build is not in the cache. Read, not kept: this build keeps its own
+        (``keep_row_digests``)."""
+        found = dict(self._select("entries", "key, value", [content_hash], ROWS))
+        return json.loads(found[content_hash]) if found else {}
+
+    def keep_row_digests(self, content_hash: str, digests: dict[str, dict[str, str]]) -> None:
+        self.put(ROWS, {content_hash: json.dumps(digests)})
 
     def previous_alignments(self, document: Document) -> dict[str, Previous]:
         """The last alignment of each version with its parent in the guide tree, where their languages and the
@@ -205,8 +227,8 @@ class BuildCache(_CacheFile):
     def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
         self.put(ALIGNMENT, {
             alignment_key(document, parent, version_id): json.dumps({
-                "a": [p.text for p in document.version(parent).paragraphs],
-                "b": [p.text for p in document.version(version_id).paragraphs],
+                "a": digests([p.text for p in document.version(parent).paragraphs]),
+                "b": digests([p.text for p in document.version(version_id).paragraphs]),
                 "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version_id]],
             }, ensure_ascii=False)
             for version_id, parent in table.parents.items()
@@ -239,7 +261,8 @@ def _previous(data: dict) -> Previous:
 
 
 def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
-    """What an alignment of a version with its parent depends on besides their texts (which ``Previous`` holds)."""
+    """What an alignment of a version with its parent depends on besides their texts (whose digests ``Previous``
+    holds)."""
     parent, version = document.version(parent_id), document.version(version_id)
     corrections = [repr(correction) for correction in document.corrections]
     spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections])
@@ -257,8 +280,15 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def _parts_read(raw: tuple) -> tuple[bool, bool]:
-    return raw[4] is not None, raw[5] is not None
+def _part(digest: bytes) -> int:
+    return digest[0] % FEATURE_PARTS
+
+
+def _extent(held: Mapping[bytes, tuple | Features]) -> tuple[set[bytes], int, int]:
+    """How much of its paragraphs a record holds (stored, ``_raw``, or as read): which ones (by digest), and how many
+    of them with their stems, with their cognates, read (a paragraph's never go from read to unread)."""
+    read = [(one.stems, one.cognates) if isinstance(one, Features) else one[4:] for one in held.values()]
+    return set(held), sum(stems is not None for stems, _ in read), sum(cognates is not None for _, cognates in read)
 
 
 def _raw(features: Features) -> tuple:
@@ -292,7 +322,7 @@ def opened_cache(
 
 
 def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
-    """Drop the entries of documents that are gone."""
+    """Drop the entries and features of documents that are gone."""
     document_ids = list(document_ids)
     if not document_ids or not path.exists():
         return
@@ -301,7 +331,8 @@ def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
         with _writing(db):
             for start in range(0, len(document_ids), QUERY_CHUNK):
                 chunk = document_ids[start : start + QUERY_CHUNK]
-                db["entries"].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
+                for name in ("entries", "features"):
+                    db[name].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
     finally:
         db.close()
 
@@ -341,12 +372,14 @@ def _prepare(db: sqlite_utils.Database) -> None:
     db.enable_wal()
     db.execute("pragma synchronous = normal")  # a lost last commit costs only time
     with _writing(db):
+        marks = db["marks"]
+        marks.create(TABLES["marks"]["columns"], pk=TABLES["marks"]["pk"], if_not_exists=True)
+        if _mark(db, "tool") != tool_fingerprint():
+            for name in ("entries", "features"):  # another state of the tool may read or keep them otherwise
+                db[name].drop(ignore=True)
+            marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         for name, spec in TABLES.items():
             db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
-        marks = db["marks"]
-        if _mark(db, "tool") != tool_fingerprint():
-            db["entries"].delete_where()
-            marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         if _mark(db, "model") != model_version():
             db["vectors"].delete_where()
             marks.upsert({"name": "model", "value": model_version()}, pk="name")

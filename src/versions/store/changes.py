@@ -22,6 +22,12 @@ from .schema import SCHEMA
 
 VANISHED = "vanished"  # staged: the keys of rows of rebuilt documents that their new rows no longer have
 REMOVED = "removed"  # staged: the documents gone from the corpus
+# what a rebuilt document's rows may carry besides its tables (never staged):
+KEPT = "kept"  # the ids of the groups whose rows stay as the live database holds them (their rows not made)
+SAME = "same"  # in a batch, marks its rows as the live database holds them (their keys are seen, none is staged)
+# the tables whose rows belong to one alignment group, and the column naming it
+GROUP_COLUMNS = {"alignment_groups": "id", "alignment_members": "group_id", "untranscribed": "group_id",
+                 "diffs": "group_id", "anchors": "group_id"}
 CHANGE_TABLES = {
     VANISHED: {"columns": {"table_name": str, "key_1": str, "key_2": str}},
     REMOVED: {"columns": {"document_id": str}},
@@ -85,10 +91,14 @@ class LiveRows:
             ))
         return held
 
-    def keys(self, table: str, document_id: str) -> set[tuple]:
+    def keys(self, table: str, document_id: str, kept: set[str]) -> set[tuple]:
+        """The keys of the document's rows in ``table``, but those of the groups in ``kept``."""
         columns = ", ".join(f"[{column}]" for column in key_columns(table))
         query = f"select {columns} from [{table}] where [{document_column(table)}] = ?"
-        return set(self.conn.execute(query, [document_id]).fetchall())
+        if table not in GROUP_COLUMNS or not kept:
+            return set(self.conn.execute(query, [document_id]).fetchall())
+        query = f"select [{GROUP_COLUMNS[table]}], {columns} from [{table}] where [{document_column(table)}] = ?"
+        return {tuple(key) for group, *key in self.conn.execute(query, [document_id]) if group not in kept}
 
 
 class Changes:
@@ -99,12 +109,20 @@ class Changes:
     def __init__(self, live: LiveRows | None):
         self.live = live
         self.seen: dict[str, set[tuple]] = {table: set() for table in SCHEMA}
+        self.kept: set[str] = set()  # the ids of the groups whose rows stay as the live database holds them
 
     def rows(self, rows: Rows) -> Rows:
+        marks = rows.keys() & {KEPT, SAME}
+        if marks and self.live is None:
+            raise ValueError("rows said to stay as the live database holds them, without a live database")
+        self.kept.update(row["id"] for row in rows.get(KEPT, ()))
+        rows = {table: table_rows for table, table_rows in rows.items() if table not in marks}
         if self.live is None:
             return rows
         for table, table_rows in rows.items():
             self.seen[table].update(row_keys(table, table_rows))
+        if SAME in marks:
+            return {}
         return {table: self.live.changed(table, table_rows) for table, table_rows in rows.items() if table_rows}
 
     def vanished(self, document_id: str) -> Rows:
@@ -121,10 +139,11 @@ class Changes:
         ]
         for seen in self.seen.values():
             seen.clear()
+        self.kept.clear()
         return {**former, VANISHED: rows}
 
     def _gone(self, table: str, document_id: str) -> list[tuple]:
-        return sorted(self.live.keys(table, document_id) - self.seen[table])
+        return sorted(self.live.keys(table, document_id, self.kept) - self.seen[table])
 
 
 @contextmanager

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..anchors.chinese import han_tokens, has_han
@@ -15,25 +17,49 @@ from ..corpus import (
     Version,
 )
 from ..diff import count_words
-from ..history import document_file_histories, document_revision_rows, history_rows, version_histories
+from ..heap import set_apart, settle
+from ..history import (
+    document_file_histories,
+    document_revision_rows,
+    history_rows,
+    version_histories,
+)
 from ..identity import VersionKeys, document_keys, with_corrections_resolved
 from .cache import BuildCache
+from .changes import KEPT, SAME, Rows
 
 EXCERPT_LENGTH = 120
 # comparisons made and turned into rows together: 500 groups of a document of 4 versions (3 with the base, a pair of
 # copies), 3 of one of 50; what a stretch holds grows with its comparisons, not its groups
 STRETCH_COMPARISONS = 2000
 CACHE_MIN_PARAGRAPHS = 100  # in all its transcribed versions: a shorter document is collated afresh faster
+# in all its transcribed versions: a document this long makes enough objects for the collector's passes over them
+# to cost more than the one pass over the process's objects that follows when they are handed back (versions.heap)
+SET_APART_MIN_PARAGRAPHS = 1000
 
 
 def document_rows(
-    document: Document, encoding: str | None = None, cache: BuildCache | None = None
+    document: Document, encoding: str | None = None, cache: BuildCache | None = None, written: str | None = None
 ) -> Iterator[dict[str, list[dict]]]:
     """Every row of one document, table by table, in batches: first the document's own, then each version with its
     paragraphs, then its alignment groups with their members, diffs and anchors, a stretch of groups asking for
     ``STRETCH_COMPARISONS`` comparisons at a time, so that a long document is never held compared whole. The rows
     depend on the document alone: ``cache`` only saves recomputing what an earlier build found, and nothing else is
-    shared, so it can run in a worker process."""
+    shared, so it can run in a worker process.
+
+    ``written``: the content hash of the document whose rows the database to write holds. The cache knows what its
+    rows were made from in that build (``RowDigests``): a version's batch that comes out the same is marked so
+    (``changes.SAME``), and the groups that do are left out, their ids handed over instead, in a last batch of
+    their own (``changes.KEPT``)."""
+    long = sum(len(v.paragraphs) for v in document.transcribed_versions) >= SET_APART_MIN_PARAGRAPHS
+    with set_apart() if long else nullcontext():
+        settle()  # the document read
+        yield from _rows(document, encoding, cache, written)
+
+
+def _rows(
+    document: Document, encoding: str | None, cache: BuildCache | None, written: str | None
+) -> Iterator[dict[str, list[dict]]]:
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -50,17 +76,22 @@ def document_rows(
     for revision in rows["revisions"]:  # which paragraph of each revision carries which key, for pages "as of" a commit
         by_revision = keys[revision["version_id"].rpartition("/")[2]].by_revision
         revision["paragraph_keys"] = json.dumps(by_revision[revision["n"]]) if revision["n"] in by_revision else None
+    settle()  # the histories and keys
     yield rows
     del rows, histories, own_files  # the revisions' texts and changes: held on, they would stay beside the alignment
+    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        cache = None
+    digests = RowDigests(cache.row_digests(written) if cache is not None and written else {})
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
-        yield {
+        batch = {
             "versions": [_version_row(document, version, sum(words))],
             "paragraphs": list(_paragraph_rows(document, version, keys[version.id], words)),
             "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
         }
+        yield batch if cache is None else digests.marked(version.id, batch)
     count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
-    if cache is None or sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+    if cache is None:
         collation = collate(document)
     else:
         collation = collate(document, comparer=cache.comparer, previous=cache.previous_alignments(document),
@@ -68,9 +99,60 @@ def document_rows(
         if collation:
             cache.keep_alignments(document, collation.table)
     if collation:
+        settle()  # the collation, and what it read of every paragraph
         groups = _group_keys(collation, keys)
-        for stretch in collation.stretches(_stretch_groups(collation)):
+        same = digests.same_groups(collation, keys, groups) if cache is not None else []
+        if same:  # their comparisons are not read, but still wanted: the next edit may move the groups around them
+            cache.keep_comparisons((pair for index in same for _, pair in collation.group_pairs(index)),
+                                   collation.normalization)
+        for stretch in collation.stretches(_stretch_groups(collation), set(same)):
             yield stretch_rows(collation, stretch, keys, groups)
+        if same:
+            yield {KEPT: [{"id": group_id(document.id, groups[index])} for index in same]}
+    if cache is not None:
+        cache.keep_row_digests(document.content_hash, digests.made)
+
+
+class RowDigests:
+    """Digests of what a long document's rows are made from, per version (its batch of rows) and per alignment
+    group (``group_digests``): those of the build the database holds (``held``, from the cache), to tell which rows
+    come out the same, and this build's (``made``), kept for the next one."""
+
+    def __init__(self, held: dict[str, dict[str, str]]):
+        self.held = held
+        self.made: dict[str, dict[str, str]] = {"versions": {}, "groups": {}}
+
+    def marked(self, version_id: str, batch: Rows) -> Rows:
+        """A version's batch of rows, marked ``SAME`` if the database holds it so."""
+        digest = hashlib.blake2b(repr(batch).encode(), digest_size=16).hexdigest()
+        self.made["versions"][version_id] = digest
+        return {**batch, SAME: []} if self.held.get("versions", {}).get(version_id) == digest else batch
+
+    def same_groups(self, collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[int]:
+        """The indexes of the groups made from the same as in the build the database holds."""
+        digests = group_digests(collation, keys, groups)
+        self.made["groups"] = dict(zip(groups, digests))
+        held = self.held.get("groups", {})
+        return [index for index, (key, digest) in enumerate(zip(groups, digests)) if held.get(key) == digest]
+
+
+def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
+    """Per group, a digest of everything its rows are made from: its place and row key (``groups``), its members
+    with their paragraphs' keys and texts, and what holds for the whole table (its versions, their languages, the
+    base, the normalization); the comparisons follow from the texts."""
+    document, table = collation.document, collation.table
+    whole = json.dumps([document.id, table.base, [(v, document.version(v).language) for v in table.versions],
+                        str(collation.normalization)], ensure_ascii=False).encode()
+    digests = []
+    for index, (group, key) in enumerate(zip(table.groups, groups)):
+        digest = hashlib.blake2b(whole, digest_size=16)
+        digest.update(f"\0{index}\0{key}".encode())
+        for version_id, member in group.members.items():
+            paragraph_keys = [keys[version_id].keys[n] for n in member.paragraphs]
+            text = group_text(document.version(version_id), member.paragraphs)
+            digest.update(f"\0{version_id}\0{member!r}\0{paragraph_keys}\0{text}".encode())
+        digests.append(digest.hexdigest())
+    return digests
 
 
 def _stretch_groups(collation: Collation) -> int:

@@ -52,6 +52,7 @@ class DocumentJob:
     encoding: str | None = None
     cache: Path | None = None  # the build's cache file (store.cache), if results of earlier builds may be reused
     embedding_server: str | None = None  # where a worker process asks for vectors (align.embeddings.EmbeddingServer)
+    written: str | None = None  # the content hash of the document as the database to write holds it, if it does
 
 
 def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) -> list[Problem]:
@@ -60,7 +61,7 @@ def job_rows(job: DocumentJob, sink: Sink, compute: Comparer = compare_pairs) ->
     try:
         document = load_document(job.root, job.document_id, job.encoding, job.content_hash)
         with opened_cache(job.cache, document.id, compute) as cache, opened_embedder(cache, job.embedding_server):
-            for rows in document_rows(document, job.encoding, cache):
+            for rows in document_rows(document, job.encoding, cache, job.written):
                 sink(rows)
         return []
     except CorpusError as error:
