@@ -69,7 +69,7 @@ def test_a_rebuild_in_place_equals_a_build_from_scratch(generated, edit):
 def test_edits_in_the_middle_of_a_long_document_rebuild_it_as_a_fresh_build_does(tmp_path, monkeypatch, in_git):
     import versions.store.rows
 
-    monkeypatch.setattr(versions.store.rows, "STRETCH_GROUPS", 40)  # the edits fall inside stretches of many
+    monkeypatch.setattr(versions.store.rows, "STRETCH_COMPARISONS", 160)  # 40 groups: edits fall inside stretches of many
     corpus = generate.generate(tmp_path / "translations", documents=1, paragraphs=300)
     if in_git:  # an edited paragraph keeps its key: only its text tells that its rows changed
         git(corpus, "init", "-q")
