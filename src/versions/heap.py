@@ -19,7 +19,9 @@ _open = 0  # how many ``set_apart`` blocks this process is in
 @contextmanager
 def set_apart() -> Iterator[None]:
     """Within, ``settle`` sets apart every object alive at that moment; on leaving the outermost block, they are
-    handed back to the collector (and collected when garbage)."""
+    handed back to the collector and the garbage among them collected at once: left to a later full collection, it
+    was set apart again by the next long document's block, and a worker building one after another grew by what
+    each left (62 documents of 4 x 320 paragraphs: 358 MB against 260 MB, all processes)."""
     global _open
     _open += 1
     try:
@@ -28,6 +30,7 @@ def set_apart() -> Iterator[None]:
         _open -= 1
         if not _open:
             gc.unfreeze()
+            gc.collect()
 
 
 def settle() -> None:
