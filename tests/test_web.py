@@ -385,6 +385,17 @@ async def test_search_page_filters_by_language(datasette):
     assert "<mark>Кэсоне</mark>" in response.text and "<mark>Kaesong</mark>" not in response.text
 
 
+@pytest.mark.parametrize(("language", "status"), [("zh-Hant", 200), ("en-GB", 200), ("English", 400), ("r u", 400)])
+async def test_search_page_takes_any_language_tag_and_refuses_anything_else(datasette, language, status):
+    response = await datasette.client.get("/-/versions/-/search", params={"q": "Kaesong", "language": language})
+    assert response.status_code == status
+
+
+async def test_search_page_filters_by_a_tag_with_a_script(chinese_site):
+    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "开城", "language": "zh-Hant"})
+    assert "Traditional" in response.text and "Simplified" not in response.text
+
+
 @pytest.mark.parametrize("query", ["", "   ", '"', "NEAR(", "*", "zzzzqqq", "a" * 500])
 async def test_search_page_without_results(datasette, query):
     response = await datasette.client.get("/-/versions/-/search", params={"q": query})

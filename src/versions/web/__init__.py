@@ -61,6 +61,7 @@ from ..browse.facsimiles import load_facsimiles, new_sheets, sheets_of
 from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
+from ..languages import TAG as LANGUAGE_TAG
 from ..normalize import FLAGS, Normalization
 from .edit import edit_config, page_controls, refuse_other_hosts
 from .edit import routes as edit_routes
@@ -86,7 +87,6 @@ _JSON_STRING = r'"(?:[^"\\]|\\.)*+"'
 _OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
 _OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
 _MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
-_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _COMMIT = re.compile(r"[0-9a-fA-F]{7,40}")
 _ROW_KEY_SHAPE = r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)?[a-z0-9]+(?:-[0-9]+)?"  # store.rows.row_key, or a number
 _ROW_KEY = re.compile(_ROW_KEY_SHAPE + r"\Z")
@@ -242,8 +242,8 @@ def documents_page(datasette, request, database, conn):
 def search_page(datasette, request, database, conn):
     query = _text_param(request, "q", default="")
     language = _text_param(request, "language", default="") or None
-    if language and not _LANGUAGE.match(language):
-        raise BadRequest(f"?language= must be a language code such as en or ru, not {language!r}")
+    if language and not LANGUAGE_TAG.match(language):
+        raise BadRequest(f"?language= must be a language tag such as en, ru or zh-Hant, not {language!r}")
     document = _text_param(request, "document", default="") or None
     if document:
         _check_slug("document", document)
