@@ -31,7 +31,7 @@ Permissions: a page answers 403, as Datasette's own table pages do, unless the a
 (``view-table``, else ``view-database``, else ``view-instance``); the menu links to the documents only for an actor
 who may see them.
 
-Bounded work: every list a page shows is paged (``PAGE_SIZES``, which metadata may change under
+Bounded work: every list a page shows is paged (``web.arguments.PAGE_SIZES``, which metadata may change under
 ``plugins.versions``): documents, rows (``page``), versions side by side (``column_page``, the base on every page),
 version cards, search results, revisions. Only the rows and versions shown are read and, for another base or
 normalization, diffed.
@@ -49,7 +49,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -58,36 +57,33 @@ from markupsafe import Markup
 
 from .. import browse
 from ..browse.facsimiles import load_facsimiles, new_sheets, sheets_of
-from ..citation import DEFAULT_STYLE, FORMATS, RowCitation, document_meta_tags, style_exists
+from ..citation import FORMATS, RowCitation, document_meta_tags
 from ..diff import DELETE, EQUAL, WordDiff, render_html
 from ..ids import slug_problem
 from ..languages import TAG as LANGUAGE_TAG
-from ..normalize import FLAGS, Normalization
+from ..normalize import FLAGS
+from . import arguments
+from .arguments import PLUGIN
 from .edit import edit_config, page_controls, refuse_other_hosts
 from .edit import routes as edit_routes
 from .facsimiles import facsimile_urls
+from .history_pages import (
+    document_compare_page,
+    document_history_page,
+    history_page,
+    revision_compare_page,
+)
 from .provenance import provenance_view, relation_class, relation_phrase
 from .table_search import chinese_table_search
 
-PLUGIN = "versions"
-MAX_PARAM_LENGTH = 500
 MAX_DRAWN_VERSIONS = 60  # a document with more versions lists its derivations as data instead of drawing them
 MAX_OPS_LENGTH = 1_000_000  # characters of a value render_cell reads as diff operations
-# what one page shows at most; each can be set in metadata: {"plugins": {"versions": {"rows_per_page": 20}}}
-PAGE_SIZES = {
-    "rows_per_page": 50,  # rows of an alignment table or a comparison
-    "columns_per_page": 6,  # versions side by side, the base included
-    "documents_per_page": 50,
-    "hits_per_page": 50,  # search results
-    "items_per_page": 20,  # revisions of a version, versions in a document's history
-}
 # the shapes of diffs.ops (op: DELETE -1, EQUAL 0, INSERT 1) and diffs.muted as stored; possessive, so that nothing
 # is ever matched twice
 _JSON_STRING = r'"(?:[^"\\]|\\.)*+"'
 _OP = rf"\[\s*+-?[01]\s*+,\s*+{_JSON_STRING}\s*+\]"
 _OPS = re.compile(rf"\s*+\[\s*+(?:{_OP}\s*+(?:,\s*+{_OP}\s*+)*+)?\]\s*+")
 _MUTED = re.compile(r"\s*+\[\s*+(?:[0-9]++\s*+(?:,\s*+[0-9]++\s*+)*+)?\]\s*+")
-_COMMIT = re.compile(r"[0-9a-fA-F]{7,40}")
 _ROW_KEY_SHAPE = r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)?[a-z0-9]+(?:-[0-9]+)?"  # store.rows.row_key, or a number
 _ROW_KEY = re.compile(_ROW_KEY_SHAPE + r"\Z")
 _PAGE = re.compile(r"/-/versions/[a-z0-9-]+/p/" + _ROW_KEY_SHAPE + r"\Z")
@@ -228,34 +224,34 @@ def _json_of_shape(shape: re.Pattern, value: str):
 
 def documents_page(datasette, request, database, conn):
     total = browse.count_documents(conn)
-    page = _page_param(request, "page", total, _page_size(datasette, "documents_per_page"))
+    page = arguments.page_param(request, "page", total, arguments.page_size(datasette, "documents_per_page"))
     documents = browse.list_documents(conn, page.start, page.size)
     context = {
         "documents": documents,
         "page": page,
-        "page_url": lambda number: _url(datasette, "/-/versions", page=_beyond_first(number)),
+        "page_url": lambda number: arguments.url(datasette, "/-/versions", page=arguments.beyond_first(number)),
         "database": database.name,
     }
     return "versions_index.html", context
 
 
 def search_page(datasette, request, database, conn):
-    query = _text_param(request, "q", default="")
-    language = _text_param(request, "language", default="") or None
+    query = arguments.text_param(request, "q", default="")
+    language = arguments.text_param(request, "language", default="") or None
     if language and not LANGUAGE_TAG.match(language):
         raise BadRequest(f"?language= must be a language tag such as en, ru or zh-Hant, not {language!r}")
-    document = _text_param(request, "document", default="") or None
+    document = arguments.text_param(request, "document", default="") or None
     if document:
-        _check_slug("document", document)
-    size = _page_size(datasette, "hits_per_page")
-    number = _page_number(request, "page")
+        arguments.check_slug("document", document)
+    size = arguments.page_size(datasette, "hits_per_page")
+    number = arguments.page_number(request, "page")
     results, page = None, None
     if query.strip():
         results = browse.search(conn, query, language, document, limit=size, offset=(number - 1) * size)
-        page = _page_in_range("page", browse.Page(number, size, results.total))
+        page = arguments.page_in_range("page", browse.Page(number, size, results.total))
 
     def search_url(**changes):
-        return _url(datasette, "/-/versions/-/search", **{"q": query, "language": language, "document": document,
+        return arguments.url(datasette, "/-/versions/-/search", **{"q": query, "language": language, "document": document,
                                                           **changes})
 
     context = {
@@ -264,7 +260,7 @@ def search_page(datasette, request, database, conn):
         "document": document,
         "results": results,
         "page": page,
-        "page_url": lambda number: search_url(page=_beyond_first(number)),
+        "page_url": lambda number: search_url(page=arguments.beyond_first(number)),
         "database": database.name,
         "search_url": search_url,
     }
@@ -272,18 +268,18 @@ def search_page(datasette, request, database, conn):
 
 
 def document_page(datasette, request, database, conn):
-    document = _document(conn, request)
-    copies = _copies_param(request, document)
-    base = _version_param(request, "base", document) or document.base
+    document = arguments.requested_document(conn, request)
+    copies = arguments.copies_param(request, document)
+    base = arguments.version_param(request, "base", document) or document.base
     if copies and base not in copies:
         base = copies[0]
-    muted = _muted_param(request)
-    columns = _base_first(_columns_param(request, document) or copies or _default_columns(document, base), base)
-    column_size = _page_size(datasette, "columns_per_page")
-    column_page = _page_param(request, "column_page", *_column_count(columns, base, column_size))
-    shown = _shown_columns(columns, base, column_page)
-    row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
-    version_page = _page_param(request, "version_page", len(document.versions), _page_size(datasette, "items_per_page"))
+    muted = arguments.muted_param(request)
+    columns = arguments.base_first(arguments.columns_param(request, document) or copies or arguments.default_columns(document, base), base)
+    column_size = arguments.page_size(datasette, "columns_per_page")
+    column_page = arguments.page_param(request, "column_page", *arguments.column_count(columns, base, column_size))
+    shown = arguments.shown_columns(columns, base, column_page)
+    row_page = arguments.page_param(request, "page", document.groups, arguments.page_size(datasette, "rows_per_page"))
+    version_page = arguments.page_param(request, "version_page", len(document.versions), arguments.page_size(datasette, "items_per_page"))
     drawn = len(document.versions) <= MAX_DRAWN_VERSIONS
     alignment = browse.load_alignment(conn, document, base, rows=row_page.numbers, versions=shown)
     revisions = browse.revision_counts(conn, document.id)
@@ -293,18 +289,18 @@ def document_page(datasette, request, database, conn):
 
     def view_url(base=base, columns=columns, muted=muted, page=row_page.number, column_page=column_page.number,
                  version_page=version_page.number, copies=copies_language):
-        total, size = _column_count(columns, base, column_size)
+        total, size = arguments.column_count(columns, base, column_size)
         last_column_page = browse.Page(1, size, total).count
-        default = _base_first([v.id for v in document.copies(copies)], base) if copies else None
-        return _url(
+        default = arguments.base_first([v.id for v in document.copies(copies)], base) if copies else None
+        return arguments.url(
             datasette, path,
             copies=copies,
             base=None if base == document.base and not copies else base,
-            columns=None if list(columns) in (_default_columns(document, base), default) else ",".join(columns),
+            columns=None if list(columns) in (arguments.default_columns(document, base), default) else ",".join(columns),
             muted=None if muted else "hide",
-            column_page=_beyond_first(min(column_page, last_column_page)),
-            page=_beyond_first(page),
-            version_page=_beyond_first(version_page),
+            column_page=arguments.beyond_first(min(column_page, last_column_page)),
+            page=arguments.beyond_first(page),
+            version_page=arguments.beyond_first(version_page),
         )
 
     def row_href(label):
@@ -344,27 +340,27 @@ def document_page(datasette, request, database, conn):
 
 
 def compare_page(datasette, request, database, conn):
-    document = _document(conn, request)
+    document = arguments.requested_document(conn, request)
     transcribed = document.transcribed
     if not transcribed:
         raise NotFound(f"{document.id} has no transcribed version to compare")
-    a = _version_param(request, "a", document) or transcribed[0].id
+    a = arguments.version_param(request, "a", document) or transcribed[0].id
     default_b = next((version.id for version in transcribed if version.id != a), a)
-    b = _version_param(request, "b", document) or default_b
-    normalization = _normalization_param(request)
-    muted = _muted_param(request)
-    rows = _choice_param(request, "rows", ("all", "changed"))
-    row_page = _page_param(request, "page", document.groups, _page_size(datasette, "rows_per_page"))
+    b = arguments.version_param(request, "b", document) or default_b
+    normalization = arguments.normalization_param(request)
+    muted = arguments.muted_param(request)
+    rows = arguments.choice_param(request, "rows", ("all", "changed"))
+    row_page = arguments.page_param(request, "page", document.groups, arguments.page_size(datasette, "rows_per_page"))
     comparison = browse.load_comparison(conn, document, a, b, normalization, rows=row_page.numbers)
     pairs = [pair for pair in comparison.pairs if rows == "all" or not pair.same]
     path = f"/-/versions/{document.id}/compare"
 
     def view_url(**changes):
-        params = {"a": a, "b": b, "norm": _norm_value(normalization), "muted": None if muted else "hide",
+        params = {"a": a, "b": b, "norm": arguments.norm_value(normalization), "muted": None if muted else "hide",
                   "rows": None if rows == "all" else rows, "page": row_page.number}
         params.update(changes)
-        params["page"] = _beyond_first(params["page"])
-        return _url(datasette, path, **params)
+        params["page"] = arguments.beyond_first(params["page"])
+        return arguments.url(datasette, path, **params)
 
     context = {
         "document": document,
@@ -398,7 +394,7 @@ def paragraph_page(datasette, request, database, conn):
     """A row's page at its key. An older address is sent on with a 302 (a later correction may undo the change) to
     the one row now holding what it held (its paragraph joined another row, or it is a number, which is only a
     label); the address of a row that split shows what it held from all the rows now holding it."""
-    document = _document(conn, request)
+    document = arguments.requested_document(conn, request)
     key = _row_key(request)
     successors = _row_successors(conn, document, key)
     if "alone" in request.args:  # the row of that key as it is now, not what it held before it split
@@ -407,10 +403,10 @@ def paragraph_page(datasette, request, database, conn):
         query = f"?{request.query_string}" if request.query_string else ""
         return Response.redirect(
             datasette.urls.path(f"/-/versions/{document.id}/p/{successors[0].key}") + query, status=302)
-    base = _version_param(request, "base", document) or document.base
-    muted = _muted_param(request)
-    commit = _commit_param(request)
-    readings = _page_param(request, "column_page", len(document.transcribed), _page_size(datasette, "columns_per_page"))
+    base = arguments.version_param(request, "base", document) or document.base
+    muted = arguments.muted_param(request)
+    commit = arguments.commit_param(request)
+    readings = arguments.page_param(request, "column_page", len(document.transcribed), arguments.page_size(datasette, "columns_per_page"))
     shown = [version.id for version in document.transcribed[readings.start:readings.stop]]
 
     at = _as_of(conn, document, commit)
@@ -425,9 +421,9 @@ def paragraph_page(datasette, request, database, conn):
     url = datasette.absolute_url(request, canonical)
     pinned_commit = at.commit if at else latest
     pinned_url = f"{url}?at={pinned_commit}" if pinned_commit else None
-    style = _style_param(request)
+    style = arguments.style_param(request)
     cited = RowCitation(document, row, pinned_url if at else url, pinned_commit, datetime.date.today())
-    table_page = browse.Page(1, _page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
+    table_page = browse.Page(1, arguments.page_size(datasette, "rows_per_page"), document.groups).holding(row.n - 1)
     context = {
         "document": document,
         "alignment": alignment,
@@ -435,17 +431,17 @@ def paragraph_page(datasette, request, database, conn):
         "readings": {slug: row.readings[slug] for slug in shown},
         "sheets": {slug: sheets_of(row.readings[slug], facsimiles.get(slug, [])) for slug in shown},
         "readings_page": readings,
-        "page_url": lambda number: _url(datasette, path,
+        "page_url": lambda number: arguments.url(datasette, path,
                                         base=None if base == document.base else base, muted=None if muted else "hide",
-                                        column_page=_beyond_first(number)),
-        "table_page": _beyond_first(table_page),
+                                        column_page=arguments.beyond_first(number)),
+        "table_page": arguments.beyond_first(table_page),
         "base": document.version(base) if base else None,
         "muted": muted,
         "citation": cited.text(style),
         "style": style,
         "meta_tags": cited.meta_tags(),
-        "cite_url": lambda format: _url(datasette, f"{path}/cite.{format}", at=at.commit if at else None),
-        "style_url": lambda name: _url(datasette, path, at=at.commit if at else None, style=name),
+        "cite_url": lambda format: arguments.url(datasette, f"{path}/cite.{format}", at=at.commit if at else None),
+        "style_url": lambda name: arguments.url(datasette, path, at=at.commit if at else None, style=name),
         "canonical_url": url,
         "at": at,
         "pinned_url": pinned_url,
@@ -463,12 +459,12 @@ def paragraph_page(datasette, request, database, conn):
 
 def citation_file(datasette, request, database, conn):
     """A row's citation as CSL-JSON, BibTeX or RIS (``?at=`` pins it to a commit, as on the page)."""
-    document = _document(conn, request)
+    document = arguments.requested_document(conn, request)
     format = request.url_vars["format"]
     if format not in FORMATS:
         raise NotFound(f"A citation is offered as {', '.join('cite.' + name for name in FORMATS)}, not cite.{format}")
     key = _row_key(request)
-    commit = _commit_param(request)
+    commit = arguments.commit_param(request)
     successors = _row_successors(conn, document, key)
     if len(successors) == 1 and successors[0].key != key:
         raise NotFound(f"{document.id} has no row {key!r}: it is now row {successors[0].key}")
@@ -487,7 +483,7 @@ def citation_file(datasette, request, database, conn):
 def _row_key(request) -> str:
     """The row a row's address names (400 for what cannot be one)."""
     key = request.url_vars["row"]
-    if len(key) > MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
+    if len(key) > arguments.MAX_PARAM_LENGTH or not _ROW_KEY.match(key):
         raise BadRequest(f"{key[:80]!r} is not a row of the alignment table: rows are named like 3kq7zv2a")
     return key
 
@@ -523,147 +519,6 @@ def _row_shown(conn, document: browse.DocumentInfo, key: str, successors: list[b
     return browse.load_alignment(conn, document, base, row=key, versions=versions, at=at)
 
 
-def document_history_page(datasette, request, database, conn):
-    document = _document(conn, request)
-    size = _page_size(datasette, "items_per_page")
-    page = _page_param(request, "page", len(document.versions), size)
-    timeline_page = _page_param(request, "timeline_page", browse.timeline_count(conn, document.id), size)
-    revisions = browse.revision_counts(conn, document.id)
-    latest = browse.latest_revisions(conn, document.id)
-    address = f"/-/versions/{document.id}/history"
-    context = {
-        "document": document,
-        "versions": document.versions[page.start:page.stop],
-        "page": page,
-        "page_url": lambda number: _url(datasette, address, page=_beyond_first(number),
-                                        timeline_page=_beyond_first(timeline_page.number)),
-        "timeline": browse.load_timeline(conn, document.id, timeline_page.start, timeline_page.size),
-        "timeline_page": timeline_page,
-        "timeline_url": lambda number: _url(datasette, address, page=_beyond_first(page.number),
-                                            timeline_page=_beyond_first(number)),
-        "revision_url": lambda entry: _revision_url(datasette, database.name, document.id, entry, revisions, size),
-        "revisions": revisions,
-        "latest": latest,
-        "revisions_url": _table_url(datasette, database.name, "revision_details", document_id=document.id),
-        "compare_url": datasette.urls.path(f"/-/versions/{document.id}/history/-/compare"),
-        "database": database.name,
-    }
-    return "versions_document_history.html", context
-
-
-def _revision_url(datasette, database: str, document_id: str, entry, counts: dict[str, int], size: int) -> str:
-    """Where a timeline entry is shown: a version's revision on its page of the version's history (newest first),
-    a file's revision as its row of ``document_revisions``."""
-    if entry.kind != "version":
-        return datasette.urls.row(database, "document_revisions", tilde_encode(entry.revision_id))
-    number = (counts.get(entry.what, entry.n) - entry.n) // size + 1
-    address = _url(datasette, f"/-/versions/{document_id}/history/{entry.what}", page=_beyond_first(number))
-    return f"{address}#rev-{entry.n}"
-
-
-def history_page(datasette, request, database, conn):
-    document = _document(conn, request)
-    version = _history_version(request, document)
-    slug = version.id
-    counts = browse.revision_counts(conn, document.id)
-    page = _page_param(request, "page", counts.get(slug, 0), _page_size(datasette, "items_per_page"))
-    history = browse.load_history(conn, document, slug, page.start, page.size)
-    span = browse.history_span(conn, document, slug)
-    context = {
-        "document": document,
-        "version": version,
-        "history": history,
-        "page": page,
-        "page_url": lambda number: _url(datasette, f"/-/versions/{document.id}/history/{slug}",
-                                        page=_beyond_first(number)),
-        "revisions": counts,
-        "span": span,
-        "data_url": _table_url(datasette, database.name, "revisions", version_id=version.key, _sort_desc="n"),
-        "changes_url": _table_url(datasette, database.name, "revision_diffs", version_id=version.key),
-        "revision_url": lambda revision: datasette.urls.row(database.name, "revisions", tilde_encode(revision.id)),
-        "compare_url": lambda a=None, b=None: _url(
-            datasette, f"/-/versions/{document.id}/history/{slug}/compare", a=a, b=b),
-        "database": database.name,
-    }
-    return "versions_history.html", context
-
-
-def revision_compare_page(datasette, request, database, conn):
-    """Any two revisions of a version, picked on the page, compared paragraph by paragraph with word diffs."""
-    document = _document(conn, request)
-    version = _history_version(request, document)
-    revisions = browse.list_revisions(conn, document, version.id)
-    if not revisions:
-        raise NotFound(f"{document.id}/{version.id} has no recorded revision")
-    latest = revisions[0].n
-    a = _number_param(request, "a", max(1, latest - 1), "revision")
-    b = _number_param(request, "b", latest, "revision")
-    compared = browse.compare_stored_revisions(conn, document, version.id, a, b)
-    if compared is None:
-        raise NotFound(f"{document.id}/{version.id} has revisions 1 to {latest}, not {max(a, b)}")
-    address = f"/-/versions/{document.id}/history/{version.id}/compare"
-    page = _page_param(request, "page", len(compared.changes), _page_size(datasette, "rows_per_page"))
-    context = {
-        "document": document,
-        "version": version,
-        "revisions": revisions,
-        "a": a,
-        "b": b,
-        "compared": compared,
-        "changes": compared.changes[page.start:page.stop],
-        "page": page,
-        "page_url": lambda number: _url(datasette, address, a=a, b=b, page=_beyond_first(number)),
-        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
-        "database": database.name,
-    }
-    return "versions_revision_compare.html", context
-
-
-def document_compare_page(datasette, request, database, conn):
-    """The document at any two commits of its timeline, picked on the page: what changed in each version and in its
-    own files."""
-    document = _document(conn, request)
-    commits = browse.timeline_commits(conn, document.id)
-    if not commits:
-        raise NotFound(f"{document.id} has no recorded commit")
-    a = _commit_param(request, "a") or commits[min(1, len(commits) - 1)].commit
-    b = _commit_param(request, "b") or commits[0].commit
-    size = _page_size(datasette, "items_per_page")
-    number = _page_number(request, "page")
-    compared = browse.compare_document(conn, document, a, b, slice((number - 1) * size, number * size))
-    if compared is None:
-        raise NotFound(f"{document.id} has no commit {a!r} or {b!r} on its timeline")
-    page = _page_param(request, "page", len(compared.versions), size)
-    address = f"/-/versions/{document.id}/history/-/compare"
-    context = {
-        "document": document,
-        "commits": commits,
-        "compared": compared,
-        "changes": compared.versions[page.start:page.stop],
-        "page": page,
-        "page_url": lambda n: _url(datasette, address, a=compared.old.commit, b=compared.new.commit,
-                                   page=_beyond_first(n)),
-        "compare_url": lambda old, new: _url(datasette, address, a=old, b=new),
-        "changes_shown": browse.CHANGES_SHOWN,
-        "version_compare_url": lambda change: _url(
-            datasette, f"/-/versions/{document.id}/history/{change.version}/compare", a=change.old, b=change.new),
-        "database": database.name,
-    }
-    return "versions_document_compare.html", context
-
-
-def _history_version(request, document: browse.DocumentInfo) -> browse.VersionInfo:
-    """The version a history address names (400 for what is not a slug, 404 for no such version)."""
-    slug = request.url_vars["version"]
-    if slug_problem(slug):
-        shown = slug if len(slug) <= 80 else slug[:80] + "…"
-        raise BadRequest(f"{shown!r} is not a version id: version ids are slugs such as {document.base or 'wilson-en'}")
-    version = document.version(slug)
-    if version is None:
-        raise NotFound(f"{document.id} has no version {slug!r}")
-    return version
-
-
 # Helpers ---------------------------------------------------------------------------------------------------------
 
 
@@ -688,17 +543,6 @@ async def _readable_database(datasette, request, tables):
     database = await versions_database(datasette)
     await ensure_can_view(datasette, request.actor, database, tables)
     return database
-
-
-def _document(conn, request) -> browse.DocumentInfo:
-    """The document the request names (404 for none)."""
-    document_id = request.url_vars["document"]
-    if slug_problem(document_id):
-        raise NotFound(f"There is no document {document_id!r}: document ids are slugs such as telegram-23256")
-    document = browse.get_document(conn, document_id)
-    if document is None:
-        raise NotFound(f"There is no document {document_id!r}")
-    return document
 
 
 def _route(tables, build):
@@ -730,197 +574,6 @@ def _in_one_read(conn, read):
 
 async def _html(datasette, request, template, context):
     return Response.html(await datasette.render_template(template, context, request=request))
-
-
-def _page_size(datasette, name: str) -> int:
-    """A page size of the plugin's configuration (``plugins.versions.<name>`` in metadata), else the default."""
-    value = (datasette.plugin_config(PLUGIN) or {}).get(name)
-    return value if type(value) is int and value > 0 else PAGE_SIZES[name]
-
-
-def _page_number(request, name: str) -> int:
-    """``?<name>=``: a page number from 1 (400 otherwise); absent, 1."""
-    return _number_param(request, name, 1, "page")
-
-
-def _number_param(request, name: str, default: int, what: str) -> int:
-    """``?<name>=``: a whole number from 1 (400 otherwise; 404 for one too large to exist); absent, ``default``."""
-    value = _text_param(request, name)
-    if value is None:
-        return default
-    if not value.isascii() or not value.isdigit() or not value.strip("0"):
-        raise BadRequest(f"?{name}= is a {what} number from 1, not {value!r}")
-    if len(value) > 9:
-        raise NotFound(f"There is no {what} {value[:12]}…")
-    return int(value)
-
-
-def _page_in_range(name: str, page: browse.Page) -> browse.Page:
-    if page.number > page.count:
-        raise NotFound(f"There is no page {page.number} (?{name}=): the last is {page.count}")
-    return page
-
-
-def _page_param(request, name: str, total: int, size: int) -> browse.Page:
-    return _page_in_range(name, browse.Page(_page_number(request, name), size, total))
-
-
-def _beyond_first(number: int) -> int | None:
-    """A page number for a link: none for the first page, so that it keeps its plain address."""
-    return number if number > 1 else None
-
-
-def _column_count(columns: list[str], base: str | None, size: int) -> tuple[int, int]:
-    """(number of columns paged, columns to a page): the base column, when shown, is on every page."""
-    if base in columns:
-        return len(columns) - 1, max(1, size - 1)
-    return len(columns), size
-
-
-def _shown_columns(columns: list[str], base: str | None, page: browse.Page) -> list[str]:
-    if base in columns:
-        return [base, *columns[1:][page.start:page.stop]]
-    return columns[page.start:page.stop]
-
-
-def _url(datasette, path: str, **params) -> str:
-    query = urlencode([(key, value) for key, value in params.items() if value not in (None, "")])
-    url = datasette.urls.path(quote(path))
-    return f"{url}?{query}" if query else str(url)
-
-
-def _table_url(datasette, database: str, table: str, **params) -> str:
-    return f"{datasette.urls.table(database, table)}?{urlencode(params)}"
-
-
-def _text_param(request, name: str, default: str | None = None) -> str | None:
-    values = request.args.getlist(name)
-    if not values:
-        return default
-    value = values[0]
-    if len(value) > MAX_PARAM_LENGTH:
-        raise BadRequest(f"?{name}= is longer than {MAX_PARAM_LENGTH} characters")
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
-        raise BadRequest(f"?{name}= contains control characters")
-    return value
-
-
-def _style_param(request) -> str:
-    """``?style=``: the name of a CSL style (400 for one that does not exist); absent, Chicago."""
-    style = _text_param(request, "style") or DEFAULT_STYLE
-    if not style_exists(style):
-        raise BadRequest(f"?style= names no CSL style: {style[:80]!r}; try {DEFAULT_STYLE} or apa")
-    return style
-
-
-def _commit_param(request, name: str = "at") -> str | None:
-    """``?at=`` (or ``name``): a commit hash or a prefix of one, 7 to 40 hex digits (400 otherwise); absent, None."""
-    value = _text_param(request, name)
-    if value is not None and not _COMMIT.fullmatch(value):
-        raise BadRequest(f"?{name}= is a commit hash (7 to 40 hex digits), not {value[:80]!r}")
-    return value.lower() if value else None
-
-
-def _check_slug(name: str, value: str) -> None:
-    problem = slug_problem(value)
-    if problem:
-        raise BadRequest(f"?{name}=: {problem}")
-
-
-def _version_param(request, name: str, document: browse.DocumentInfo) -> str | None:
-    """A version named by a query parameter: None if absent; 400 if empty or not a slug, 404 if the document has
-    no such version, 400 if it has no transcribed text."""
-    value = _text_param(request, name)
-    if value is None:
-        return None
-    if not value:
-        raise BadRequest(f"?{name}= is empty: name a version of {document.id}, such as {document.base or 'its base'}")
-    _check_slug(name, value)
-    version = document.version(value)
-    if version is None:
-        raise NotFound(f"{document.id} has no version {value!r}")
-    if not version.transcribed:
-        raise BadRequest(f"?{name}=: version {value!r} of {document.id} has no transcribed text yet")
-    return value
-
-
-def _copies_param(request, document: browse.DocumentInfo) -> list[str] | None:
-    """``?copies=<language>``: the copies view, the document's transcribed versions in that language side by side
-    (their slugs); 400 for a language with fewer than two."""
-    language = _text_param(request, "copies")
-    if language is None:
-        return None
-    if language not in document.copy_languages:
-        choices = ", ".join(document.copy_languages) or "none in this document"
-        shown = language if len(language) <= 20 else language[:20] + "…"
-        raise BadRequest(f"?copies=: {shown!r} is not a language with two transcribed versions or more ({choices})")
-    return [version.id for version in document.copies(language)]
-
-
-def _columns_param(request, document: browse.DocumentInfo) -> list[str] | None:
-    """``?columns=a,b,c`` (or repeated ``columns``): transcribed versions, in the order given."""
-    values = request.args.getlist("columns")
-    if not values:
-        return None
-    names = [name.strip() for value in values for name in value.split(",")]
-    if not any(names):
-        raise BadRequest("?columns= is empty: name one or more versions, separated by commas")
-    available = {version.id for version in document.transcribed}
-    columns: list[str] = []
-    for name in names:
-        if not name:
-            continue
-        if len(name) > MAX_PARAM_LENGTH or name not in available:
-            shown = name if len(name) <= 80 else name[:80] + "…"
-            raise BadRequest(
-                f"?columns=: {shown!r} is not a column of this table; choose from {', '.join(sorted(available))}"
-            )
-        if name not in columns:
-            columns.append(name)
-    return columns
-
-
-def _default_columns(document: browse.DocumentInfo, base: str | None) -> list[str]:
-    return _base_first([version.id for version in document.transcribed], base)
-
-
-def _base_first(columns: list[str], base: str | None) -> list[str]:
-    """The base column, when shown, comes first: every other column is read against it."""
-    return [base, *(c for c in columns if c != base)] if base in columns else columns
-
-
-def _muted_param(request) -> bool:
-    return _choice_param(request, "muted", ("show", "hide")) == "show"
-
-
-def _choice_param(request, name: str, choices: tuple[str, ...]) -> str:
-    """One of ``choices``; the first when the parameter is absent, 400 for anything else."""
-    value = _text_param(request, name)
-    if value is None:
-        return choices[0]
-    if value not in choices:
-        raise BadRequest(f"?{name}= is {' or '.join(choices)}, not {value!r}")
-    return value
-
-
-def _normalization_param(request) -> Normalization:
-    """``?norm=case,punctuation`` or repeated ``norm`` (from the checkboxes); absent: the stored default."""
-    values = request.args.getlist("norm")
-    if not values:
-        return browse.STORED_NORMALIZATION
-    spec = ",".join(values)
-    if len(spec) > MAX_PARAM_LENGTH:
-        raise BadRequest(f"?norm= is longer than {MAX_PARAM_LENGTH} characters")
-    try:
-        return Normalization.parse(spec)
-    except ValueError as error:
-        raise BadRequest(f"?norm=: {error}") from None
-
-
-def _norm_value(normalization: Normalization) -> str | None:
-    if normalization == browse.STORED_NORMALIZATION:
-        return None
-    return ",".join(normalization.names()) or "none"
 
 
 def side_parts(diff: WordDiff, side: int, show_muted: bool):
