@@ -153,11 +153,13 @@ def unmerged(path: list[Piece], constraints: _Constraints, texts: tuple, embedde
     the cosine less than it raises the length factor. So each merge of the final path is checked, its edges one at
     a time, at the cost of the vectors of its segments."""
     unmerging = _Unmerging(constraints, texts, embedder)
-    merges = [piece for piece in path if unmerging.edges(piece)]
+    merges = {piece: edges for piece in path if (edges := unmerging.edges(piece))}
     if not merges:
         return Refinement(path, 0)
     unmerging.embed(merges)
-    result = [part for piece in path for part in (unmerging.split(piece) if piece in merges else [piece])]
+    result = [
+        part for piece in path for part in (unmerging.split(piece, merges[piece]) if piece in merges else [piece])
+    ]
     return Refinement(result, 0, sum(i1 - i0 + j1 - j0 for i0, i1, j0, j1 in merges))
 
 
@@ -185,11 +187,12 @@ class _Unmerging:
                     found.append((side, edge, rest, first))
         return found
 
-    def embed(self, merges: list[Piece]) -> None:
-        """The vectors every first check of these merges asks for, in one batch (the embedder keeps them)."""
+    def embed(self, merges: dict[Piece, list[Edge]]) -> None:
+        """The vectors every first check of these merges (with their ``edges``) asks for, in one batch (the embedder
+        keeps them)."""
         runs = []
-        for piece in merges:
-            for side, edge, rest, _ in self.edges(piece):
+        for piece, edges in merges.items():
+            for side, edge, rest, _ in edges:
                 runs += [(1 - side, *(piece[2:], piece[:2])[side]), (side, *(piece[:2], piece[2:])[side]),
                          (side, edge, edge + 1), (side, *rest)]
         self.embedder.vectors(list(dict.fromkeys(self._text(*run) for run in runs)))
@@ -200,10 +203,10 @@ class _Unmerging:
     def _vector(self, side: int, start: int, stop: int) -> np.ndarray:
         return self.embedder.vectors([self._text(side, start, stop)])[0]
 
-    def split(self, piece: Piece) -> list[Piece]:
-        """The piece, or its unrelated edge segments as beads of their own and the rest."""
+    def split(self, piece: Piece, edges: list[Edge]) -> list[Piece]:
+        """The piece, or its unrelated ``edges`` as beads of their own and the rest."""
         i0, i1, j0, j1 = piece
-        for side, edge, rest, first in self.edges(piece):
+        for side, edge, rest, first in edges:
             other = self._vector(1 - side, *(piece[2:], piece[:2])[side])
             whole = float(self._vector(side, *(piece[:2], piece[2:])[side]) @ other)
             if (
@@ -213,7 +216,8 @@ class _Unmerging:
                 continue
             corner = (j0 if first else j1) if side == 0 else (i0 if first else i1)
             alone = (edge, edge + 1, corner, corner) if side == 0 else (corner, corner, edge, edge + 1)
-            kept = self.split((*rest, j0, j1) if side == 0 else (i0, i1, *rest))
+            kept_piece = (*rest, j0, j1) if side == 0 else (i0, i1, *rest)
+            kept = self.split(kept_piece, self.edges(kept_piece))
             return [alone, *kept] if first else [*kept, alone]
         return [piece]
 
