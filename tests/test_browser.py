@@ -182,7 +182,10 @@ class Watched:
         assert response is not None and response.status == status, (url, response and response.status)
         return response
 
-    def close(self) -> None:
+    def __enter__(self) -> "Watched":
+        return self
+
+    def __exit__(self, *exc) -> None:
         self.context.close()
 
 
@@ -197,8 +200,7 @@ def _console_errors(errors: list[str], expected_status: int) -> list[str]:
 def test_every_page_renders_cleanly_and_is_photographed(servers, browser, device):
     width = WIDTHS[device]
     SCREENSHOTS.mkdir(exist_ok=True)
-    watched = Watched(browser, width)
-    try:
+    with Watched(browser, width) as watched:
         for name, path in PAGES.items():
             status = EXPECTED_STATUS.get(name, 200)
             watched.errors.clear()
@@ -212,8 +214,6 @@ def test_every_page_renders_cleanly_and_is_photographed(servers, browser, device
         assert watched.dialogs == []
         written = {f"{name}-{width}.png" for name in PAGES}
         assert written <= {path.name for path in SCREENSHOTS.iterdir()}
-    finally:
-        watched.close()
 
 
 def _row_in_view(page, n: int) -> bool:
@@ -226,8 +226,7 @@ def _row_in_view(page, n: int) -> bool:
 
 @pytest.mark.parametrize("device, javascript", [("desktop", True), ("phone", True), ("desktop", False), ("phone", False)])
 def test_variance_map_leads_to_its_row(servers, browser, device, javascript):
-    watched = Watched(browser, WIDTHS[device], javascript=javascript)
-    try:
+    with Watched(browser, WIDTHS[device], javascript=javascript) as watched:
         watched.open(servers["shipped"] + f"/-/versions/{DOC}")
         cells = watched.page.locator(".variance-map ol a")
         assert cells.count() == 25
@@ -246,14 +245,11 @@ def test_variance_map_leads_to_its_row(servers, browser, device, javascript):
         assert watched.page.title().startswith("Row 22")
         assert "Row 22" in watched.page.locator("#citation").inner_text()
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
 
 
 def test_pages_read_without_javascript(servers, browser):
     for width in WIDTHS.values():
-        watched = Watched(browser, width, javascript=False)
-        try:
+        with Watched(browser, width, javascript=False) as watched:
             watched.open(servers["shipped"] + f"/-/versions/{DOC}")
             assert watched.page.locator("table.alignment tbody tr").count() == 25
             assert watched.page.locator("#g-8 td").first.inner_text().strip()
@@ -266,13 +262,10 @@ def test_pages_read_without_javascript(servers, browser):
             assert "Row 8" in watched.page.locator("#citation").inner_text()
             assert watched.page.locator("button.copy-button").count() == 0  # the copy button is JavaScript's extra
             assert watched.errors == [] and watched.dialogs == []
-        finally:
-            watched.close()
 
 
 def test_javascript_enhancements(servers, browser):
-    watched = Watched(browser, 1280)
-    try:
+    with Watched(browser, 1280) as watched:
         watched.open(servers["shipped"] + f"/-/versions/{DOC}/p/8")
         assert watched.page.locator("button.copy-button").count() == 1
         watched.open(servers["shipped"] + f"/-/versions/{DOC}/compare?a=wilson-en&b=en-revised")
@@ -283,8 +276,6 @@ def test_javascript_enhancements(servers, browser):
         watched.page.keyboard.press("j")
         watched.page.wait_for_function("location.hash === '#g-4'")
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
 
 
 XSS_PAGES = [
@@ -309,8 +300,7 @@ XSS_PAGES = [
 
 
 def test_markup_in_the_corpus_opens_no_dialog(servers, browser):
-    watched = Watched(browser, 1280)
-    try:
+    with Watched(browser, 1280) as watched:
         for path in XSS_PAGES:
             watched.open(servers["xss"] + path)
             assert watched.page.locator("img[src='x']").count() == 0, path
@@ -323,15 +313,12 @@ def test_markup_in_the_corpus_opens_no_dialog(servers, browser):
             assert source.inner_text() == "javascript:alert(1)"
         assert watched.dialogs == [], watched.dialogs
         assert watched.errors == [], watched.errors
-    finally:
-        watched.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
 def test_history_of_three_commits_shows_three_diffs_and_any_two_compared(servers, browser, device):
     width = WIDTHS[device]
-    watched = Watched(browser, width)
-    try:
+    with Watched(browser, width) as watched:
         watched.open(servers["history"] + "/-/versions/doc-1/history/en")
         revisions = watched.page.locator("ol.timeline > li.revision")
         assert revisions.count() == 3
@@ -365,15 +352,12 @@ def test_history_of_three_commits_shows_three_diffs_and_any_two_compared(servers
         overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the comparison is wider than the {width} px window by {overflow} px"
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
 
 
 @pytest.mark.parametrize("device, shown, hidden", [("desktop", "wide", "narrow"), ("phone", "narrow", "wide")])
 def test_provenance_graph_is_readable(servers, browser, device, shown, hidden):
     width = WIDTHS[device]
-    watched = Watched(browser, width, javascript=False)  # drawn without script
-    try:
+    with Watched(browser, width, javascript=False) as watched:  # drawn without script
         watched.open(servers["shipped"] + f"/-/versions/{DOC}")
         figure = watched.page.locator("#provenance")
         assert figure.locator(f"svg.pv-{shown}").is_visible()
@@ -395,8 +379,6 @@ def test_provenance_graph_is_readable(servers, browser, device, shown, hidden):
         assert outside == []
         figure.screenshot(path=str(SCREENSHOTS / f"provenance-{width}.png"))
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
 
 
 @pytest.fixture(scope="module")
@@ -417,11 +399,10 @@ def many_server(tmp_path_factory):
 
 @pytest.mark.parametrize("javascript", [False, True])
 def test_page_links_lead_through_rows_and_columns(many_server, browser, javascript):
-    watched = Watched(browser, 1280, javascript=javascript)
-    page = watched.page
-    headers = page.locator("table.alignment thead th[id]")
-    rows = page.locator("table.alignment tbody tr")
-    try:
+    with Watched(browser, 1280, javascript=javascript) as watched:
+        page = watched.page
+        headers = page.locator("table.alignment thead th[id]")
+        rows = page.locator("table.alignment tbody tr")
         watched.open(many_server + "/-/versions/many")
         assert [headers.nth(i).get_attribute("id") for i in range(headers.count())] == ["col-v00", "col-v01", "col-v02", "col-v03"]
         assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-1", "g-2"]
@@ -440,8 +421,6 @@ def test_page_links_lead_through_rows_and_columns(many_server, browser, javascri
         assert [rows.nth(i).get_attribute("id") for i in range(rows.count())] == ["g-1", "g-2"]
         assert "column_page=19" in page.url
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
 
 
 # versions serve --edit: corrections made on the page, end to end -----------------------------------------------------
@@ -491,8 +470,7 @@ def test_corrections_made_on_the_page_undone_and_kept_through_a_rebuild(editing_
     url, repo = editing_server
     compare = f"{url}/-/versions/{DOC}/compare?a=wilson-en&b=en-revised"
     alignment = repo / "translations" / DOC / "alignment.yaml"
-    watched = Watched(browser, 1280)
-    try:
+    with Watched(browser, 1280) as watched:
         page = watched.page
         watched.open(compare)
         assert page.locator(".badge-pin, .badge-forbid").count() == 0
@@ -542,8 +520,6 @@ def test_corrections_made_on_the_page_undone_and_kept_through_a_rebuild(editing_
         assert [line.split(" ")[1] for line in log] == ["pin", "undo", "unlink", "pin"]
         assert watched.errors == [] or all("status of 409" in error for error in watched.errors), watched.errors
         assert watched.dialogs == []
-    finally:
-        watched.close()
 
 
 FACSIMILE_PAGES = {  # the illustrative copies: row 8 (a word and a number written out differ), copy 1 against copy 2
@@ -558,8 +534,7 @@ def test_a_facsimile_stands_beside_its_transcription(servers, browser, device):
     link to its full size; docs/screenshots/ holds these screenshots."""
     width = WIDTHS[device]
     SCREENSHOTS.mkdir(exist_ok=True)
-    watched = Watched(browser, width)
-    try:
+    with Watched(browser, width) as watched:
         for name, (path, shown) in FACSIMILE_PAGES.items():
             watched.open(servers["shipped"] + path)
             figures = watched.page.locator(".facsimile img")
@@ -582,8 +557,6 @@ def test_a_facsimile_stands_beside_its_transcription(servers, browser, device):
             overflow = watched.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{name} is wider than the {width} px window by {overflow} px"
         assert watched.dialogs == []
-    finally:
-        watched.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -591,8 +564,7 @@ def test_copies_view_sets_copies_side_by_side_and_rebases_on_any(servers, browse
     """The copies of one text in their language, from the document page's control; any copy made the base."""
     width = WIDTHS[device]
     SCREENSHOTS.mkdir(exist_ok=True)
-    watched = Watched(browser, width)
-    try:
+    with Watched(browser, width) as watched:
         watched.open(servers["copies"] + f"/-/versions/{COPIES_DOCUMENT}")
         watched.page.locator(".copies-control a", has_text="3 versions in ru").click()
         watched.page.wait_for_url("**copies=ru**")
@@ -613,5 +585,3 @@ def test_copies_view_sets_copies_side_by_side_and_rebases_on_any(servers, browse
         assert overflow <= 1, f"the copies view is wider than the {width} px window by {overflow} px"
         watched.page.screenshot(path=str(SCREENSHOTS / f"copies-view-{width}.png"), full_page=True)
         assert watched.errors == [] and watched.dialogs == []
-    finally:
-        watched.close()
