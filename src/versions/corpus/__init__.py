@@ -6,18 +6,14 @@ Everything wrong is collected as a ``Problem`` (``path:line: message``); ``load_
 
 from __future__ import annotations
 
-import datetime
-import re
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..archival import PARTS, ArchivalRef, archive_slug, canonical_archive
+from ..archival import ArchivalRef
 from ..errors import CorpusError, Problem, problem
-from ..languages import TAG as LANGUAGE_TAG
-from ..languages import same_language
 from ..ids import slug_problem
 from ..segment import Paragraph, split_body, split_lines
 from ..text import encoding_problem, read_text
@@ -29,138 +25,28 @@ from .corrections import (  # noqa: F401  the rules shared with align, re-export
     pin_groups,
     same_version_problem,
 )
-from .facsimiles import FACSIMILE_FIELDS, IMAGES_FOLDER, Facsimile, facsimile_of, sheet_problems
-from .coverage import Coverage, coverage_problems, read_coverage
+from .coverage import coverage_problems
+from .facsimiles import IMAGES_FOLDER, sheet_problems  # noqa: F401  IMAGES_FOLDER re-exported
+from .fields import (
+    DOCUMENT_FIELDS,
+    SOURCE_FIELDS,
+    VERSION_FIELDS,
+    archival_refs,
+    check_date,
+    check_fields,
+    check_language,
+    check_version_values,
+    coverage,
+    derivations,
+    read_facsimiles,
+)
 from .folders import entries, outside_problem
 from .hashes import FORMAT_VERSION, RACY_NS, FolderHash, document_hashes, folder_hash  # noqa: F401
+from .model import KINDS, RELATIONS, Corpus, Derivation, Document, Version, default_base  # noqa: F401  the API
 from .safe_yaml import MAX_YAML_DEPTH, parse_yaml, within  # noqa: F401
 
-KINDS = ("original", "archival-copy", "translation", "edition")
-RELATIONS = ("translation-of", "copy-of", "revision-of", "edition-of")
-DEFAULT_RELATION = {
-    "translation": "translation-of",
-    "archival-copy": "copy-of",
-    "edition": "edition-of",
-    "original": "revision-of",
-}
 DOCUMENT_FILE = "document.yaml"
 CORRECTIONS_FILE = "alignment.yaml"
-
-_ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
-
-# field name -> (accepted types, required)
-_DOCUMENT_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
-    "title": ((str,), True),
-    "date": ((str,), True),
-    "from": ((str,), False),
-    "to": ((str,), False),
-    "summary": ((str,), False),
-    "original_language": ((str,), True),
-    "base": ((str,), False),
-    "citation": ((str,), False),
-    "source": ((dict,), False),
-    "rights": ((str,), False),
-    "illustrative": ((bool,), False),
-    "archival_refs": ((list,), False),
-    "record_id": ((str,), False),
-}
-_REF_FIELDS = {
-    "archive": ((str,), False),  # required unless the reference is unparsed
-    **{part: ((str,), False) for part in (*PARTS, "citation")},
-    "unparsed": ((bool,), False),
-}
-_SOURCE_FIELDS = {"name": ((str,), False), "url": ((str,), False)}
-_VERSION_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
-    "kind": ((str,), True),
-    "language": ((str,), True),
-    "label": ((str,), False),
-    "archive": ((str,), False),
-    "transcribed": ((bool,), False),
-    "translator": ((str,), False),
-    "publisher": ((str,), False),
-    "source": ((str,), False),
-    "date": ((str,), False),
-    "illustrative": ((bool,), False),
-    "note": ((str,), False),
-    "derived_from": ((str, list, dict), False),
-    "facsimiles": ((list,), False),
-    "covers": ((str, int, list), False),
-}
-
-
-
-@dataclass(frozen=True)
-class Derivation:
-    source: str
-    relation: str
-    line: int = field(default=1, compare=False)  # of its entry in the version's front matter
-
-
-@dataclass
-class Version:
-    document_id: str
-    id: str
-    path: str
-    kind: str
-    language: str
-    label: str
-    transcribed: bool
-    illustrative: bool
-    archive: str | None
-    translator: str | None
-    publisher: str | None
-    source: str | None
-    date: str | None
-    note: str | None
-    derived_from: list[Derivation]
-    leading: str
-    paragraphs: list[Paragraph]
-    body_line: int
-    facsimiles: list[Facsimile] = field(default_factory=list)
-    covers: Coverage | None = None  # a partial version: what it holds (versions.corpus.coverage)
-
-    @property
-    def key(self) -> str:
-        return f"{self.document_id}/{self.id}"
-
-    @property
-    def body(self) -> str:
-        return self.leading + "".join(p.text + p.separator for p in self.paragraphs)
-
-
-@dataclass
-class Document:
-    id: str
-    path: str
-    title: str
-    date: str
-    sender: str | None
-    recipient: str | None
-    summary: str | None
-    original_language: str
-    base: str | None
-    citation: str | None
-    source_name: str | None
-    source_url: str | None
-    rights: str | None
-    illustrative: bool
-    archival_refs: list[ArchivalRef]
-    versions: list[Version]
-    corrections: list[Correction]
-    content_hash: str = ""
-
-    def version(self, version_id: str) -> Version:
-        return next(v for v in self.versions if v.id == version_id)
-
-    @property
-    def transcribed_versions(self) -> list[Version]:
-        return [v for v in self.versions if v.transcribed]
-
-
-@dataclass
-class Corpus:
-    root: Path
-    documents: list[Document] = field(default_factory=list)
 
 
 def load_corpus(root: Path, encoding: str | None = None, only: Collection[str] | None = None) -> Corpus:
@@ -287,11 +173,11 @@ def _read_document(
     if meta is None:
         return None
     data, lines = meta
-    _check_fields(data, lines, _DOCUMENT_FIELDS, _shown(root, meta_path), problems)
+    check_fields(data, lines, DOCUMENT_FIELDS, _shown(root, meta_path), problems)
     if isinstance(data.get("source"), dict):
         source_lines = within(lines, "source")
-        _check_fields(data["source"], source_lines, _SOURCE_FIELDS, _shown(root, meta_path), problems, lines["source"])
-    refs = _archival_refs(data, lines, _shown(root, meta_path), problems)
+        check_fields(data["source"], source_lines, SOURCE_FIELDS, _shown(root, meta_path), problems, lines["source"])
+    refs = archival_refs(data, lines, _shown(root, meta_path), problems)
     versions = _read_versions(root, paths, encoding, problems)
     document = _document(folder.name, shown, data, refs, versions)
     on_disk = {path.stem for path in paths if path.suffix == ".md"}
@@ -327,15 +213,6 @@ def _document(doc_id: str, shown: str, data: dict, refs: list[ArchivalRef], vers
     declared = data.get("base")
     document.base = declared if isinstance(declared, str) else default_base(document)
     return document
-
-
-def default_base(document: Document) -> str | None:
-    """The first transcribed version in the original language, else the first transcribed version; a version
-    transcribed in part (``covers``) only when no other is transcribed."""
-    transcribed = [v for v in document.transcribed_versions if v.covers is None] or document.transcribed_versions
-    in_original = [v for v in transcribed if same_language(v.language, document.original_language)]
-    chosen = (in_original or transcribed or [None])[0]
-    return chosen.id if chosen else None
 
 
 def _text(value: Any) -> str:
@@ -393,14 +270,14 @@ def _read_version(root: Path, path: Path, encoding: str | None, problems: list[P
         return None
     data, lines = parsed
     before = len(problems)
-    _check_fields(data, lines, _VERSION_FIELDS, shown, problems)
-    _check_version_values(data, lines, body, shown, problems)
-    derived = _derivations(data, lines, shown, problems)
-    covers = _coverage(data, lines, shown, problems)
+    check_fields(data, lines, VERSION_FIELDS, shown, problems)
+    check_version_values(data, lines, body, shown, problems)
+    derived = derivations(data, lines, shown, problems)
+    covers = coverage(data, lines, shown, problems)
     if len(problems) > before:
         return None
     leading, paragraphs = split_body(body, body_line)
-    facsimiles = _facsimiles(data, lines, root, path.parent, len(paragraphs), shown, problems)
+    facsimiles = read_facsimiles(data, lines, root, path.parent, len(paragraphs), shown, problems)
     if len(problems) > before:
         return None
     return Version(
@@ -457,160 +334,10 @@ def _read_yaml_file(root: Path, path: Path, encoding: str | None, problems: list
     return None if text is None else parse_yaml(text, shown, 1, problems)
 
 
-def _check_fields(data: dict, lines: dict, spec: dict, shown: str, problems: list[Problem], at: int = 1) -> None:
-    for key in data:
-        if key not in spec:
-            known = ", ".join(spec)
-            problems.append(problem(shown, lines.get(key, at), f"unknown field {key!r}; known fields: {known}"))
-    for key, (types, required) in spec.items():
-        if key not in data or data[key] is None:
-            if required:
-                problems.append(problem(shown, at, f"missing required field {key!r}"))
-            continue
-        if not isinstance(data[key], types):
-            wanted = " or ".join(_TYPE_NAMES[t] for t in types)
-            got = _TYPE_NAMES.get(type(data[key]), type(data[key]).__name__)
-            problems.append(problem(shown, lines.get(key, at), f"field {key!r} must be {wanted}, not {got}"))
-
-
-_TYPE_NAMES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number"}
-
-
-def _check_version_values(data: dict, lines: dict, body: str, shown: str, problems: list[Problem]) -> None:
-    kind = data.get("kind")
-    if isinstance(kind, str) and kind not in KINDS:
-        problems.append(problem(shown, lines["kind"], f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}"))
-    _check_language(data, "language", lines, shown, problems)
-    _check_date(data, "date", lines, shown, problems)
-    if kind == "archival-copy" and not data.get("archive"):
-        problems.append(problem(shown, lines.get("kind", 1), "an archival-copy needs 'archive' naming its archive"))
-    transcribed = data.get("transcribed", True)
-    if transcribed is True and not body.strip():
-        problems.append(problem(shown, 1, "empty body; mark a copy without text as 'transcribed: false'"))
-    if transcribed is False and body.strip():
-        problems.append(problem(shown, lines["transcribed"], "'transcribed: false' but the body has text"))
-
-
-def _check_language(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
-    value = data.get(key)
-    if isinstance(value, str) and value and not LANGUAGE_TAG.match(value):
-        problems.append(problem(
-            shown, lines.get(key, 1), f"{key} {value!r} is not a language tag such as 'ru', 'en' or 'zh-Hant'"))
-
-
-def _check_date(data: dict, key: str, lines: dict, shown: str, problems: list[Problem]) -> None:
-    value = data.get(key)
-    if isinstance(value, str) and value and not _is_iso_date(value):
-        problems.append(problem(shown, lines.get(key, 1), f"{key} {value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)"))
-
-
-def _is_iso_date(value: str) -> bool:
-    if not _ISO_DATE.match(value):
-        return False
-    padded = value + "-01-01"[len(value) - 4 :]  # YYYY and YYYY-MM stand for their first day
-    try:
-        datetime.date.fromisoformat(padded)
-    except ValueError:
-        return False
-    return True
-
-
-def _derivations(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[Derivation]:
-    raw = data.get("derived_from")
-    if not isinstance(raw, (str, list, dict)):
-        return []  # missing, or a wrong type already reported
-    paths = [("derived_from", k) for k in range(len(raw))] if isinstance(raw, list) else [("derived_from",)]
-    entries = raw if isinstance(raw, list) else [raw]
-    default = DEFAULT_RELATION.get(data.get("kind"), "revision-of")
-    derivations: list[Derivation] = []
-    for entry, path in zip(entries, paths):
-        line = lines.get(path if len(path) > 1 else path[0], lines["derived_from"])
-        derivation = _derivation(entry, default, shown, line, within(lines, *path), problems)
-        if derivation and derivation.source in {d.source for d in derivations}:
-            problems.append(problem(shown, line, f"derived_from names {derivation.source!r} twice"))
-        elif derivation:
-            derivations.append(derivation)
-    return derivations
-
-
-def _facsimiles(
-    data: dict, lines: dict, root: Path, folder: Path, paragraph_count: int, shown: str, problems: list[Problem]
-) -> list[Facsimile]:
-    """The page images a version lists (``corpus.facsimiles``), each entry's fields checked as every field is."""
-    facsimiles = []
-    for index, entry in enumerate(data.get("facsimiles") or []):
-        line = lines.get(("facsimiles", index), lines.get("facsimiles", 1))
-        if not isinstance(entry, dict):
-            problems.append(problem(shown, line, "each facsimile is a mapping: {sheet: 5, image: file.png}"))
-            continue
-        before = len(problems)
-        _check_fields(entry, within(lines, "facsimiles", index), FACSIMILE_FIELDS, shown, problems, line)
-        if len(problems) == before and (found := facsimile_of(entry, root, folder, paragraph_count, shown, line,
-                                                              problems)):
-            facsimiles.append(found)
-    return facsimiles
-
-
-_DERIVATION_FIELDS = {"version": ((str,), True), "relation": ((str,), False)}
-
-
-def _derivation(
-    entry: Any, default: str, shown: str, line: int, field_lines: dict, problems: list[Problem]
-) -> Derivation | None:
-    if isinstance(entry, str):
-        entry = {"version": entry}
-    if not isinstance(entry, dict):
-        problems.append(problem(shown, line, "derived_from entries are a version id or {version: id, relation: ...}"))
-        return None
-    before = len(problems)
-    _check_fields(entry, field_lines, _DERIVATION_FIELDS, shown, problems, line)
-    if len(problems) > before:
-        return None
-    relation = entry.get("relation", default)
-    if relation not in RELATIONS:
-        problems.append(problem(shown, line, f"unknown relation {relation!r}; expected one of {', '.join(RELATIONS)}"))
-        return None
-    if reason := slug_problem(entry["version"]):
-        problems.append(problem(shown, line, f"derived_from {reason}"))
-        return None
-    return Derivation(entry["version"], relation, line)
-
-
-def _archival_refs(data: dict, lines: dict, shown: str, problems: list[Problem]) -> list[ArchivalRef]:
-    raw = data.get("archival_refs")
-    if not isinstance(raw, list):
-        return []
-    line = lines.get("archival_refs", 1)
-    refs: list[ArchivalRef] = []
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict):
-            problems.append(problem(shown, line, "each archival reference is a mapping with at least 'archive'"))
-            continue
-        before = len(problems)
-        at = lines.get(("archival_refs", index), line)
-        _check_fields(entry, within(lines, "archival_refs", index), _REF_FIELDS, shown, problems, at)
-        _check_ref_identity(entry, shown, problems, at)
-        if len(problems) == before:
-            refs.append(ArchivalRef(**{key: entry.get(key) for key in ("archive", *PARTS, "citation")}))
-    slugs = [archive_slug(canonical_archive(ref.archive)) for ref in refs if ref.archive]
-    for slug in {s for s in slugs if slugs.count(s) > 1}:
-        problems.append(problem(shown, line, f"two archival references for the same archive ({slug})"))
-    return refs
-
-
-def _check_ref_identity(entry: dict, shown: str, problems: list[Problem], at: int) -> None:
-    """A reference names its archive; one that could not be parsed is kept by its citation alone."""
-    if entry.get("unparsed") is True:
-        if not entry.get("citation") or set(entry) - {"citation", "unparsed"}:
-            problems.append(problem(shown, at, "an unparsed archival reference has its 'citation' and nothing else"))
-    elif "archive" not in entry or entry["archive"] is None:
-        problems.append(problem(shown, at, "missing required field 'archive'"))
-
-
 def _check_document(document: Document, on_disk: set[str], lines: dict, shown: str, problems: list[Problem]) -> None:
     """Cross-checks between files; a version whose own file is broken still counts as existing (``on_disk``)."""
-    _check_language({"original_language": document.original_language}, "original_language", lines, shown, problems)
-    _check_date({"date": document.date}, "date", lines, shown, problems)
+    check_language({"original_language": document.original_language}, "original_language", lines, shown, problems)
+    check_date({"date": document.date}, "date", lines, shown, problems)
     archives = {ref.archive for ref in document.archival_refs}
     if document.base and (reason := slug_problem(document.base)):
         problems.append(problem(shown, lines.get("base", 1), f"base {reason}"))
@@ -630,15 +357,6 @@ def _check_document(document: Document, on_disk: set[str], lines: dict, shown: s
     _check_coverages(document, problems)
     if cycle := _derivation_cycle(document):
         problems.append(problem(cycle[0].path, 1, "derived_from forms a cycle: " + " -> ".join(v.id for v in cycle)))
-
-
-def _coverage(data: dict, lines: dict, shown: str, problems: list[Problem]) -> Coverage | None:
-    if not isinstance(data.get("covers"), (str, int, list)):
-        return None  # absent, or reported by _check_fields
-    if data.get("transcribed") is False:
-        problems.append(problem(shown, lines["covers"], "'covers' on a version with 'transcribed: false'"))
-        return None
-    return read_coverage(data["covers"], lines["covers"], shown, problems)
 
 
 def _check_coverages(document: Document, problems: list[Problem]) -> None:

@@ -3,7 +3,7 @@
 Each entry is one archival sheet (лист, counted as the archival reference's ``listy`` counts them) and its image:
 a file in the document's ``images/`` folder (``image:``, a plain file name, never a path) or a IIIF Image API base
 URL (``iiif:``), and optionally the version's paragraphs on that sheet (``paragraphs:``, numbers from 1 or ranges
-``"3-5"``). The generic checks of an entry's fields are the reader's (``corpus._check_fields``); the values are
+``"3-5"``). The generic checks of an entry's fields are the reader's (``corpus.fields.check_fields``); the values are
 checked here.
 """
 
