@@ -15,7 +15,7 @@ with (``base``) and the normalization: with the stored base and normalization th
 variances are read; otherwise they are computed here, the same way ``versions.collate`` computes them.
 
 One module per kind of page: ``documents`` (the list, a document and its versions, pages of long lists),
-``alignment`` (the alignment table, the comparison of two versions, a row as of a commit), ``variance`` (the
+``alignment`` (the alignment table, a row and its address, a row as of a commit), ``comparison`` (two versions side by side), ``variance`` (the
 variance map and its overview of a long document), ``search``, ``history`` (the stored revisions of a version),
 ``provenance`` (the graph of which version was made from which) and ``facsimiles`` (the page images beside the
 readings).
@@ -27,9 +27,7 @@ from .alignment import (
     PARAGRAPH_SEPARATOR,
     Alignment,
     AsOf,
-    Comparison,
     LinkCorrection,
-    Pair,
     ParagraphInfo,
     Reading,
     Row,
@@ -38,13 +36,13 @@ from .alignment import (
     as_of,
     latest_commit,
     load_alignment,
-    load_comparison,
     load_split_row,
     neighbours,
     row_at,
     row_exists,
     row_successors,
 )
+from .comparison import Comparison, Pair, load_comparison
 from .documents import (
     DOCUMENT_TABLES,
     LIST_TABLES,
@@ -83,7 +81,13 @@ from .history import (
     timeline_commits,
     timeline_count,
 )
-from .provenance import RELATIONS, Provenance, ProvenanceEdge, ProvenanceNode, provenance
+from .provenance import (
+    RELATIONS,
+    Provenance,
+    ProvenanceEdge,
+    ProvenanceNode,
+    provenance,
+)
 from .search import (
     SEARCH_TABLES,
     SearchHit,
