@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import errno
+import html
+import json
 import os
 import random
+import re
 import resource
 import shutil
 import struct
@@ -13,10 +16,12 @@ import zlib
 from pathlib import Path
 
 import pytest
+from datasette.app import Datasette
 
 from versions.align import Bead
 from versions.align.embeddings import Embedder, using
 from versions.ingest import staging
+from versions.store import build
 from versions.store.cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +118,14 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(textwrap.dedent(content), encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session")
+def shipped_db(tmp_path_factory) -> Path:
+    """The shipped corpus built once for the whole session; tests read it and never write to it."""
+    db_path = tmp_path_factory.mktemp("shipped") / "versions.db"
+    build(SHIPPED_CORPUS, db_path)
+    return db_path
 
 
 @pytest.fixture
@@ -320,3 +333,139 @@ def copies_db(tmp_path_factory) -> Path:
     db_path = folder / "versions.db"
     build(copies_corpus(folder / "translations"), db_path)
     return db_path
+
+
+# A Datasette site over a built database, as the web tests read it ------------------------------------------------------
+
+DOC = "telegram-23256"  # the shipped document
+METADATA = json.loads((ROOT / "metadata.json").read_text())
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+JS_URL = "javascript:alert(1)"
+
+
+async def started_site(db_path: Path, metadata: dict = METADATA) -> Datasette:
+    """Datasette serving one built database (with the project's metadata unless told otherwise), started."""
+    ds = Datasette([str(db_path)], metadata=metadata)
+    await ds.invoke_startup()
+    return ds
+
+
+@pytest.fixture
+async def datasette(shipped_db):
+    return await started_site(shipped_db)
+
+
+def xss_corpus(root: Path) -> Path:
+    """One document whose every text and metadata field carries markup and a javascript: address."""
+    return write_files(root, {
+        "xss-doc/document.yaml": f"""\
+            title: 'Telegram {SCRIPT} {IMG}'
+            date: 1951-08-27
+            from: '{SCRIPT}'
+            to: '{IMG}'
+            summary: 'Summary {SCRIPT} and {IMG}'
+            original_language: ru
+            base: en
+            citation: 'Cited {SCRIPT} {IMG}'
+            source:
+              name: 'Source {SCRIPT}'
+              url: '{JS_URL}'
+            rights: 'Rights {IMG}'
+            archival_refs:
+              - archive: APRF
+                fond: '{IMG}'
+                opis: "1"
+                delo: "340"
+                listy: 86-88
+                citation: 'APRF {SCRIPT}'
+            """,
+        "xss-doc/en.md": f"""\
+            ---
+            kind: translation
+            language: en
+            label: 'English {SCRIPT}'
+            translator: '{IMG}'
+            publisher: '{SCRIPT}'
+            source: '{JS_URL}'
+            note: 'Note {SCRIPT} {IMG}'
+            ---
+            TELEGRAM No. 1 {SCRIPT}
+
+            On August 19 enemy troops made a raid in Kaesong {IMG} near the zone.
+
+            A [link]({JS_URL}) and <b>bold</b> text.
+
+            Mao Zedong.
+            """,
+        "xss-doc/en-two.md": f"""\
+            ---
+            kind: translation
+            language: en
+            label: 'Second {IMG}'
+            source: 'https://example.org/"><script>alert(1)</script>'
+            derived_from:
+              - {{version: en, relation: revision-of}}
+            ---
+            TELEGRAM No. 1 {IMG}
+
+            On August 19 enemy troops made a raid in Gaeseong {SCRIPT} near the zone.
+
+            A [link]({JS_URL}) and <i>italic</i> text.
+
+            Mao Zedong.
+            """,
+        "xss-doc/ru.md": f"""\
+            ---
+            kind: translation
+            language: ru
+            label: 'Русский {SCRIPT}'
+            derived_from:
+              - {{version: en, relation: translation-of}}
+            ---
+            ТЕЛЕГРАММА № 1 {SCRIPT}
+
+            19 августа вражеские войска совершили налёт в Кэсоне {IMG}.
+
+            Мао Цзэдун.
+            """,
+        "xss-doc/aprf-copy.md": f"""\
+            ---
+            kind: archival-copy
+            language: ru
+            archive: APRF
+            transcribed: false
+            label: 'Copy {SCRIPT}'
+            ---
+            """,
+    })
+
+
+@pytest.fixture(scope="module")
+def xss_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("xss")
+    build(xss_corpus(root / "translations"), root / "versions.db")
+    return root / "versions.db"
+
+
+@pytest.fixture
+async def xss_datasette(xss_db):
+    return await started_site(xss_db)
+
+
+async def follow_every_link(ds: Datasette, page: str) -> None:
+    response = await ds.client.get(page, follow_redirects=True)
+    links = {href.replace("&amp;", "&").split("#")[0] for href in re.findall(r'href="([^"]+)"', response.text)}
+    local = sorted(link for link in links if link.startswith("/") and not link.startswith("//"))
+    assert len(local) > 3
+    for link in local:
+        followed = await ds.client.get(link)
+        assert followed.status_code == 200, (page, link, followed.status_code)
+
+
+def pager_link(text: str, name: str, rel: str = "next") -> str | None:
+    """The address of the previous or next page of a pager of the page, or None."""
+    nav = re.search(rf'<nav class="list-pager" data-pager="{name}".*?</nav>', text, re.S)
+    link = re.search(rf'<a href="([^"]+)" rel="{rel}"', nav.group(0)) if nav else None
+    return html.unescape(link.group(1)) if link else None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, SHIPPED_CORPUS, write_files
+from conftest import DATA, write_files
 from versions import browse
 from versions.anchors import Anchor
 from versions.archival import ArchivalRef
@@ -17,10 +17,8 @@ DOC = "telegram-23256"
 
 
 @pytest.fixture(scope="module")
-def conn(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("browse") / "versions.db"
-    build(SHIPPED_CORPUS, db_path)
-    connection = sqlite3.connect(db_path)
+def conn(shipped_db):
+    connection = sqlite3.connect(shipped_db)
     yield connection
     connection.close()
 

@@ -9,6 +9,7 @@ Without /usr/bin/chromium these tests are skipped, except under CI=true, where t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -16,14 +17,23 @@ import socket
 import subprocess
 import sys
 import time
-import json
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import COPIES_DOCUMENT, ROOT, SHIPPED_CORPUS, copies_corpus, git
-from test_web import METADATA, PAGE_SIZES, history_repository, many_versions_corpus, xss_corpus
+from conftest import (
+    COPIES_DOCUMENT,
+    METADATA,
+    ROOT,
+    SHIPPED_CORPUS,
+    copies_corpus,
+    git,
+    xss_corpus,
+)
+from test_web_arguments import PAGE_SIZES, many_versions_corpus
+from test_web_history_pages import history_repository
+
 from versions.store import build
 from versions.store.facsimiles import FACSIMILES_MOUNT, facsimiles_folder
 
@@ -131,14 +141,14 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def servers(tmp_path_factory, shipped_db):
     _require_chromium()
     root = tmp_path_factory.mktemp("browser")
-    build(SHIPPED_CORPUS, root / "shipped" / "versions.db")
     build(xss_corpus(root / "xss" / "translations"), root / "xss" / "versions.db")
     build(history_repository(root / "history" / "repo") / "translations", root / "history" / "versions.db")
     build(copies_corpus(root / "copies" / "translations"), root / "copies" / "versions.db")
-    started = {name: Server(root / name / "versions.db") for name in ("shipped", "xss", "history", "copies")}
+    started = {"shipped": Server(shipped_db)}
+    started |= {name: Server(root / name / "versions.db") for name in ("xss", "history", "copies")}
     try:
         for server in started.values():
             server.wait()

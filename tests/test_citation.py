@@ -10,25 +10,16 @@ import pytest
 from datasette.app import Datasette
 from lxml import html as lxml_html
 
-from conftest import SHIPPED_CORPUS
 from versions import browse
 from versions.citation import DEFAULT_STYLE, RowCitation, UnknownStyle, document_meta_tags
-from versions.store import build
 
 DOC = "telegram-23256"
 RIGHTS = "The texts are from the Wilson Center Digital Archive and are subject to its terms of use."
 
 
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("citation") / "versions.db"
-    build(SHIPPED_CORPUS, path)
-    return path
-
-
 @pytest.fixture
-def cited(db_path) -> RowCitation:
-    conn = sqlite3.connect(db_path)
+def cited(shipped_db) -> RowCitation:
+    conn = sqlite3.connect(shipped_db)
     document = browse.get_document(conn, DOC)
     row = browse.load_alignment(conn, document, rows=range(8, 9)).row(8)
     return RowCitation(document, row, "https://example.org/-/versions/telegram-23256/p/x", "8f629e157f0123",
@@ -80,8 +71,8 @@ def test_bibtex_escapes_its_special_characters(cited):
     assert r"50\% of \{x\} \& y\_z" in bibtex and "note" not in bibtex
 
 
-async def test_pages_carry_meta_tags_that_parse_and_offer_every_format(db_path):
-    ds = Datasette([str(db_path)])
+async def test_pages_carry_meta_tags_that_parse_and_offer_every_format(shipped_db):
+    ds = Datasette([str(shipped_db)])
     row_path = (await ds.client.get(f"/-/versions/{DOC}/p/8")).headers["location"]
     for path in (row_path, f"/-/versions/{DOC}"):
         page = lxml_html.fromstring((await ds.client.get(path)).text)

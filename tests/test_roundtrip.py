@@ -45,10 +45,8 @@ def assert_round_trip(corpus: Path, db_path: Path) -> int:
     return len(files)
 
 
-def test_shipped_corpus_round_trips(tmp_path):
-    db_path = tmp_path / "versions.db"
-    build(SHIPPED_CORPUS, db_path)
-    assert assert_round_trip(SHIPPED_CORPUS, db_path) >= 4
+def test_shipped_corpus_round_trips(shipped_db):
+    assert assert_round_trip(SHIPPED_CORPUS, shipped_db) >= 4
 
 
 def test_generated_corpus_round_trips_through_an_incremental_build(tmp_path):

@@ -12,134 +12,20 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import Markup
 
-from conftest import ROOT, SHIPPED_CORPUS, commit, git, write_files
-from versions import browse
+from conftest import (
+    DOC,
+    IMG,
+    METADATA,
+    SCRIPT,
+    SHIPPED_CORPUS,
+    follow_every_link,
+    git,
+    started_site,
+    write_files,
+    xss_corpus,
+)
 from versions.store import build
 from versions.web import render_cell
-
-DOC = "telegram-23256"
-METADATA = json.loads((ROOT / "metadata.json").read_text())
-
-SCRIPT = "<script>alert(1)</script>"
-IMG = '"><img src=x onerror=alert(1)>'
-JS_URL = "javascript:alert(1)"
-
-
-@pytest.fixture(scope="module")
-def shipped_db(tmp_path_factory) -> Path:
-    db_path = tmp_path_factory.mktemp("web") / "versions.db"
-    build(SHIPPED_CORPUS, db_path)
-    return db_path
-
-
-async def started_site(db_path: Path) -> Datasette:
-    """Datasette serving one built database with the project's metadata, started."""
-    ds = Datasette([str(db_path)], metadata=METADATA)
-    await ds.invoke_startup()
-    return ds
-
-
-@pytest.fixture
-async def datasette(shipped_db):
-    return await started_site(shipped_db)
-
-
-def xss_corpus(root: Path) -> Path:
-    """One document whose every text and metadata field carries markup and a javascript: address."""
-    return write_files(root, {
-        "xss-doc/document.yaml": f"""\
-            title: 'Telegram {SCRIPT} {IMG}'
-            date: 1951-08-27
-            from: '{SCRIPT}'
-            to: '{IMG}'
-            summary: 'Summary {SCRIPT} and {IMG}'
-            original_language: ru
-            base: en
-            citation: 'Cited {SCRIPT} {IMG}'
-            source:
-              name: 'Source {SCRIPT}'
-              url: '{JS_URL}'
-            rights: 'Rights {IMG}'
-            archival_refs:
-              - archive: APRF
-                fond: '{IMG}'
-                opis: "1"
-                delo: "340"
-                listy: 86-88
-                citation: 'APRF {SCRIPT}'
-            """,
-        "xss-doc/en.md": f"""\
-            ---
-            kind: translation
-            language: en
-            label: 'English {SCRIPT}'
-            translator: '{IMG}'
-            publisher: '{SCRIPT}'
-            source: '{JS_URL}'
-            note: 'Note {SCRIPT} {IMG}'
-            ---
-            TELEGRAM No. 1 {SCRIPT}
-
-            On August 19 enemy troops made a raid in Kaesong {IMG} near the zone.
-
-            A [link]({JS_URL}) and <b>bold</b> text.
-
-            Mao Zedong.
-            """,
-        "xss-doc/en-two.md": f"""\
-            ---
-            kind: translation
-            language: en
-            label: 'Second {IMG}'
-            source: 'https://example.org/"><script>alert(1)</script>'
-            derived_from:
-              - {{version: en, relation: revision-of}}
-            ---
-            TELEGRAM No. 1 {IMG}
-
-            On August 19 enemy troops made a raid in Gaeseong {SCRIPT} near the zone.
-
-            A [link]({JS_URL}) and <i>italic</i> text.
-
-            Mao Zedong.
-            """,
-        "xss-doc/ru.md": f"""\
-            ---
-            kind: translation
-            language: ru
-            label: 'Русский {SCRIPT}'
-            derived_from:
-              - {{version: en, relation: translation-of}}
-            ---
-            ТЕЛЕГРАММА № 1 {SCRIPT}
-
-            19 августа вражеские войска совершили налёт в Кэсоне {IMG}.
-
-            Мао Цзэдун.
-            """,
-        "xss-doc/aprf-copy.md": f"""\
-            ---
-            kind: archival-copy
-            language: ru
-            archive: APRF
-            transcribed: false
-            label: 'Copy {SCRIPT}'
-            ---
-            """,
-    })
-
-
-@pytest.fixture(scope="module")
-def xss_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("xss")
-    build(xss_corpus(root / "translations"), root / "versions.db")
-    return root / "versions.db"
-
-
-@pytest.fixture
-async def xss_datasette(xss_db):
-    return await started_site(xss_db)
-
 
 # The plugin and Datasette's own pages ---------------------------------------------------------------------------------
 
@@ -391,11 +277,6 @@ async def test_search_page_takes_any_language_tag_and_refuses_anything_else(data
     assert response.status_code == status
 
 
-async def test_search_page_filters_by_a_tag_with_a_script(chinese_site):
-    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "开城", "language": "zh-Hant"})
-    assert "Traditional" in response.text and "Simplified" not in response.text
-
-
 @pytest.mark.parametrize("query", ["", "   ", '"', "NEAR(", "*", "zzzzqqq", "a" * 500])
 async def test_search_page_without_results(datasette, query):
     response = await datasette.client.get("/-/versions/-/search", params={"q": query})
@@ -629,17 +510,7 @@ async def test_no_versions_database_attached(tmp_path):
     f"/-/versions/{DOC}/history/ru-rendering",
 ])
 async def test_every_link_of_a_page_leads_somewhere(datasette, page):
-    await _follow_every_link(datasette, page)
-
-
-async def _follow_every_link(ds: Datasette, page: str) -> None:
-    response = await ds.client.get(page, follow_redirects=True)
-    links = {href.replace("&amp;", "&").split("#")[0] for href in re.findall(r'href="([^"]+)"', response.text)}
-    local = sorted(link for link in links if link.startswith("/") and not link.startswith("//"))
-    assert len(local) > 3
-    for link in local:
-        followed = await ds.client.get(link)
-        assert followed.status_code == 200, (page, link, followed.status_code)
+    await follow_every_link(datasette, page)
 
 
 # Row URLs that never move ---------------------------------------------------------------------------------------------
@@ -882,101 +753,6 @@ async def test_pages_mark_pinned_and_forbidden_links(tmp_path):
     assert compare.count('<span class="badge badge-pin">') == 2 and "Never linked to Second ¶ 1" in compare
 
 
-# Errors: 404 for what does not exist, 400 for what is malformed, never 500 ------------------------------------------------
-
-NOT_FOUND = [
-    "/-/versions/no-such-document",
-    "/-/versions/no-such-document/compare",
-    "/-/versions/no-such-document/p/1",
-    "/-/versions/Telegram-23256",
-    "/-/versions/..",
-    "/-/versions/~2E~2E",
-    "/-/versions/%3Cscript%3E",
-    "/-/versions/a%2Fb",
-    f"/-/versions/{DOC}/p/0",
-    f"/-/versions/{DOC}/p/26",
-    f"/-/versions/{DOC}/p/999999999",
-    f"/-/versions/{DOC}/p/99999999999999999999",
-    f"/-/versions/{DOC}?base=no-such-version",
-    f"/-/versions/{DOC}/compare?a=no-such-version",
-    f"/-/versions/{DOC}/compare?a=wilson-en&b=no-such-version",
-    f"/-/versions/{DOC}/p/8?base=no-such-version",
-    f"/-/versions/{DOC}/p/x",
-    f"/-/versions/{DOC}/p/1.5",
-    f"/-/versions/{DOC}/p/1e3",
-    f"/-/versions/{DOC}/p/ru-rendering.aaaaaaaa",
-    "/-/versions/no-such-document/history",
-    "/-/versions/no-such-document/history/wilson-en",
-    "/-/versions/Telegram-23256/history/wilson-en",
-    f"/-/versions/{DOC}/history/no-such-version",
-    f"/-/versions/{DOC}/history/wilson-en/1",
-]
-
-BAD_REQUEST = [
-    f"/-/versions/{DOC}?base=../x",
-    f"/-/versions/{DOC}?base=",
-    f"/-/versions/{DOC}?base=Wilson-EN",
-    f"/-/versions/{DOC}?base=wilson-en/../x",
-    f"/-/versions/{DOC}?base=aprf-copy",  # exists, but has no text to compare with
-    f"/-/versions/{DOC}?base=%3Cscript%3Ealert(1)%3C/script%3E",
-    f"/-/versions/{DOC}?columns=",
-    f"/-/versions/{DOC}?columns=,",
-    f"/-/versions/{DOC}?columns=no-such-version",
-    f"/-/versions/{DOC}?columns=wilson-en,../etc",
-    f"/-/versions/{DOC}?columns=rgaspi-copy",
-    f"/-/versions/{DOC}?muted=maybe",
-    f"/-/versions/{DOC}/compare?a=",
-    f"/-/versions/{DOC}/compare?b=",
-    f"/-/versions/{DOC}/compare?a=../x",
-    f"/-/versions/{DOC}/compare?a=avp-rf-copy",
-    f"/-/versions/{DOC}/compare?norm=bogus",
-    f"/-/versions/{DOC}/compare?norm=case,<script>",
-    f"/-/versions/{DOC}/compare?muted=",
-    f"/-/versions/{DOC}/compare?rows=some",
-    f"/-/versions/{DOC}/compare?a=" + "a" * 600,
-    f"/-/versions/{DOC}/p/-1",
-    f"/-/versions/{DOC}/p/Row-8",
-    f"/-/versions/{DOC}/p/a..b",
-    f"/-/versions/{DOC}/p/" + "a" * 600,
-    f"/-/versions/{DOC}/p/%31",
-    f"/-/versions/{DOC}/p/１",
-    f"/-/versions/{DOC}/p/8?muted=x",
-    f"/-/versions/{DOC}/p/8?base=",
-    "/-/versions/-/search?language=english",
-    "/-/versions/-/search?language=",
-    "/-/versions/-/search?q=" + "x" * 600,
-    "/-/versions/-/search?q=%01",
-    "/-/versions/-/search?q=x&document=../x",
-    f"/-/versions/{DOC}/history/Wilson-EN",
-    f"/-/versions/{DOC}/history/wilson..en",
-    f"/-/versions/{DOC}/history/wilson%20en",
-    f"/-/versions/{DOC}/history/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-    f"/-/versions/{DOC}/history/" + "a" * 600,
-]
-
-
-@pytest.mark.parametrize("path", NOT_FOUND)
-async def test_unknown_things_are_404(datasette, path):
-    response = await datasette.client.get(path, follow_redirects=True)
-    assert response.status_code == 404, response.text[:500]
-
-
-@pytest.mark.parametrize("path", BAD_REQUEST)
-async def test_malformed_parameters_are_400(datasette, path):
-    response = await datasette.client.get(path, follow_redirects=True)
-    if path == "/-/versions/-/search?language=":
-        assert response.status_code == 200  # an empty filter is no filter
-        return
-    assert response.status_code == 400, response.text[:500]
-    assert "<script>alert" not in response.text
-
-
-async def test_error_pages_escape_what_they_repeat(datasette):
-    response = await datasette.client.get(f"/-/versions/{DOC}/compare", params={"norm": SCRIPT})
-    assert response.status_code == 400
-    assert SCRIPT not in response.text and "&lt;script&gt;" in response.text
-
-
 # Safety: every value escaped -----------------------------------------------------------------------------------------
 
 XSS_PAGES = [
@@ -1042,243 +818,6 @@ async def test_escaped_values_in_titles_and_attributes(xss_datasette):
         assert "<" not in attribute and ">" not in attribute
 
 
-# Provenance and history ---------------------------------------------------------------------------------------------
-
-FRONT = "---\nkind: translation\nlanguage: en\nlabel: English\n---\n"
-TEXT_1 = FRONT + "TELEGRAM No. 1\n\nThe enemy attacked our security forces in Kaesong.\n\nMao Zedong.\n"
-TEXT_2 = FRONT + "TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\nMao Zedong.\n"
-TEXT_3 = FRONT + ("TELEGRAM No. 1\n\nThe enemy raided our security forces in Kaesong.\n\n"
-                  "One man was killed and one was wounded.\n\nMao Zedong.\n")
-DOCUMENT_YAML = "title: A test telegram\ndate: 1951-08-27\noriginal_language: ru\nbase: en\n"
-
-
-def _commit(repo: Path, message: str, text: str, date: str) -> None:
-    commit(repo, message, {"translations/doc-1/document.yaml": DOCUMENT_YAML, "translations/doc-1/en.md": text}, date)
-
-
-def history_repository(repo: Path) -> Path:
-    """A git repository at ``repo`` in which translations/doc-1/en.md was committed three times; the second commit's
-    message carries markup."""
-    repo.mkdir(parents=True)
-    git(repo, "init", "-q")
-    _commit(repo, "Add the telegram", TEXT_1, "2024-01-01T09:00:00+00:00")
-    _commit(repo, f"Raid, not attack {SCRIPT}\n\nWhy: {IMG}", TEXT_2, "2024-01-02T09:00:00+02:00")
-    _commit(repo, "Add the casualties", TEXT_3, "2024-01-03T09:00:00+00:00")
-    return repo
-
-
-@pytest.fixture(scope="module")
-def history_repo(tmp_path_factory) -> Path:
-    return history_repository(tmp_path_factory.mktemp("history") / "repo")
-
-
-@pytest.fixture(scope="module")
-def history_db(history_repo) -> Path:
-    import sqlite3
-
-    db_path = history_repo.parent / "versions.db"
-    build(history_repo / "translations", db_path)
-    with sqlite3.connect(db_path) as conn:  # git strips < and > from names: put markup in an author directly
-        conn.execute("update revisions set author = ? where id = 'doc-1/en@3'", [f"Mallory {SCRIPT}"])
-    return db_path
-
-
-async def _history_page(db_path: Path, path: str = "/-/versions/doc-1/history/en"):
-    ds = Datasette([str(db_path)], metadata=METADATA)
-    response = await ds.client.get(path)
-    assert response.status_code == 200, response.text[:500]
-    return response.text
-
-
-async def test_history_page_shows_three_revisions_each_with_its_diff(history_db):
-    text = await _history_page(history_db)
-    revisions = text.split('<li class="revision ')[1:]
-    assert len(revisions) == 3
-    assert re.findall(r'id="rev-(\d+)"', text) == ["3", "2", "1"]  # newest first
-    assert all(len(re.findall(r'class="[^"]*\brevision-diff\b', revision)) == 1 for revision in revisions)
-    newest, middle, first = revisions
-    assert "Add the casualties" in newest and "1 paragraph changed (1 inserted)" in newest
-    assert "<ins>One man was killed and one was wounded.</ins>" in newest
-    assert "1 paragraph changed (1 modified)" in middle
-    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in middle
-    assert "created, 3 paragraphs" in first and "Add the telegram" in first
-    assert "2024-01-02 09:00 +02:00" in middle and "Test Historian" in first
-    commit = re.search(r'<code class="commit" title="([0-9a-f]{40})">([0-9a-f]{10})</code>', first)
-    assert commit and commit.group(1).startswith(commit.group(2))
-    assert "badge-uncommitted" not in text and "changes not known" not in text
-    assert 'title="The text as it is now">current</span>' in newest
-
-
-async def test_any_two_revisions_are_compared_on_a_page_with_two_pickers(history_db):
-    base = "/-/versions/doc-1/history/en/compare"
-    default = await _history_page(history_db, base)  # the one before the latest, and the latest
-    assert '<select name="a">' in default and '<select name="b">' in default
-    assert re.findall(r'<option value="(\d+)" selected>', default) == ["2", "3"]
-    assert "<ins>One man was killed and one was wounded.</ins>" in default and "<del>attacked" not in default
-    text = await _history_page(history_db, f"{base}?a=1&b=3")
-    assert "2 paragraphs changed (1 modified, 1 inserted)" in text
-    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in text
-    assert "¶ 3</p>" in text and f'href="{base}?a=3&amp;b=1">the other way round' in text
-    backward = await _history_page(history_db, f"{base}?a=3&b=1")
-    assert "<del>One man was killed and one was wounded.</del>" in backward and "1 deleted" in backward
-    assert SCRIPT not in text and "Raid, not attack &lt;script&gt;" in text  # a subject in a picker, escaped
-    ds = Datasette([str(history_db)], metadata=METADATA)
-    assert (await ds.client.get(f"{base}?a=9")).status_code == 404
-    assert (await ds.client.get(f"{base}?a=x")).status_code == 400
-    assert (await ds.client.get(f"{base}?b=0")).status_code == 400
-    assert (await ds.client.get("/-/versions/doc-1/history/fr/compare")).status_code == 404
-    history = await _history_page(history_db)
-    assert f'href="{base}">Compare any two revisions</a>' in history and f'href="{base}?a=2&amp;b=3"' in history
-    await _follow_every_link(ds, f"{base}?a=1&b=3")
-
-
-async def test_a_front_matter_change_between_two_revisions_is_named_field_by_field(tmp_path):
-    repo = history_repository(tmp_path / "repo")
-    _commit(repo, "Translator named", TEXT_3.replace("label: English\n", "label: English\ntranslator: A. B.\n"),
-            "2024-01-04T09:00:00+00:00")
-    build(repo / "translations", tmp_path / "versions.db")
-    text = await _history_page(tmp_path / "versions.db", "/-/versions/doc-1/history/en/compare?a=1&b=4")
-    assert '<th scope="row">translator</th><td>—</td><td>&#34;A. B.&#34;</td>' in text
-
-
-async def test_the_document_is_compared_at_any_two_commits_of_its_timeline(tmp_path):
-    repo = history_repository(tmp_path / "repo")
-    commit(repo, "Retitled", {"translations/doc-1/document.yaml": DOCUMENT_YAML.replace("A test", "The test")},
-           "2024-01-04T09:00:00+00:00")
-    commit(repo, "A copy", {"translations/doc-1/en-2.md": TEXT_1.replace("label: English", "label: Copy")},
-           "2024-01-05T09:00:00+00:00")
-    build(repo / "translations", tmp_path / "versions.db")
-    first, _, third, retitled, copy = git(repo, "log", "--reverse", "--format=%H").split()
-    base = "/-/versions/doc-1/history/-/compare"
-    text = await _history_page(tmp_path / "versions.db", f"{base}?a={first[:7]}&b={retitled}")
-    assert '<h2>English <span class="small">@1 → @3</span></h2>' in text and "Copy" not in text
-    assert "The enemy <del>attacked</del><ins>raided</ins> our security forces in Kaesong." in text
-    assert "<ins>One man was killed and one was wounded.</ins>" in text
-    assert '<caption>document.yaml</caption>' in text and "<td>&#34;A test telegram&#34;</td>" in text
-    assert 'href="/-/versions/doc-1/history/en/compare?a=1&amp;b=3">the two revisions compared' in text
-    newest = await _history_page(tmp_path / "versions.db", base)  # the two newest commits
-    assert re.findall(r'<option value="([0-9a-f]{40})" selected>', newest) == [retitled, copy]
-    assert "<h2>Copy <span class=\"small\">not yet there → @1</span></h2>" in newest
-    assert "created, 3 paragraphs" in newest and "English <span" not in newest
-    back = await _history_page(tmp_path / "versions.db", f"{base}?a={copy}&b={third}")
-    assert "Not committed yet at" in back and "<td>&#34;The test telegram&#34;</td><td>&#34;A test" in back
-    same = await _history_page(tmp_path / "versions.db", f"{base}?a={third}&b={third}")
-    assert "Nothing of this document changed between these commits." in same
-    ds = Datasette([str(tmp_path / "versions.db")], metadata=METADATA)
-    assert (await ds.client.get(f"{base}?a=0000000")).status_code == 404
-    assert (await ds.client.get(f"{base}?a=HEAD")).status_code == 400
-    await _follow_every_link(ds, f"{base}?a={first}&b={copy}")
-    timeline = await _history_page(tmp_path / "versions.db", "/-/versions/doc-1/history")
-    assert f'<a href="{base}">Compare the document at any two commits</a>' in timeline
-
-
-async def test_history_escapes_commit_messages_and_authors(history_db):
-    text = await _history_page(history_db)
-    assert SCRIPT not in text and "<img" not in text
-    assert f"Raid, not attack {SCRIPT}".replace("<", "&lt;").replace(">", "&gt;") in text
-    assert "Why: &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
-    assert "Mallory &lt;script&gt;alert(1)&lt;/script&gt;" in text
-
-
-async def test_history_shows_uncommitted_changes_and_unknown_changes(history_repo, tmp_path):
-    import shutil
-    import subprocess
-
-    # working-tree changes: one more revision, marked uncommitted
-    work = tmp_path / "work"
-    shutil.copytree(history_repo, work)
-    (work / "translations/doc-1/en.md").write_text(TEXT_3.replace("wounded", "injured"), encoding="utf-8")
-    build(work / "translations", tmp_path / "work.db")
-    text = await _history_page(tmp_path / "work.db")
-    newest = text.split('<li class="revision ')[1]
-    assert newest.startswith('status-uncommitted') and "badge-uncommitted" in newest and "working tree" in newest
-    assert "<del>wounded</del><ins>injured</ins>" in newest
-    assert len(text.split('<li class="revision ')) - 1 == 4
-    # a shallow clone: what its oldest commit changed is not known, and the page says so
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{history_repo}", str(clone)], check=True,
-                   capture_output=True)
-    build(clone / "translations", tmp_path / "clone.db")
-    text = await _history_page(tmp_path / "clone.db")
-    oldest = text.split('<li class="revision ')[-1]
-    assert "unknown-changes" in oldest and "changes not known" in oldest and "shallow clone" in oldest
-    assert "revision-diff" not in oldest
-
-
-async def test_history_is_linked_from_the_document_and_paragraph_pages(datasette):
-    page = await datasette.client.get(f"/-/versions/{DOC}")
-    header = page.text.split('<th scope="col" id="col-ru-rendering">')[1].split("</th>")[0]
-    assert f'href="/-/versions/{DOC}/history/ru-rendering"' in header and "(2 revisions)" in header
-    card = page.text.split('<li id="version-aprf-copy">')[1].split('<li id="version-')[0]
-    assert f'href="/-/versions/{DOC}/history/aprf-copy"' in card  # untranscribed versions have a history too
-    paragraph = await datasette.client.get(f"/-/versions/{DOC}/p/8", follow_redirects=True)
-    assert f'href="/-/versions/{DOC}/history/ru-rendering">history of Russian rendering' in paragraph.text
-    overview = await datasette.client.get(f"/-/versions/{DOC}/history")
-    assert overview.status_code == 200
-    assert len(re.findall(rf'href="/-/versions/{DOC}/history/[a-z0-9-]+"', overview.text)) == 7
-
-
-async def test_history_of_a_shipped_version(datasette):
-    response = await datasette.client.get(f"/-/versions/{DOC}/history/ru-rendering")
-    assert response.status_code == 200
-    text = response.text
-    assert "<h1>History of Russian rendering (illustrative)</h1>" in text
-    assert text.count('<li class="revision ') >= 2
-    assert "created, 25 paragraphs" in text and "1 paragraph changed (1 modified)" in text
-    assert "<del>" in text
-
-
-async def test_provenance_graph_lists_every_derivation_of_the_shipped_corpus(datasette, shipped_db):
-    import sqlite3
-
-    with sqlite3.connect(shipped_db) as conn:
-        derivations = conn.execute(
-            "select version_id, source_version_id, relation from derivations where document_id = ?", [DOC]
-        ).fetchall()
-    assert len(derivations) == 5
-    text = (await datasette.client.get(f"/-/versions/{DOC}")).text
-    section = text.split('<section id="provenance"')[1].split("</section>")[0]
-    wide = section.split('class="pv-drawing pv-wide"')[1].split("</svg>")[0]
-    narrow = section.split('class="pv-drawing pv-narrow"')[1].split("</svg>")[0]
-    words = section.split('<ul class="pv-words">')[1]
-    for version_key, source_key, relation in derivations:
-        version, source = version_key.split("/")[1], source_key.split("/")[1]
-        arrow = f'data-source="{source}" data-target="{version}" data-relation="{relation}"'
-        assert wide.count(arrow) == 1 and narrow.count(arrow) == 1, arrow
-        assert f'data-derivation="{version} {relation} {source}"' in words
-    assert wide.count('class="pv-arrow ') == narrow.count('class="pv-arrow ') == len(derivations)
-    # every version is a box of both drawings; the one made from nothing recorded is said to be
-    assert len(re.findall(r'<g class="pv-node [^"]*" data-version=', wide)) == 7
-    assert len(re.findall(r'<g class="pv-node [^"]*" data-version=', narrow)) == 7
-    assert "No recorded source:" in words and "Independent English translation (illustrative)" in words
-    assert ("<title>English translation (Wilson Center Digital Archive): translation of APRF copy (Russian)</title>"
-            in wide)
-    # drawn by us: no script, no external resource
-    assert "<script" not in section and "http://" not in section.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    # the narrow drawing replaces the wide one on a phone
-    assert re.search(r"<style>@media \(max-width: \d+px\) \{ \.pv-figure \.pv-wide \{ display: none; \}", text)
-
-
-async def test_provenance_labels_are_escaped(xss_datasette):
-    text = (await xss_datasette.client.get("/-/versions/xss-doc")).text
-    section = text.split('<section id="provenance"')[1].split("</section>")[0]
-    assert "<script>" not in section and "<img" not in section
-    assert 'data-source="en" data-target="en-two" data-relation="revision-of"' in section
-    assert "English &lt;script&gt;alert(1)&lt;/script&gt;" in section
-    assert "Second &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in section
-
-
-async def test_a_document_without_derivations_says_so(small_corpus, tmp_path):
-    build(small_corpus, tmp_path / "versions.db")
-    ds = Datasette([str(tmp_path / "versions.db")])
-    text = (await ds.client.get("/-/versions/doc-1")).text
-    assert "No version of this document is recorded as made from another." in text
-    assert "pv-drawing" not in text
-    history = await ds.client.get("/-/versions/doc-1/history/en")
-    assert history.status_code == 200
-    assert "badge-uncommitted" in history.text or "unversioned" in history.text  # outside git, or untracked in one
-
-
 # Permissions: the plugin answers as Datasette does for the tables it reads -----------------------------------------
 
 PLUGIN_PAGES = [
@@ -1298,19 +837,13 @@ def _metadata_with(**database) -> dict:
     return metadata
 
 
-async def _datasette(db_path: Path, metadata: dict) -> Datasette:
-    ds = Datasette([str(db_path)], metadata=metadata)
-    await ds.invoke_startup()
-    return ds
-
-
 def _as(ds: Datasette, actor_id: str) -> dict:
     return {"ds_actor": ds.sign({"a": {"id": actor_id}}, "actor")}
 
 
 @pytest.fixture
 async def locked(shipped_db):
-    return await _datasette(shipped_db, _metadata_with(allow={"id": "admin"}))
+    return await started_site(shipped_db, _metadata_with(allow={"id": "admin"}))
 
 
 @pytest.mark.parametrize("path", PLUGIN_PAGES)
@@ -1333,7 +866,7 @@ async def test_an_unknown_document_of_a_locked_database_is_403_not_404(locked):
 
 
 async def test_a_locked_table_locks_the_pages_that_read_it(shipped_db):
-    ds = await _datasette(shipped_db, _metadata_with(tables={
+    ds = await started_site(shipped_db, _metadata_with(tables={
         **METADATA["databases"]["versions"]["tables"],
         "revisions": {**METADATA["databases"]["versions"]["tables"].get("revisions", {}), "allow": {"id": "admin"}},
     }))
@@ -1397,178 +930,6 @@ def test_render_cell_still_renders_ops_with_brackets_in_their_text():
         '<span class="versions-diff">[[[x]]]<ins>{y</ins></span>')
 
 
-# Bounded pages -------------------------------------------------------------------------------------------------------
-
-MANY_VERSIONS, MANY_PARAGRAPHS = 60, 3
-MANY_TEXTS = ["The delegation crossed the river at Kaesong on Monday morning.",
-              "Nine bombs fell near the conference house during the night.",
-              "The commander asked for an inquiry into the raid and its witnesses."]
-PAGE_SIZES = {"rows_per_page": 2, "columns_per_page": 4, "items_per_page": 10, "documents_per_page": 2,
-              "hits_per_page": 10}
-
-
-def many_versions_corpus(root: Path) -> Path:
-    """One document in MANY_VERSIONS English versions of MANY_PARAGRAPHS paragraphs (v00 the base), and two small
-    documents beside it."""
-    files = {"many/document.yaml": "title: Many versions\ndate: 1951-08-27\noriginal_language: en\nbase: v00\n"}
-    for v in range(MANY_VERSIONS):
-        body = "\n\n".join(f"{text} (copy {v})" for text in MANY_TEXTS[:MANY_PARAGRAPHS])
-        files[f"many/v{v:02d}.md"] = f"---\nkind: translation\nlanguage: en\nlabel: Copy {v:02d}\n---\n{body}\n"
-    for name in ("small-a", "small-b"):
-        files[f"{name}/document.yaml"] = f"title: Small {name}\ndate: 1952-01-01\noriginal_language: en\nbase: en\n"
-        files[f"{name}/en.md"] = "---\nkind: translation\nlanguage: en\n---\nOne paragraph.\n"
-    return write_files(root, files)
-
-
-@pytest.fixture(scope="module")
-def many_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("many")
-    build(many_versions_corpus(root / "translations"), root / "versions.db")
-    return root / "versions.db"
-
-
-@pytest.fixture
-async def many(many_db):
-    return await _datasette(many_db, {**METADATA, "plugins": {"versions": PAGE_SIZES}})
-
-
-def _row_numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<tr id="g-([0-9]+)"', text)]
-
-
-def _column_ids(text: str) -> list[str]:
-    return re.findall(r'<th scope="col" id="col-([a-z0-9-]+)">', text)
-
-
-def _pager_link(text: str, name: str, rel: str = "next") -> str | None:
-    """The address of the previous or next page of a pager of the page, or None."""
-    nav = re.search(rf'<nav class="list-pager" data-pager="{name}".*?</nav>', text, re.S)
-    link = re.search(rf'<a href="([^"]+)" rel="{rel}"', nav.group(0)) if nav else None
-    return html.unescape(link.group(1)) if link else None
-
-
-async def _follow(ds: Datasette, url: str, name: str, found) -> list:
-    """Everything ``found`` finds on a page and on each next page of its pager ``name``."""
-    everything = []
-    while url:
-        response = await ds.client.get(url)
-        assert response.status_code == 200, url
-        everything += found(response.text)
-        url = _pager_link(response.text, name)
-    return everything
-
-
-async def test_the_document_page_shows_one_page_of_rows_and_columns(many):
-    response = await many.client.get("/-/versions/many")
-    assert response.status_code == 200
-    assert _row_numbers(response.text) == [1, 2]
-    assert _column_ids(response.text) == ["v00", "v01", "v02", "v03"]
-    # the form still names every column, so that sending it keeps them all
-    assert len(re.findall(r'name="columns" value="v[0-9]+" checked', response.text)) == MANY_VERSIONS
-    groups = (await many.client.get("/versions/alignment_groups.json?document_id=many&_shape=array&_size=max")).json()
-    assert len(groups) > 2
-    assert await _follow(many, "/-/versions/many", "page", _row_numbers) == list(range(1, len(groups) + 1))
-    pages = await _follow(many, "/-/versions/many", "column_page", lambda text: [_column_ids(text)])
-    assert all(shown[0] == "v00" and len(shown) <= 4 for shown in pages)  # the base on every page
-    assert [slug for shown in pages for slug in shown[1:]] == [f"v{v:02d}" for v in range(1, MANY_VERSIONS)]
-
-
-async def test_only_the_rows_and_versions_shown_are_diffed(many, monkeypatch):
-    compared = []
-    original = browse.alignment._compare_row
-    monkeypatch.setattr(browse.alignment, "_compare_row", lambda row, *args: compared.append(set(row.readings)) or original(row, *args))
-    response = await many.client.get("/-/versions/many?base=v05&page=2&column_page=3")
-    assert response.status_code == 200
-    assert _row_numbers(response.text) == [3]
-    assert compared == [{"v05", "v07", "v08", "v09"}]  # the base, then the third page of three other columns
-
-
-async def test_the_compare_page_shows_one_page_of_rows(many):
-    first = await many.client.get("/-/versions/many/compare?a=v00&b=v07")
-    assert _row_numbers(first.text) == [1, 2]
-    second = await many.client.get(_pager_link(first.text, "page"))
-    assert _row_numbers(second.text) == [3]
-    assert "a=v00" in str(second.url) and "b=v07" in str(second.url)
-    assert '<input type="hidden" name="page" value="2">' in second.text  # the form keeps the page
-
-
-async def test_the_paragraph_page_shows_one_page_of_readings(many):
-    first = await many.client.get("/-/versions/many/p/1", follow_redirects=True)
-    assert re.findall(r'<li id="reading-([a-z0-9-]+)"', first.text) == ["v00", "v01", "v02", "v03"]
-    assert "Many versions" in first.text and "In Copy 00" in first.text  # the citation names the base version
-    third = await many.client.get("/-/versions/many/p/3", follow_redirects=True)
-    assert 'href="/-/versions/many?page=2#g-3">in the alignment table' in third.text
-    assert "compare?a=v00&amp;b=v01&amp;page=2#g-3" in third.text
-    last = await many.client.get("/-/versions/many/p/1?column_page=15", follow_redirects=True)
-    assert re.findall(r'<li id="reading-([a-z0-9-]+)"', last.text) == ["v56", "v57", "v58", "v59"]
-
-
-async def test_the_document_list_and_the_version_cards_are_paged(many):
-    first = await many.client.get("/-/versions")
-    assert len(re.findall(r'<ul class="documents-list">\s*<li>', first.text)) == 1
-    assert first.text.count("<h2><a href=") == 2
-    second = await many.client.get(_pager_link(first.text, "page"))
-    assert second.text.count("<h2><a href=") == 1
-    document = await many.client.get("/-/versions/many?version_page=6")
-    assert re.findall(r'<li id="version-([a-z0-9-]+)">', document.text) == [f"v{v}" for v in range(50, 60)]
-
-
-async def test_search_hits_are_paged(many):
-    first = await many.client.get("/-/versions/-/search?q=copy")
-    assert "<strong>180</strong> paragraphs found" in first.text
-    assert first.text.count('<div class="snippet"') == 10
-    second = await many.client.get(_pager_link(first.text, "page"))
-    assert 'start="11"' in second.text and second.text.count('<div class="snippet"') == 10
-    assert (await many.client.get("/-/versions/-/search?q=copy&page=18")).status_code == 200
-    assert (await many.client.get("/-/versions/-/search?q=copy&page=19")).status_code == 404
-
-
-async def test_too_many_versions_to_draw_are_listed_as_data(many, monkeypatch):
-    import versions.web
-
-    monkeypatch.setattr(versions.web, "MAX_DRAWN_VERSIONS", 10)
-    response = await many.client.get("/-/versions/many")
-    assert "too many to draw" in response.text and "<svg class=\"pv-drawing" not in response.text
-
-
-async def test_history_revisions_are_paged(history_db):
-    ds = await _datasette(history_db, {**METADATA, "plugins": {"versions": {"items_per_page": 2}}})
-    first = await ds.client.get("/-/versions/doc-1/history/en")
-    assert re.findall(r'id="(rev-[0-9]+)"', first.text) == ["rev-3", "rev-2"]
-    assert "<li>3 revisions</li>" in first.text
-    second = await ds.client.get(_pager_link(first.text, "page", "next"))
-    assert re.findall(r'id="(rev-[0-9]+)"', second.text) == ["rev-1"]
-
-
-@pytest.mark.parametrize("query, status", [
-    ("page=0", 400), ("page=x", 400), ("page=-1", 400), ("page=1.5", 400), ("page=", 400), ("page=%EF%BC%92", 400),
-    ("page=3", 404), ("page=9999999999", 404), ("column_page=21", 404), ("column_page=0", 400),
-    ("version_page=7", 404), ("page=2", 200), ("column_page=20", 200), ("version_page=6", 200),
-])
-async def test_page_parameters(many, query, status):
-    assert (await many.client.get(f"/-/versions/many?{query}")).status_code == status
-
-
-@pytest.mark.parametrize("path", [
-    "/-/versions?page=3", "/-/versions/many/compare?page=99", "/-/versions/many/p/1?column_page=16",
-    "/-/versions/many/history?page=7",
-])
-async def test_pages_out_of_range_are_404(many, path):
-    assert (await many.client.get(path, follow_redirects=True)).status_code == 404
-
-
-@pytest.mark.parametrize("page", [
-    "/-/versions?page=2",
-    "/-/versions/-/search?q=copy&page=18",
-    "/-/versions/many?page=2&column_page=20&version_page=6",
-    "/-/versions/many?base=v03&columns=v03,v01,v02,v04,v05&column_page=2",
-    "/-/versions/many/compare?a=v00&b=v07&page=2",
-    "/-/versions/many/p/3?column_page=15",
-])
-async def test_every_link_of_a_paged_page_leads_somewhere(many, page):
-    await _follow_every_link(many, page)
-
-
 # One snapshot per page -------------------------------------------------------------------------------------------------
 
 
@@ -1606,20 +967,6 @@ async def test_every_query_of_a_page_reads_one_snapshot(datasette, monkeypatch):
     assert seen and all(seen)
 
 
-async def test_the_document_history_page_has_one_timeline_of_versions_and_own_files(history_db):
-    ds = Datasette([str(history_db)], metadata=METADATA)
-    response = await ds.client.get("/-/versions/doc-1/history")
-    assert response.status_code == 200
-    html = response.text
-    timeline = html[html.index('id="timeline"'):html.index("</section>", html.index('id="timeline"'))]
-    assert timeline.count('<tr class="timeline-version">') == 3 and timeline.count('<tr class="timeline-file">') == 1
-    assert timeline.index("en @3") < timeline.index("en @1")  # newest first
-    assert "document.yaml @1" in timeline and "/-/versions/doc-1/history/en#rev-3" in timeline
-    assert SCRIPT not in html  # a commit subject carrying markup is escaped
-    response = await ds.client.get("/-/versions/doc-1/history?timeline_page=9")
-    assert response.status_code == 404
-
-
 # The copies view (?copies=<language>) and the variance map ------------------------------------------------------
 
 COPIES_DOC = "copies-4117"
@@ -1627,7 +974,7 @@ COPIES_DOC = "copies-4117"
 
 @pytest.fixture
 async def copies_datasette(copies_db):
-    return await _datasette(copies_db, METADATA)
+    return await started_site(copies_db, METADATA)
 
 
 def columns_of(text: str) -> list[str]:
@@ -1694,7 +1041,7 @@ async def test_variance_map_marks_a_one_word_variant_and_scales_by_changed_words
 
 
 async def test_variance_map_of_a_long_document_zooms_from_an_overview(copies_db):
-    ds = await _datasette(copies_db, {**METADATA, "plugins": {"versions": {"rows_per_page": 4}}})
+    ds = await started_site(copies_db, {**METADATA, "plugins": {"versions": {"rows_per_page": 4}}})
     text = (await ds.client.get(f"/-/versions/{COPIES_DOC}?page=2")).text
     overview = text[text.index('<ol class="overview">'):]
     overview = overview[:overview.index("</ol>")]
@@ -1716,100 +1063,6 @@ async def test_each_member_names_the_version_it_was_aligned_with(copies_datasett
         (f"{doc}/en", None), (f"{doc}/copy-a", f"{doc}/en"),
         (f"{doc}/copy-b", f"{doc}/copy-a"), (f"{doc}/copy-c", f"{doc}/copy-a"),
     }
-
-
-# --- Chinese search ---------------------------------------------------------------------------------------------------
-
-# Illustrative texts written for this test: an English base, a Chinese copy in traditional characters and one in
-# simplified characters; Kaesong (開城/开城) and America (美國/美国) are two-character words inside runs of Han.
-CHINESE_CORPUS = {
-    "zh-doc/document.yaml": """\
-        title: An illustrative telegram with Chinese copies
-        date: 1951-08-27
-        original_language: zh
-        base: en
-        """,
-    "zh-doc/en.md": """\
-        ---
-        kind: translation
-        language: en
-        label: English
-        ---
-        On the 27th the American delegates at Kaesong again refused to meet.
-
-        Nine of our officers waited until noon.
-        """,
-    "zh-doc/zh-hant.md": """\
-        ---
-        kind: original
-        language: zh-Hant
-        label: Traditional
-        ---
-        感日美國代表在開城再次拒絕會面。
-
-        我方九名軍官等候至中午。
-        """,
-    "zh-doc/zh-hans.md": """\
-        ---
-        kind: edition
-        language: zh
-        label: Simplified
-        ---
-        感日美国代表在开城再次拒绝会面。
-
-        我方九名军官等候至中午。
-        """,
-}
-
-
-@pytest.fixture(scope="module")
-def chinese_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("zh")
-    db_path = root / "versions.db"
-    build(write_files(root / "translations", CHINESE_CORPUS), db_path)
-    return db_path
-
-
-@pytest.fixture
-async def chinese_site(chinese_db):
-    return await started_site(chinese_db)
-
-
-@pytest.mark.parametrize("query", ["开城", "開城", "美国", "美國", "中午", "官"])
-async def test_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
-    response = await chinese_site.client.get("/-/versions/-/search", params={"q": query})
-    assert response.status_code == 200
-    assert "Traditional" in response.text and "Simplified" in response.text
-    assert "\u200b" not in response.text
-
-
-async def test_search_marks_a_chinese_word_and_finds_its_other_spellings(chinese_site):
-    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "Kaesong"})
-    assert "<mark>Kaesong</mark>" in response.text and "<mark>开城</mark>" in response.text
-    response = await chinese_site.client.get("/-/versions/-/search", params={"q": "城开"})
-    assert "Traditional" not in response.text  # the characters, but not as a phrase
-
-
-@pytest.mark.parametrize("query", ["开城", "開城", "美国 代表", "開城 拒絕", "官"])
-async def test_datasette_table_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
-    response = await chinese_site.client.get("/versions/paragraphs.json", params={"_search": query, "_shape": "array"})
-    assert {row["version_id"] for row in response.json()} == {"zh-doc/zh-hant", "zh-doc/zh-hans"}
-
-
-@pytest.mark.parametrize("query", ["开城", "開城", "美國代表"])
-async def test_the_canned_search_finds_short_chinese_words_in_both_scripts(chinese_site, query):
-    response = await chinese_site.client.get(
-        "/versions/search_across_versions.json", params={"q": query, "_shape": "array"})
-    assert {row["version"] for row in response.json()} == {"Traditional", "Simplified"}
-
-
-async def test_datasette_table_search_keeps_a_chinese_phrase_and_other_words_as_they_are(chinese_site):
-    search = chinese_site.client.get
-    assert (await search("/versions/paragraphs.json", params={"_search": "城开", "_shape": "array"})).json() == []
-    found = await search("/versions/paragraphs.json", params={"_search": "开城 Kaesong", "_shape": "array"})
-    assert found.json() == []  # no paragraph holds both
-    found = await search("/versions/paragraphs.json", params={"_search": 'Kaesong" OR "', "_shape": "array"})
-    assert found.status_code == 200  # no FTS syntax gets through Datasette's quoting
 
 
 async def test_a_copy_in_the_base_language_that_drops_a_number_is_flagged(tmp_path):
