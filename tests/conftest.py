@@ -442,7 +442,7 @@ def xss_corpus(root: Path) -> Path:
     })
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def xss_db(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("xss")
     build(xss_corpus(root / "translations"), root / "versions.db")
