@@ -208,6 +208,32 @@ def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated)
     assert 1 <= db["written"].count <= 2  # the edited paragraph's record (and the one its old text leaves)
 
 
+def test_an_edit_reads_the_features_of_the_languages_of_the_pairs_it_touched_only(generated, monkeypatch):
+    corpus, db_path = generated
+    kept = entries(db_path, "features")
+    edit_one_word(corpus / generate.document_id(0) / "aprf-copy.md")  # aligned with the original, both in Russian
+    asked = []
+    known_features = cache.BuildCache.known_features
+    monkeypatch.setattr(cache.BuildCache, "known_features", lambda self, keys: asked.extend(keys) or known_features(
+        self, keys))
+    build(corpus, db_path)
+    assert {language for _, language in asked} == {"ru"}
+    assert entries(db_path, "features") == kept  # the English records are left as they were
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
+def test_a_version_declared_partial_since_is_aligned_again(generated, monkeypatch):
+    corpus, db_path = generated
+    copy = corpus / generate.document_id(0) / "aprf-copy.md"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("\nlanguage: ru\n", "\nlanguage: ru\ncovers: 1-20\n", 1),
+                    encoding="utf-8")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    assert "aprf-copy" not in given[0] and "en-translation" in given[0]
+
+
 def test_features_come_back_from_the_cache_as_they_were_read(generated):
     from versions.align import features
     from versions.corpus import load_document

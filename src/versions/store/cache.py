@@ -141,9 +141,12 @@ class BuildCache(_CacheFile):
                 self.db["entries"].delete((self.document_id, kind, key))
 
     def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
-        """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
+        """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``): the records of
+        their languages are read, the others' are left as they are."""
+        languages = sorted({language for _, language in keys})
         stored = {(language, part): marshal.loads(value) for language, part, value in self.db.execute(
-            "select language, part, value from features where document_id = ?", [self.document_id]).fetchall()}
+            f"select language, part, value from features where document_id = ? "
+            f"and language in ({', '.join('?' * len(languages))})", [self.document_id, *languages]).fetchall()}
         self.features_held = {record: _extent(held) for record, held in stored.items()}
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
@@ -156,7 +159,7 @@ class BuildCache(_CacheFile):
 
     def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
         """Store what was read of the document's paragraphs, in the records that differ from what was found: new
-        paragraphs, more of one read, paragraphs gone."""
+        paragraphs, more of one read, paragraphs gone (of the languages asked for, ``known_features``)."""
         records: dict[tuple[str, int], dict[bytes, Features]] = {}
         for (text, language), read in features.items():
             digest = _digest(text)
@@ -265,7 +268,8 @@ def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
     holds)."""
     parent, version = document.version(parent_id), document.version(version_id)
     corrections = [repr(correction) for correction in document.corrections]
-    spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections])
+    spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections,
+                          [str(v.covers) for v in (parent, version) if v.covers]])  # the prior of a partial pair
     return hashlib.sha256(spelled.encode()).hexdigest()
 
 
