@@ -63,9 +63,13 @@ def test_the_cache_holds_what_the_last_build_used(generated):
     corpus, db_path = generated
     first = entries(db_path)
     assert set(first) == {generate.document_id(0), generate.document_id(1)}
-    edit_one_word(corpus / generate.document_id(0) / "original.md")
-    build(corpus, db_path)
-    assert entries(db_path) == first  # the edited group's comparisons replaced, not added
+    grown = []
+    for _ in range(8):  # each edit leaves the edited group's old comparisons unused
+        edit_one_word(corpus / generate.document_id(0) / "original.md")
+        build(corpus, db_path)
+        grown.append(entries(db_path)[generate.document_id(0)] - first[generate.document_id(0)])
+    assert max(grown) <= first[generate.document_id(0)] * cache.SWEEP_GROWTH + 3
+    assert 0 in grown[1:]  # swept: the unused ones dropped
     shutil.rmtree(corpus / generate.document_id(1))
     build(corpus, db_path)
     assert set(entries(db_path)) == set(entries(db_path, "features")) == {generate.document_id(0)}

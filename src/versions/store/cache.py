@@ -4,8 +4,8 @@
 in it is published. Every entry is keyed by what it was computed from (the texts, their languages, the
 normalization), and the whole cache is emptied when the tool's own files change (``tool_fingerprint``), so a build
 with the cache gives the same database as one without, and deleting the file costs only time. Entries belong to a
-document: when the document is built again, those its build did not use are dropped, and a removed document's go
-with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
+document: when the document is built again, those its build did not use are dropped (its comparisons once they have
+grown by ``SWEEP_GROWTH``), and a removed document's go with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
 collating them afresh costs less than reading and writing the file (one that became short keeps its last entries
 until it is removed). Each process that collates opens the file itself; SQLite's
 write-ahead log and busy timeout let them take turns.
@@ -39,6 +39,8 @@ BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
+SWEPT = "swept"  # kind of entry: how many comparisons the document held when the unused ones were last dropped
+SWEEP_GROWTH = 0.1  # comparisons that rebuilds left unused, as a share of the document's, before they are dropped
 ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
 QUERY_CHUNK = 500  # keys looked up per statement
 FEATURE_PARTS = 16  # records per language of a document's features
@@ -116,8 +118,10 @@ class BuildCache(_CacheFile):
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
+        self.unread: tuple[Iterable[Pair], str] | None = None  # the comparisons kept unread (``keep_comparisons``)
         # (language, part) -> what the cache held of it, when asked (``_extent``)
         self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
+        self.alignments_held: dict[str, Previous] = {}  # by key, when asked (``previous_alignments``)
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -132,13 +136,32 @@ class BuildCache(_CacheFile):
             self.db["entries"].upsert_all(rows, pk=TABLES["entries"]["pk"])
 
     def forget_unused(self) -> None:
+        """Drop the entries the build did not use; its comparisons only when they are swept (``keep_comparisons``)."""
         if self._db is None:
             return
-        stored = self.db.execute("select kind, key from entries where document_id = ?", [self.document_id])
-        unused = [entry for entry in map(tuple, stored.fetchall()) if entry not in self.used]
+        sweep = self.unread is None or self._comparisons_grown()
+        if sweep and self.unread is not None:
+            pairs, spelled = self.unread
+            self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+        self.used.add((SWEPT, ""))
+        query, values = "select kind, key from entries where document_id = ?", [self.document_id]
+        if not sweep:
+            query, values = query + " and kind != ?", [*values, COMPARISON]
+        unused = [entry for entry in map(tuple, self.db.execute(query, values).fetchall()) if entry not in self.used]
         with _writing(self.db):
             for kind, key in unused:
                 self.db["entries"].delete((self.document_id, kind, key))
+        if sweep:
+            self.put(SWEPT, {"": str(self._count(COMPARISON))})
+
+    def _comparisons_grown(self) -> bool:
+        """Whether the document's comparisons have grown by more than ``SWEEP_GROWTH`` since they were last swept."""
+        swept = self.get(SWEPT, [""])
+        return not swept or self._count(COMPARISON) > int(swept[""]) * (1 + SWEEP_GROWTH)
+
+    def _count(self, kind: str) -> int:
+        query = "select count(*) from entries where document_id = ? and kind = ?"
+        return self.db.execute(query, [self.document_id, kind]).fetchone()[0]
 
     def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
         """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``): the records of
@@ -205,9 +228,11 @@ class BuildCache(_CacheFile):
         ]
 
     def keep_comparisons(self, pairs: Iterable[Pair], normalization: Normalization) -> None:
-        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were)."""
-        spelled = str(normalization)
-        self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were). They are
+        named (their keys made of their texts) only when the comparisons are swept, the unused ones dropped: once
+        the document's have grown by ``SWEEP_GROWTH`` since the last sweep, so that an edit of a long document does
+        not pay for naming them all; a build that reads them all sweeps at no cost."""
+        self.unread = (pairs, str(normalization))
 
     def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
         """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
@@ -225,17 +250,26 @@ class BuildCache(_CacheFile):
         keys = {version_id: alignment_key(document, parent, version_id)
                 for version_id, parent in guide_tree(document).items()}
         found = self.get(ALIGNMENT, list(keys.values()))
-        return {version_id: _previous(json.loads(found[key])) for version_id, key in keys.items() if key in found}
+        self.alignments_held = {key: _previous(json.loads(found[key])) for key in keys.values() if key in found}
+        return {version_id: self.alignments_held[key] for version_id, key in keys.items() if key in found}
 
     def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
-        self.put(ALIGNMENT, {
-            alignment_key(document, parent, version_id): json.dumps({
-                "a": digests([p.text for p in document.version(parent).paragraphs]),
-                "b": digests([p.text for p in document.version(version_id).paragraphs]),
-                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version_id]],
+        """Keep each version's alignment with its parent; one that the cache holds as it is is not written again."""
+        changed = {}
+        for version_id, parent in table.parents.items():
+            key = alignment_key(document, parent, version_id)
+            a = [p.text for p in document.version(parent).paragraphs]
+            b = [p.text for p in document.version(version_id).paragraphs]
+            beads = tuple(table.pair_beads[version_id])
+            held = self.alignments_held.get(key)
+            if held is not None and held.beads == beads and held.holds(a, b):
+                self.used.add((ALIGNMENT, key))
+                continue
+            changed[key] = json.dumps({
+                "a": digests(a), "b": digests(b),
+                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in beads],
             }, ensure_ascii=False)
-            for version_id, parent in table.parents.items()
-        })
+        self.put(ALIGNMENT, changed)
 
 
 class VectorCache(_CacheFile):
