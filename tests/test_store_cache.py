@@ -197,6 +197,26 @@ def test_a_rebuild_reads_only_the_features_of_paragraphs_it_has_not_read_before(
     assert len(read) == 1 and read[0].endswith("(edited)")
 
 
+def test_a_rebuild_counts_the_words_of_paragraphs_it_has_not_counted_before_only(generated, monkeypatch):
+    from versions import diff
+
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    counted = []
+
+    class Counts(dict):  # the counts made (learnt ones are taken with update)
+        def __setitem__(self, text, count):
+            counted.append(text)
+            super().__setitem__(text, count)
+
+    monkeypatch.setattr(diff, "_WORD_COUNTS", Counts())
+    build(corpus, db_path)
+    assert len(counted) == 1 and counted[0].endswith("(edited)")
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
 def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated):
     corpus, db_path = generated
     written = entries(db_path, "features")[generate.document_id(0)]

@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,7 @@ ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-t
 SWEPT = "swept"  # kind of entry: how many comparisons the document held when the unused ones were last dropped
 SWEEP_GROWTH = 0.1  # comparisons that rebuilds left unused, as a share of the document's, before they are dropped
 ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
+DOCUMENT_TABLES = ("entries", "features", "words")  # what belongs to a document, emptied with the cache
 QUERY_CHUNK = 500  # keys looked up per statement
 FEATURE_PARTS = 16  # records per language of a document's features
 
@@ -53,6 +54,8 @@ TABLES = {
     # once (see _raw); an edit rewrites the records of the paragraphs it touched, not the others
     "features": {"columns": {"document_id": str, "language": str, "part": int, "value": bytes},
                  "pk": ("document_id", "language", "part")},
+    # how many words each paragraph of a document holds (diff.count_words), by paragraph digest: one record
+    "words": {"columns": {"document_id": str, "value": bytes}, "pk": "document_id"},
     # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
     "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
@@ -122,6 +125,7 @@ class BuildCache(_CacheFile):
         # (language, part) -> what the cache held of it, when asked (``_extent``)
         self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
         self.alignments_held: dict[str, Previous] = {}  # by key, when asked (``previous_alignments``)
+        self.words_held: dict[bytes, int] = {}  # by paragraph digest, when asked (``word_counts``)
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -234,6 +238,20 @@ class BuildCache(_CacheFile):
         not pay for naming them all; a build that reads them all sweeps at no cost."""
         self.unread = (pairs, str(normalization))
 
+    def word_counts(self, texts: Iterable[str]) -> dict[str, int]:
+        """The word counts an earlier build kept of these texts (``keep_word_counts``)."""
+        row = self.db.execute("select value from words where document_id = ?", [self.document_id]).fetchone()
+        self.words_held = marshal.loads(row[0]) if row else {}
+        return {text: self.words_held[digest] for text in texts if (digest := _digest(text)) in self.words_held}
+
+    def keep_word_counts(self, counts: Mapping[str, int]) -> None:
+        """Keep the word counts of the document's paragraphs now, if they are not those held."""
+        record = {_digest(text): count for text, count in counts.items()}
+        if record != self.words_held:
+            with _writing(self.db):
+                self.db["words"].upsert({"document_id": self.document_id, "value": marshal.dumps(record)},
+                                        pk=TABLES["words"]["pk"])
+
     def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
         """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
         ``content_hash``; nothing if that build is not in the cache. Read, not kept: this build keeps its own
@@ -314,6 +332,8 @@ def comparison_key(pair: Pair, normalization: str) -> str:
     return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
 
 
+# a rebuild asks for the digests of a long document's paragraphs for their word counts, then for their features
+@lru_cache(maxsize=1 << 15)
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
@@ -369,7 +389,7 @@ def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
         with _writing(db):
             for start in range(0, len(document_ids), QUERY_CHUNK):
                 chunk = document_ids[start : start + QUERY_CHUNK]
-                for name in ("entries", "features"):
+                for name in DOCUMENT_TABLES:
                     db[name].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
     finally:
         db.close()
@@ -413,7 +433,7 @@ def _prepare(db: sqlite_utils.Database) -> None:
         marks = db["marks"]
         marks.create(TABLES["marks"]["columns"], pk=TABLES["marks"]["pk"], if_not_exists=True)
         if _mark(db, "tool") != tool_fingerprint():
-            for name in ("entries", "features"):  # another state of the tool may read or keep them otherwise
+            for name in DOCUMENT_TABLES:  # another state of the tool may read or keep them otherwise
                 db[name].drop(ignore=True)
             marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         for name, spec in TABLES.items():

@@ -17,7 +17,7 @@ from ..corpus import (
     Document,
     Version,
 )
-from ..diff import count_words
+from ..diff import count_words, forget_word_counts, learn_word_counts
 from ..heap import set_apart, settle
 from ..history import (
     document_file_histories,
@@ -61,6 +61,11 @@ def document_rows(
 def _rows(
     document: Document, encoding: str | None, cache: BuildCache | None, written: str | None
 ) -> Iterator[dict[str, list[dict]]]:
+    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        cache = None
+    texts = [p.text for version in document.versions for p in version.paragraphs]
+    if cache is not None:  # counted for the history, then for the rows
+        learn_word_counts(cache.word_counts(texts))
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -80,8 +85,6 @@ def _rows(
     settle()  # the histories and keys
     yield rows
     del rows, histories, own_files  # the revisions' texts and changes: held on, they would stay beside the alignment
-    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
-        cache = None
     digests = RowDigests(cache.row_digests(written) if cache is not None and written else {})
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
@@ -91,7 +94,9 @@ def _rows(
             "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
         }
         yield batch if cache is None else digests.marked(version.id, batch)
-    count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
+    if cache is not None:
+        cache.keep_word_counts({text: count_words(text) for text in texts})
+    forget_word_counts()  # kept longer, they would only hold texts
     if cache is None:
         collation = collate(document)
     else:
