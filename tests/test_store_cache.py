@@ -217,6 +217,23 @@ def test_a_rebuild_counts_the_words_of_paragraphs_it_has_not_counted_before_only
     assert published(db_path) == published(fresh)
 
 
+def test_a_rebuild_mints_the_keys_of_paragraphs_it_has_not_read_before_only(generated, monkeypatch):
+    from versions import identity
+
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    minted = []
+
+    class Keys(dict):  # the keys minted (learnt ones are taken with update)
+        def __setitem__(self, text, key):
+            minted.append(text)
+            super().__setitem__(text, key)
+
+    monkeypatch.setattr(identity, "_TEXT_KEYS", Keys())
+    build(corpus, db_path)
+    assert len(minted) == 1 and minted[0].endswith("(edited)")
+
+
 def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated):
     corpus, db_path = generated
     written = entries(db_path, "features")[generate.document_id(0)]

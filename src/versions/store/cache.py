@@ -42,7 +42,7 @@ ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-t
 SWEPT = "swept"  # kind of entry: how many comparisons the document held when the unused ones were last dropped
 SWEEP_GROWTH = 0.1  # comparisons that rebuilds left unused, as a share of the document's, before they are dropped
 ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
-DOCUMENT_TABLES = ("entries", "features", "words")  # what belongs to a document, emptied with the cache
+DOCUMENT_TABLES = ("entries", "features", "paragraphs")  # what belongs to a document, emptied with the cache
 QUERY_CHUNK = 500  # keys looked up per statement
 FEATURE_PARTS = 16  # records per language of a document's features
 
@@ -54,8 +54,9 @@ TABLES = {
     # once (see _raw); an edit rewrites the records of the paragraphs it touched, not the others
     "features": {"columns": {"document_id": str, "language": str, "part": int, "value": bytes},
                  "pk": ("document_id", "language", "part")},
-    # how many words each paragraph of a document holds (diff.count_words), by paragraph digest: one record
-    "words": {"columns": {"document_id": str, "value": bytes}, "pk": "document_id"},
+    # what the rows read of each paragraph of a document, by its digest: its words (diff.count_words) and the key
+    # its text mints (identity.text_key); one record
+    "paragraphs": {"columns": {"document_id": str, "value": bytes}, "pk": "document_id"},
     # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
     "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
@@ -125,7 +126,7 @@ class BuildCache(_CacheFile):
         # (language, part) -> what the cache held of it, when asked (``_extent``)
         self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
         self.alignments_held: dict[str, Previous] = {}  # by key, when asked (``previous_alignments``)
-        self.words_held: dict[bytes, int] = {}  # by paragraph digest, when asked (``word_counts``)
+        self.paragraphs_held: dict[bytes, tuple[int, str]] = {}  # by digest, when asked (``paragraph_facts``)
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -238,19 +239,19 @@ class BuildCache(_CacheFile):
         not pay for naming them all; a build that reads them all sweeps at no cost."""
         self.unread = (pairs, str(normalization))
 
-    def word_counts(self, texts: Iterable[str]) -> dict[str, int]:
-        """The word counts an earlier build kept of these texts (``keep_word_counts``)."""
-        row = self.db.execute("select value from words where document_id = ?", [self.document_id]).fetchone()
-        self.words_held = marshal.loads(row[0]) if row else {}
-        return {text: self.words_held[digest] for text in texts if (digest := _digest(text)) in self.words_held}
+    def paragraph_facts(self, texts: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """What an earlier build kept of these paragraphs' texts (``keep_paragraph_facts``): (words, key)."""
+        row = self.db.execute("select value from paragraphs where document_id = ?", [self.document_id]).fetchone()
+        held = self.paragraphs_held = marshal.loads(row[0]) if row else {}
+        return {text: held[digest] for text in texts if (digest := _digest(text)) in held}
 
-    def keep_word_counts(self, counts: Mapping[str, int]) -> None:
-        """Keep the word counts of the document's paragraphs now, if they are not those held."""
-        record = {_digest(text): count for text, count in counts.items()}
-        if record != self.words_held:
+    def keep_paragraph_facts(self, facts: Mapping[str, tuple[int, str]]) -> None:
+        """Keep what was read of the document's paragraphs now, if it is not what is held."""
+        record = {_digest(text): fact for text, fact in facts.items()}
+        if record != self.paragraphs_held:
             with _writing(self.db):
-                self.db["words"].upsert({"document_id": self.document_id, "value": marshal.dumps(record)},
-                                        pk=TABLES["words"]["pk"])
+                self.db["paragraphs"].upsert({"document_id": self.document_id, "value": marshal.dumps(record)},
+                                             pk=TABLES["paragraphs"]["pk"])
 
     def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
         """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
@@ -332,7 +333,7 @@ def comparison_key(pair: Pair, normalization: str) -> str:
     return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
 
 
-# a rebuild asks for the digests of a long document's paragraphs for their word counts, then for their features
+# a rebuild asks for the digests of a long document's paragraphs for their words and keys, then for their features
 @lru_cache(maxsize=1 << 15)
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()

@@ -25,7 +25,14 @@ from ..history import (
     history_rows,
     version_histories,
 )
-from ..identity import VersionKeys, document_keys, with_corrections_resolved
+from ..identity import (
+    VersionKeys,
+    document_keys,
+    forget_text_keys,
+    learn_text_keys,
+    text_key,
+    with_corrections_resolved,
+)
 from .cache import BuildCache
 from .changes import KEPT, SAME, Rows
 
@@ -64,8 +71,10 @@ def _rows(
     if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
         cache = None
     texts = [p.text for version in document.versions for p in version.paragraphs]
-    if cache is not None:  # counted for the history, then for the rows
-        learn_word_counts(cache.word_counts(texts))
+    if cache is not None:  # what the history, the keys and the rows read of each paragraph, read before
+        known = cache.paragraph_facts(texts)
+        learn_word_counts({text: words for text, (words, _) in known.items()})
+        learn_text_keys({text: key for text, (_, key) in known.items()})
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -95,8 +104,9 @@ def _rows(
         }
         yield batch if cache is None else digests.marked(version.id, batch)
     if cache is not None:
-        cache.keep_word_counts({text: count_words(text) for text in texts})
+        cache.keep_paragraph_facts({text: (count_words(text), text_key(text)) for text in texts})
     forget_word_counts()  # kept longer, they would only hold texts
+    forget_text_keys()
     if cache is None:
         collation = collate(document)
     else:
