@@ -389,6 +389,14 @@ def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
     assert done.stdout.strip().splitlines()[-1] == "['versions.cli.common', 'versions.cli.database']"
 
 
+def test_build_imports_neither_datasette_nor_the_watcher():
+    code = ("import sys; from versions.cli import cli; cli(['build', '--help'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m == 'versions.watch' or m.split('.')[0] in ('datasette', 'watchfiles')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 # Corrections: applied by align and diff on DOC/VERSION ids, migrated to stable keys -----------------------------------
 
 CORRECTED = {

@@ -20,7 +20,6 @@ from ..lifetime import die_with_parent
 from ..store import build as build_database
 from ..store import check as check_database_input
 from ..store.facsimiles import FACSIMILES_MOUNT, facsimiles_folder
-from ..watch import watch as watch_corpus
 from .common import (
     METADATA,
     corpus_option,
@@ -142,7 +141,7 @@ def _served_metadata(metadata: Path, edit: dict | None) -> Iterator[Path]:
     if edit is None:
         yield metadata
         return
-    from datasette.utils import parse_metadata  # here: Datasette's imports cost `build` and `check` a tenth of a second
+    from datasette.utils import parse_metadata  # here: Datasette's imports are serve's, not build's
 
     data = parse_metadata(metadata.read_text(encoding="utf-8")) if metadata.exists() else {}
     data.setdefault("plugins", {}).setdefault("versions", {})["edit"] = edit
@@ -157,6 +156,8 @@ def _served_metadata(metadata: Path, edit: dict | None) -> Iterator[Path]:
 
 def _serve_and_watch(args: list[str], corpus: Path, db_path: Path, encoding: str | None, watch: bool = True) -> None:
     """Datasette in a child process that ends with this one, and the corpus watched here until interrupted."""
+    from ..watch import watch as watch_corpus  # here: the watcher's imports are serve's, not build's
+
     with subprocess.Popen(args, preexec_fn=_dies_with_this_process) as server:
         try:
             if watch:
