@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
+from ..align.reuse import digests as text_digests
 from ..anchors.chinese import han_tokens, has_han
 from ..archival import archive_slug
 from ..collate import Collation, Stretch, collate, group_text
@@ -154,19 +155,26 @@ class RowDigests:
 
 def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
     """Per group, a digest of everything its rows are made from: its place and row key (``groups``), its members
-    with their paragraphs' keys and texts, and what holds for the whole table (its versions, their languages, the
+    with their paragraphs' keys, texts (by digest) and separators, and what holds for the whole table (its versions, their languages, the
     base, the normalization); the comparisons follow from the texts."""
     document, table = collation.document, collation.table
     whole = json.dumps([document.id, table.base, [(v, document.version(v).language) for v in table.versions],
                         str(collation.normalization)], ensure_ascii=False).encode()
     digests = []
-    versions = {version_id: (document.version(version_id), keys[version_id].keys) for version_id in table.versions}
+    # a paragraph as its text's digest (align.reuse's, made for the alignment already) and the separator after it
+    paragraphs = {
+        version_id: (keys[version_id].keys, [
+            (digest, p.separator) for digest, p in zip(text_digests([p.text for p in version.paragraphs]),
+                                                        version.paragraphs)])
+        for version_id in table.versions
+        for version in [document.version(version_id)]
+    }
     for index, (group, key) in enumerate(zip(table.groups, groups)):
         made_of = [index, key]
         for version_id, member in group.members.items():
-            version, version_keys = versions[version_id]
+            version_keys, read = paragraphs[version_id]
             made_of += [version_id, member.__dict__, [version_keys[n] for n in member.paragraphs],
-                        group_text(version, member.paragraphs)]
+                        [read[n] for n in member.paragraphs]]
         digests.append(hashlib.blake2b(whole + _spelled(made_of), digest_size=16).hexdigest())
     return digests
 
