@@ -33,6 +33,7 @@ from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
 from ..normalize import Normalization
+from .schema import open_database
 
 CACHE_SUFFIX = "-cache"
 BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
@@ -415,7 +416,7 @@ def _open(path: Path) -> sqlite_utils.Database:
     busy timeout does not cover that), so each tries again until it is done."""
     deadline = time.monotonic() + BUSY_SECONDS
     while True:
-        db = sqlite_utils.Database(path)
+        db = open_database(path)
         try:
             _prepare(db)
             return db
