@@ -1,5 +1,6 @@
 """store.cache: results of earlier builds reused, never changing what a build writes."""
 
+import importlib
 import shutil
 
 import pytest
@@ -197,41 +198,24 @@ def test_a_rebuild_reads_only_the_features_of_paragraphs_it_has_not_read_before(
     assert len(read) == 1 and read[0].endswith("(edited)")
 
 
-def test_a_rebuild_counts_the_words_of_paragraphs_it_has_not_counted_before_only(generated, monkeypatch):
-    from versions import diff
-
+@pytest.mark.parametrize("memo", ["diff._WORD_COUNTS", "identity._TEXT_KEYS"])
+def test_a_rebuild_counts_words_and_mints_keys_of_paragraphs_it_has_not_read_before_only(generated, monkeypatch, memo):
     corpus, db_path = generated
     edit_one_word(corpus / generate.document_id(0) / "original.md")
-    counted = []
+    made = []
 
-    class Counts(dict):  # the counts made (learnt ones are taken with update)
-        def __setitem__(self, text, count):
-            counted.append(text)
-            super().__setitem__(text, count)
+    class Made(dict):  # what was counted or minted (what the cache gave is taken with update)
+        def __setitem__(self, text, value):
+            made.append(text)
+            super().__setitem__(text, value)
 
-    monkeypatch.setattr(diff, "_WORD_COUNTS", Counts())
+    module, name = memo.split(".")
+    monkeypatch.setattr(importlib.import_module(f"versions.{module}"), name, Made())
     build(corpus, db_path)
-    assert len(counted) == 1 and counted[0].endswith("(edited)")
+    assert len(made) == 1 and made[0].endswith("(edited)")
     fresh = db_path.with_name("fresh.db")
     build(corpus, fresh)
     assert published(db_path) == published(fresh)
-
-
-def test_a_rebuild_mints_the_keys_of_paragraphs_it_has_not_read_before_only(generated, monkeypatch):
-    from versions import identity
-
-    corpus, db_path = generated
-    edit_one_word(corpus / generate.document_id(0) / "original.md")
-    minted = []
-
-    class Keys(dict):  # the keys minted (learnt ones are taken with update)
-        def __setitem__(self, text, key):
-            minted.append(text)
-            super().__setitem__(text, key)
-
-    monkeypatch.setattr(identity, "_TEXT_KEYS", Keys())
-    build(corpus, db_path)
-    assert len(minted) == 1 and minted[0].endswith("(edited)")
 
 
 def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated):
