@@ -43,14 +43,22 @@ class Previous:
 
 
 def digests(texts: Sequence[str]) -> tuple[str, ...]:
-    return tuple(map(_digest, texts))
+    return tuple(map(digest, texts))
 
 
 # a rebuild asks for the digests of a version's paragraphs several times (whether its pairs changed, which of their
-# beads still hold, the alignments kept): room for a long document's paragraphs, as in align.features
+# beads still hold, the alignments kept, what the build's cache holds of them): room for a long document's
+# paragraphs, as in align.features
 @lru_cache(maxsize=1 << 15)
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
+    """A paragraph's text told apart from any other by 12 bytes of its BLAKE2 hash, in hex."""
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def forget_digests() -> None:
+    """Let go of the texts the digests were made of: a document's, once it is built (kept, they would stay beside
+    the next document's)."""
+    digest.cache_clear()
 
 
 def kept_runs(previous: Previous, a: Sequence[str], b: Sequence[str]) -> list[list[Piece]]:

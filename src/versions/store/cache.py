@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Features, Previous
 from ..align.embeddings import LOCAL_MODEL, Embedder, RemoteModel, model_version, using
+from ..align.reuse import digest as text_digest
 from ..align.reuse import digests
 from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
@@ -125,9 +126,9 @@ class BuildCache(_CacheFile):
         self.used: set[tuple[str, str]] = set()
         self.unread: tuple[Iterable[Pair], str] | None = None  # the comparisons kept unread (``keep_comparisons``)
         # (language, part) -> what the cache held of it, when asked (``_extent``)
-        self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
+        self.features_held: dict[tuple[str, int], tuple[set[str], int, int]] = {}
         self.alignments_held: dict[str, Previous] = {}  # by key, when asked (``previous_alignments``)
-        self.paragraphs_held: dict[bytes, tuple[int, str]] = {}  # by digest, when asked (``paragraph_facts``)
+        self.paragraphs_held: dict[str, tuple[int, str]] = {}  # by digest, when asked (``paragraph_facts``)
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -180,7 +181,7 @@ class BuildCache(_CacheFile):
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
         for text, language in keys:
-            digest = _digest(text)
+            digest = text_digest(text)
             raw = stored.get((language, _part(digest)), {}).get(digest)
             if raw is not None:
                 found[text, language] = _features(raw, anchors)
@@ -189,9 +190,9 @@ class BuildCache(_CacheFile):
     def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
         """Store what was read of the document's paragraphs, in the records that differ from what was found: new
         paragraphs, more of one read, paragraphs gone (of the languages asked for, ``known_features``)."""
-        records: dict[tuple[str, int], dict[bytes, Features]] = {}
+        records: dict[tuple[str, int], dict[str, Features]] = {}
         for (text, language), read in features.items():
-            digest = _digest(text)
+            digest = text_digest(text)
             records.setdefault((language, _part(digest)), {})[digest] = read
         changed = [
             {"document_id": self.document_id, "language": language, "part": part,
@@ -244,11 +245,11 @@ class BuildCache(_CacheFile):
         """What an earlier build kept of these paragraphs' texts (``keep_paragraph_facts``): (words, key)."""
         row = self.db.execute("select value from paragraphs where document_id = ?", [self.document_id]).fetchone()
         held = self.paragraphs_held = marshal.loads(row[0]) if row else {}
-        return {text: held[digest] for text in texts if (digest := _digest(text)) in held}
+        return {text: held[digest] for text in texts if (digest := text_digest(text)) in held}
 
     def keep_paragraph_facts(self, facts: Mapping[str, tuple[int, str]]) -> None:
         """Keep what was read of the document's paragraphs now, if it is not what is held."""
-        record = {_digest(text): fact for text, fact in facts.items()}
+        record = {text_digest(text): fact for text, fact in facts.items()}
         if record != self.paragraphs_held:
             with _writing(self.db):
                 self.db["paragraphs"].upsert({"document_id": self.document_id, "value": marshal.dumps(record)},
@@ -334,17 +335,11 @@ def comparison_key(pair: Pair, normalization: str) -> str:
     return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
 
 
-# a rebuild asks for the digests of a long document's paragraphs for their words and keys, then for their features
-@lru_cache(maxsize=1 << 15)
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+def _part(digest: str) -> int:
+    return int(digest[:2], 16) % FEATURE_PARTS
 
 
-def _part(digest: bytes) -> int:
-    return digest[0] % FEATURE_PARTS
-
-
-def _extent(held: Mapping[bytes, tuple | Features]) -> tuple[set[bytes], int, int]:
+def _extent(held: Mapping[str, tuple | Features]) -> tuple[set[str], int, int]:
     """How much of its paragraphs a record holds (stored, ``_raw``, or as read): which ones (by digest), and how many
     of them with their stems, with their cognates, read (a paragraph's never go from read to unread)."""
     read = [(one.stems, one.cognates) if isinstance(one, Features) else one[4:] for one in held.values()]

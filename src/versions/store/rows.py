@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from ..align.reuse import digests as text_digests
+from ..align.reuse import forget_digests
 from ..anchors.chinese import han_tokens, has_han
 from ..archival import archive_slug
 from ..collate import Collation, Stretch, collate, group_text
@@ -61,9 +62,12 @@ def document_rows(
     (``changes.SAME``), and the groups that do are left out, their ids handed over instead, in a last batch of
     their own (``changes.KEPT``)."""
     long = sum(len(v.paragraphs) for v in document.transcribed_versions) >= SET_APART_MIN_PARAGRAPHS
-    with set_apart() if long else nullcontext():
-        settle()  # the document read
-        yield from _rows(document, encoding, cache, written)
+    try:
+        with set_apart() if long else nullcontext():
+            settle()  # the document read
+            yield from _rows(document, encoding, cache, written)
+    finally:
+        forget_digests()  # of its paragraphs' texts
 
 
 def _rows(
