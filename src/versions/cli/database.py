@@ -142,7 +142,8 @@ def _served_metadata(metadata: Path, edit: dict | None) -> Iterator[Path]:
     if edit is None:
         yield metadata
         return
-    from datasette.utils import parse_metadata  # here: Datasette's imports are serve's, not build's
+    # imported here: Datasette's imports are serve's, not build's
+    from datasette.utils import parse_metadata
 
     data = parse_metadata(metadata.read_text(encoding="utf-8")) if metadata.exists() else {}
     data.setdefault("plugins", {}).setdefault("versions", {})["edit"] = edit
@@ -157,7 +158,8 @@ def _served_metadata(metadata: Path, edit: dict | None) -> Iterator[Path]:
 
 def _serve_and_watch(args: list[str], corpus: Path, db_path: Path, encoding: str | None, watch: bool = True) -> None:
     """Datasette in a child process that ends with this one, and the corpus watched here until interrupted."""
-    from ..watch import watch as watch_corpus  # here: the watcher's imports are serve's, not build's
+    # imported here: the watcher's imports are serve's, not build's
+    from ..watch import watch as watch_corpus
 
     with subprocess.Popen(args, preexec_fn=_dies_with_this_process) as server:
         try:

@@ -159,20 +159,13 @@ class RowDigests:
 
 def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
     """Per group, a digest of everything its rows are made from: its place and row key (``groups``), its members
-    with their paragraphs' keys, texts (by digest) and separators, and what holds for the whole table (its versions, their languages, the
-    base, the normalization); the comparisons follow from the texts."""
+    with their paragraphs' keys, texts (by digest) and separators, and what holds for the whole table (its versions,
+    their languages, the base, the normalization); the comparisons follow from the texts."""
     document, table = collation.document, collation.table
     whole = json.dumps([document.id, table.base, [(v, document.version(v).language) for v in table.versions],
                         str(collation.normalization)], ensure_ascii=False).encode()
     digests = []
-    # a paragraph as its text's digest (align.reuse's, made for the alignment already) and the separator after it
-    paragraphs = {
-        version_id: (keys[version_id].keys, [
-            (digest, p.separator) for digest, p in zip(text_digests([p.text for p in version.paragraphs]),
-                                                        version.paragraphs)])
-        for version_id in table.versions
-        for version in [document.version(version_id)]
-    }
+    paragraphs = {v: (keys[v].keys, _paragraph_digests(document.version(v))) for v in table.versions}
     for index, (group, key) in enumerate(zip(table.groups, groups)):
         made_of = [index, key]
         for version_id, member in group.members.items():
@@ -181,6 +174,11 @@ def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: li
                         [read[n] for n in member.paragraphs]]
         digests.append(hashlib.blake2b(whole + _spelled(made_of), digest_size=16).hexdigest())
     return digests
+
+
+def _paragraph_digests(version: Version) -> list[tuple[str, str]]:
+    """Each paragraph as its text's digest (align.reuse's, made for the alignment already) and its separator."""
+    return list(zip(text_digests([p.text for p in version.paragraphs]), (p.separator for p in version.paragraphs)))
 
 
 def _spelled(rows) -> bytes:
