@@ -83,6 +83,14 @@ def test_a_one_word_edit_of_a_long_version_searches_only_its_neighbourhood(monke
     assert stretches[0].top <= 2500 < stretches[0].bottom and stretches[0].size <= 4
 
 
+def test_a_pair_unchanged_since_its_previous_alignment_is_not_searched(monkeypatch):
+    texts = generated_document(200, index=6)
+    a, b = texts["original"], texts["en-translation"]
+    again, stretches = realigned(monkeypatch, (a, b), (a, b), ("ru", "en"))
+    assert stretches == []
+    assert links(again) == links(align(a, b, "ru", "en"))
+
+
 def test_nothing_is_kept_that_a_new_correction_names():
     texts = generated_document(200, index=2)
     a, b = texts["original"], texts["aprf-copy"]

@@ -1,3 +1,4 @@
+import ast
 import json
 import os
 import signal
@@ -381,12 +382,24 @@ def every_command() -> list[tuple[str, object]]:
     return [(name, cli.get_command(context, name)) for name in cli.list_commands(context)]
 
 
-def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
-    code = ("import sys; from versions.cli import cli; cli(['check', '--help'], standalone_mode=False); "
-            "print(sorted(m for m in sys.modules if m.startswith(('versions.ingest', 'versions.export', 'versions.cli.'))))")
+def modules_imported(arguments: list[str]) -> list[str]:
+    """The modules a fresh process holds once ``versions ARGUMENTS`` has run."""
+    code = (f"import sys; from versions.cli import cli; cli({arguments!r}, standalone_mode=False); "
+            "print(sorted(sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "['versions.cli.common', 'versions.cli.database']"
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_database_command_imports_neither_the_exporters_nor_the_importers():
+    prefixes = ("versions.ingest", "versions.export", "versions.cli.")
+    imported = [name for name in modules_imported(["check", "--help"]) if name.startswith(prefixes)]
+    assert imported == ["versions.cli.common", "versions.cli.database"]
+
+
+def test_build_imports_neither_datasette_nor_the_watcher():
+    imported = modules_imported(["build", "--help"])
+    assert not [name for name in imported if name == "versions.watch" or name.split(".")[0] in ("datasette", "watchfiles")]
 
 
 # Corrections: applied by align and diff on DOC/VERSION ids, migrated to stable keys -----------------------------------

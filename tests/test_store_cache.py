@@ -1,5 +1,6 @@
 """store.cache: results of earlier builds reused, never changing what a build writes."""
 
+import importlib
 import shutil
 
 import pytest
@@ -63,9 +64,13 @@ def test_the_cache_holds_what_the_last_build_used(generated):
     corpus, db_path = generated
     first = entries(db_path)
     assert set(first) == {generate.document_id(0), generate.document_id(1)}
-    edit_one_word(corpus / generate.document_id(0) / "original.md")
-    build(corpus, db_path)
-    assert entries(db_path) == first  # the edited group's comparisons replaced, not added
+    grown = []
+    for _ in range(8):  # each edit leaves the edited group's old comparisons unused
+        edit_one_word(corpus / generate.document_id(0) / "original.md")
+        build(corpus, db_path)
+        grown.append(entries(db_path)[generate.document_id(0)] - first[generate.document_id(0)])
+    assert max(grown) <= first[generate.document_id(0)] * cache.SWEEP_GROWTH + 3
+    assert 0 in grown[1:]  # swept: the unused ones dropped
     shutil.rmtree(corpus / generate.document_id(1))
     build(corpus, db_path)
     assert set(entries(db_path)) == set(entries(db_path, "features")) == {generate.document_id(0)}
@@ -193,6 +198,26 @@ def test_a_rebuild_reads_only_the_features_of_paragraphs_it_has_not_read_before(
     assert len(read) == 1 and read[0].endswith("(edited)")
 
 
+@pytest.mark.parametrize("memo", ["diff._WORD_COUNTS", "identity._TEXT_KEYS"])
+def test_a_rebuild_counts_words_and_mints_keys_of_paragraphs_it_has_not_read_before_only(generated, monkeypatch, memo):
+    corpus, db_path = generated
+    edit_one_word(corpus / generate.document_id(0) / "original.md")
+    made = []
+
+    class Made(dict):  # what was counted or minted (what the cache gave is taken with update)
+        def __setitem__(self, text, value):
+            made.append(text)
+            super().__setitem__(text, value)
+
+    module, name = memo.split(".")
+    monkeypatch.setattr(importlib.import_module(f"versions.{module}"), name, Made())
+    build(corpus, db_path)
+    assert len(made) == 1 and made[0].endswith("(edited)")
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
 def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated):
     corpus, db_path = generated
     written = entries(db_path, "features")[generate.document_id(0)]
@@ -206,6 +231,32 @@ def test_an_edit_rewrites_only_the_records_of_the_features_it_touched(generated)
     build(corpus, db_path)
     assert written > cache.FEATURE_PARTS  # each language in several records
     assert 1 <= db["written"].count <= 2  # the edited paragraph's record (and the one its old text leaves)
+
+
+def test_an_edit_reads_the_features_of_the_languages_of_the_pairs_it_touched_only(generated, monkeypatch):
+    corpus, db_path = generated
+    kept = entries(db_path, "features")
+    edit_one_word(corpus / generate.document_id(0) / "aprf-copy.md")  # aligned with the original, both in Russian
+    asked = []
+    known_features = cache.BuildCache.known_features
+    monkeypatch.setattr(cache.BuildCache, "known_features", lambda self, keys: asked.extend(keys) or known_features(
+        self, keys))
+    build(corpus, db_path)
+    assert {language for _, language in asked} == {"ru"}
+    assert entries(db_path, "features") == kept  # the English records are left as they were
+    fresh = db_path.with_name("fresh.db")
+    build(corpus, fresh)
+    assert published(db_path) == published(fresh)
+
+
+def test_a_version_declared_partial_since_is_aligned_again(generated, monkeypatch):
+    corpus, db_path = generated
+    copy = corpus / generate.document_id(0) / "aprf-copy.md"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("\nlanguage: ru\n", "\nlanguage: ru\ncovers: 1-20\n", 1),
+                    encoding="utf-8")
+    given = spying_alignments(monkeypatch)
+    build(corpus, db_path)
+    assert "aprf-copy" not in given[0] and "en-translation" in given[0]
 
 
 def test_features_come_back_from_the_cache_as_they_were_read(generated):

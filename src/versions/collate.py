@@ -287,13 +287,15 @@ def collate(
     if not versions or document.base is None:
         return None
     clear_anchor_cache()  # an earlier document's, if its comparisons were all found in the build's cache
-    keys = list(dict.fromkeys((p.text, v.language) for v in versions for p in v.paragraphs))
+    texts = {v.id: [p.text for p in v.paragraphs] for v in versions}
+    read = _languages_to_read(document, texts, previous or {})
+    keys = list(dict.fromkeys((p.text, v.language) for v in versions if v.language in read for p in v.paragraphs))
     if features is not None:
         align.learn_features(features.known_features(keys))
         settle()  # what was read of every paragraph lives as long as the document's build
     table = align.align_versions(
         document.base,
-        {v.id: [p.text for p in v.paragraphs] for v in versions},
+        texts,
         {v.id: v.language for v in versions},
         [_correction(c) for c in document.corrections],
         previous,
@@ -308,6 +310,18 @@ def collate(
     # texts, and compare_pairs forgets them once compared
     align.clear_caches(anchors=False)
     return Collation(document, table, normalization, comparer)
+
+
+def _languages_to_read(document: Document, texts: Mapping[str, list[str]], previous: Mapping[str, align.Previous]
+                       ) -> set[str]:
+    """The languages of the versions whose alignment with their parent is searched: what the aligner reads of their
+    paragraphs is asked of ``features``. A pair that ``previous`` holds as it is (``align.Previous.holds``) is not
+    searched, unless corrections or a partial version constrain it (then every pair is counted)."""
+    pairs = guide_tree(document).items()
+    constrained = document.corrections or partial_versions(document)
+    searched = [(version, parent) for version, parent in pairs if constrained or version not in previous
+                or not previous[version].holds(texts[parent], texts[version])]
+    return {document.version(version_id).language for pair in searched for version_id in pair}
 
 
 def derivations(document: Document) -> dict[str, list[str]]:

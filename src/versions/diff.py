@@ -42,7 +42,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import groupby, zip_longest
 from typing import Any, NamedTuple
 
@@ -215,11 +214,28 @@ def is_word(token: str) -> bool:
 
 
 # A build counts each paragraph's words for its history, then for its row (and then forgets them): room for a long
-# document's paragraphs
-@lru_cache(maxsize=1 << 15)
+# document's paragraphs. A long document's rebuild learns those of the paragraphs it counted before (its cache).
+WORD_COUNTS_KEPT = 1 << 15
+_WORD_COUNTS: dict[str, int] = {}
+
+
 def count_words(text: str) -> int:
     """How many of ``tokenize(text)`` are words, in one pass."""
-    return len((_WORD if _COMBINING_MARK.search(text) else _PLAIN_WORD).findall(text))
+    known = _WORD_COUNTS.get(text)
+    if known is None:
+        if len(_WORD_COUNTS) >= WORD_COUNTS_KEPT:
+            _WORD_COUNTS.clear()
+        known = _WORD_COUNTS[text] = len((_WORD if _COMBINING_MARK.search(text) else _PLAIN_WORD).findall(text))
+    return known
+
+
+def learn_word_counts(counts: dict[str, int]) -> None:
+    """Take the word counts of these texts, counted before, instead of counting them."""
+    _WORD_COUNTS.update(counts)
+
+
+def forget_word_counts() -> None:
+    _WORD_COUNTS.clear()
 
 
 def diff_main(a: str, b: str, engine: str | None = None) -> list[tuple[int, str]]:

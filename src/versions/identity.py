@@ -28,11 +28,30 @@ from .history import Revision, VersionHistory, version_histories
 KEY_LENGTH = 8  # characters of base32: 40 bits, unique among the paragraphs of any version we expect
 
 
+# A long document's rebuild learns the keys minted before from its cache: room for a long document's paragraphs
+TEXT_KEYS_KEPT = 1 << 15
+_TEXT_KEYS: dict[str, str] = {}
+
+
 def text_key(text: str) -> str:
     """The key minted from a paragraph's text: lower-case base32 of its SHA-256, white space collapsed first."""
-    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).digest()
-    # base32 spells each 5 bits apart: the first KEY_LENGTH characters are those of the first bytes alone
-    return base64.b32encode(digest[: KEY_LENGTH * 5 // 8]).decode("ascii").lower()
+    known = _TEXT_KEYS.get(text)
+    if known is None:
+        if len(_TEXT_KEYS) >= TEXT_KEYS_KEPT:
+            _TEXT_KEYS.clear()
+        digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).digest()
+        # base32 spells each 5 bits apart: the first KEY_LENGTH characters are those of the first bytes alone
+        known = _TEXT_KEYS[text] = base64.b32encode(digest[: KEY_LENGTH * 5 // 8]).decode("ascii").lower()
+    return known
+
+
+def learn_text_keys(keys: dict[str, str]) -> None:
+    """Take the keys of these texts, minted before, instead of minting them."""
+    _TEXT_KEYS.update(keys)
+
+
+def forget_text_keys() -> None:
+    _TEXT_KEYS.clear()
 
 
 def _unused(key: str, used: set[str]) -> str:

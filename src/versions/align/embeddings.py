@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Protocol
@@ -50,6 +51,7 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+@cache  # read from the installed packages' metadata, which costs a hundredth of a second each time
 def model_version() -> str:
     """The version of the model's wheel: vectors of another version are not comparable."""
     from importlib.metadata import version

@@ -45,7 +45,9 @@ def align(
     and away from any change are kept and only the stretches between them are searched again (``reuse``). The
     scorer's statistics (word rarity, background similarity) are those of the texts now, so a bead kept may differ
     from what a full alignment would find where an edit tipped a close decision elsewhere; and moves are paired over
-    the whole path again. With pins that cross (transpositions) or ``within``, ``previous`` is not used.
+    the whole path again. With pins that cross (transpositions) or ``within``, ``previous`` is not used. A pair
+    whose texts are those of ``previous``, with no pin or forbidden pair, is not searched at all: its beads are
+    ``previous``'s (the caller keeps a previous alignment only for the same languages and prior).
 
     ``windowed=False`` searches the whole grid at once, its band widening without bound (no first pass, no
     previous): the reference the windowed search is measured against, quadratic in the worst case.
@@ -55,10 +57,12 @@ def align(
     ``within``: the segments of A that B covers (its ``covers``); the rest of A stays unlinked (B's lacunae) unless a
     pin names it. Implies ``partial``.
     """
+    pinned, forbidden = set(pinned), frozenset(forbidden)
+    if previous is not None and windowed and not pinned and not forbidden and within is None and previous.holds(a, b):
+        return list(previous.beads)  # nothing changed since: the search would find them again
     same = _same_language(lang_a, lang_b, a, b)
     lang_a = lang_a or detect_language("\n".join(a))
     lang_b = lang_b or detect_language("\n".join(b))
-    pinned, forbidden = set(pinned), frozenset(forbidden)
     _check_constraints(pinned, forbidden, len(a), len(b))
     components = pin_groups(pinned)
     in_order, crossing = _split_crossing(components, len(a), len(b))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from .beads import Bead
@@ -35,9 +36,29 @@ class Previous:
         """The alignment ``beads`` of the paragraphs ``a`` with ``b`` (texts)."""
         return cls(digests(a), digests(b), tuple(beads))
 
+    def holds(self, a: Sequence[str], b: Sequence[str]) -> bool:
+        """Whether A and B (texts) are the paragraphs as last aligned: then the same search would find the same
+        beads, and there is nothing to search again."""
+        return len(a) == len(self.a) and len(b) == len(self.b) and digests(a) == self.a and digests(b) == self.b
+
 
 def digests(texts: Sequence[str]) -> tuple[str, ...]:
-    return tuple(hashlib.blake2b(text.encode(), digest_size=12).hexdigest() for text in texts)
+    return tuple(map(digest, texts))
+
+
+# a rebuild asks for the digests of a version's paragraphs several times (whether its pairs changed, which of their
+# beads still hold, the alignments kept, what the build's cache holds of them): room for a long document's
+# paragraphs, as in align.features
+@lru_cache(maxsize=1 << 15)
+def digest(text: str) -> str:
+    """A paragraph's text told apart from any other by 12 bytes of its BLAKE2 hash, in hex."""
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def forget_digests() -> None:
+    """Let go of the texts the digests were made of: a document's, once it is built (kept, they would stay beside
+    the next document's)."""
+    digest.cache_clear()
 
 
 def kept_runs(previous: Previous, a: Sequence[str], b: Sequence[str]) -> list[list[Piece]]:

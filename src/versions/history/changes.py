@@ -60,6 +60,8 @@ def _changed_stretches(old: list[Paragraph], new: list[Paragraph]):
 def compare_paragraphs(
     old: list[Paragraph], new: list[Paragraph], language: str | None = None
 ) -> list[ParagraphChange]:
+    if not old:  # a first revision: every paragraph inserted, nothing to match or move (thousands of them)
+        return [ParagraphChange("inserted", (), (p.n,), _one_sided("", p.text)) for p in new]
     changes: list[ParagraphChange] = []
     for i1, i2, j1, j2 in _changed_stretches(old, new):
         if i1 == i2 or j1 == j2:

@@ -4,8 +4,8 @@
 in it is published. Every entry is keyed by what it was computed from (the texts, their languages, the
 normalization), and the whole cache is emptied when the tool's own files change (``tool_fingerprint``), so a build
 with the cache gives the same database as one without, and deleting the file costs only time. Entries belong to a
-document: when the document is built again, those its build did not use are dropped, and a removed document's go
-with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
+document: when the document is built again, those its build did not use are dropped (its comparisons once they have
+grown by ``SWEEP_GROWTH``), and a removed document's go with it, so the cache holds about one build's worth. Short documents (``rows.CACHE_MIN_PARAGRAPHS``) do without it:
 collating them afresh costs less than reading and writing the file (one that became short keeps its last entries
 until it is removed). Each process that collates opens the file itself; SQLite's
 write-ahead log and busy timeout let them take turns.
@@ -28,18 +28,23 @@ import sqlite_utils
 
 from ..align import AlignmentTable, Bead, Features, Previous
 from ..align.embeddings import LOCAL_MODEL, Embedder, RemoteModel, model_version, using
+from ..align.reuse import digest as text_digest
 from ..align.reuse import digests
 from ..anchors import Anchor
 from ..collate import Comparer, Comparison, Pair, compare_pairs, guide_tree
 from ..corpus import Document
 from ..normalize import Normalization
+from .schema import open_database
 
 CACHE_SUFFIX = "-cache"
 BUSY_SECONDS = 60  # how long a process waits for another one writing the cache
 RETRY_SECONDS = 0.05  # between two tries to open a cache file another process is making
 COMPARISON = "comparison"  # kind of entry: a group's comparison of one version with the base
 ALIGNMENT = "alignment"  # kind of entry: a version's alignment with its guide-tree parent (align.Previous)
+SWEPT = "swept"  # kind of entry: how many comparisons the document held when the unused ones were last dropped
+SWEEP_GROWTH = 0.1  # comparisons that rebuilds left unused, as a share of the document's, before they are dropped
 ROWS = "rows"  # kind of entry: digests of what a build's rows were made from, keyed by the document's content hash
+DOCUMENT_TABLES = ("entries", "features", "paragraphs")  # what belongs to a document, emptied with the cache
 QUERY_CHUNK = 500  # keys looked up per statement
 FEATURE_PARTS = 16  # records per language of a document's features
 
@@ -51,6 +56,9 @@ TABLES = {
     # once (see _raw); an edit rewrites the records of the paragraphs it touched, not the others
     "features": {"columns": {"document_id": str, "language": str, "part": int, "value": bytes},
                  "pk": ("document_id", "language", "part")},
+    # what the rows read of each paragraph of a document, by its digest: its words (diff.count_words) and the key
+    # its text mints (identity.text_key); one record
+    "paragraphs": {"columns": {"document_id": str, "value": bytes}, "pk": "document_id"},
     # sentence vectors by text hash (align.embeddings): shared by every document, kept while the model stays the same
     "vectors": {"columns": {"hash": str, "vector": bytes}, "pk": "hash"},
 }
@@ -116,8 +124,11 @@ class BuildCache(_CacheFile):
         self.document_id = document_id
         self.compute = compute  # what compares the pairs it does not hold
         self.used: set[tuple[str, str]] = set()
+        self.unread: tuple[Iterable[Pair], str] | None = None  # the comparisons kept unread (``keep_comparisons``)
         # (language, part) -> what the cache held of it, when asked (``_extent``)
-        self.features_held: dict[tuple[str, int], tuple[set[bytes], int, int]] = {}
+        self.features_held: dict[tuple[str, int], tuple[set[str], int, int]] = {}
+        self.alignments_held: dict[str, Previous] = {}  # by key, when asked (``previous_alignments``)
+        self.paragraphs_held: dict[str, tuple[int, str]] = {}  # by digest, when asked (``paragraph_facts``)
 
     def get(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         self.used.update((kind, key) for key in keys)
@@ -132,23 +143,45 @@ class BuildCache(_CacheFile):
             self.db["entries"].upsert_all(rows, pk=TABLES["entries"]["pk"])
 
     def forget_unused(self) -> None:
+        """Drop the entries the build did not use; its comparisons only when they are swept (``keep_comparisons``)."""
         if self._db is None:
             return
-        stored = self.db.execute("select kind, key from entries where document_id = ?", [self.document_id])
-        unused = [entry for entry in map(tuple, stored.fetchall()) if entry not in self.used]
+        sweep = self.unread is None or self._comparisons_grown()
+        if sweep and self.unread is not None:
+            pairs, spelled = self.unread
+            self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+        self.used.add((SWEPT, ""))
+        query, values = "select kind, key from entries where document_id = ?", [self.document_id]
+        if not sweep:
+            query, values = query + " and kind != ?", [*values, COMPARISON]
+        unused = [entry for entry in map(tuple, self.db.execute(query, values).fetchall()) if entry not in self.used]
         with _writing(self.db):
             for kind, key in unused:
                 self.db["entries"].delete((self.document_id, kind, key))
+        if sweep:
+            self.put(SWEPT, {"": str(self._count(COMPARISON))})
+
+    def _comparisons_grown(self) -> bool:
+        """Whether the document's comparisons have grown by more than ``SWEEP_GROWTH`` since they were last swept."""
+        swept = self.get(SWEPT, [""])
+        return not swept or self._count(COMPARISON) > int(swept[""]) * (1 + SWEEP_GROWTH)
+
+    def _count(self, kind: str) -> int:
+        query = "select count(*) from entries where document_id = ? and kind = ?"
+        return self.db.execute(query, [self.document_id, kind]).fetchone()[0]
 
     def known_features(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Features]:
-        """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``)."""
+        """What earlier builds read of these (text, language) pairs (``collate.FeatureKeeper``): the records of
+        their languages are read, the others' are left as they are."""
+        languages = sorted({language for _, language in keys})
         stored = {(language, part): marshal.loads(value) for language, part, value in self.db.execute(
-            "select language, part, value from features where document_id = ?", [self.document_id]).fetchall()}
+            f"select language, part, value from features where document_id = ? "
+            f"and language in ({', '.join('?' * len(languages))})", [self.document_id, *languages]).fetchall()}
         self.features_held = {record: _extent(held) for record, held in stored.items()}
         anchors: dict[tuple[str, str], Anchor] = {}  # one object per anchor, as the aligner's own reading makes
         found = {}
         for text, language in keys:
-            digest = _digest(text)
+            digest = text_digest(text)
             raw = stored.get((language, _part(digest)), {}).get(digest)
             if raw is not None:
                 found[text, language] = _features(raw, anchors)
@@ -156,10 +189,10 @@ class BuildCache(_CacheFile):
 
     def keep_features(self, features: Mapping[tuple[str, str], Features]) -> None:
         """Store what was read of the document's paragraphs, in the records that differ from what was found: new
-        paragraphs, more of one read, paragraphs gone."""
-        records: dict[tuple[str, int], dict[bytes, Features]] = {}
+        paragraphs, more of one read, paragraphs gone (of the languages asked for, ``known_features``)."""
+        records: dict[tuple[str, int], dict[str, Features]] = {}
         for (text, language), read in features.items():
-            digest = _digest(text)
+            digest = text_digest(text)
             records.setdefault((language, _part(digest)), {})[digest] = read
         changed = [
             {"document_id": self.document_id, "language": language, "part": part,
@@ -202,9 +235,25 @@ class BuildCache(_CacheFile):
         ]
 
     def keep_comparisons(self, pairs: Iterable[Pair], normalization: Normalization) -> None:
-        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were)."""
-        spelled = str(normalization)
-        self.used.update((COMPARISON, comparison_key(pair, spelled)) for pair in pairs)
+        """Keep the comparisons of these pairs, which this build did not read (rows it left as they were). They are
+        named (their keys made of their texts) only when the comparisons are swept, the unused ones dropped: once
+        the document's have grown by ``SWEEP_GROWTH`` since the last sweep, so that an edit of a long document does
+        not pay for naming them all; a build that reads them all sweeps at no cost."""
+        self.unread = (pairs, str(normalization))
+
+    def paragraph_facts(self, texts: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """What an earlier build kept of these paragraphs' texts (``keep_paragraph_facts``): (words, key)."""
+        row = self.db.execute("select value from paragraphs where document_id = ?", [self.document_id]).fetchone()
+        held = self.paragraphs_held = marshal.loads(row[0]) if row else {}
+        return {text: held[digest] for text in texts if (digest := text_digest(text)) in held}
+
+    def keep_paragraph_facts(self, facts: Mapping[str, tuple[int, str]]) -> None:
+        """Keep what was read of the document's paragraphs now, if it is not what is held."""
+        record = {text_digest(text): fact for text, fact in facts.items()}
+        if record != self.paragraphs_held:
+            with _writing(self.db):
+                self.db["paragraphs"].upsert({"document_id": self.document_id, "value": marshal.dumps(record)},
+                                             pk=TABLES["paragraphs"]["pk"])
 
     def row_digests(self, content_hash: str) -> dict[str, dict[str, str]]:
         """The digests of what the rows were made from (``rows.RowDigests``) when the document, as built, had
@@ -222,17 +271,26 @@ class BuildCache(_CacheFile):
         keys = {version_id: alignment_key(document, parent, version_id)
                 for version_id, parent in guide_tree(document).items()}
         found = self.get(ALIGNMENT, list(keys.values()))
-        return {version_id: _previous(json.loads(found[key])) for version_id, key in keys.items() if key in found}
+        self.alignments_held = {key: _previous(json.loads(found[key])) for key in keys.values() if key in found}
+        return {version_id: self.alignments_held[key] for version_id, key in keys.items() if key in found}
 
     def keep_alignments(self, document: Document, table: AlignmentTable) -> None:
-        self.put(ALIGNMENT, {
-            alignment_key(document, parent, version_id): json.dumps({
-                "a": digests([p.text for p in document.version(parent).paragraphs]),
-                "b": digests([p.text for p in document.version(version_id).paragraphs]),
-                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in table.pair_beads[version_id]],
+        """Keep each version's alignment with its parent; one that the cache holds as it is is not written again."""
+        changed = {}
+        for version_id, parent in table.parents.items():
+            key = alignment_key(document, parent, version_id)
+            a = [p.text for p in document.version(parent).paragraphs]
+            b = [p.text for p in document.version(version_id).paragraphs]
+            beads = tuple(table.pair_beads[version_id])
+            held = self.alignments_held.get(key)
+            if held is not None and held.beads == beads and held.holds(a, b):
+                self.used.add((ALIGNMENT, key))
+                continue
+            changed[key] = json.dumps({
+                "a": digests(a), "b": digests(b),
+                "beads": [(bead.a, bead.b, bead.score, bead.method, bead.moved) for bead in beads],
             }, ensure_ascii=False)
-            for version_id, parent in table.parents.items()
-        })
+        self.put(ALIGNMENT, changed)
 
 
 class VectorCache(_CacheFile):
@@ -265,7 +323,8 @@ def alignment_key(document: Document, parent_id: str, version_id: str) -> str:
     holds)."""
     parent, version = document.version(parent_id), document.version(version_id)
     corrections = [repr(correction) for correction in document.corrections]
-    spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections])
+    spelled = json.dumps([parent.id, parent.language, version.id, version.language, corrections,
+                          [str(v.covers) for v in (parent, version) if v.covers]])  # the prior of a partial pair
     return hashlib.sha256(spelled.encode()).hexdigest()
 
 
@@ -276,15 +335,11 @@ def comparison_key(pair: Pair, normalization: str) -> str:
     return hashlib.blake2b(spelled.encode(), digest_size=20).hexdigest()
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+def _part(digest: str) -> int:
+    return int(digest[:2], 16) % FEATURE_PARTS
 
 
-def _part(digest: bytes) -> int:
-    return digest[0] % FEATURE_PARTS
-
-
-def _extent(held: Mapping[bytes, tuple | Features]) -> tuple[set[bytes], int, int]:
+def _extent(held: Mapping[str, tuple | Features]) -> tuple[set[str], int, int]:
     """How much of its paragraphs a record holds (stored, ``_raw``, or as read): which ones (by digest), and how many
     of them with their stems, with their cognates, read (a paragraph's never go from read to unread)."""
     read = [(one.stems, one.cognates) if isinstance(one, Features) else one[4:] for one in held.values()]
@@ -331,7 +386,7 @@ def forget_documents(path: Path, document_ids: Iterable[str]) -> None:
         with _writing(db):
             for start in range(0, len(document_ids), QUERY_CHUNK):
                 chunk = document_ids[start : start + QUERY_CHUNK]
-                for name in ("entries", "features"):
+                for name in DOCUMENT_TABLES:
                     db[name].delete_where(f"document_id in ({', '.join('?' * len(chunk))})", chunk)
     finally:
         db.close()
@@ -356,7 +411,7 @@ def _open(path: Path) -> sqlite_utils.Database:
     busy timeout does not cover that), so each tries again until it is done."""
     deadline = time.monotonic() + BUSY_SECONDS
     while True:
-        db = sqlite_utils.Database(path)
+        db = open_database(path)
         try:
             _prepare(db)
             return db
@@ -375,7 +430,7 @@ def _prepare(db: sqlite_utils.Database) -> None:
         marks = db["marks"]
         marks.create(TABLES["marks"]["columns"], pk=TABLES["marks"]["pk"], if_not_exists=True)
         if _mark(db, "tool") != tool_fingerprint():
-            for name in ("entries", "features"):  # another state of the tool may read or keep them otherwise
+            for name in DOCUMENT_TABLES:  # another state of the tool may read or keep them otherwise
                 db[name].drop(ignore=True)
             marks.upsert({"name": "tool", "value": tool_fingerprint()}, pk="name")
         for name, spec in TABLES.items():

@@ -92,13 +92,21 @@ class LiveRows:
         return held
 
     def keys(self, table: str, document_id: str, kept: set[str]) -> set[tuple]:
-        """The keys of the document's rows in ``table``, but those of the groups in ``kept``."""
-        columns = ", ".join(f"[{column}]" for column in key_columns(table))
-        query = f"select {columns} from [{table}] where [{document_column(table)}] = ?"
+        """The keys of the document's rows in ``table``, but those of the groups in ``kept``: the rows of the other
+        groups, looked up by their group (a long document's edit keeps all but a few)."""
+        columns = _listed(key_columns(table))
         if table not in GROUP_COLUMNS or not kept:
+            query = f"select {columns} from [{table}] where [{document_column(table)}] = ?"
             return set(self.conn.execute(query, [document_id]).fetchall())
-        query = f"select [{GROUP_COLUMNS[table]}], {columns} from [{table}] where [{document_column(table)}] = ?"
-        return {tuple(key) for group, *key in self.conn.execute(query, [document_id]) if group not in kept}
+        query = "select id from alignment_groups where document_id = ?"
+        groups = [group for (group,) in self.conn.execute(query, [document_id]) if group not in kept]
+        found = set()
+        for start in range(0, len(groups), KEYS_PER_QUERY):
+            chunk = groups[start : start + KEYS_PER_QUERY]
+            found.update(self.conn.execute(
+                f"select {columns} from [{table}] where [{GROUP_COLUMNS[table]}] in ({', '.join('?' * len(chunk))})",
+                chunk))
+        return found
 
 
 class Changes:

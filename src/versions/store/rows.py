@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import marshal
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
+from ..align.reuse import digests as text_digests
+from ..align.reuse import forget_digests
 from ..anchors.chinese import han_tokens, has_han
 from ..archival import archive_slug
 from ..collate import Collation, Stretch, collate, group_text
@@ -16,7 +19,7 @@ from ..corpus import (
     Document,
     Version,
 )
-from ..diff import count_words
+from ..diff import count_words, forget_word_counts, learn_word_counts
 from ..heap import set_apart, settle
 from ..history import (
     document_file_histories,
@@ -24,7 +27,14 @@ from ..history import (
     history_rows,
     version_histories,
 )
-from ..identity import VersionKeys, document_keys, with_corrections_resolved
+from ..identity import (
+    VersionKeys,
+    document_keys,
+    forget_text_keys,
+    learn_text_keys,
+    text_key,
+    with_corrections_resolved,
+)
 from .cache import BuildCache
 from .changes import KEPT, SAME, Rows
 
@@ -52,14 +62,24 @@ def document_rows(
     (``changes.SAME``), and the groups that do are left out, their ids handed over instead, in a last batch of
     their own (``changes.KEPT``)."""
     long = sum(len(v.paragraphs) for v in document.transcribed_versions) >= SET_APART_MIN_PARAGRAPHS
-    with set_apart() if long else nullcontext():
-        settle()  # the document read
-        yield from _rows(document, encoding, cache, written)
+    try:
+        with set_apart() if long else nullcontext():
+            settle()  # the document read
+            yield from _rows(document, encoding, cache, written)
+    finally:
+        forget_digests()  # of its paragraphs' texts
 
 
 def _rows(
     document: Document, encoding: str | None, cache: BuildCache | None, written: str | None
 ) -> Iterator[dict[str, list[dict]]]:
+    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
+        cache = None
+    texts = [p.text for version in document.versions for p in version.paragraphs]
+    if cache is not None:  # what the history, the keys and the rows read of each paragraph, read before
+        known = cache.paragraph_facts(texts)
+        learn_word_counts({text: words for text, (words, _) in known.items()})
+        learn_text_keys({text: key for text, (_, key) in known.items()})
     histories = version_histories(document, encoding)
     keys = document_keys(document, histories)
     document = with_corrections_resolved(document, keys)
@@ -79,8 +99,6 @@ def _rows(
     settle()  # the histories and keys
     yield rows
     del rows, histories, own_files  # the revisions' texts and changes: held on, they would stay beside the alignment
-    if cache is not None and sum(len(v.paragraphs) for v in document.transcribed_versions) < CACHE_MIN_PARAGRAPHS:
-        cache = None
     digests = RowDigests(cache.row_digests(written) if cache is not None and written else {})
     for version in document.versions:
         words = [count_words(p.text) for p in version.paragraphs]
@@ -90,7 +108,10 @@ def _rows(
             "facsimiles": list(_facsimile_rows(document, version, keys[version.id])),
         }
         yield batch if cache is None else digests.marked(version.id, batch)
-    count_words.cache_clear()  # counted for the history, then for the rows: kept longer, it would only hold texts
+    if cache is not None:
+        cache.keep_paragraph_facts({text: (count_words(text), text_key(text)) for text in texts})
+    forget_word_counts()  # kept longer, they would only hold texts
+    forget_text_keys()
     if cache is None:
         collation = collate(document)
     else:
@@ -124,7 +145,7 @@ class RowDigests:
 
     def marked(self, version_id: str, batch: Rows) -> Rows:
         """A version's batch of rows, marked ``SAME`` if the database holds it so."""
-        digest = hashlib.blake2b(repr(batch).encode(), digest_size=16).hexdigest()
+        digest = hashlib.blake2b(_spelled(batch), digest_size=16).hexdigest()
         self.made["versions"][version_id] = digest
         return {**batch, SAME: []} if self.held.get("versions", {}).get(version_id) == digest else batch
 
@@ -138,21 +159,33 @@ class RowDigests:
 
 def group_digests(collation: Collation, keys: dict[str, VersionKeys], groups: list[str]) -> list[str]:
     """Per group, a digest of everything its rows are made from: its place and row key (``groups``), its members
-    with their paragraphs' keys and texts, and what holds for the whole table (its versions, their languages, the
-    base, the normalization); the comparisons follow from the texts."""
+    with their paragraphs' keys, texts (by digest) and separators, and what holds for the whole table (its versions,
+    their languages, the base, the normalization); the comparisons follow from the texts."""
     document, table = collation.document, collation.table
     whole = json.dumps([document.id, table.base, [(v, document.version(v).language) for v in table.versions],
                         str(collation.normalization)], ensure_ascii=False).encode()
     digests = []
+    paragraphs = {v: (keys[v].keys, _paragraph_digests(document.version(v))) for v in table.versions}
     for index, (group, key) in enumerate(zip(table.groups, groups)):
-        digest = hashlib.blake2b(whole, digest_size=16)
-        digest.update(f"\0{index}\0{key}".encode())
+        made_of = [index, key]
         for version_id, member in group.members.items():
-            paragraph_keys = [keys[version_id].keys[n] for n in member.paragraphs]
-            text = group_text(document.version(version_id), member.paragraphs)
-            digest.update(f"\0{version_id}\0{member!r}\0{paragraph_keys}\0{text}".encode())
-        digests.append(digest.hexdigest())
+            version_keys, read = paragraphs[version_id]
+            made_of += [version_id, member.__dict__, [version_keys[n] for n in member.paragraphs],
+                        [read[n] for n in member.paragraphs]]
+        digests.append(hashlib.blake2b(whole + _spelled(made_of), digest_size=16).hexdigest())
     return digests
+
+
+def _paragraph_digests(version: Version) -> list[tuple[str, str]]:
+    """Each paragraph as its text's digest (align.reuse's, made for the alignment already) and its separator."""
+    return list(zip(text_digests([p.text for p in version.paragraphs]), (p.separator for p in version.paragraphs)))
+
+
+def _spelled(rows) -> bytes:
+    """Rows (plain dicts, lists, strings, numbers) as bytes that equal rows spell alike: marshal's first format,
+    which writes every string whole (the later ones refer back to strings met before, as they happen to be
+    shared), many times faster than their repr."""
+    return marshal.dumps(rows, 0)
 
 
 def _stretch_groups(collation: Collation) -> int:

@@ -29,6 +29,7 @@ from .schema import (
     SCHEMA_VERSION,
     SQLITE_HEADER,
     finish_database,
+    open_database,
     recreate_schema,
 )
 from .workers import DocumentJob, Progress, insert_documents, staging_database
@@ -159,7 +160,7 @@ def _write_in_place(db_path: Path, staging_path: Path, history: CorpusHistory | 
     (``merge_tables``), in one transaction: a reader sees the old state or the new one, and a killed build leaves the
     old one (write-ahead log).
     Then the log is folded back into the database file, so that the one file can be copied or published."""
-    with closing(sqlite_utils.Database(db_path)) as db:
+    with closing(open_database(db_path)) as db:
         db.enable_wal()
         db.attach("staging", staging_path)
         with db.atomic():
