@@ -387,6 +387,18 @@ def test_corrections_between_two_other_versions_regroup_the_table(demo_texts):
     assert_table_is_complete(table, demo_texts)
 
 
+def test_pairs_across_languages_are_aligned_first_and_then_the_vectors_may_go(demo_texts, monkeypatch):
+    import versions.align.table
+
+    aligned, real_align = [], versions.align.table.align
+    monkeypatch.setattr(versions.align.table, "align", lambda a, b, lang_a, lang_b, **options: (
+        aligned.append((lang_a, lang_b)) or real_align(a, b, lang_a, lang_b, **options)))
+    table = align_versions("wilson-en", demo_texts, DEMO_LANGUAGES, vectors_done=lambda: aligned.append("done"))
+    assert aligned == [("en", "ru"), "done", ("en", "en"), ("en", "en")]
+    assert table.to_dict() == align_versions("wilson-en", demo_texts, DEMO_LANGUAGES).to_dict()
+    assert list(table.pair_beads) == list(table.parents) == ["en-revised", "en-independent", "ru-rendering"]
+
+
 def test_table_as_plain_data(demo_texts):
     data = align_versions("wilson-en", demo_texts, DEMO_LANGUAGES).to_dict()
     assert data["base"] == "wilson-en" and data["versions"][0] == "wilson-en"

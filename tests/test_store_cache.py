@@ -116,9 +116,9 @@ def spying_alignments(monkeypatch) -> list[dict]:
     given = []
     align_versions = versions.collate.align.align_versions
 
-    def spy(base, texts, languages, corrections=(), previous=None, *rest):
+    def spy(base, texts, languages, corrections=(), previous=None, *rest, **options):
         given.append(dict(previous or {}))
-        return align_versions(base, texts, languages, corrections, previous, *rest)
+        return align_versions(base, texts, languages, corrections, previous, *rest, **options)
 
     monkeypatch.setattr(versions.collate.align, "align_versions", spy)
     return given

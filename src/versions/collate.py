@@ -29,9 +29,9 @@ from .normalize import DEFAULT, Normalization
 from .segment import Paragraph, join_segments
 
 STORED_NORMALIZATION = DEFAULT
-# paragraphs in all its versions: once a document this long is aligned, the vectors and the model's weights (about
-# 120 MB) are let go, so that its comparisons and rows do not sit beside them; loading them again costs about 1.4 s,
-# little beside such a document's build
+# paragraphs in all its versions: once the pairs of a document this long that may use vectors are aligned (those
+# across languages, aligned first), the vectors and the model's weights are let go, so that its other pairs, its
+# comparisons and its rows do not sit beside them; loading them again costs about 1.4 s, little beside its build
 LET_GO_OF_MODEL = 8000
 
 
@@ -301,9 +301,8 @@ def collate(
         previous,
         derivations(document),
         partial_versions(document),
+        vectors_done=embeddings.let_go if sum(len(v.paragraphs) for v in versions) >= LET_GO_OF_MODEL else None,
     )
-    if sum(len(v.paragraphs) for v in versions) >= LET_GO_OF_MODEL:
-        embeddings.let_go()
     if features is not None:
         features.keep_features(align.known_features(keys))
     # the anchors the alignment read stay: a group of one paragraph per version, the most common, compares the very

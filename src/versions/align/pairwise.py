@@ -199,6 +199,11 @@ class _Problem:
         )
 
 
+def may_use_vectors(a: Sequence[str], b: Sequence[str], lang_a: str | None, lang_b: str | None) -> bool:
+    """Whether aligning A with B may ask for sentence vectors: across languages only (``refined_by_meaning``)."""
+    return not _same_language(lang_a, lang_b, a, b)
+
+
 def _same_language(lang_a: str | None, lang_b: str | None, a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether A and B are in one language: as given, or else as detected and confirmed by shared common words.
 

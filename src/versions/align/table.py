@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from ..corpus import parse_paragraph_ref, same_version_problem
 from .beads import Bead
 from .guide import guide_tree
-from .pairwise import align
+from .pairwise import align, may_use_vectors
 from .reuse import Previous
 
 
@@ -125,6 +125,7 @@ def align_versions(
     previous: Mapping[str, Previous] | None = None,
     derivations: Mapping[str, Sequence[str]] | None = None,
     partial: Mapping[str, Collection[int] | None] | None = None,
+    vectors_done: Callable[[], None] | None = None,
 ) -> AlignmentTable:
     """Align the versions along their guide tree (``guide.guide_tree``: copies of one text with each other in their
     own language, translations with their source) and compose one table from those pairwise alignments.
@@ -138,14 +139,19 @@ def align_versions(
     ``partial`` names the versions transcribed in part, each with the base paragraphs it covers (None when it names
     sheets only): they are aligned as partial copies (limited to those paragraphs when aligned with the base itself),
     and the rows they have not transcribed are marked so (``Member.untranscribed``).
+
+    ``vectors_done`` is called once every pair that may ask for sentence vectors (those across languages, aligned
+    first) is aligned: a long document lets go of the model there, before its other pairs add to what it holds.
     """
     if base_id not in texts:
         raise ValueError(f"the base version {base_id!r} is not among the versions")
     corrections = list(corrections)
     _check_corrections(corrections, texts)
     parents = guide_tree(base_id, list(texts), languages, derivations, partial=set(partial or ()))
-    beads = {
-        version: align(
+
+    def aligned(version: str) -> list[Bead]:
+        parent = parents[version]
+        return align(
             texts[parent],
             texts[version],
             languages.get(parent),
@@ -156,8 +162,14 @@ def align_versions(
             partial=version in (partial or {}),
             within=(partial or {}).get(version) if parent == base_id else None,
         )
-        for version, parent in parents.items()
-    }
+
+    # the pairs that may ask for sentence vectors first, so that the model may be let go before the others
+    across = [v for v in parents if may_use_vectors(texts[parents[v]], texts[v], languages.get(parents[v]),
+                                                    languages.get(v))]
+    beads = {version: aligned(version) for version in across}
+    if vectors_done is not None:
+        vectors_done()
+    beads |= {version: aligned(version) for version in parents if version not in beads}
     versions = [base_id, *(version for version in texts if version != base_id)]
     rows = _composed_rows(base_id, len(texts[base_id]), parents, beads)
     groups = [_group(base_id, versions, parents, row) for row in rows]
