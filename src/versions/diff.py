@@ -154,11 +154,14 @@ class WordDiff:
 
     def to_row(self) -> dict[str, Any]:
         """The diff as database columns: ops and muted as JSON text, the figures as they are."""
-        data = self.to_json()
-        return data | {
-            "ops": json.dumps(data["ops"], ensure_ascii=False),
-            "muted": json.dumps(data["muted"]),
-            "normalization": json.dumps(data["normalization"]),
+        return {
+            "ops": _JSON_TEXT(self.ops),  # a tuple is written as the array a list is
+            "muted": json.dumps(self.muted),
+            "similarity": self.similarity,
+            "inserted": self.inserted,
+            "deleted": self.deleted,
+            "replaced": self.replaced,
+            "normalization": json.dumps(self.normalization),
         }
 
     @classmethod
@@ -172,6 +175,9 @@ class WordDiff:
             replaced=data["replaced"],
             normalization=tuple(data["normalization"]),
         )
+
+
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
 
 
 class _Span(NamedTuple):
@@ -314,6 +320,9 @@ def _decode(
 
 def _equal_spans(tokens_a: list[str], tokens_b: list[str]) -> Iterator[_Span]:
     """Tokens with equal keys; those whose texts differ become a muted deletion + insertion."""
+    if tokens_a == tokens_b:  # no normalization at work here: most equal runs
+        yield _Span(EQUAL, tuple(tokens_a))
+        return
     for same, pairs in groupby(zip(tokens_a, tokens_b), key=lambda pair: pair[0] == pair[1]):
         run_a, run_b = zip(*pairs)
         if same:
@@ -330,10 +339,13 @@ def _edit_span(op: int, tokens: list[str], normalization: Normalization) -> _Spa
 
 def _merged(spans: Iterable[_Span]) -> list[_Span]:
     """Adjacent spans of the same kind joined (a muted deletion of a "." before a muted pair's deletion)."""
-    return [
-        _Span(op, tuple(token for span in group for token in span.tokens), muted)
-        for (op, muted), group in groupby(spans, key=lambda span: (span.op, span.muted))
-    ]
+    merged: list[_Span] = []
+    for span in spans:
+        if merged and merged[-1].op == span.op and merged[-1].muted == span.muted:
+            merged[-1] = _Span(span.op, merged[-1].tokens + span.tokens, span.muted)
+        else:
+            merged.append(span)
+    return merged
 
 
 def _count_words(spans: list[_Span]) -> tuple[int, int, int]:

@@ -51,6 +51,7 @@ class Normalization:
     def __post_init__(self):
         # token -> key, kept by each normalization (a diff asks for thousands); not a field, so no part of equality
         object.__setattr__(self, "_keys", {})
+        object.__setattr__(self, "_names", tuple(field.name for field in fields(self) if getattr(self, field.name)))
 
     @classmethod
     def parse(cls, spec: str) -> Normalization:
@@ -66,7 +67,7 @@ class Normalization:
         return cls(**dict.fromkeys(flags, True))
 
     def names(self) -> tuple[str, ...]:
-        return tuple(field.name for field in fields(self) if getattr(self, field.name))
+        return self._names
 
     def to_json(self) -> list[str]:
         return list(self.names())
@@ -82,7 +83,7 @@ class Normalization:
         return known
 
     def __bool__(self) -> bool:
-        return any(getattr(self, field.name) for field in fields(self))
+        return bool(self._names)
 
     def __str__(self) -> str:
         return ",".join(self.names()) or "none"

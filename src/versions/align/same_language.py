@@ -144,13 +144,13 @@ class _SameLanguageScorer:
         """The sizes of segments[start:stop] of one side that bound its similarity to anything: words, total weight
         of the stems (each segment's total plus the stems new to it, cheaper than a union), anchors; and letters."""
         text = (self.a, self.b)[side]
-        segments = text.segments[start:stop]
-        weight = self._stem_totals[side][start]
-        for k in range(1, len(segments)):
-            new = segments[k].stems.difference(*(earlier.stems for earlier in segments[:k]))
-            weight += math.fsum(map(self.weights.__getitem__, new))
-        words = sum(len(segment.words) for segment in segments)
-        anchors = len(_union(segment.anchors for segment in segments))
+        first, *others = text.segments[start:stop]
+        weight, words, seen, anchors = self._stem_totals[side][start], len(first.words), first.stems, first.anchors
+        for segment in others:
+            weight += math.fsum(map(self.weights.__getitem__, segment.stems - seen))
+            words += len(segment.words)
+            seen, anchors = seen | segment.stems, anchors | segment.anchors
+        anchors = len(anchors)
         known = self._sizes[side][start * text.stride + stop] = words, weight, anchors, text.chars(start, stop)
         return known
 

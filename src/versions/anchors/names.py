@@ -64,13 +64,14 @@ class Gazetteer:
 
     def find(self, text: str):
         """Yield (start, end, canonical name) for each spelling found in text."""
-        end = 0
+        end, patterns = 0, self.patterns
         for start in self.starts.finditer(text):
-            pattern = self.patterns.get(start.group(0).lower())
-            match = pattern.match(text, start.start()) if pattern and start.start() >= end else None
+            position = start.start()
+            pattern = patterns.get(start.group().lower()) if position >= end else None
+            match = pattern.match(text, position) if pattern else None
             if match:
                 end = match.end()
-                yield match.start(), end, self._canonical_of(match.group(0))
+                yield position, end, self._canonical_of(match.group())
 
     def _canonical_of(self, found: str) -> str:
         words = found.lower().split()
