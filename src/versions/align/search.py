@@ -416,11 +416,17 @@ def _may_merge(scorer, i0, i1, j0, j1) -> bool:
         return False
     if not any(scorer.worth_merging(i, j) for i in range(i0, i1) for j in range(j0, j1)):
         return False
-    if (i1 - i0, j1 - j0) == (2, 2):  # overlapping merges, not two swapped segments (that is a move)
-        straight = scorer.score(i0, i0 + 1, j0, j0 + 1) + scorer.score(i0 + 1, i1, j0 + 1, j1)
-        crossed = scorer.score(i0, i0 + 1, j0 + 1, j1) + scorer.score(i0 + 1, i1, j0, j0 + 1)
-        return straight >= crossed and scorer.admits_overlap(i0, j0)
+    if (i1 - i0, j1 - j0) == (2, 2):  # overlapping merges, not two swapped segments (a move): the scorer's rule
+        return scorer.admits_overlap(i0, j0)
     return True
+
+
+def swapped(scorer, i: int, j: int) -> bool:
+    """Whether A[i], A[i + 1] are more alike B[j + 1], B[j] crossed than B[j], B[j + 1] straight: two segments
+    swapped, which the leftovers pair as a move, rather than one 2-2 bead."""
+    straight = scorer.score(i, i + 1, j, j + 1) + scorer.score(i + 1, i + 2, j + 1, j + 2)
+    crossed = scorer.score(i, i + 1, j + 1, j + 2) + scorer.score(i + 1, i + 2, j, j + 1)
+    return crossed > straight
 
 
 def _trace(back, band, stretch, shapes_at) -> list[tuple[int, int, int, int]]:
