@@ -157,7 +157,10 @@ def refine(
         while path[at][:3:2] != (stretch.top, stretch.left):
             refined.append(path[at])
             at += 1
-        refined += _best_path(meaning, stretch, constraints, gaps=gaps and Gaps(meaning.jump_cost, gaps.free_a))
+        first = [(i0, j0) for i0, _, j0, _ in path[at:] if i0 < stretch.bottom or j0 < stretch.right]
+        refined += _best_path(
+            meaning, stretch, constraints, gaps=gaps and Gaps(meaning.jump_cost, gaps.free_a), near=first
+        )
         meaning.forget()
         while at < len(path) and path[at][:3:2] != (stretch.bottom, stretch.right):
             at += 1

@@ -95,6 +95,7 @@ def _best_path(
     max_width: float = MAX_WIDTH,
     gaps: Gaps | None = None,
     through: Sequence[tuple[int, int]] = (),
+    near: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -106,6 +107,9 @@ def _best_path(
     ``gaps``: the prior of a partial pair (:func:`_search_gapped`), whose rough search covers the whole stretch when
     it is small enough, else a band bent through the sure links ``through`` (when no pin bends it): around the
     diagonal, a partial pair's path strays as far as the copy is from the start of the text.
+
+    ``near``: the corners of a path already found through the stretch (by another scorer), whose corridor the full
+    search covers too: the rough search, one segment a side, may stray from a path of merges beyond its corridor.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
@@ -118,7 +122,7 @@ def _best_path(
         width = stretch.size
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width, gaps)
+    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width, gaps, near)
 
 
 def _inside(stretch: Stretch, i: int, j: int) -> bool:
@@ -127,11 +131,15 @@ def _inside(stretch: Stretch, i: int, j: int) -> bool:
 
 
 def _search_widening(
-    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None
+    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None, near=()
 ) -> list[tuple[int, int, int, int]]:
-    """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
+    """Search a band around the guide (and the path ``near``, if any); while the path runs along its edge, follow
+    the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
+        if near:
+            band = [(min(lo, far_lo), max(hi, far_hi)) for (lo, hi), (far_lo, far_hi) in zip(
+                band, _corridor(stretch, [*near, (stretch.bottom, stretch.right)], width))]
         if gaps:
             path = _search_gapped(scorer, stretch, band, constraints, shapes, gaps)
         else:
