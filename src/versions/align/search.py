@@ -96,6 +96,7 @@ def _best_path(
     gaps: Gaps | None = None,
     through: Sequence[tuple[int, int]] = (),
     near: Sequence[tuple[int, int]] = (),
+    corridor: int = CORRIDOR,
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -110,6 +111,7 @@ def _best_path(
 
     ``near``: the corners of a path already found through the stretch (by another scorer), whose corridor the full
     search covers too: the rough search, one segment a side, may stray from a path of merges beyond its corridor.
+    ``corridor``: the half-width of the full search's band around those paths.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
@@ -122,7 +124,7 @@ def _best_path(
         width = stretch.size
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width, gaps, near)
+    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, corridor, max_width, gaps, near)
 
 
 def _inside(stretch: Stretch, i: int, j: int) -> bool:
