@@ -17,7 +17,7 @@ from .features import (
     _Side,
     _union,
 )
-from .search import SHAPES
+from .search import SHAPES, swapped
 
 # The two constants of the Gale-Church length model per language pair: c, letters (and digits) of B per letter of
 # A, and s2, the variance per letter of B - c*A. Measured on the 1-1 beads of our gold (tests/data/align): ru-en on
@@ -261,7 +261,7 @@ class _CrossLanguageScorer:
         return True
 
     def admits_overlap(self, i: int, j: int) -> bool:
-        return True
+        return not swapped(self, i, j)
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, self.evidence(i0, i1, j0, j1)))))

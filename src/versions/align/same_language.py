@@ -16,7 +16,7 @@ from .features import (
     _Side,
     _union,
 )
-from .search import SHAPES
+from .search import SHAPES, swapped
 
 SHINGLE = 4  # words a key of the first pass holds: rarely repeated within a text, often kept by a copy
 SAMPLE = 4  # one word in four starts a key: a quarter of the memory, keys enough for most segments
@@ -252,7 +252,10 @@ class _SameLanguageScorer:
         return mass * normalised - self.merge_penalty.get((i1 - i0, j1 - j0), 0.0)
 
     def admits_overlap(self, i: int, j: int) -> bool:
-        """Whether A[i:i+2] and B[j:j+2] overlap so much that no two 1-1 beads describe them as well."""
+        """Whether A[i:i+2] and B[j:j+2] overlap so much that no two 1-1 beads describe them as well, and are not
+        two segments swapped."""
+        if swapped(self, i, j):
+            return False
         halves = self.gain(i, i + 1, j, j + 1) + self.gain(i + 1, i + 2, j + 1, j + 2)
         return self.gain(i, i + 2, j, j + 2) > halves + self.overlap_margin * self._mass(i, i + 2, j, j + 2)
 

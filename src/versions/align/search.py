@@ -95,6 +95,8 @@ def _best_path(
     max_width: float = MAX_WIDTH,
     gaps: Gaps | None = None,
     through: Sequence[tuple[int, int]] = (),
+    near: Sequence[tuple[int, int]] = (),
+    corridor: int = CORRIDOR,
 ) -> list[tuple[int, int, int, int]]:
     """The beads (i0, i1, j0, j1) of the best monotone alignment of the stretch, corner to corner.
 
@@ -106,6 +108,10 @@ def _best_path(
     ``gaps``: the prior of a partial pair (:func:`_search_gapped`), whose rough search covers the whole stretch when
     it is small enough, else a band bent through the sure links ``through`` (when no pin bends it): around the
     diagonal, a partial pair's path strays as far as the copy is from the start of the text.
+
+    ``near``: the corners of a path already found through the stretch (by another scorer), whose corridor the full
+    search covers too: the rough search, one segment a side, may stray from a path of merges beyond its corridor.
+    ``corridor``: the half-width of the full search's band around those paths.
     """
     start, end = (stretch.top, stretch.left), (stretch.bottom, stretch.right)
     components = constraints.within(stretch)
@@ -118,7 +124,7 @@ def _best_path(
         width = stretch.size
     rough = _search_widening(scorer, stretch, constraints, ONE_TO_ONE, guide, width, max_width, gaps)
     points = [(i0, j0) for i0, _, j0, _ in rough] + [end]
-    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, CORRIDOR, max_width, gaps)
+    return _search_widening(scorer, stretch, constraints, scorer.shapes, points, corridor, max_width, gaps, near)
 
 
 def _inside(stretch: Stretch, i: int, j: int) -> bool:
@@ -127,11 +133,15 @@ def _inside(stretch: Stretch, i: int, j: int) -> bool:
 
 
 def _search_widening(
-    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None
+    scorer, stretch, constraints, shapes, guide, width, max_width, gaps=None, near=()
 ) -> list[tuple[int, int, int, int]]:
-    """Search a band around the guide; while the path runs along its edge, follow the path and widen the band."""
+    """Search a band around the guide (and the path ``near``, if any); while the path runs along its edge, follow
+    the path and widen the band."""
     while True:
         band = _corridor(stretch, guide, width)
+        if near:
+            band = [(min(lo, far_lo), max(hi, far_hi)) for (lo, hi), (far_lo, far_hi) in zip(
+                band, _corridor(stretch, [*near, (stretch.bottom, stretch.right)], width))]
         if gaps:
             path = _search_gapped(scorer, stretch, band, constraints, shapes, gaps)
         else:
@@ -416,11 +426,17 @@ def _may_merge(scorer, i0, i1, j0, j1) -> bool:
         return False
     if not any(scorer.worth_merging(i, j) for i in range(i0, i1) for j in range(j0, j1)):
         return False
-    if (i1 - i0, j1 - j0) == (2, 2):  # overlapping merges, not two swapped segments (that is a move)
-        straight = scorer.score(i0, i0 + 1, j0, j0 + 1) + scorer.score(i0 + 1, i1, j0 + 1, j1)
-        crossed = scorer.score(i0, i0 + 1, j0 + 1, j1) + scorer.score(i0 + 1, i1, j0, j0 + 1)
-        return straight >= crossed and scorer.admits_overlap(i0, j0)
+    if (i1 - i0, j1 - j0) == (2, 2):  # overlapping merges, not two swapped segments (a move): the scorer's rule
+        return scorer.admits_overlap(i0, j0)
     return True
+
+
+def swapped(scorer, i: int, j: int) -> bool:
+    """Whether A[i], A[i + 1] are more alike B[j + 1], B[j] crossed than B[j], B[j + 1] straight: two segments
+    swapped, which the leftovers pair as a move, rather than one 2-2 bead."""
+    straight = scorer.score(i, i + 1, j, j + 1) + scorer.score(i + 1, i + 2, j + 1, j + 2)
+    crossed = scorer.score(i, i + 1, j + 1, j + 2) + scorer.score(i + 1, i + 2, j, j + 1)
+    return crossed > straight
 
 
 def _trace(back, band, stretch, shapes_at) -> list[tuple[int, int, int, int]]:
