@@ -120,6 +120,13 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def built_db(tmp_path_factory, name: str, make_corpus) -> Path:
+    """A fresh folder named ``name`` holding ``make_corpus(folder / "translations")`` built into ``versions.db``."""
+    root = tmp_path_factory.mktemp(name)
+    build(make_corpus(root / "translations"), root / "versions.db")
+    return root / "versions.db"
+
+
 @pytest.fixture(scope="session")
 def shipped_db(tmp_path_factory) -> Path:
     """The shipped corpus built once for the whole session; tests read it and never write to it."""
@@ -327,12 +334,7 @@ def copies_corpus(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def copies_db(tmp_path_factory) -> Path:
     """The database of ``copies_corpus``."""
-    from versions.store import build
-
-    folder = tmp_path_factory.mktemp("copies")
-    db_path = folder / "versions.db"
-    build(copies_corpus(folder / "translations"), db_path)
-    return db_path
+    return built_db(tmp_path_factory, "copies", copies_corpus)
 
 
 # A Datasette site over a built database, as the web tests read it ------------------------------------------------------
@@ -444,9 +446,7 @@ def xss_corpus(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def xss_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("xss")
-    build(xss_corpus(root / "translations"), root / "versions.db")
-    return root / "versions.db"
+    return built_db(tmp_path_factory, "xss", xss_corpus)
 
 
 @pytest.fixture

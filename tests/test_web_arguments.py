@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from conftest import DOC, METADATA, SCRIPT, follow_every_link, pager_link, started_site, write_files
+from conftest import DOC, METADATA, SCRIPT, built_db, follow_every_link, pager_link, started_site, write_files
 from versions import browse
-from versions.store import build
 
 # Errors: 404 for what does not exist, 400 for what is malformed, never 500 ------------------------------------------------
 
@@ -130,9 +129,7 @@ def many_versions_corpus(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def many_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("many")
-    build(many_versions_corpus(root / "translations"), root / "versions.db")
-    return root / "versions.db"
+    return built_db(tmp_path_factory, "many", many_versions_corpus)
 
 
 @pytest.fixture
